@@ -1,0 +1,108 @@
+"""Append-only audit log: who changed what, when, from where, with before/after values.
+
+Rows are hash-chained (hash = sha256(prev_hash || row)) so that tampering shows; writers serialise
+on a transaction-scoped advisory lock to keep the chain linear.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from crm_core import clock
+
+_CHAIN_LOCK = 7_301_001
+SENSITIVE_FIELDS = frozenset({"password", "password_hash", "secret", "token", "aes_key"})
+
+
+class AuditLog(Model):
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor_id = fields.IntField(null=True)
+    actor_name = fields.CharField(max_length=64, default="")
+    ip = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=255, default="")
+    action = fields.CharField(max_length=64, db_index=True)
+    target_type = fields.CharField(max_length=64, default="")
+    target_id = fields.CharField(max_length=64, default="")
+    before: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    after: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    reason = fields.CharField(max_length=255, default="")
+    prev_hash = fields.CharField(max_length=64, default="")
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_log"
+        ordering = ("-id",)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the audit log sees it (a staff member, the system, or a member)."""
+
+    id: int | None
+    name: str
+    ip: str = ""
+    user_agent: str = ""
+
+
+SYSTEM = Actor(id=None, name="system")
+
+
+def _mask(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: ("***" if k in SENSITIVE_FIELDS else v) for k, v in values.items()}
+
+
+def _digest(prev_hash: str, row: dict[str, Any]) -> str:
+    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def _row(entry: AuditLog) -> dict[str, Any]:
+    at: datetime = entry.at
+    return {
+        "at": at.isoformat(), "actor_id": entry.actor_id, "actor_name": entry.actor_name,
+        "ip": entry.ip, "action": entry.action, "target_type": entry.target_type,
+        "target_id": entry.target_id, "before": entry.before, "after": entry.after,
+        "reason": entry.reason,
+    }
+
+
+async def record(actor: Actor, action: str, *, target_type: str = "", target_id: object = "",
+                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                 reason: str = "") -> AuditLog:
+    async with in_transaction() as connection:
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_CHAIN_LOCK])
+        last = await AuditLog.all().using_db(connection).order_by("-id").first()
+        entry = AuditLog(
+            at=clock.utc_now(), actor_id=actor.id, actor_name=actor.name, ip=actor.ip,
+            user_agent=actor.user_agent[:255], action=action, target_type=target_type,
+            target_id=str(target_id), before=_mask(before), after=_mask(after), reason=reason,
+            prev_hash=last.hash if last else "",
+        )
+        entry.hash = _digest(entry.prev_hash, _row(entry))
+        await entry.save(using_db=connection)
+    return entry
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep only the fields that changed, for a compact before/after pair."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+async def verify_chain() -> int | None:
+    """Return the id of the first row whose hash does not match, or None if the chain holds."""
+    prev_hash = ""
+    async for entry in AuditLog.all().order_by("id"):
+        if entry.prev_hash != prev_hash or entry.hash != _digest(prev_hash, _row(entry)):
+            return int(entry.id)
+        prev_hash = entry.hash
+    return None

@@ -1,0 +1,56 @@
+"""One settings object, read at the edges (web startup, CLI, worker boot)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class AuthSettings(BaseModel):
+    session_ttl_seconds: int = 8 * 3600
+    token_ttl_seconds: int = 12 * 3600
+    max_failed_logins: int = 5
+    lockout_seconds: int = 15 * 60
+
+
+class WeChatSettings(BaseModel):
+    api_base: str = "https://api.weixin.qq.com"
+    callback_max_age_seconds: int = 300
+    callback_max_body_bytes: int = 128 * 1024
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Environment: DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, WECHAT_API_BASE, and SCRM_*
+    for the rest; nested sections as SCRM_AUTH__MAX_FAILED_LOGINS=10."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = Field("dev", validation_alias=_env("scrm_env"))
+    database_url: str | None = Field(None, validation_alias=_env("database_url"))
+    redis_url: str | None = Field(None, validation_alias=_env("redis_url"))
+    celery_broker_url: str | None = Field(None, validation_alias=_env("celery_broker_url"))
+    wechat_api_base: str | None = Field(None, validation_alias=_env("wechat_api_base"))
+    secret_key: SecretStr = Field(
+        SecretStr("dev-insecure-secret-change-me"), validation_alias=_env("scrm_secret_key")
+    )
+    var_dir: Path = Field(PROJECT_ROOT / "var", validation_alias=_env("scrm_var_dir"))
+    base_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("scrm_base_url"))
+    auth: AuthSettings = Field(AuthSettings(), validation_alias=_env("scrm_auth"))
+    wechat: WeChatSettings = Field(WeChatSettings(), validation_alias=_env("scrm_wechat"))
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,99 @@
+"""The web kernel: error rendering, authentication dependencies, permission checks."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crm_core.config import get_settings
+from crm_core.errors import CRMError, NotAuthenticatedError, PermissionDeniedError
+from crm_core.permissions import Principal
+
+log = logging.getLogger("scrm.http")
+PrincipalLoader = Callable[[int, str, str], Awaitable[Principal | None]]
+_loader: list[PrincipalLoader] = []
+
+STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
+                404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
+                409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
+                422: "validation_error", 429: "rate_limited"}
+STATUS_MESSAGES = {404: "页面或接口不存在", 405: "不支持该请求方法", 413: "请求体过大"}
+
+
+def set_principal_loader(loader: PrincipalLoader) -> None:
+    _loader[:] = [loader]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def error_response(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    headers = {"Retry-After": str(extra.pop("retry_after"))} if "retry_after" in extra else None
+    return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status,
+                        headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_crm_error(_: Request, error: Exception) -> Response:
+        assert isinstance(error, CRMError)
+        extra = {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
+        return error_response(error.status_code, error.code, error.detail, **extra)
+
+    async def on_validation(_: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        fields = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+                  for e in error.errors()]
+        return error_response(422, "validation_error", "提交的数据格式不正确", fields=fields)
+
+    async def on_http(_: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        code = STATUS_CODES.get(error.status_code, "http_error")
+        detail = STATUS_MESSAGES.get(error.status_code, str(error.detail))
+        return error_response(error.status_code, code, detail)
+
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return error_response(500, "internal_error", "服务器内部错误，请稍后重试")
+
+    app.add_exception_handler(CRMError, on_crm_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+async def _principal_from_bearer(request: Request) -> Principal:
+    from crm_core import security
+
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticatedError("缺少访问令牌（Authorization: Bearer …）")
+    ttl = get_settings().auth.token_ttl_seconds
+    session = await security.load_session(token.strip(), kind="api", ttl_seconds=ttl)
+    if session is None:
+        raise NotAuthenticatedError("访问令牌无效或已过期，请重新登录")
+    principal = await _loader[0](session.staff_id, client_ip(request),
+                                 request.headers.get("user-agent", ""))
+    if principal is None:
+        raise NotAuthenticatedError("账号已停用或不存在")
+    return principal
+
+
+ApiPrincipal = Annotated[Principal, Depends(_principal_from_bearer)]
+
+
+class require:  # noqa: N801 - reads as a dependency: Depends(require("org.staff:create"))
+    """Deny by default: every protected route names the one permission it needs."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    async def __call__(self, principal: ApiPrincipal) -> Principal:
+        if not principal.can(self.permission):
+            raise PermissionDeniedError()
+        return principal

@@ -1,0 +1,224 @@
+"""JSON API for the organisation: one short function per endpoint."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from crm_core.config import get_settings
+from crm_core.http import ApiPrincipal, client_ip, require
+from crm_core.org.models import StoreStatus
+from crm_core.org.schemas import (
+    AuditRead,
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentUpdate,
+    LoginRequest,
+    Page,
+    PasswordReset,
+    PositionCreate,
+    PositionRead,
+    RoleCreate,
+    RoleRead,
+    RoleUpdate,
+    StaffCreate,
+    StaffMove,
+    StaffRead,
+    StaffUpdate,
+    StoreCreate,
+    StoreRead,
+    StoreUpdate,
+    TokenRead,
+)
+from crm_core.org.service import audit_log as audit_service
+from crm_core.org.service import auth, departments, positions, roles, staff, stores
+from crm_core.permissions import Principal
+
+router = APIRouter(prefix="/api/v1")
+
+
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+
+
+def can(permission: str) -> Principal:
+    return Depends(require(permission))  # type: ignore[no-any-return]
+
+
+@router.post("/auth/token", response_model=TokenRead, tags=["auth"])
+async def login(body: LoginRequest, request: Request) -> TokenRead:
+    user = await auth.authenticate(body.username, body.password, ip=client_ip(request),
+                                   user_agent=request.headers.get("user-agent", ""))
+    ttl = get_settings().auth.token_ttl_seconds
+    token = await auth.issue_token(user.id, ttl_seconds=ttl)
+    return TokenRead(access_token=token, expires_in=ttl)
+
+
+@router.delete("/auth/token", status_code=204, tags=["auth"])
+async def logout(principal: ApiPrincipal, request: Request) -> Response:
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    await auth.logout(principal, token, kind="api")
+    return Response(status_code=204)
+
+
+@router.get("/me", tags=["auth"])
+async def me(principal: ApiPrincipal) -> dict[str, object]:
+    return {"id": principal.staff_id, "username": principal.username, "name": principal.name,
+            "permissions": sorted(principal.permissions), "data_scope": principal.data_scope}
+
+
+@router.get("/departments", response_model=list[DepartmentRead], tags=["org"])
+async def list_departments(p: Principal = can("org.department:view")) -> list[DepartmentRead]:
+    return await departments.list_departments(p)
+
+
+@router.post("/departments", status_code=201, response_model=DepartmentRead, tags=["org"])
+async def create_department(body: DepartmentCreate,
+                            p: Principal = can("org.department:create")) -> DepartmentRead:
+    return await departments.create_department(p, body)
+
+
+@router.patch("/departments/{department_id}", response_model=DepartmentRead, tags=["org"])
+async def update_department(department_id: int, body: DepartmentUpdate,
+                            p: Principal = can("org.department:edit")) -> DepartmentRead:
+    return await departments.update_department(p, department_id, body)
+
+
+@router.delete("/departments/{department_id}", status_code=204, tags=["org"])
+async def delete_department(department_id: int,
+                            p: Principal = can("org.department:delete")) -> Response:
+    await departments.delete_department(p, department_id)
+    return Response(status_code=204)
+
+
+@router.get("/positions", response_model=list[PositionRead], tags=["org"])
+async def list_positions(p: Principal = can("org.position:view")) -> list[PositionRead]:
+    return await positions.list_positions()
+
+
+@router.post("/positions", status_code=201, response_model=PositionRead, tags=["org"])
+async def create_position(body: PositionCreate,
+                          p: Principal = can("org.position:create")) -> PositionRead:
+    return await positions.create_position(p, body)
+
+
+@router.put("/positions/{position_id}", response_model=PositionRead, tags=["org"])
+async def update_position(position_id: int, body: PositionCreate,
+                          p: Principal = can("org.position:edit")) -> PositionRead:
+    return await positions.update_position(p, position_id, body)
+
+
+@router.delete("/positions/{position_id}", status_code=204, tags=["org"])
+async def delete_position(position_id: int, p: Principal = can("org.position:delete")) -> Response:
+    await positions.delete_position(p, position_id)
+    return Response(status_code=204)
+
+
+@router.get("/roles", response_model=list[RoleRead], tags=["org"])
+async def list_roles(p: Principal = can("org.role:view")) -> list[RoleRead]:
+    return await roles.list_roles()
+
+
+@router.post("/roles", status_code=201, response_model=RoleRead, tags=["org"])
+async def create_role(body: RoleCreate, p: Principal = can("org.role:create")) -> RoleRead:
+    return await roles.create_role(p, body)
+
+
+@router.patch("/roles/{role_id}", response_model=RoleRead, tags=["org"])
+async def update_role(role_id: int, body: RoleUpdate,
+                      p: Principal = can("org.role:edit")) -> RoleRead:
+    return await roles.update_role(p, role_id, body)
+
+
+@router.delete("/roles/{role_id}", status_code=204, tags=["org"])
+async def delete_role(role_id: int, p: Principal = can("org.role:delete")) -> Response:
+    await roles.delete_role(p, role_id)
+    return Response(status_code=204)
+
+
+@router.get("/staff", response_model=Page[StaffRead], tags=["org"])
+async def list_staff(keyword: Annotated[str, Query(max_length=64)] = "",
+                     department_id: int | None = None, active: bool | None = None,
+                     page: PageNumber = 1, page_size: PageSize = 50,
+                     p: Principal = can("org.staff:view")) -> Page[StaffRead]:
+    return await staff.list_staff(p, keyword=keyword, department_id=department_id, active=active,
+                                  page=page, page_size=page_size)
+
+
+@router.get("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
+async def read_staff(staff_id: int, p: Principal = can("org.staff:view")) -> StaffRead:
+    return await staff.read_staff(p, staff_id)
+
+
+@router.post("/staff", status_code=201, response_model=StaffRead, tags=["org"])
+async def create_staff(body: StaffCreate, p: Principal = can("org.staff:create")) -> StaffRead:
+    return await staff.create_staff(p, body)
+
+
+@router.patch("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
+async def update_staff(staff_id: int, body: StaffUpdate,
+                       p: Principal = can("org.staff:edit")) -> StaffRead:
+    return await staff.update_staff(p, staff_id, body)
+
+
+@router.post("/staff/{staff_id}/move", response_model=StaffRead, tags=["org"])
+async def move_staff(staff_id: int, body: StaffMove,
+                     p: Principal = can("org.staff:assign")) -> StaffRead:
+    return await staff.move_staff(p, staff_id, body)
+
+
+@router.post("/staff/{staff_id}/disable", response_model=StaffRead, tags=["org"])
+async def disable_staff(staff_id: int, p: Principal = can("org.staff:edit")) -> StaffRead:
+    return await staff.set_staff_active(p, staff_id, False)
+
+
+@router.post("/staff/{staff_id}/enable", response_model=StaffRead, tags=["org"])
+async def enable_staff(staff_id: int, p: Principal = can("org.staff:edit")) -> StaffRead:
+    return await staff.set_staff_active(p, staff_id, True)
+
+
+@router.post("/staff/{staff_id}/password", status_code=204, tags=["org"])
+async def reset_password(staff_id: int, body: PasswordReset,
+                         p: Principal = can("org.staff:edit")) -> Response:
+    await staff.reset_password(p, staff_id, body)
+    return Response(status_code=204)
+
+
+@router.get("/stores", response_model=Page[StoreRead], tags=["org"])
+async def list_stores(keyword: Annotated[str, Query(max_length=64)] = "",
+                      status: StoreStatus | None = None,
+                      city: Annotated[str, Query(max_length=32)] = "",
+                      page: PageNumber = 1, page_size: PageSize = 50,
+                      p: Principal = can("org.store:view")) -> Page[StoreRead]:
+    return await stores.list_stores(p, keyword=keyword, status=status, city=city, page=page,
+                                    page_size=page_size)
+
+
+@router.get("/stores/{store_id}", response_model=StoreRead, tags=["org"])
+async def read_store(store_id: int, p: Principal = can("org.store:view")) -> StoreRead:
+    return StoreRead.model_validate(await stores.get_store(p, store_id))
+
+
+@router.post("/stores", status_code=201, response_model=StoreRead, tags=["org"])
+async def create_store(body: StoreCreate, p: Principal = can("org.store:create")) -> StoreRead:
+    return await stores.create_store(p, body)
+
+
+@router.patch("/stores/{store_id}", response_model=StoreRead, tags=["org"])
+async def update_store(store_id: int, body: StoreUpdate,
+                       p: Principal = can("org.store:edit")) -> StoreRead:
+    return await stores.update_store(p, store_id, body)
+
+
+@router.delete("/stores/{store_id}", status_code=204, tags=["org"])
+async def delete_store(store_id: int, p: Principal = can("org.store:delete")) -> Response:
+    await stores.delete_store(p, store_id)
+    return Response(status_code=204)
+
+
+@router.get("/audit", response_model=Page[AuditRead], tags=["system"])
+async def list_audit(action: Annotated[str, Query(max_length=64)] = "",
+                     actor: Annotated[str, Query(max_length=64)] = "",
+                     page: PageNumber = 1, page_size: PageSize = 50,
+                     p: Principal = can("system.audit:view")) -> Page[AuditRead]:
+    return await audit_service.list_entries(action=action, actor=actor, page=page,
+                                            page_size=page_size)

@@ -1,0 +1,1 @@
+"""Organisation use cases, one module per concept; import the module you need."""

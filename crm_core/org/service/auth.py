@@ -1,0 +1,87 @@
+"""Login, sessions and the principal behind a session or token."""
+
+from crm_core import audit, clock, security
+from crm_core.audit import Actor
+from crm_core.config import get_settings
+from crm_core.errors import InvalidCredentialsError
+from crm_core.org import repository, rules
+from crm_core.org.errors import AccountDisabledError
+from crm_core.org.models import Staff
+from crm_core.permissions import Principal
+
+
+def _throttle() -> security.LoginThrottle:
+    auth = get_settings().auth
+    return security.LoginThrottle(auth.max_failed_logins, auth.lockout_seconds)
+
+
+async def authenticate(username: str, password: str, *, ip: str, user_agent: str) -> Staff:
+    throttle = _throttle()
+    await throttle.check(username, ip)
+    staff = await Staff.get_or_none(username=username)
+    actor = Actor(id=staff.id if staff else None, name=username[:64], ip=ip, user_agent=user_agent)
+    if not security.verify_password(staff.password_hash if staff else None, password):
+        await throttle.failed(username, ip)
+        await audit.record(actor, "auth.login_failed", target_type="staff", target_id=username)
+        raise InvalidCredentialsError()
+    assert staff is not None
+    if not staff.is_active:
+        await audit.record(actor, "auth.login_refused", target_type="staff", target_id=staff.id)
+        raise AccountDisabledError()
+    await throttle.succeeded(username)
+    staff.last_login_at = clock.utc_now()
+    update = ["last_login_at"]
+    if security.needs_rehash(staff.password_hash):
+        staff.password_hash = security.hash_password(password)
+        update.append("password_hash")
+    await staff.save(update_fields=update)
+    await audit.record(actor, "auth.login", target_type="staff", target_id=staff.id)
+    return staff
+
+
+async def principal_for(staff_id: int, *, ip: str = "", user_agent: str = "") -> Principal | None:
+    staff = await Staff.get_or_none(id=staff_id, is_active=True).prefetch_related("roles")
+    if staff is None:
+        return None
+    roles = list(staff.roles)
+    permissions = frozenset(p for role in roles for p in role.permissions)
+    scope = rules.widest_scope(role.data_scope for role in roles)
+    department_id = staff.department_id  # type: ignore[attr-defined]
+    parents = await repository.department_parents() if scope == "subtree" else {}
+    return Principal(
+        staff_id=staff.id, username=staff.username, name=staff.name,
+        department_id=department_id, store_id=staff.store_id,  # type: ignore[attr-defined]
+        permissions=permissions, data_scope=scope.value,
+        department_ids=rules.visible_departments(scope, department_id, parents),
+        ip=ip, user_agent=user_agent,
+    )
+
+
+async def logout(principal: Principal, token: str, *, kind: str) -> None:
+    await security.delete_session(token, kind=kind)
+    await audit.record(Actor(principal.staff_id, principal.username, principal.ip,
+                             principal.user_agent), "auth.logout", target_type="staff",
+                       target_id=principal.staff_id)
+
+
+async def issue_token(staff_id: int, *, ttl_seconds: int) -> str:
+    token, _ = await security.create_session(staff_id, kind="api", ttl_seconds=ttl_seconds)
+    return token
+
+
+async def open_console_session(staff_id: int, *, ttl_seconds: int) -> tuple[str, str]:
+    """Return (session token, CSRF token) for the admin console cookie."""
+    token, data = await security.create_session(staff_id, kind="console", ttl_seconds=ttl_seconds)
+    return token, data.csrf_token
+
+
+async def dashboard_counts(principal: Principal) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    if principal.can("org.staff:view"):
+        counts["staff"] = await repository.staff(principal).filter(is_active=True).count()
+        counts["guides"] = await repository.staff(principal).filter(is_guide=True).count()
+    if principal.can("org.store:view"):
+        counts["stores"] = await repository.stores(principal).count()
+    if principal.can("org.department:view"):
+        counts["departments"] = await repository.departments(principal).count()
+    return counts

@@ -1,0 +1,94 @@
+from tortoise.exceptions import IntegrityError
+
+from crm_core import audit
+from crm_core.db import unit_of_work
+from crm_core.org import repository
+from crm_core.org.errors import (
+    BuiltinRoleError,
+    DuplicateRoleCodeError,
+    RoleInUseError,
+    RoleNotFoundError,
+    UnknownPermissionError,
+)
+from crm_core.org.models import Role
+from crm_core.org.schemas import RoleCreate, RoleRead, RoleUpdate
+from crm_core.org.service._common import actor_of, snapshot
+from crm_core.permissions import ALL, Principal, all_permissions
+
+FIELDS = ("code", "name", "description", "permissions", "data_scope")
+
+
+def _check_permissions(permissions: list[str]) -> list[str]:
+    known = set(all_permissions()) | {ALL}
+    for permission in permissions:
+        if permission not in known:
+            raise UnknownPermissionError(permission=permission)
+    return sorted(set(permissions))
+
+
+async def list_roles() -> list[RoleRead]:
+    return [RoleRead.model_validate(role) for role in await Role.all().order_by("id")]
+
+
+async def get_role(role_id: int) -> Role:
+    role = await Role.get_or_none(id=role_id)
+    if role is None:
+        raise RoleNotFoundError()
+    return role
+
+
+async def create_role(principal: Principal, data: RoleCreate) -> RoleRead:
+    values = data.model_dump()
+    values["permissions"] = _check_permissions(data.permissions)
+    try:
+        async with unit_of_work():
+            role = await Role.create(**values)
+            await audit.record(actor_of(principal), "role.create", target_type="role",
+                               target_id=role.id, after=snapshot(role, FIELDS))
+    except IntegrityError as error:
+        raise DuplicateRoleCodeError(code=data.code) from error
+    return RoleRead.model_validate(role)
+
+
+async def update_role(principal: Principal, role_id: int, data: RoleUpdate) -> RoleRead:
+    role = await get_role(role_id)
+    before = snapshot(role, FIELDS)
+    if role.code == "admin" and (data.permissions is not None or data.data_scope is not None):
+        raise BuiltinRoleError()
+    changes = data.model_dump(exclude_none=True)
+    if data.permissions is not None:
+        changes["permissions"] = _check_permissions(data.permissions)
+    role.update_from_dict(changes)
+    async with unit_of_work():
+        await role.save()
+        old, new = audit.changes(before, snapshot(role, FIELDS))
+        # Permission changes are sensitive: they are always audited with before and after.
+        await audit.record(actor_of(principal), "role.update", target_type="role",
+                           target_id=role.id, before=old, after=new)
+    return RoleRead.model_validate(role)
+
+
+async def delete_role(principal: Principal, role_id: int) -> None:
+    role = await get_role(role_id)
+    if role.builtin:
+        raise BuiltinRoleError()
+    count = await repository.count_staff_with_role(role.id)
+    if count:
+        raise RoleInUseError(count=count)
+    async with unit_of_work():
+        await role.delete()
+        await audit.record(actor_of(principal), "role.delete", target_type="role",
+                           target_id=role_id, before=snapshot(role, FIELDS))
+
+
+async def ensure_builtin_roles() -> int:
+    """Create missing built-in roles (idempotent); returns how many were created."""
+    from crm_core.org.rules import BUILTIN_ROLES
+
+    created = 0
+    for code, (name, description, permissions, scope) in BUILTIN_ROLES.items():
+        _, was_created = await Role.get_or_create(
+            code=code, defaults={"name": name, "description": description, "builtin": True,
+                                 "permissions": permissions, "data_scope": scope})
+        created += was_created
+    return created

@@ -1,0 +1,369 @@
+"""Admin console pages for login, organisation, stores and the audit log; thin like api.py."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crm_core.config import get_settings
+from crm_core.errors import CRMError, PermissionDeniedError
+from crm_core.http import client_ip
+from crm_core.org.models import DataScope, StoreStatus
+from crm_core.org.schemas import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    PasswordReset,
+    PositionCreate,
+    RoleCreate,
+    RoleUpdate,
+    StaffCreate,
+    StaffMove,
+    StaffUpdate,
+    StoreCreate,
+    StoreUpdate,
+)
+from crm_core.org.service import audit_log as audit_service
+from crm_core.org.service import auth, departments, positions, roles, staff, stores
+from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
+from crm_core.web.console import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    attempt,
+    check_csrf,
+    console_principal,
+    redirect,
+    render,
+)
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+Console = Annotated[Principal, Depends(console_principal)]
+SCOPE_LABELS = {DataScope.OWN: "仅本人", DataScope.DEPARTMENT: "本部门",
+                DataScope.SUBTREE: "本部门及下级", DataScope.ALL: "全部"}
+STATUS_LABELS = {StoreStatus.PREPARING: "筹备中", StoreStatus.OPEN: "营业中",
+                 StoreStatus.SUSPENDED: "暂停营业", StoreStatus.CLOSED: "已闭店"}
+
+
+def need(principal: Principal, permission: str) -> None:
+    if not principal.can(permission):
+        raise PermissionDeniedError()
+
+
+def _safe_next(url: str) -> str:
+    # Only local paths: no open redirect after login.
+    return url if url.startswith("/admin") and not url.startswith("//") else "/admin"
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "/admin") -> Response:
+    return await render(request, "login.html", next=_safe_next(next), error="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    next_url = _safe_next(str(form.get("next", "/admin")))
+    try:
+        user = await auth.authenticate(username, password, ip=client_ip(request),
+                                       user_agent=request.headers.get("user-agent", ""))
+    except CRMError as error:
+        return await render(request, "login.html", status_code=error.status_code,
+                            next=next_url, error=error.detail, username=username)
+    ttl = get_settings().auth.session_ttl_seconds
+    token, _ = await auth.open_console_session(user.id, ttl_seconds=ttl)
+    response = redirect(next_url)
+    response.set_cookie(SESSION_COOKIE, token, max_age=ttl, httponly=True, samesite="lax",
+                        secure=get_settings().is_prod, path="/")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, principal: Console) -> Response:
+    await check_csrf(request)
+    await auth.logout(principal, request.state.session_token, kind="console")
+    response = redirect("/admin/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{lang}")
+async def switch_language(lang: str, request: Request) -> Response:
+    back = _safe_next(request.headers.get("referer", "/admin").split(request.url.netloc, 1)[-1])
+    response = redirect(back)
+    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "zh", max_age=365 * 86400,
+                        samesite="lax")
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard(request: Request, principal: Console) -> Response:
+    counts = await auth.dashboard_counts(principal)
+    return await render(request, "dashboard.html", counts=counts)
+
+
+@router.get("/departments", response_class=HTMLResponse)
+async def department_page(request: Request, principal: Console) -> Response:
+    need(principal, "org.department:view")
+    rows = await departments.list_departments(principal)
+    return await render(request, "departments.html", tree=departments.as_tree(rows), all=rows)
+
+
+@router.post("/departments")
+async def department_create(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.department:create")
+    form = await check_csrf(request)
+    return await attempt(request, lambda: departments.create_department(
+        principal, DepartmentCreate(**form.values("name", "parent_id", "sort_order",
+                                                  ints=("parent_id", "sort_order")))),
+        ok="部门已创建", back="/admin/departments")
+
+
+@router.post("/departments/{department_id}")
+async def department_update(department_id: int, request: Request,
+                            principal: Console) -> RedirectResponse:
+    need(principal, "org.department:edit")
+    form = await check_csrf(request)
+    values = form.values("name", "parent_id", "sort_order", ints=("parent_id", "sort_order"))
+    values["move"] = True
+    values.setdefault("parent_id", None)
+    return await attempt(request, lambda: departments.update_department(
+        principal, department_id, DepartmentUpdate(**values)),
+        ok="部门已保存", back="/admin/departments")
+
+
+@router.post("/departments/{department_id}/delete")
+async def department_delete(department_id: int, request: Request,
+                            principal: Console) -> RedirectResponse:
+    need(principal, "org.department:delete")
+    await check_csrf(request)
+    return await attempt(request, lambda: departments.delete_department(principal, department_id),
+                         ok="部门已删除", back="/admin/departments")
+
+
+@router.get("/positions", response_class=HTMLResponse)
+async def position_page(request: Request, principal: Console) -> Response:
+    need(principal, "org.position:view")
+    return await render(request, "positions.html", rows=await positions.list_positions())
+
+
+@router.post("/positions")
+async def position_create(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.position:create")
+    form = await check_csrf(request)
+    return await attempt(request, lambda: positions.create_position(
+        principal, PositionCreate(**form.values("name", "description"))),
+        ok="岗位已创建", back="/admin/positions")
+
+
+@router.post("/positions/{position_id}/delete")
+async def position_delete(position_id: int, request: Request,
+                          principal: Console) -> RedirectResponse:
+    need(principal, "org.position:delete")
+    await check_csrf(request)
+    return await attempt(request, lambda: positions.delete_position(principal, position_id),
+                         ok="岗位已删除", back="/admin/positions")
+
+
+async def _staff_choices(principal: Principal) -> dict[str, Any]:
+    return {"departments": await departments.list_departments(principal),
+            "positions": await positions.list_positions(), "roles": await roles.list_roles(),
+            "stores": (await stores.list_stores(principal, page_size=200)).items}
+
+
+@router.get("/staff", response_class=HTMLResponse)
+async def staff_page(request: Request, principal: Console,
+                     keyword: Annotated[str, Query(max_length=64)] = "",
+                     department_id: str = "", page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    need(principal, "org.staff:view")
+    department = int(department_id) if department_id.isdigit() else None
+    result = await staff.list_staff(principal, keyword=keyword, department_id=department,
+                                    page=page, page_size=30)
+    return await render(request, "staff.html", result=result, keyword=keyword,
+                        department_id=department, guides_only=False,
+                        **await _staff_choices(principal))
+
+
+@router.get("/guides", response_class=HTMLResponse)
+async def guide_page(request: Request, principal: Console) -> Response:
+    need(principal, "org.staff:view")
+    result = await staff.list_guides(principal)
+    return await render(request, "guides.html", rows=result, **await _staff_choices(principal))
+
+
+@router.post("/staff")
+async def staff_create(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.staff:create")
+    form = await check_csrf(request)
+    values = form.values("username", "name", "password", "phone", "email", "department_id",
+                         "position_id", "store_id", "is_guide",
+                         ints=("department_id", "position_id", "store_id"), bools=("is_guide",))
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    return await attempt(request, lambda: staff.create_staff(principal, StaffCreate(**values)),
+                         ok="员工已创建", back="/admin/staff")
+
+
+@router.get("/staff/{staff_id}", response_class=HTMLResponse)
+async def staff_detail(staff_id: int, request: Request, principal: Console) -> Response:
+    need(principal, "org.staff:view")
+    member = await staff.read_staff(principal, staff_id)
+    return await render(request, "staff_detail.html", member=member,
+                        **await _staff_choices(principal))
+
+
+@router.post("/staff/{staff_id}")
+async def staff_update(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.staff:edit")
+    form = await check_csrf(request)
+    values = form.values("name", "phone", "email", "position_id", "store_id", "is_guide",
+                         ints=("position_id", "store_id"), bools=("is_guide",))
+    values["clear_store"] = "store_id" not in values
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    back = f"/admin/staff/{staff_id}"
+    return await attempt(request, lambda: staff.update_staff(principal, staff_id,
+                                                             StaffUpdate(**values)),
+                         ok="员工信息已保存", back=back)
+
+
+@router.post("/staff/{staff_id}/move")
+async def staff_move(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.staff:assign")
+    form = await check_csrf(request)
+    return await attempt(request, lambda: staff.move_staff(
+        principal, staff_id, StaffMove(**form.values("department_id", ints=("department_id",)))),
+        ok="已调整部门", back=f"/admin/staff/{staff_id}")
+
+
+@router.post("/staff/{staff_id}/active")
+async def staff_active(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.staff:edit")
+    form = await check_csrf(request)
+    active = form.get("active") == "1"
+    return await attempt(request, lambda: staff.set_staff_active(principal, staff_id, active),
+                         ok="账号已启用" if active else "账号已停用",
+                         back=f"/admin/staff/{staff_id}")
+
+
+@router.post("/staff/{staff_id}/password")
+async def staff_password(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.staff:edit")
+    form = await check_csrf(request)
+    return await attempt(request, lambda: staff.reset_password(
+        principal, staff_id, PasswordReset(password=form.get("password"))),
+        ok="密码已重置，该员工的所有登录已失效", back=f"/admin/staff/{staff_id}")
+
+
+@router.get("/roles", response_class=HTMLResponse)
+async def role_page(request: Request, principal: Console) -> Response:
+    need(principal, "org.role:view")
+    return await render(request, "roles.html", rows=await roles.list_roles(),
+                        scopes=SCOPE_LABELS)
+
+
+def _role_form_context() -> dict[str, Any]:
+    return {"resources": list(RESOURCES.values()), "action_labels": ACTION_LABELS,
+            "scopes": SCOPE_LABELS}
+
+
+@router.get("/roles/new", response_class=HTMLResponse)
+async def role_new(request: Request, principal: Console) -> Response:
+    need(principal, "org.role:create")
+    return await render(request, "role_form.html", role=None, **_role_form_context())
+
+
+@router.post("/roles")
+async def role_create(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.role:create")
+    form = await check_csrf(request)
+    values = form.values("code", "name", "description", "data_scope")
+    values["permissions"] = form.list("permissions")
+    return await attempt(request, lambda: roles.create_role(principal, RoleCreate(**values)),
+                         ok="角色已创建", back="/admin/roles/new", done="/admin/roles")
+
+
+@router.get("/roles/{role_id}", response_class=HTMLResponse)
+async def role_detail(role_id: int, request: Request, principal: Console) -> Response:
+    need(principal, "org.role:view")
+    role = await roles.get_role(role_id)
+    return await render(request, "role_form.html", role=role, **_role_form_context())
+
+
+@router.post("/roles/{role_id}")
+async def role_update(role_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.role:edit")
+    form = await check_csrf(request)
+    values = form.values("name", "description", "data_scope")
+    values["permissions"] = form.list("permissions")
+    if (await roles.get_role(role_id)).code == "admin":
+        values = {k: v for k, v in values.items() if k in {"name", "description"}}
+    return await attempt(request, lambda: roles.update_role(principal, role_id,
+                                                            RoleUpdate(**values)),
+                         ok="角色已保存", back=f"/admin/roles/{role_id}")
+
+
+@router.post("/roles/{role_id}/delete")
+async def role_delete(role_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.role:delete")
+    await check_csrf(request)
+    return await attempt(request, lambda: roles.delete_role(principal, role_id),
+                         ok="角色已删除", back=f"/admin/roles/{role_id}", done="/admin/roles")
+
+
+@router.get("/stores", response_class=HTMLResponse)
+async def store_page(request: Request, principal: Console,
+                     keyword: Annotated[str, Query(max_length=64)] = "",
+                     status: str = "", page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    need(principal, "org.store:view")
+    chosen = StoreStatus(status) if status in StoreStatus.__members__.values() else None
+    result = await stores.list_stores(principal, keyword=keyword, status=chosen, page=page,
+                                      page_size=30)
+    return await render(request, "stores.html", result=result, keyword=keyword, status=status,
+                        statuses=STATUS_LABELS, **await _staff_choices(principal))
+
+
+@router.post("/stores")
+async def store_create(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.store:create")
+    form = await check_csrf(request)
+    values = form.values("code", "name", "province", "city", "district", "address", "phone",
+                         "status", "department_id", "manager_id",
+                         ints=("department_id", "manager_id"))
+    return await attempt(request, lambda: stores.create_store(principal, StoreCreate(**values)),
+                         ok="门店已创建", back="/admin/stores")
+
+
+@router.get("/stores/{store_id}", response_class=HTMLResponse)
+async def store_detail(store_id: int, request: Request, principal: Console) -> Response:
+    need(principal, "org.store:view")
+    store = await stores.get_store(principal, store_id)
+    guides = await staff.list_guides(principal, store_id=store_id)
+    return await render(request, "store_detail.html", store=store, statuses=STATUS_LABELS,
+                        guides=guides, **await _staff_choices(principal))
+
+
+@router.post("/stores/{store_id}")
+async def store_update(store_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.store:edit")
+    form = await check_csrf(request)
+    values = form.values("name", "province", "city", "district", "address", "phone", "status",
+                         "department_id", "manager_id", ints=("department_id", "manager_id"))
+    return await attempt(request, lambda: stores.update_store(principal, store_id,
+                                                              StoreUpdate(**values)),
+                         ok="门店已保存", back=f"/admin/stores/{store_id}")
+
+
+@router.post("/stores/{store_id}/delete")
+async def store_delete(store_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "org.store:delete")
+    await check_csrf(request)
+    return await attempt(request, lambda: stores.delete_store(principal, store_id),
+                         ok="门店已删除", back=f"/admin/stores/{store_id}", done="/admin/stores")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, principal: Console,
+                     action: Annotated[str, Query(max_length=64)] = "",
+                     actor: Annotated[str, Query(max_length=64)] = "",
+                     page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    need(principal, "system.audit:view")
+    result = await audit_service.list_entries(action=action, actor=actor, page=page, page_size=50)
+    return await render(request, "audit.html", result=result, action=action, actor=actor)

@@ -1,0 +1,115 @@
+"""Passwords (argon2id), opaque sessions and API tokens in Redis, login throttling, CSRF tokens."""
+
+import hmac
+import json
+import secrets
+from dataclasses import asdict, dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from crm_core.errors import RateLimitedError
+from crm_core.redis import get_redis
+
+# argon2-cffi defaults (argon2id, t=3, m=64 MiB, p=4) exceed OWASP's minimum (reliability SEC-4).
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    # An unknown user still costs one verification, so timing does not reveal valid usernames.
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@dataclass(frozen=True)
+class SessionData:
+    staff_id: int
+    csrf_token: str
+    kind: str = "console"
+
+
+def _key(kind: str, token: str) -> str:
+    return f"auth:{kind}:{token}"
+
+
+async def create_session(staff_id: int, *, kind: str, ttl_seconds: int) -> tuple[str, SessionData]:
+    token = secrets.token_urlsafe(32)
+    data = SessionData(staff_id=staff_id, csrf_token=secrets.token_urlsafe(32), kind=kind)
+    redis = get_redis()
+    await redis.set(_key(kind, token), json.dumps(asdict(data)), ex=ttl_seconds)
+    await redis.sadd(f"auth:staff:{staff_id}", f"{kind}:{token}")
+    await redis.expire(f"auth:staff:{staff_id}", ttl_seconds)
+    return token, data
+
+
+async def load_session(token: str, *, kind: str, ttl_seconds: int) -> SessionData | None:
+    if not token or len(token) > 128:
+        return None
+    redis = get_redis()
+    raw = await redis.get(_key(kind, token))
+    if raw is None:
+        return None
+    await redis.expire(_key(kind, token), ttl_seconds)  # sliding expiry
+    return SessionData(**json.loads(raw))
+
+
+async def delete_session(token: str, *, kind: str) -> None:
+    await get_redis().delete(_key(kind, token))
+
+
+async def revoke_all_sessions(staff_id: int) -> None:
+    """Used when an account is disabled or its password reset."""
+    redis = get_redis()
+    members = await redis.smembers(f"auth:staff:{staff_id}")
+    keys = [_key(*str(member).split(":", 1)) for member in members]
+    if keys:
+        await redis.delete(*keys)
+    await redis.delete(f"auth:staff:{staff_id}")
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(expected, given or "")
+
+
+class LoginThrottle:
+    """Counts failures per username and per IP in Redis, shared by every web process."""
+
+    def __init__(self, max_failures: int, window_seconds: int) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+
+    def _keys(self, username: str, ip: str) -> list[str]:
+        return [f"throttle:login:user:{username.lower()}", f"throttle:login:ip:{ip}"]
+
+    async def check(self, username: str, ip: str) -> None:
+        redis = get_redis()
+        for key in self._keys(username, ip):
+            count = int(await redis.get(key) or 0)
+            # The IP limit is looser: several people may share one office address.
+            limit = self.max_failures * (4 if ":ip:" in key else 1)
+            if count >= limit:
+                ttl = await redis.ttl(key)
+                raise RateLimitedError(
+                    f"登录失败次数过多，请 {max(ttl, 1)} 秒后再试", retry_after=max(ttl, 1)
+                )
+
+    async def failed(self, username: str, ip: str) -> None:
+        redis = get_redis()
+        for key in self._keys(username, ip):
+            count = await redis.incr(key)
+            if count == 1:
+                await redis.expire(key, self.window_seconds)
+
+    async def succeeded(self, username: str) -> None:
+        await get_redis().delete(self._keys(username, "-")[0])

@@ -1,0 +1,245 @@
+"""The admin console shell: templates, language, cookie sessions, CSRF, navigation, flash messages.
+
+Sessions are opaque ids in Redis (revocable); the cookie is HttpOnly, SameSite=Lax, Secure in prod.
+Every state-changing console request carries the session's CSRF token and a same-origin Origin.
+"""
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError as PydanticValidationError
+
+from crm_core import clock, security
+from crm_core.config import get_settings
+from crm_core.errors import CRMError, CSRFError
+from crm_core.http import client_ip
+from crm_core.permissions import Principal
+from crm_core.redis import get_redis
+
+SESSION_COOKIE = "scrm_session"
+LANG_COOKIE = "scrm_lang"
+_template_dirs: list[Path] = [Path(__file__).parent / "templates"]
+_env = Environment(loader=ChoiceLoader([]), autoescape=select_autoescape())
+templates = Jinja2Templates(env=_env)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    group_zh: str
+    group_en: str
+    label_zh: str
+    label_en: str
+    href: str
+    permission: str | None
+
+
+NAV: list[NavItem] = [
+    NavItem("组织架构", "Organisation", "部门", "Departments", "/admin/departments",
+            "org.department:view"),
+    NavItem("组织架构", "Organisation", "岗位", "Positions", "/admin/positions",
+            "org.position:view"),
+    NavItem("组织架构", "Organisation", "员工", "Staff", "/admin/staff", "org.staff:view"),
+    NavItem("组织架构", "Organisation", "角色与权限", "Roles", "/admin/roles", "org.role:view"),
+    NavItem("门店与导购", "Stores", "门店", "Stores", "/admin/stores", "org.store:view"),
+    NavItem("门店与导购", "Stores", "导购", "Guides", "/admin/guides", "org.staff:view"),
+    NavItem("系统", "System", "审计日志", "Audit log", "/admin/audit", "system.audit:view"),
+]
+
+
+def add_template_dir(path: Path) -> None:
+    if path not in _template_dirs:
+        _template_dirs.append(path)
+    templates.env.loader = ChoiceLoader([FileSystemLoader(str(p)) for p in _template_dirs])
+
+
+def add_nav(item: NavItem) -> None:
+    NAV.append(item)
+
+
+class LoginRequiredError(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def lang_of(request: Request) -> str:
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "zh"
+
+
+def navigation(principal: Principal, lang: str) -> list[tuple[str, list[NavItem]]]:
+    groups: dict[str, list[NavItem]] = {}
+    for item in NAV:
+        if item.permission is None or principal.can(item.permission):
+            groups.setdefault(item.group_en if lang == "en" else item.group_zh, []).append(item)
+    return list(groups.items())
+
+
+async def console_principal(request: Request) -> Principal:
+    from crm_core.http import _loader
+
+    token = request.cookies.get(SESSION_COOKIE, "")
+    ttl = get_settings().auth.session_ttl_seconds
+    session = await security.load_session(token, kind="console", ttl_seconds=ttl)
+    principal = None
+    if session is not None:
+        principal = await _loader[0](session.staff_id, client_ip(request),
+                                     request.headers.get("user-agent", ""))
+    if principal is None:
+        raise LoginRequiredError(request.url.path)
+    request.state.csrf_token = session.csrf_token if session else ""
+    request.state.session_token = token
+    request.state.principal = principal
+    return principal
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        # Browsers send Origin on cross-site POSTs; its absence means a same-site or non-browser
+        # client, and the synchronizer token still has to match.
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+class Form:
+    """A checked console form: single values with `get`, repeated checkboxes with `list`."""
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+
+    def get(self, name: str, default: str = "") -> str:
+        for key, value in self.items:
+            if key == name:
+                return value.strip()
+        return default
+
+    def list(self, name: str) -> list[str]:
+        return [value for key, value in self.items if key == name]
+
+    def optional_int(self, name: str) -> int | None:
+        value = self.get(name)
+        return int(value) if value.isdigit() else None
+
+    def values(self, *names: str, ints: tuple[str, ...] = (), bools: tuple[str, ...] = ()
+               ) -> dict[str, Any]:
+        """Fields for a schema: blank optional fields left out, ints and checkboxes converted."""
+        result: dict[str, Any] = {}
+        for name in names:
+            raw = self.get(name)
+            if name in ints:
+                if raw:
+                    result[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+            elif name in bools:
+                result[name] = raw in {"1", "on", "true"}
+            else:
+                result[name] = raw
+        return result
+
+
+async def check_csrf(request: Request) -> Form:
+    """Validate the CSRF token and origin of a console form post and return its fields."""
+    form = await request.form()
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    if request.headers.get("sec-fetch-site") == "cross-site" or not _same_origin(request):
+        raise CSRFError()
+    given = next((v for k, v in items if k == "csrf_token"), None)
+    if not security.csrf_matches(request.state.csrf_token, given):
+        raise CSRFError()
+    return Form([(k, v) for k, v in items if k != "csrf_token"])
+
+
+async def flash(request: Request, message: str, kind: str = "success") -> None:
+    key = f"auth:flash:{request.state.session_token}"
+    await get_redis().rpush(key, json.dumps({"kind": kind, "message": message}))
+    await get_redis().expire(key, 120)
+
+
+async def _pop_flashes(request: Request) -> list[dict[str, str]]:
+    token = getattr(request.state, "session_token", "")
+    if not token:
+        return []
+    key = f"auth:flash:{token}"
+    redis = get_redis()
+    items = await redis.lrange(key, 0, -1)
+    await redis.delete(key)
+    return [json.loads(item) for item in items]
+
+
+async def render(request: Request, template: str, status_code: int = 200,
+                 **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    context.update(
+        request=request, lang=lang, principal=principal,
+        nav=navigation(principal, lang) if principal else [],
+        csrf_token=getattr(request.state, "csrf_token", ""),
+        flashes=await _pop_flashes(request), path=request.url.path,
+        t=lambda zh, en: en if lang == "en" else zh, to_local=clock.to_local,
+    )
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    add_template_dir(Path(__file__).parent / "templates")
+
+    async def on_login_required(request: Request, error: Exception) -> Response:
+        assert isinstance(error, LoginRequiredError)
+        return redirect(f"/admin/login?next={quote(error.next_url)}")
+
+    app.add_exception_handler(LoginRequiredError, on_login_required)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.url.path.startswith("/admin"):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+FIELD_LABELS = {"name": "名称", "username": "登录名", "password": "密码", "code": "编码",
+                "phone": "电话", "email": "邮箱", "department_id": "部门", "parent_id": "上级部门",
+                "store_id": "门店", "manager_id": "店长", "sort_order": "排序",
+                "permissions": "权限", "data_scope": "数据权限", "status": "状态"}
+
+
+def describe_validation(error: PydanticValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = str(item["loc"][-1]) if item["loc"] else ""
+        parts.append(f"{FIELD_LABELS.get(field, field)}：{_zh_message(item['type'], item['msg'])}")
+    return "；".join(parts) or "提交的数据格式不正确"
+
+
+def _zh_message(kind: str, message: str) -> str:
+    return {"string_too_short": "不能为空或太短", "string_too_long": "太长",
+            "string_pattern_mismatch": "格式不正确", "missing": "必填",
+            "int_parsing": "必须是数字", "enum": "取值无效",
+            "extra_forbidden": "不允许的字段"}.get(kind, message)
+
+
+async def attempt(request: Request, operation: Callable[[], Awaitable[object]], *, ok: str,
+                  back: str, done: str | None = None) -> RedirectResponse:
+    """Run a form's service call; on a domain or validation error, flash it and go back."""
+    try:
+        await operation()
+    except CRMError as error:
+        await flash(request, error.detail, "error")
+        return redirect(back)
+    except PydanticValidationError as error:
+        await flash(request, describe_validation(error), "error")
+        return redirect(back)
+    await flash(request, ok)
+    return redirect(done or back)

@@ -1,0 +1,137 @@
+"""The `scrm` command: demo, serve, worker, beat, migrate, seed, createsuperuser and friends."""
+
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from crm_core.config import get_settings
+from crm_core.errors import CRMError
+from crm_core.logging import configure_logging
+from scrm import wiring
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[wiring.Urls], Awaitable[T]], *, booted: bool = True) -> T:
+    """Run one async job against the configured (or embedded) servers, then disconnect."""
+    urls = wiring.resolve_urls(get_settings())
+
+    async def main() -> T:
+        if booted:
+            await wiring.boot(urls)
+        try:
+            return await work(urls)
+        finally:
+            await wiring.shutdown()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """SCRM: social CRM for brands on WeChat."""
+    configure_logging(json=get_settings().is_prod)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations and create the built-in roles."""
+    _run(wiring.migrate, booted=False)
+    click.echo("数据库已迁移到最新版本 / database migrated")
+
+
+@main.command()
+@click.argument("app_labels", nargs=-1)
+def makemigrations(app_labels: tuple[str, ...]) -> None:
+    """Write migration files for model changes (developers)."""
+    from tortoise.cli.cli import run_cli_async
+
+    code = asyncio.run(run_cli_async(["-c", "scrm.wiring.TORTOISE_ORM", "makemigrations",
+                                      *app_labels]))
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--username", prompt="登录名 / username")
+@click.option("--name", prompt="姓名 / name")
+@click.option("--password", default=None, help="Omit to be asked without echo.")
+def createsuperuser(username: str, name: str, password: str | None) -> None:
+    """Create an administrator account."""
+    from crm_core.org.service.staff import create_superuser
+
+    secret = password or getpass.getpass("密码 / password: ")
+    try:
+        staff = _run(lambda _: create_superuser(username, name, secret))
+    except CRMError as error:
+        raise click.ClickException(error.detail) from error
+    click.echo(f"已创建管理员 {staff.username}（id={staff.id}）")
+
+
+@main.command()
+def seed() -> None:
+    """Load the demo data (idempotent)."""
+    from scrm.demo_data import seed_demo
+
+    summary = _run(lambda _: seed_demo())
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--workers", default=1, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the web app (REST API, console, H5, WeChat callback) with uvicorn."""
+    import uvicorn
+
+    wiring.resolve_urls(get_settings())
+    uvicorn.run("scrm.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+
+
+@main.command()
+@click.option("--concurrency", default=2, type=int)
+@click.option("--pool", default="prefork", type=click.Choice(["prefork", "solo", "threads"]))
+def worker(concurrency: int, pool: str) -> None:
+    """Run a Celery worker (one event loop per worker process)."""
+    from scrm.worker import celery_app
+
+    wiring.resolve_urls(get_settings())
+    celery_app().worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                              f"--pool={pool}", "--without-gossip", "--without-mingle"])
+
+
+@main.command()
+def beat() -> None:
+    """Run Celery beat (the schedules of scrm/schedule.py)."""
+    from scrm.worker import celery_app
+
+    settings = get_settings()
+    wiring.resolve_urls(settings)
+    schedule_file = settings.var_dir / "celerybeat-schedule"
+    schedule_file.parent.mkdir(parents=True, exist_ok=True)
+    celery_app().start(["beat", "--loglevel=INFO", f"--schedule={schedule_file}"])
+
+
+@main.command()
+@click.option("--port", default=8000, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the Celery worker and beat.")
+def demo(port: int, no_worker: bool) -> None:
+    """Migrate, seed and run everything on the embedded default; Ctrl-C stops all of it."""
+    from scrm.demo import run_demo
+
+    os.environ.setdefault("SCRM_ENV", "dev")  # noqa: TID251
+    sys.exit(run_demo(port=port, with_worker=not no_worker))
+
+
+def register(command: click.Command) -> None:
+    main.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

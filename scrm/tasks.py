@@ -1,0 +1,10 @@
+"""Imports every package's tasks module so the worker knows all task names."""
+
+import importlib
+
+TASK_MODULES = ["crm_core.tasks"]
+
+
+def register_all() -> None:
+    for module in TASK_MODULES:
+        importlib.import_module(module)

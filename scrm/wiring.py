@@ -1,0 +1,82 @@
+"""Composition root: which models exist, and how a process (web, worker, CLI) boots."""
+
+import os
+from dataclasses import dataclass
+
+from crm_core import celery as celery_kernel
+from crm_core import db, http
+from crm_core import redis as redis_kernel
+from crm_core.config import Settings, get_settings
+from crm_core.org.service import auth
+
+TORTOISE_APPS: dict[str, list[str]] = {
+    "crm_core": ["crm_core.org.models", "crm_core.audit"],
+}
+
+
+@dataclass(frozen=True)
+class Urls:
+    database: str
+    redis: str
+    broker: str
+
+
+def resolve_urls(settings: Settings, *, start_embedded: bool = True) -> Urls:
+    """Configured URLs win; else start the embedded servers and export their URLs to children."""
+    database, redis_url = settings.database_url, settings.redis_url
+    broker = settings.celery_broker_url
+    if (database is None or redis_url is None) and start_embedded:
+        from crm_core.embedded import start_embedded as start
+
+        servers = start(settings.var_dir)
+        database = database or servers.database_url
+        if redis_url is None:
+            redis_url, broker = servers.redis_url, broker or servers.celery_broker_url
+        # Children (uvicorn, Celery) inherit these, so every process shares the same servers.
+        os.environ.update({"DATABASE_URL": database, "REDIS_URL": redis_url,
+                           "CELERY_BROKER_URL": broker or redis_url})
+        get_settings.cache_clear()
+    if database is None or redis_url is None:
+        raise RuntimeError("DATABASE_URL and REDIS_URL must be set")
+    return Urls(database=database, redis=redis_url, broker=broker or _broker_from(redis_url))
+
+
+def _broker_from(redis_url: str) -> str:
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url.removeprefix("unix://").split("?", 1)[0]
+    return redis_url
+
+
+def tortoise_config(urls: Urls) -> dict[str, object]:
+    return db.tortoise_config(urls.database, TORTOISE_APPS)
+
+
+async def _load_principal(staff_id: int, ip: str, user_agent: str):  # type: ignore[no-untyped-def]
+    return await auth.principal_for(staff_id, ip=ip, user_agent=user_agent)
+
+
+async def boot(urls: Urls) -> None:
+    """Connect everything a process needs: database, Redis, job publisher, auth loader."""
+    await db.init_db(tortoise_config(urls))
+    redis_kernel.connect(urls.redis)
+    celery_kernel.configure(urls.broker, boot=lambda: boot(urls), shutdown=shutdown)
+    http.set_principal_loader(_load_principal)
+
+
+async def shutdown() -> None:
+    await redis_kernel.close()
+    await db.close_db()
+
+
+# For `scrm makemigrations`, which reads models and migration files but never connects.
+TORTOISE_ORM = db.tortoise_config("postgres://postgres@127.0.0.1/scrm", TORTOISE_APPS)
+
+
+async def migrate(urls: Urls) -> None:
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    from crm_core.org.service.roles import ensure_builtin_roles
+
+    await run_migrations(config=tortoise_config(urls))
+    await db.init_db(tortoise_config(urls))
+    await ensure_builtin_roles()
