@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -56,9 +57,18 @@ def server_urls() -> Iterator[wiring.Urls]:
         await connection.close()
 
     asyncio.run(create())
-    urls = wiring.Urls(database=_with_database(base.database, name), redis=base.redis,
-                       broker=base.broker)
-    os.environ["DATABASE_URL"] = urls.database  # child processes (e2e tests) use the same
+    redis_url, broker = base.redis, base.broker
+    if redis_url.startswith("unix://"):
+        # A private embedded Redis per test session: parallel runs must not flush each other.
+        from crm_core.embedded import _start_redis
+
+        socket = _start_redis(Path(tempfile.mkdtemp(prefix="scrm-redis-")))
+        redis_url, broker = f"unix://{socket}?db=0", f"redis+socket://{socket}"
+    urls = wiring.Urls(database=_with_database(base.database, name), redis=redis_url,
+                       broker=broker)
+    # Child processes (end-to-end tests) use the same servers.
+    os.environ.update({"DATABASE_URL": urls.database, "REDIS_URL": urls.redis,
+                       "CELERY_BROKER_URL": urls.broker})
     get_settings.cache_clear()
     yield urls
     asyncio.run(drop())

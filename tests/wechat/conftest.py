@@ -1,0 +1,38 @@
+"""Fixtures: the sandbox on a real socket, Redis db 15."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from tests.wechat.support import Served, default_seed, serve
+from wechat.sandbox import create_sandbox_app
+from wechat.sandbox.admin import seed
+from wechat.sandbox.state import SandboxState
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Served]:
+    served = serve(create_sandbox_app(push_timeout=1.0))
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Served) -> Iterator[SandboxState]:
+    """Fresh state with one plaintext account and two followers (o_alice, o_bob)."""
+    state: SandboxState = sandbox_server.app.state.sandbox
+    state.reset()
+    state.clock.offset = 0
+    seed(state, default_seed())
+    yield state
+    state.reset()
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis(host="127.0.0.1", port=6379, db=15)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()

@@ -1,0 +1,297 @@
+"""Typed WeChat errors.
+
+Shaped like `crm_core.errors.CRMError` (`status_code`, stable snake_case `code`, Chinese
+`message`) so they can subclass it once the kernel lands; `wechat` does not import it yet.
+"""
+
+from typing import Any, ClassVar
+
+
+class WeChatError(Exception):
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "wechat_error"
+    message: ClassVar[str] = "微信请求出错"
+
+    def __init__(self, detail: str | None = None, **context: Any) -> None:
+        self.detail = detail or self.message
+        self.context = context
+        super().__init__(self.detail)
+
+
+# Inbound callback (our server receiving WeChat pushes).
+
+
+class CallbackRejectedError(WeChatError):
+    status_code = 403
+    code = "wechat_callback_rejected"
+    message = "回调请求未通过校验"
+
+
+class InvalidSignatureError(CallbackRejectedError):
+    code = "wechat_invalid_signature"
+    message = "回调签名无效"
+
+
+class StaleTimestampError(CallbackRejectedError):
+    code = "wechat_stale_timestamp"
+    message = "回调时间戳超出允许范围"
+
+
+class UnknownAppError(CallbackRejectedError):
+    code = "wechat_unknown_app"
+    message = "未知的公众号"
+
+
+class DecryptionError(CallbackRejectedError):
+    code = "wechat_decrypt_failed"
+    message = "消息解密失败"
+
+
+class PlaintextNotAllowedError(CallbackRejectedError):
+    code = "wechat_plaintext_not_allowed"
+    message = "生产环境只接受安全模式消息"
+
+
+class CallbackBodyTooLargeError(WeChatError):
+    status_code = 413
+    code = "payload_too_large"
+    message = "请求体过大"
+
+
+class MalformedXmlError(WeChatError):
+    status_code = 400
+    code = "wechat_malformed_xml"
+    message = "XML 格式无效或包含不允许的声明"
+
+
+# Outbound API errors: WeChat answers HTTP 200 with {"errcode": N, "errmsg": "..."}.
+
+
+class WeChatAPIError(WeChatError):
+    status_code = 502
+    code = "wechat_api_error"
+    message = "微信接口返回错误"
+    errcode: ClassVar[int] = 0
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, errcode: int | None = None, errmsg: str = "", **context: Any) -> None:
+        self.errcode_received = self.errcode if errcode is None else errcode
+        self.errmsg = errmsg
+        super().__init__(f"{self.message}（{self.errcode_received}: {errmsg}）", **context)
+
+
+class WeChatUnavailableError(WeChatAPIError):
+    code = "wechat_unavailable"
+    message = "微信接口无法连接或超时"
+    retryable = True
+
+
+class TokenInvalidError(WeChatAPIError):
+    """40001/40014/42001: the client refreshes the token once and retries once."""
+
+    code = "wechat_token_invalid"
+    message = "access_token 无效或已过期"
+
+
+class SystemBusyError(WeChatAPIError):
+    errcode = -1
+    code = "wechat_system_busy"
+    message = "微信系统繁忙，请稍后再试"
+    retryable = True
+
+class InvalidCredentialError(TokenInvalidError):
+    errcode = 40001
+    code = "wechat_invalid_credential"
+    message = "access_token 无效或不是最新"
+
+class InvalidAccessTokenError(TokenInvalidError):
+    errcode = 40014
+    code = "wechat_invalid_access_token"
+    message = "access_token 不合法"
+
+class AccessTokenExpiredError(TokenInvalidError):
+    errcode = 42001
+    code = "wechat_access_token_expired"
+    message = "access_token 已过期"
+
+class AccessTokenMissingError(WeChatAPIError):
+    errcode = 41001
+    code = "wechat_access_token_missing"
+    message = "缺少 access_token 参数"
+
+class InvalidOpenidError(WeChatAPIError):
+    errcode = 40003
+    code = "wechat_invalid_openid"
+    message = "openid 无效"
+
+class InvalidAppidError(WeChatAPIError):
+    errcode = 40013
+    code = "wechat_invalid_appid"
+    message = "AppID 无效，请检查公众号配置"
+
+class InvalidAppSecretError(WeChatAPIError):
+    errcode = 40125
+    code = "wechat_invalid_appsecret"
+    message = "AppSecret 无效，请检查公众号配置"
+
+class IpNotWhitelistedError(WeChatAPIError):
+    errcode = 40164
+    code = "wechat_ip_not_whitelisted"
+    message = "服务器 IP 不在公众号白名单中"
+
+class RequireSubscribeError(WeChatAPIError):
+    errcode = 43004
+    code = "wechat_require_subscribe"
+    message = "用户未关注公众号"
+
+class UserBlacklistedError(WeChatAPIError):
+    errcode = 43019
+    code = "wechat_user_blacklisted"
+    message = "用户已被拉黑"
+
+class UserRefusedMessageError(WeChatAPIError):
+    errcode = 43101
+    code = "wechat_user_refused"
+    message = "用户拒绝接收消息（订阅授权已用完）"
+
+class ApiQuotaExceededError(WeChatAPIError):
+    errcode = 45009
+    code = "wechat_quota_exceeded"
+    message = "接口调用超过每日限额"
+
+class ResponseWindowClosedError(WeChatAPIError):
+    errcode = 45015
+    code = "wechat_response_window_closed"
+    message = "超过48小时客服消息窗口，无法回复"
+
+class ResponseCountExceededError(WeChatAPIError):
+    errcode = 45047
+    code = "wechat_response_count_exceeded"
+    message = "客服消息条数已达上限，需等待用户再次互动"
+
+class MassQuotaExceededError(WeChatAPIError):
+    errcode = 45028
+    code = "wechat_mass_quota_exceeded"
+    message = "群发次数已用完"
+
+class ClientMsgIdExistsError(WeChatAPIError):
+    errcode = 45065
+    code = "wechat_clientmsgid_exists"
+    message = "相同 clientmsgid 的群发已提交"
+
+class OpenidListTooShortError(WeChatAPIError):
+    errcode = 40130
+    code = "wechat_openid_list_too_short"
+    message = "群发 openid 列表至少需要两个"
+
+class OpenidListSizeError(WeChatAPIError):
+    errcode = 40032
+    code = "wechat_openid_list_size"
+    message = "openid 列表长度不合法"
+
+class TooManyTagsError(WeChatAPIError):
+    errcode = 45056
+    code = "wechat_too_many_tags"
+    message = "标签数量已达上限（100个）"
+
+class UserTooManyTagsError(WeChatAPIError):
+    errcode = 45059
+    code = "wechat_user_too_many_tags"
+    message = "该粉丝的标签数已达上限"
+
+class TagNameDuplicateError(WeChatAPIError):
+    errcode = 45157
+    code = "wechat_tag_name_duplicate"
+    message = "标签名已存在"
+
+class TagNameTooLongError(WeChatAPIError):
+    errcode = 45158
+    code = "wechat_tag_name_too_long"
+    message = "标签名超过30个字节"
+
+class InvalidTagError(WeChatAPIError):
+    errcode = 45159
+    code = "wechat_invalid_tag"
+    message = "标签不存在"
+
+class InvalidTemplateError(WeChatAPIError):
+    errcode = 40037
+    code = "wechat_invalid_template"
+    message = "模板 ID 无效"
+
+class InvalidArgumentError(WeChatAPIError):
+    errcode = 47003
+    code = "wechat_invalid_argument"
+    message = "模板参数不合法"
+
+class MenuNotExistError(WeChatAPIError):
+    errcode = 46003
+    code = "wechat_menu_not_exist"
+    message = "菜单不存在"
+
+class NoDefaultMenuError(WeChatAPIError):
+    errcode = 65303
+    code = "wechat_no_default_menu"
+    message = "请先创建默认菜单"
+
+class EmptyMatchRuleError(WeChatAPIError):
+    errcode = 65304
+    code = "wechat_empty_match_rule"
+    message = "个性化菜单匹配规则为空"
+
+class TooManyConditionalMenusError(WeChatAPIError):
+    errcode = 65305
+    code = "wechat_too_many_conditional_menus"
+    message = "个性化菜单数量已达上限"
+
+class UnsupportedMatchRuleError(WeChatAPIError):
+    errcode = 65320
+    code = "wechat_unsupported_match_rule"
+    message = "个性化菜单不再支持性别、地区、语言规则"
+
+class InvalidOAuthCodeError(WeChatAPIError):
+    errcode = 40029
+    code = "wechat_invalid_oauth_code"
+    message = "网页授权 code 无效"
+
+class OAuthCodeUsedError(WeChatAPIError):
+    errcode = 40163
+    code = "wechat_oauth_code_used"
+    message = "网页授权 code 已被使用"
+
+class ApiUnsupportedError(WeChatAPIError):
+    errcode = 45103
+    code = "wechat_api_unsupported"
+    message = "该接口已被微信下线"
+
+class ApiUnauthorizedError(WeChatAPIError):
+    errcode = 48001
+    code = "wechat_api_unauthorized"
+    message = "公众号没有该接口权限"
+
+class InvalidMediaIdError(WeChatAPIError):
+    errcode = 40007
+    code = "wechat_invalid_media_id"
+    message = "media_id 无效或已过期"
+
+
+API_ERRORS: dict[int, type[WeChatAPIError]] = {
+    cls.errcode: cls
+    for cls in (
+        SystemBusyError, InvalidCredentialError, InvalidAccessTokenError, AccessTokenExpiredError,
+        AccessTokenMissingError, InvalidOpenidError, InvalidAppidError, InvalidAppSecretError,
+        IpNotWhitelistedError, RequireSubscribeError, UserBlacklistedError,
+        UserRefusedMessageError, ApiQuotaExceededError, ResponseWindowClosedError,
+        ResponseCountExceededError, MassQuotaExceededError, ClientMsgIdExistsError,
+        OpenidListTooShortError, OpenidListSizeError, TooManyTagsError, UserTooManyTagsError,
+        TagNameDuplicateError, TagNameTooLongError, InvalidTagError, InvalidTemplateError,
+        InvalidArgumentError, MenuNotExistError, NoDefaultMenuError, EmptyMatchRuleError,
+        TooManyConditionalMenusError, UnsupportedMatchRuleError, InvalidOAuthCodeError,
+        OAuthCodeUsedError, ApiUnsupportedError, ApiUnauthorizedError, InvalidMediaIdError,
+    )
+}
+
+
+def api_error_for(errcode: int, errmsg: str = "", **context: Any) -> WeChatAPIError:
+    """The typed error for a WeChat errcode; unknown codes keep their number on the base class."""
+    return API_ERRORS.get(errcode, WeChatAPIError)(errcode, errmsg, **context)

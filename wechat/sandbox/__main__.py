@@ -1,0 +1,25 @@
+"""`python -m wechat.sandbox --port 8900 --demo`: serve the sandbox on its own."""
+
+import click
+
+from wechat.sandbox.app import run_sandbox
+
+DEMO_APP = {"appid": "wxdemo0000000001", "secret": "demo-secret", "token": "demotoken",
+            "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "mode": "safe",
+            "name": "演示品牌服务号"}
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8900, type=int)
+@click.option("--webhook", default=None, help="Callback URL of the demo account.")
+@click.option("--demo/--empty", default=True, help="Seed one demo account and two users.")
+def main(host: str, port: int, webhook: str | None, demo: bool) -> None:
+    apps = [{**DEMO_APP, "webhook_url": webhook}] if demo else []
+    users = [{"appid": DEMO_APP["appid"], "nickname": "张三"},
+             {"appid": DEMO_APP["appid"], "nickname": "李四"}] if demo else []
+    run_sandbox(host, port, apps=apps, users=users)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The fake WeChat server as one FastAPI app (wechat.md §5)."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from wechat.sandbox import admin, api_core, api_media_oauth, api_messages, api_users, phone
+from wechat.sandbox.calls import WeChatFailError, fail_response
+from wechat.sandbox.state import SandboxState
+
+
+def create_sandbox_app(*, apps: list[dict[str, Any]] | None = None,
+                       users: list[dict[str, Any]] | None = None, page_size: int = 10000,
+                       push_timeout: float = 5.0, push_attempts: int = 3,
+                       clock_start: float | None = None) -> FastAPI:
+    """`apps`/`users` take the shapes of `POST /__admin/reset`; timeouts mirror WeChat's."""
+    app = FastAPI(title="WeChat sandbox", docs_url=None, redoc_url=None, openapi_url=None)
+    state = SandboxState(page_size=page_size, push_timeout=push_timeout,
+                         push_attempts=push_attempts)
+    admin.seed(state, {"apps": [dict(a) for a in apps or []],
+                       "users": [dict(u) for u in users or []]})
+    if clock_start is not None:
+        state.clock.set(clock_start)
+    app.state.sandbox = state
+
+    async def wechat_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, WeChatFailError)
+        return fail_response(exc.errcode, exc.extra)
+
+    app.add_exception_handler(WeChatFailError, wechat_error)
+    for module in (api_core, api_messages, api_users, api_media_oauth, admin, phone):
+        app.include_router(module.router)
+    return app
+
+
+def run_sandbox(host: str = "127.0.0.1", port: int = 8900, **options: Any) -> None:
+    import uvicorn
+
+    uvicorn.run(create_sandbox_app(**options), host=host, port=port, log_level="info")
