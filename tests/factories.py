@@ -25,8 +25,8 @@ async def make_department(name: str | None = None, parent: Department | None = N
 
 async def make_store(department: Department, code: str | None = None, **values: object) -> Store:
     number = next(_counter)
-    return await Store.create(code=code or f"S{number:03d}", name=f"门店{number}",
-                              department=department, **values)
+    values.setdefault("name", f"门店{number}")
+    return await Store.create(code=code or f"S{number:03d}", department=department, **values)
 
 
 async def make_staff(role: str | None = "admin", *, department: Department | None = None,
