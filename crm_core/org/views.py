@@ -39,6 +39,17 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 SCOPE_LABELS = {DataScope.OWN: "仅本人", DataScope.DEPARTMENT: "本部门",
                 DataScope.SUBTREE: "本部门及下级", DataScope.ALL: "全部"}
+AUDIT_ACTIONS = {
+    "auth.login": "登录", "auth.login_failed": "登录失败", "auth.login_refused": "停用账号尝试登录",
+    "auth.logout": "退出", "department.create": "新建部门", "department.update": "修改部门",
+    "department.delete": "删除部门", "position.create": "新建岗位", "position.update": "修改岗位",
+    "position.delete": "删除岗位", "role.create": "新建角色", "role.update": "修改角色权限",
+    "role.delete": "删除角色", "staff.create": "新建员工", "staff.update": "修改员工",
+    "staff.move": "调整部门", "staff.enable": "启用账号", "staff.disable": "停用账号",
+    "staff.reset_password": "重置密码", "staff.create_superuser": "创建管理员",
+    "store.create": "新建门店", "store.update": "修改门店", "store.delete": "删除门店",
+    "demo.seed": "导入演示数据",
+}
 STATUS_LABELS = {StoreStatus.PREPARING: "筹备中", StoreStatus.OPEN: "营业中",
                  StoreStatus.SUSPENDED: "暂停营业", StoreStatus.CLOSED: "已闭店"}
 
@@ -366,4 +377,5 @@ async def audit_page(request: Request, principal: Console,
                      page: Annotated[int, Query(ge=1)] = 1) -> Response:
     need(principal, "system.audit:view")
     result = await audit_service.list_entries(action=action, actor=actor, page=page, page_size=50)
-    return await render(request, "audit.html", result=result, action=action, actor=actor)
+    return await render(request, "audit.html", result=result, action=action, actor=actor,
+                        action_labels=AUDIT_ACTIONS)

@@ -28,6 +28,7 @@ SESSION_COOKIE = "scrm_session"
 LANG_COOKIE = "scrm_lang"
 _template_dirs: list[Path] = [Path(__file__).parent / "templates"]
 _env = Environment(loader=ChoiceLoader([]), autoescape=select_autoescape())
+_env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)
 templates = Jinja2Templates(env=_env)
 
 

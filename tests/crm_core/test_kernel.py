@@ -1,0 +1,61 @@
+import httpx
+import pytest
+
+from crm_core import jobs
+from crm_core.db import unit_of_work
+from crm_core.org.models import Position
+from tests.factories import bearer, make_staff
+
+
+async def test_jobs_are_published_only_after_commit(published_jobs: list[jobs.Job]) -> None:
+    async with unit_of_work():
+        await Position.create(name="店员")
+        jobs.enqueue("demo.after_commit", position=1)
+        assert published_jobs == []
+    assert published_jobs == [jobs.Job("demo.after_commit", {"position": 1})]
+
+
+async def test_jobs_of_a_rolled_back_transaction_are_dropped(
+        published_jobs: list[jobs.Job]) -> None:
+    with pytest.raises(RuntimeError):
+        async with unit_of_work():
+            await Position.create(name="店员")
+            jobs.enqueue("demo.never", position=1)
+            raise RuntimeError("boom")
+    assert published_jobs == []
+    assert await Position.all().count() == 0
+
+
+async def test_nested_units_publish_once_at_the_outer_commit(
+        published_jobs: list[jobs.Job]) -> None:
+    async with unit_of_work():
+        async with unit_of_work():
+            jobs.enqueue("demo.inner")
+        assert published_jobs == []
+    assert [job.name for job in published_jobs] == ["demo.inner"]
+
+
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("GET", "/api/v1/nope", 404, "not_found"),
+    ("PUT", "/api/v1/departments", 405, "method_not_allowed"),
+    ("GET", "/api/v1/staff/abc", 422, "validation_error"),
+    ("GET", "/api/v1/staff?page_size=1000", 422, "validation_error"),
+], ids=["unknown-route", "wrong-method", "bad-id", "page-too-large"])
+async def test_malformed_requests_get_stable_codes(client: httpx.AsyncClient, method: str,
+                                                   path: str, status: int, code: str) -> None:
+    response = await client.request(method, path, headers=await bearer(await make_staff("admin")))
+    assert response.status_code == status
+    assert response.json()["error"] == code
+
+
+async def test_broken_json_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/departments", content=b"{not json",
+                                 headers={**await bearer(await make_staff("admin")),
+                                          "content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == "validation_error"
+
+
+async def test_openapi_is_served(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert "/api/v1/staff/{staff_id}" in spec["paths"]
