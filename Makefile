@@ -30,6 +30,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy crm_core wechat members loyalty campaigns sms_gateway analytics scrm
 	$(BIN)/lint-imports
+	$(BIN)/scrm makemigrations --check
 
 fmt: setup
 	$(BIN)/ruff check --fix .

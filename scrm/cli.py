@@ -45,11 +45,28 @@ def migrate() -> None:
     click.echo("数据库已迁移到最新版本 / database migrated")
 
 
+async def _pending_migrations() -> list[str]:
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    async with tortoise_cli_context(wiring.TORTOISE_ORM) as context:
+        detector = MigrationAutodetector(context.apps, wiring.TORTOISE_ORM["apps"])
+        return [f"{writer.app_label}.{writer.name}" for writer in await detector.changes()]
+
+
 @main.command()
 @click.argument("app_labels", nargs=-1)
-def makemigrations(app_labels: tuple[str, ...]) -> None:
+@click.option("--check", is_flag=True, help="Fail if models have changes without a migration.")
+def makemigrations(app_labels: tuple[str, ...], check: bool) -> None:
     """Write migration files for model changes (developers)."""
     from tortoise.cli.cli import run_cli_async
+
+    if check:
+        pending = asyncio.run(_pending_migrations())
+        if pending:
+            raise click.ClickException(f"模型有改动但缺少迁移 / missing migrations: {pending}")
+        click.echo("迁移与模型一致 / migrations are in sync")
+        return
 
     code = asyncio.run(run_cli_async(["-c", "scrm.wiring.TORTOISE_ORM", "makemigrations",
                                       *app_labels]))

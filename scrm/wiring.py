@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from crm_core import celery as celery_kernel
 from crm_core import db, http
@@ -69,7 +70,8 @@ async def shutdown() -> None:
 
 
 # For `scrm makemigrations`, which reads models and migration files but never connects.
-TORTOISE_ORM = db.tortoise_config("postgres://postgres@127.0.0.1/scrm", TORTOISE_APPS)
+TORTOISE_ORM: dict[str, Any] = db.tortoise_config("postgres://postgres@127.0.0.1/scrm",
+                                                  TORTOISE_APPS)
 
 
 async def migrate(urls: Urls) -> None:
