@@ -1,6 +1,7 @@
-"""Fixtures: the sandbox on a real socket, Redis db 15."""
+"""Fixtures: the sandbox on a real socket, the session's Redis."""
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -30,8 +31,9 @@ def sandbox(sandbox_server: Served) -> Iterator[SandboxState]:
 
 
 @pytest.fixture
-async def redis() -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis(host="127.0.0.1", port=6379, db=15)
+async def redis(booted: Any) -> AsyncIterator[aioredis.Redis]:
+    # The session's Redis (configured, or the private embedded one): works with no system Redis.
+    client = aioredis.Redis.from_url(booted.redis)
     await client.flushdb()
     yield client
     await client.flushdb()
