@@ -126,7 +126,7 @@ async def department_create(request: Request, principal: Console) -> RedirectRes
     return await attempt(request, lambda: departments.create_department(
         principal, DepartmentCreate(**form.values("name", "parent_id", "sort_order",
                                                   ints=("parent_id", "sort_order")))),
-        ok="部门已创建", back="/admin/departments")
+        ok="部门已创建", back="/admin/departments", form=form)
 
 
 @router.post("/departments/{department_id}")
@@ -163,7 +163,7 @@ async def position_create(request: Request, principal: Console) -> RedirectRespo
     form = await check_csrf(request)
     return await attempt(request, lambda: positions.create_position(
         principal, PositionCreate(**form.values("name", "description"))),
-        ok="岗位已创建", back="/admin/positions")
+        ok="岗位已创建", back="/admin/positions", form=form)
 
 
 @router.post("/positions/{position_id}/delete")
@@ -210,7 +210,7 @@ async def staff_create(request: Request, principal: Console) -> RedirectResponse
                          ints=("department_id", "position_id", "store_id"), bools=("is_guide",))
     values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
     return await attempt(request, lambda: staff.create_staff(principal, StaffCreate(**values)),
-                         ok="员工已创建", back="/admin/staff")
+                         ok="员工已创建", back="/admin/staff", form=form)
 
 
 @router.get("/staff/{staff_id}", response_class=HTMLResponse)
@@ -288,7 +288,8 @@ async def role_create(request: Request, principal: Console) -> RedirectResponse:
     values = form.values("code", "name", "description", "data_scope")
     values["permissions"] = form.list("permissions")
     return await attempt(request, lambda: roles.create_role(principal, RoleCreate(**values)),
-                         ok="角色已创建", back="/admin/roles/new", done="/admin/roles")
+                         ok="角色已创建", back="/admin/roles/new", done="/admin/roles",
+                         form=form)
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
@@ -339,7 +340,7 @@ async def store_create(request: Request, principal: Console) -> RedirectResponse
                          "status", "department_id", "manager_id",
                          ints=("department_id", "manager_id"))
     return await attempt(request, lambda: stores.create_store(principal, StoreCreate(**values)),
-                         ok="门店已创建", back="/admin/stores")
+                         ok="门店已创建", back="/admin/stores", form=form)
 
 
 @router.get("/stores/{store_id}", response_class=HTMLResponse)

@@ -65,6 +65,16 @@ def add_nav(item: NavItem) -> None:
     NAV.append(item)
 
 
+# Templates included at the end of every console page for staff holding the permission
+# (e.g. the SMS channel's incoming-call pop-up).
+SNIPPETS: list[tuple[str, str]] = []
+
+
+def add_snippet(template: str, permission: str) -> None:
+    if (permission, template) not in SNIPPETS:
+        SNIPPETS.append((permission, template))
+
+
 class LoginRequiredError(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url
@@ -173,6 +183,34 @@ async def _pop_flashes(request: Request) -> list[dict[str, str]]:
     return [json.loads(item) for item in items]
 
 
+_MULTI_VALUED = {"role_ids", "permissions"}
+
+
+async def _keep_form(request: Request, back: str, form: Form) -> None:
+    kept = [(k, v) for k, v in form.items if "password" not in k]
+    key = f"auth:form:{request.state.session_token}"
+    await get_redis().set(key, json.dumps({"path": back.split("?")[0], "items": kept}), ex=300)
+
+
+async def _kept_form(request: Request) -> dict[str, Any]:
+    token = getattr(request.state, "session_token", "")
+    if not token:
+        return {}
+    raw = await get_redis().getdel(f"auth:form:{token}")
+    if raw is None:
+        return {}
+    kept = json.loads(raw)
+    if kept["path"] != request.url.path:
+        return {}
+    values: dict[str, Any] = {}
+    for key, value in kept["items"]:
+        if key in _MULTI_VALUED:
+            values.setdefault(key, []).append(value)
+        else:
+            values[key] = value
+    return values
+
+
 async def render(request: Request, template: str, status_code: int = 200,
                  **context: Any) -> HTMLResponse:
     lang = lang_of(request)
@@ -182,7 +220,9 @@ async def render(request: Request, template: str, status_code: int = 200,
         nav=navigation(principal, lang) if principal else [],
         csrf_token=getattr(request.state, "csrf_token", ""),
         flashes=await _pop_flashes(request), path=request.url.path,
+        kept=await _kept_form(request),
         t=lambda zh, en: en if lang == "en" else zh, to_local=clock.to_local,
+        snippets=[name for permission, name in SNIPPETS if principal and principal.can(permission)],
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -232,15 +272,18 @@ def _zh_message(kind: str, message: str) -> str:
 
 
 async def attempt(request: Request, operation: Callable[[], Awaitable[object]], *, ok: str,
-                  back: str, done: str | None = None) -> RedirectResponse:
-    """Run a form's service call; on a domain or validation error, flash it and go back."""
+                  back: str, done: str | None = None, form: Form | None = None
+                  ) -> RedirectResponse:
+    """Run a form's service call; on a domain or validation error, flash it and go back with
+    what the user typed kept (passwords excepted), so nothing is lost on bad input."""
     try:
         await operation()
-    except CRMError as error:
-        await flash(request, error.detail, "error")
-        return redirect(back)
-    except PydanticValidationError as error:
-        await flash(request, describe_validation(error), "error")
+    except (CRMError, PydanticValidationError) as error:
+        message = (error.detail if isinstance(error, CRMError)
+                   else describe_validation(error))
+        await flash(request, message, "error")
+        if form is not None:
+            await _keep_form(request, back, form)
         return redirect(back)
     await flash(request, ok)
     return redirect(done or back)
