@@ -52,6 +52,9 @@ class Role(Model):
     builtin = fields.BooleanField(default=False)
     permissions: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
     data_scope = fields.CharEnumField(DataScope, max_length=16, default=DataScope.OWN)
+    # Default permissions already offered to this built-in role. An upgrade adds only defaults
+    # that are new, so a permission an administrator removed on purpose stays removed.
+    offered_defaults: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
 
     class Meta:
         table = "org_role"

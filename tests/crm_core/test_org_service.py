@@ -173,3 +173,22 @@ async def test_bad_shapes_get_422_and_nothing_changes(client: httpx.AsyncClient,
     assert body["error"] == "validation_error"
     assert body["fields"][0]["loc"][-1] == field
     assert await Department.all().count() == 0
+
+
+async def test_upgrades_offer_only_new_default_permissions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm_core.org import rules
+    from crm_core.org.service.roles import ensure_builtin_roles
+
+    guide = await Role.get(code="guide")
+    guide.permissions = []  # an administrator took everything away on purpose
+    await guide.save()
+    name, description, permissions, scope = rules.BUILTIN_ROLES["guide"]
+    monkeypatch.setitem(rules.BUILTIN_ROLES, "guide",
+                        (name, description, [*permissions, "org.staff:view"], scope))
+    assert await ensure_builtin_roles() == 1
+    guide = await Role.get(code="guide")
+    assert guide.permissions == ["org.staff:view"]
+    assert "org.staff:view" in guide.offered_defaults
+    assert await ensure_builtin_roles() == 0
+    assert await AuditLog.filter(action="role.defaults_added").count() == 1

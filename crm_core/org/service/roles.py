@@ -82,13 +82,23 @@ async def delete_role(principal: Principal, role_id: int) -> None:
 
 
 async def ensure_builtin_roles() -> int:
-    """Create missing built-in roles (idempotent); returns how many were created."""
+    """Create missing built-in roles and offer them new default permissions (idempotent);
+    returns how many roles were created or changed."""
     from crm_core.org.rules import BUILTIN_ROLES
 
-    created = 0
+    changed = 0
     for code, (name, description, permissions, scope) in BUILTIN_ROLES.items():
-        _, was_created = await Role.get_or_create(
+        role, created = await Role.get_or_create(
             code=code, defaults={"name": name, "description": description, "builtin": True,
-                                 "permissions": permissions, "data_scope": scope})
-        created += was_created
-    return created
+                                 "permissions": sorted(permissions), "data_scope": scope,
+                                 "offered_defaults": sorted(permissions)})
+        new = [p for p in permissions if p not in role.offered_defaults]
+        if not created and new:
+            before = snapshot(role, FIELDS)
+            role.permissions = sorted({*role.permissions, *new})
+            role.offered_defaults = sorted({*role.offered_defaults, *new})
+            await role.save(update_fields=["permissions", "offered_defaults"])
+            await audit.record(audit.SYSTEM, "role.defaults_added", target_type="role",
+                               target_id=role.id, before=before, after=snapshot(role, FIELDS))
+        changed += created or bool(new)
+    return changed
