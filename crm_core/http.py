@@ -38,27 +38,46 @@ def error_response(status: int, code: str, detail: str, **extra: Any) -> JSONRes
                         headers=headers)
 
 
+HtmlErrorRenderer = Callable[[Request, int, str, str], Awaitable[Response]]
+_html_errors: list[tuple[str, HtmlErrorRenderer]] = []
+
+
+def set_html_error_renderer(prefix: str, renderer: HtmlErrorRenderer) -> None:
+    """Pages under `prefix` (e.g. /admin) show errors as a page, not as JSON, to browsers."""
+    _html_errors.append((prefix, renderer))
+
+
+async def _respond(request: Request, status: int, code: str, detail: str,
+                   **extra: Any) -> Response:
+    if "text/html" in request.headers.get("accept", ""):
+        for prefix, renderer in _html_errors:
+            if request.url.path.startswith(prefix):
+                return await renderer(request, status, code, detail)
+    return error_response(status, code, detail, **extra)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_crm_error(_: Request, error: Exception) -> Response:
+    async def on_crm_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, CRMError)
         extra = {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
-        return error_response(error.status_code, error.code, error.detail, **extra)
+        return await _respond(request, error.status_code, error.code, error.detail, **extra)
 
-    async def on_validation(_: Request, error: Exception) -> Response:
+    async def on_validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         fields = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
                   for e in error.errors()]
-        return error_response(422, "validation_error", "提交的数据格式不正确", fields=fields)
+        return await _respond(request, 422, "validation_error", "提交的数据格式不正确",
+                              fields=fields)
 
-    async def on_http(_: Request, error: Exception) -> Response:
+    async def on_http(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         code = STATUS_CODES.get(error.status_code, "http_error")
         detail = STATUS_MESSAGES.get(error.status_code, str(error.detail))
-        return error_response(error.status_code, code, detail)
+        return await _respond(request, error.status_code, code, detail)
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-        return error_response(500, "internal_error", "服务器内部错误，请稍后重试")
+        return await _respond(request, 500, "internal_error", "服务器内部错误，请稍后重试")
 
     app.add_exception_handler(CRMError, on_crm_error)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -20,7 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 from crm_core import clock, security
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, CSRFError
-from crm_core.http import client_ip
+from crm_core.http import client_ip, set_html_error_renderer
 from crm_core.permissions import Principal
 from crm_core.redis import get_redis
 
@@ -239,6 +239,13 @@ def install(app: FastAPI) -> None:
         return redirect(f"/admin/login?next={quote(error.next_url)}")
 
     app.add_exception_handler(LoginRequiredError, on_login_required)
+
+    async def error_page(request: Request, status: int, code: str, detail: str) -> Response:
+        # A failed session lookup leaves no principal: the page then shows without navigation.
+        return await render(request, "error.html", status_code=status, status=status,
+                            code=code, detail=detail)
+
+    set_html_error_renderer("/admin", error_page)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

@@ -89,3 +89,18 @@ async def test_role_permissions_are_edited_through_the_matrix(client: httpx.Asyn
     role = await Role.get(code="store_auditor")
     assert role.permissions == ["org.store:export", "org.store:view"]
     assert role.data_scope == "subtree"
+
+
+async def test_browsers_get_error_pages_in_chinese(client: httpx.AsyncClient) -> None:
+    guide = await _world("guide")
+    await console_login(client, guide.username)
+    html = {"accept": "text/html,application/xhtml+xml"}
+    forbidden = await client.get("/admin/audit", headers=html)
+    assert forbidden.status_code == 403
+    assert "没有权限" in forbidden.text
+    assert 'data-testid="nav"' in forbidden.text
+    missing = await client.get("/admin/stores/999999", headers=html)
+    assert missing.status_code == 404
+    assert "门店不存在" in missing.text
+    api_style = await client.get("/admin/stores/999999")
+    assert api_style.json() == {"error": "store_not_found", "detail": "门店不存在"}
