@@ -59,3 +59,39 @@ async def test_broken_json_is_a_422_not_a_500(client: httpx.AsyncClient) -> None
 async def test_openapi_is_served(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     assert "/api/v1/staff/{staff_id}" in spec["paths"]
+
+
+async def test_production_settings_hide_the_schema_and_secure_the_cookie(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm_core.config import get_settings
+    from scrm.app import create_app
+
+    monkeypatch.setenv("SCRM_ENV", "prod")
+    get_settings.cache_clear()
+    try:
+        app = create_app(boot=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://prod") as http:
+            assert (await http.get("/openapi.json")).status_code == 404
+            await make_staff("admin", username="alice")
+            login = await http.post("/admin/login", data={"username": "alice",
+                                                          "password": "secret123"})
+            assert "secure" in login.headers["set-cookie"].lower()
+    finally:
+        get_settings.cache_clear()  # monkeypatch restores SCRM_ENV; the next read sees it
+
+
+async def test_unexpected_errors_are_a_generic_500_without_a_traceback() -> None:
+    from scrm.app import create_app
+
+    app = create_app(boot=False)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal_error", "detail": "服务器内部错误，请稍后重试"}
