@@ -50,6 +50,7 @@ async def _pending_migrations() -> list[str]:
     from tortoise.migrations.autodetector import MigrationAutodetector
 
     async with tortoise_cli_context(wiring.TORTOISE_ORM) as context:
+        assert context.apps is not None
         detector = MigrationAutodetector(context.apps, wiring.TORTOISE_ORM["apps"])
         return [f"{writer.app_label}.{writer.name}" for writer in await detector.changes()]
 
