@@ -177,8 +177,11 @@ async def position_delete(position_id: int, request: Request,
 
 async def _staff_choices(principal: Principal) -> dict[str, Any]:
     return {"departments": await departments.list_departments(principal),
-            "positions": await positions.list_positions(), "roles": await roles.list_roles(),
-            "stores": (await stores.list_stores(principal, page_size=200)).items}
+            "positions": await positions.list_positions(),
+            "roles": await roles.assignable_roles(principal),
+            "stores": (await stores.list_stores(principal, page_size=200)).items,
+            "default_department": principal.department_id,
+            "all_roles": await roles.list_roles()}
 
 
 @router.get("/staff", response_class=HTMLResponse)

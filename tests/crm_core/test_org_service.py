@@ -192,3 +192,14 @@ async def test_upgrades_offer_only_new_default_permissions(
     assert "org.staff:view" in guide.offered_defaults
     assert await ensure_builtin_roles() == 0
     assert await AuditLog.filter(action="role.defaults_added").count() == 1
+
+
+async def test_a_manager_keeps_roles_they_cannot_assign(client: httpx.AsyncClient) -> None:
+    department = await make_department()
+    manager = await make_staff("store_manager", department=department)
+    target = await make_staff("finance", department=department)
+    guide_role = await Role.get(code="guide")
+    response = await client.patch(f"/api/v1/staff/{target.id}", headers=await bearer(manager),
+                                  json={"role_ids": [guide_role.id]})
+    assert response.status_code == 200
+    assert sorted(r.code for r in await target.roles.all()) == ["finance", "guide"]

@@ -30,6 +30,12 @@ async def list_roles() -> list[RoleRead]:
     return [RoleRead.model_validate(role) for role in await Role.all().order_by("id")]
 
 
+async def assignable_roles(principal: Principal) -> list[RoleRead]:
+    """Roles the principal may hand out: none that grants more than they hold."""
+    return [role for role in await list_roles()
+            if all(principal.can(permission) for permission in role.permissions)]
+
+
 async def get_role(role_id: int) -> Role:
     role = await Role.get_or_none(id=role_id)
     if role is None:

@@ -135,7 +135,11 @@ async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -
     async with unit_of_work():
         await Staff.select_for_update().get(id=staff.id)
         if roles is not None:
-            losing = any(r.code == "admin" for r in await staff.roles.all()) and not any(
+            held = list(await staff.roles.all())
+            # Roles the actor may not hand out are not theirs to take away either.
+            roles += [r for r in held if r not in roles
+                      and not all(principal.can(p) for p in r.permissions)]
+            losing = any(r.code == "admin" for r in held) and not any(
                 r.code == "admin" for r in roles)
             await _guard_last_admin(staff, losing_admin=losing)
             await staff.roles.clear()
