@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import logging
 import os
@@ -12,25 +13,25 @@ import tty
 logger = logging.getLogger(__name__)
 
 
-class Endpoint:
+class Endpoint(abc.ABC):
     url: str
     plugged: bool
 
-    def fds(self) -> list[int]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def fds(self) -> list[int]: ...
 
+    @abc.abstractmethod
     def read(self, fd: int) -> bytes:
         """Bytes from the client; empty when there were none (or a connection was accepted)."""
-        raise NotImplementedError
 
-    def write(self, data: bytes) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def write(self, data: bytes) -> None: ...
 
-    def unplug(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def unplug(self) -> None: ...
 
-    def replug(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def replug(self) -> None: ...
 
     def close(self) -> None:
         self.unplug()
