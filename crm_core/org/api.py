@@ -30,7 +30,7 @@ from crm_core.org.schemas import (
     TokenRead,
 )
 from crm_core.org.service import audit_log as audit_service
-from crm_core.org.service import auth, departments, positions, roles, staff, stores
+from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
 from crm_core.permissions import Principal
 
 router = APIRouter(prefix="/api/v1")
@@ -222,3 +222,24 @@ async def list_audit(action: Annotated[str, Query(max_length=64)] = "",
                      p: Principal = can("system.audit:view")) -> Page[AuditRead]:
     return await audit_service.list_entries(action=action, actor=actor, page=page,
                                             page_size=page_size)
+
+
+def _csv(body: bytes, name: str) -> Response:
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+@router.get("/exports/staff.csv", tags=["exports"], response_class=Response)
+async def export_staff(p: Principal = can("org.staff:export")) -> Response:
+    return _csv(await exports.export_staff(p), "staff.csv")
+
+
+@router.get("/exports/stores.csv", tags=["exports"], response_class=Response)
+async def export_stores(p: Principal = can("org.store:export")) -> Response:
+    return _csv(await exports.export_stores(p), "stores.csv")
+
+
+@router.get("/exports/audit.csv", tags=["exports"], response_class=Response)
+async def export_audit(action: Annotated[str, Query(max_length=64)] = "",
+                       p: Principal = can("system.audit:export")) -> Response:
+    return _csv(await exports.export_audit(p, action=action), "audit.csv")

@@ -23,7 +23,7 @@ from crm_core.org.schemas import (
     StoreUpdate,
 )
 from crm_core.org.service import audit_log as audit_service
-from crm_core.org.service import auth, departments, positions, roles, staff, stores
+from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
 from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
 from crm_core.web.console import (
     LANG_COOKIE,
@@ -48,7 +48,8 @@ AUDIT_ACTIONS = {
     "staff.move": "调整部门", "staff.enable": "启用账号", "staff.disable": "停用账号",
     "staff.reset_password": "重置密码", "staff.create_superuser": "创建管理员",
     "store.create": "新建门店", "store.update": "修改门店", "store.delete": "删除门店",
-    "demo.seed": "导入演示数据",
+    "demo.seed": "导入演示数据", "staff.export": "导出员工", "store.export": "导出门店",
+    "audit.export": "导出审计日志", "role.defaults_added": "内置角色新增默认权限",
 }
 STATUS_LABELS = {StoreStatus.PREPARING: "筹备中", StoreStatus.OPEN: "营业中",
                  StoreStatus.SUSPENDED: "暂停营业", StoreStatus.CLOSED: "已闭店"}
@@ -61,7 +62,7 @@ def need(principal: Principal, permission: str) -> None:
 
 def _safe_next(url: str) -> str:
     # Only local paths: no open redirect after login.
-    return url if url.startswith("/admin") and not url.startswith("//") else "/admin"
+    return url if url.startswith(("/admin", "/h5/")) and not url.startswith("//") else "/admin"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -383,3 +384,27 @@ async def audit_page(request: Request, principal: Console,
     result = await audit_service.list_entries(action=action, actor=actor, page=page, page_size=50)
     return await render(request, "audit.html", result=result, action=action, actor=actor,
                         action_labels=AUDIT_ACTIONS)
+
+
+def _download(body: bytes, name: str) -> Response:
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+@router.get("/exports/staff.csv")
+async def staff_export(principal: Console) -> Response:
+    need(principal, "org.staff:export")
+    return _download(await exports.export_staff(principal), "staff.csv")
+
+
+@router.get("/exports/stores.csv")
+async def store_export(principal: Console) -> Response:
+    need(principal, "org.store:export")
+    return _download(await exports.export_stores(principal), "stores.csv")
+
+
+@router.get("/exports/audit.csv")
+async def audit_export(principal: Console,
+                       action: Annotated[str, Query(max_length=64)] = "") -> Response:
+    need(principal, "system.audit:export")
+    return _download(await exports.export_audit(principal, action=action), "audit.csv")

@@ -203,3 +203,33 @@ async def test_a_manager_keeps_roles_they_cannot_assign(client: httpx.AsyncClien
                                   json={"role_ids": [guide_role.id]})
     assert response.status_code == 200
     assert sorted(r.code for r in await target.roles.all()) == ["finance", "guide"]
+
+
+async def test_exports_are_scoped_formula_safe_and_audited(client: httpx.AsyncClient) -> None:
+    east = await make_department("华东")
+    south = await make_department("华南")
+    await make_store(east, code="E01", name="=HYPERLINK(\"http://evil\")")
+    await make_store(south, code="S01")
+    manager = await make_staff("finance", department=east, username="money")
+    response = await client.get("/api/v1/exports/stores.csv", headers=await bearer(manager))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "门店编码,门店名称,省,市,区/县,地址,电话,所属部门,状态"
+    assert lines[1] == "E01,\"'=HYPERLINK(\"\"http://evil\"\")\",,,,,,华东,营业中"
+    assert len(lines) == 3  # finance sees all stores
+    entry = await AuditLog.get(action="store.export")
+    assert (entry.actor_name, entry.after) == ("money", {"rows": 2})
+
+
+async def test_exports_follow_the_data_scope(client: httpx.AsyncClient) -> None:
+    east = await make_department("华东")
+    south = await make_department("华南")
+    lead = await make_staff("sales_manager", department=east, username="lead")
+    await make_staff("guide", department=south, username="far_away")
+    response = await client.get("/api/v1/exports/staff.csv", headers=await bearer(lead))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "lead" in text
+    assert "far_away" not in text

@@ -1,0 +1,23 @@
+"""CSV exports that open cleanly in Chinese Excel and cannot smuggle formulas (PII-2)."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A leading quote makes Excel show the text instead of evaluating it (CSV injection).
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    # UTF-8 with BOM: Excel on Windows otherwise reads Chinese text as GBK mojibake.
+    return "\ufeff".encode() + buffer.getvalue().encode()
