@@ -1,5 +1,6 @@
 """Database: Tortoise configuration, start-up, and the unit of work that publishes jobs."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
@@ -67,7 +68,9 @@ async def unit_of_work() -> AsyncIterator[BaseDBAsyncClient]:
     with jobs.collect() as pending:
         async with in_transaction() as connection:
             yield connection
-    jobs.publish_all(pending)
+    if pending:
+        # The broker client is synchronous; a thread keeps it from stalling the event loop.
+        await asyncio.to_thread(jobs.publish_all, pending)
 
 
 async def advisory_lock(key: int) -> None:
