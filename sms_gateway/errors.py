@@ -1,29 +1,68 @@
-"""Typed errors of the SMS gateway.
+"""Typed errors of the SMS gateway: modem failures are upstream (502) errors, bad input is 4xx.
 
-Each error has a stable snake_case ``code`` and an HTTP-ish ``status_code`` so the web layer can
-render it once ``crm_core.errors.CRMError`` exists (the base class will then move under it).
+Each has a stable snake_case ``code``; ``crm_core.http`` renders them like every other CRMError.
 """
 
 from __future__ import annotations
 
+from crm_core.errors import ConflictError, CRMError, NotFoundError, RateLimitedError, UpstreamError
 
-class SmsGatewayError(Exception):
+
+class SmsGatewayError(UpstreamError):
     code = "sms_gateway_error"
-    status_code = 502
+    message = "短信网关出错"
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)
-        self.detail = detail or self.code
 
 
 class InvalidNumberError(SmsGatewayError):
     code = "sms_invalid_number"
     status_code = 422
+    message = "手机号码格式不正确"
 
 
 class MessageTooLongError(SmsGatewayError):
     code = "sms_message_too_long"
     status_code = 413
+    message = "短信内容过长"
+
+
+class EmptyMessageError(SmsGatewayError):
+    code = "sms_empty_text"
+    status_code = 422
+    message = "短信内容不能为空"
+
+
+class NumberSuppressedError(ConflictError):
+    code = "sms_number_suppressed"
+    message = "该号码已退订营销短信"
+
+
+class ConsentRequiredError(ConflictError):
+    code = "sms_consent_required"
+    message = "该号码未同意接收营销短信"
+
+
+class SmsNotFoundError(NotFoundError):
+    code = "sms_not_found"
+    message = "短信记录不存在"
+
+
+class DuplicateTemplateError(ConflictError):
+    code = "sms_template_exists"
+    message = "模板编码已存在"
+
+
+class CodeRateLimitedError(RateLimitedError):
+    code = "sms_code_rate_limited"
+    message = "验证码发送过于频繁，请 {retry_after} 秒后再试"
+
+
+class CodeInvalidError(CRMError):
+    code = "sms_code_invalid"
+    status_code = 400
+    message = "验证码错误或已过期"
 
 
 class PduDecodeError(SmsGatewayError):

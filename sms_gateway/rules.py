@@ -1,15 +1,19 @@
-"""Pure decisions of the gateway: report matching (gsm.md §3.6) and error classes (§1.6)."""
+"""Pure decisions of the gateway: report matching (gsm.md §3.6), error classes (§1.6), opt-out
+replies, sending hours and message composition (§5)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sms_gateway.pdu import StatusReport, normalize_cn_msisdn
 
 REPORT_WINDOW = timedelta(seconds=600)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +69,68 @@ def classify_cms(code: int | None) -> ErrorClass:
         if code in codes:
             return error_class
     return ErrorClass.TRANSIENT
+
+
+# Opt-out replies (gsm.md §1.5, §5): compared after NFKC (full-width Ｔ → T), upper-casing and
+# dropping spaces and punctuation, so "t", " TD ", "Ｔ" and "退订。" all count.
+OPT_OUT_WORDS = frozenset({"T", "TD", "R", "N", "QXDY", "TUIDING", "退订", "退定", "退",
+                           "拒收", "取消", "取消订阅", "T退订", "TD退订"})
+
+
+def is_opt_out(text: str) -> bool:
+    folded = unicodedata.normalize("NFKC", text).upper()
+    compact = "".join(c for c in folded if not (c.isspace() or unicodedata.category(c)[0] == "P"))
+    return compact in OPT_OUT_WORDS
+
+
+def parse_clock(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def within_hours(moment: datetime, start: str, end: str, zone: tzinfo = SHANGHAI) -> bool:
+    local = moment.astimezone(zone).time()
+    opens, closes = parse_clock(start), parse_clock(end)
+    if opens <= closes:
+        return opens <= local < closes
+    return local >= opens or local < closes
+
+
+def next_sending_time(moment: datetime, start: str, end: str, zone: tzinfo = SHANGHAI) -> datetime:
+    """``moment`` itself inside the marketing window, else the window's next opening (aware UTC)."""
+    if within_hours(moment, start, end, zone):
+        return moment
+    local = moment.astimezone(zone)
+    opening = datetime.combine(local.date(), parse_clock(start), tzinfo=zone)
+    if opening <= local:
+        opening += timedelta(days=1)
+    return opening.astimezone(UTC)
+
+
+def compose_text(text: str, *, marketing: bool, signature: str, opt_out_suffix: str) -> str:
+    """Every SMS carries the brand's 【signature】; marketing also the opt-out line (MIIT 2015)."""
+    body = text.strip()
+    if signature and not body.startswith("【"):
+        body = f"【{signature}】{body}"
+    if marketing and opt_out_suffix and "退订" not in body:
+        body = f"{body}{opt_out_suffix}"
+    return body
+
+
+def retry_delay(attempts: int, backoff: list[int]) -> int:
+    """Seconds before retry number ``attempts`` (1-based); the last step repeats."""
+    return backoff[min(attempts, len(backoff)) - 1] if backoff else 0
+
+
+def message_status(part_statuses: Iterable[str]) -> str:
+    """A message is as far as its slowest part; one unknown or failed part decides it (unknown
+    first: the parts after an unknown one are never sent, but the unknown one may have been)."""
+    statuses = set(part_statuses)
+    for decisive in ("unknown", "failed"):
+        if decisive in statuses:
+            return decisive
+    if statuses == {"delivered"}:
+        return "delivered"
+    if statuses <= {"sent", "delivered"}:
+        return "sent"
+    return "sending" if statuses & {"sent", "delivered", "sending"} else "queued"
