@@ -1,21 +1,18 @@
-"""Typed WeChat errors.
-
-Shaped like `crm_core.errors.CRMError` (`status_code`, stable snake_case `code`, Chinese
-`message`) so they can subclass it once the kernel lands; `wechat` does not import it yet.
-"""
+"""Typed WeChat errors: `crm_core.errors.CRMError` subclasses with a stable code and a Chinese
+message, so the one JSON handler renders them and the console can show `message` verbatim."""
 
 from typing import Any, ClassVar
 
+from crm_core.errors import CRMError, UpstreamError
 
-class WeChatError(Exception):
+
+class WeChatError(CRMError):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "wechat_error"
     message: ClassVar[str] = "微信请求出错"
 
     def __init__(self, detail: str | None = None, **context: Any) -> None:
-        self.detail = detail or self.message
-        self.context = context
-        super().__init__(self.detail)
+        super().__init__(detail or self.message, **context)
 
 
 # Inbound callback (our server receiving WeChat pushes).
@@ -67,7 +64,7 @@ class MalformedXmlError(WeChatError):
 # Outbound API errors: WeChat answers HTTP 200 with {"errcode": N, "errmsg": "..."}.
 
 
-class WeChatAPIError(WeChatError):
+class WeChatAPIError(WeChatError, UpstreamError):
     status_code = 502
     code = "wechat_api_error"
     message = "微信接口返回错误"
@@ -295,3 +292,92 @@ API_ERRORS: dict[int, type[WeChatAPIError]] = {
 def api_error_for(errcode: int, errmsg: str = "", **context: Any) -> WeChatAPIError:
     """The typed error for a WeChat errcode; unknown codes keep their number on the base class."""
     return API_ERRORS.get(errcode, WeChatAPIError)(errcode, errmsg, **context)
+
+
+# Product records of the channel (accounts, QR codes, fans, replies, menus).
+
+
+class AccountNotFoundError(WeChatError):
+    status_code = 404
+    code = "wechat_account_not_found"
+    message = "公众号不存在"
+
+
+class DuplicateAccountError(WeChatError):
+    status_code = 409
+    code = "wechat_account_exists"
+    message = "该 AppID 的公众号已存在"
+
+
+class QrCodeNotFoundError(WeChatError):
+    status_code = 404
+    code = "wechat_qrcode_not_found"
+    message = "二维码不存在"
+
+
+class DuplicateSceneError(WeChatError):
+    status_code = 409
+    code = "wechat_scene_exists"
+    message = "该公众号下已有相同场景值的二维码"
+
+
+class QrCodeNotReadyError(WeChatError):
+    status_code = 409
+    code = "wechat_qrcode_not_ready"
+    message = "二维码尚未生成（正在向微信申请），请稍后再试"
+
+
+class InvalidQrTargetError(WeChatError):
+    status_code = 422
+    code = "wechat_invalid_qr_target"
+    message = "二维码的门店、导购或渠道设置不正确"
+
+
+class FanNotFoundError(WeChatError):
+    status_code = 404
+    code = "wechat_fan_not_found"
+    message = "粉丝不存在"
+
+
+class AutoReplyNotFoundError(WeChatError):
+    status_code = 404
+    code = "wechat_autoreply_not_found"
+    message = "自动回复规则不存在"
+
+
+class InvalidAutoReplyError(WeChatError):
+    status_code = 422
+    code = "wechat_invalid_autoreply"
+    message = "自动回复规则不完整"
+
+
+class MenuNotFoundError(WeChatError):
+    status_code = 404
+    code = "wechat_local_menu_not_found"
+    message = "菜单不存在"
+
+
+class InvalidMenuError(WeChatError):
+    status_code = 422
+    code = "wechat_invalid_menu"
+    message = "菜单不符合微信的要求"
+
+
+class WindowClosedError(WeChatError):
+    status_code = 409
+    code = "wechat_window_closed"
+    message = ("该粉丝超过 48 小时没有发消息（或已取消关注），微信不允许再发客服消息；"
+               "请等粉丝再次发消息后回复，或改用模板消息")
+
+
+class ReplyQuotaUsedError(WeChatError):
+    status_code = 409
+    code = "wechat_reply_quota_used"
+    message = ("粉丝上次互动后可回复的客服消息条数已用完（微信限制每次互动后最多 5 条），"
+               "请等粉丝再次发消息后继续回复")
+
+
+class InvalidAccountError(WeChatError):
+    status_code = 422
+    code = "wechat_invalid_account"
+    message = "兼容模式和安全模式需要填写 43 位的 EncodingAESKey"

@@ -1,0 +1,61 @@
+"""Members (minimal; the loyalty issue extends it): identities per channel and attribution."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Member(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, default="")
+    phone = fields.CharField(max_length=32, null=True, unique=True)
+    # First touch is written once and kept forever; last touch follows every attributed scan.
+    first_store_id = fields.IntField(null=True, db_index=True)
+    first_guide_id = fields.IntField(null=True, db_index=True)
+    first_channel = fields.CharField(max_length=64, default="")
+    first_touch_at = fields.DatetimeField(null=True)
+    last_store_id = fields.IntField(null=True)
+    last_guide_id = fields.IntField(null=True)
+    last_channel = fields.CharField(max_length=64, default="")
+    last_touch_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_member"
+        ordering = ("-id",)
+
+
+class MemberIdentity(Model):
+    """An openid is per appid; a unionid spans the brand's accounts (appid left empty)."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "members.Member", related_name="identities", on_delete=fields.CASCADE)
+    member_id: int
+    kind = fields.CharField(max_length=16)
+    appid = fields.CharField(max_length=32, default="")
+    value = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_identity"
+        unique_together = (("kind", "appid", "value"),)
+
+
+class MemberTouch(Model):
+    """One attributed touch (follow or scan), unique per inbound event so a retry adds nothing."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "members.Member", related_name="touches", on_delete=fields.CASCADE)
+    member_id: int
+    event_id = fields.BigIntField(unique=True)
+    kind = fields.CharField(max_length=16)
+    store_id = fields.IntField(null=True)
+    guide_id = fields.IntField(null=True)
+    channel = fields.CharField(max_length=64, default="")
+    qrcode_id = fields.IntField(null=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_touch"
+        ordering = ("-id",)

@@ -1,0 +1,6 @@
+"""Function permissions of members; imported by members.views so they register once."""
+
+from crm_core.permissions import Action, Resource, register_resource
+
+register_resource(Resource("members.member", "会员", "Members", "会员", "Members",
+                           (Action.VIEW, Action.EXPORT)))

@@ -1,0 +1,105 @@
+"""Member use cases: create or link a member for a fan, attribute the touch, list members."""
+
+import zlib
+
+from tortoise.expressions import Q
+
+from crm_core import clock
+from crm_core.db import advisory_lock, unit_of_work
+from crm_core.errors import NotFoundError
+from crm_core.org.models import Store
+from crm_core.permissions import Principal
+from members import rules
+from members.models import Member, MemberIdentity, MemberTouch
+from members.schemas import MemberRead
+from wechat.service import fans as wechat_fans
+
+_LOCK_BASE = 7_400_000_000
+
+
+class MemberNotFoundError(NotFoundError):
+    code = "member_not_found"
+    message = "会员不存在"
+
+
+async def _member_for(appid: str, openid: str, unionid: str) -> Member:
+    found = await MemberIdentity.get_or_none(kind="openid", appid=appid, value=openid)
+    if found is None and unionid:
+        found = await MemberIdentity.get_or_none(kind="unionid", appid="", value=unionid)
+    now = clock.utc_now()
+    member = await found.member if found is not None else await Member.create(created_at=now)
+    await MemberIdentity.get_or_create(kind="openid", appid=appid, value=openid,
+                                       defaults={"member": member, "created_at": now})
+    if unionid:
+        await MemberIdentity.get_or_create(kind="unionid", appid="", value=unionid,
+                                           defaults={"member": member, "created_at": now})
+    return member
+
+
+async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id: int | None,
+                            store_id: int | None, guide_id: int | None, channel: str) -> int:
+    """Idempotent on event_id: a redelivered task finds the touch and changes nothing."""
+    fan = await wechat_fans.identity(fan_id)
+    async with unit_of_work():
+        # One fan at a time: two concurrent first follows must not create two members.
+        await advisory_lock(_LOCK_BASE + zlib.crc32(f"{fan.appid}:{fan.openid}".encode()))
+        existing = await MemberTouch.get_or_none(event_id=event_id)
+        if existing is not None:
+            return existing.member_id
+        member = await _member_for(fan.appid, fan.openid, fan.unionid)
+        touch = rules.Touch(store_id, guide_id, channel, clock.utc_now())
+        changes = rules.attribution_changes(has_first_touch=member.first_touch_at is not None,
+                                            touch=touch)
+        if changes:
+            member.update_from_dict(changes)
+        if not member.name and fan.nickname:
+            member.name = fan.nickname
+        await member.save()
+        await MemberTouch.create(member=member, event_id=event_id, kind=kind, store_id=store_id,
+                                 guide_id=guide_id, channel=channel, qrcode_id=qrcode_id,
+                                 at=touch.at)
+        await wechat_fans.link_member(fan_id, member.id)
+    return member.id
+
+
+async def _scope(principal: Principal) -> Q:
+    if principal.department_ids is None:
+        return Q()
+    if principal.data_scope == "own":
+        managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
+        return Q(first_guide_id=principal.staff_id) | Q(first_store_id__in=list(managed))
+    stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
+        "id", flat=True)
+    return Q(first_store_id__in=list(stores))
+
+
+async def list_members(principal: Principal, *, store_id: int | None = None,
+                       guide_id: int | None = None, page: int = 1,
+                       page_size: int = 30) -> tuple[list[MemberRead], int]:
+    query = Member.filter(await _scope(principal))
+    if store_id is not None:
+        query = query.filter(first_store_id=store_id)
+    if guide_id is not None:
+        query = query.filter(first_guide_id=guide_id)
+    total = await query.count()
+    rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
+    return [MemberRead.model_validate(r) for r in rows], total
+
+
+async def get_member(principal: Principal, member_id: int) -> tuple[MemberRead, list[MemberTouch]]:
+    member = await Member.filter(await _scope(principal)).get_or_none(id=member_id)
+    if member is None:
+        raise MemberNotFoundError()
+    touches = await MemberTouch.filter(member_id=member.id).order_by("-id").limit(100)
+    return MemberRead.model_validate(member), touches
+
+
+async def names_for(rows: list[MemberRead]) -> dict[str, dict[int, str]]:
+    from crm_core.org.models import Staff
+
+    store_ids = {i for r in rows for i in (r.first_store_id, r.last_store_id) if i}
+    staff_ids = {i for r in rows for i in (r.first_guide_id, r.last_guide_id) if i}
+    stores = await Store.filter(id__in=list(store_ids)).values_list("id", "name")
+    staff = await Staff.filter(id__in=list(staff_ids)).values_list("id", "name")
+    return {"stores": {int(k): str(v) for k, v in stores},
+            "staff": {int(k): str(v) for k, v in staff}}

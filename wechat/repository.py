@@ -1,0 +1,88 @@
+"""Named queries of the channel; fan and QR lists are filtered by the caller's data scope."""
+
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from crm_core.org.models import Staff, Store
+from crm_core.permissions import Principal
+from wechat.models import Fan, FanTag, OfficialAccount, QrCode
+
+STAT_COLUMNS = ("scans", "new_follows", "re_follows", "unfollows")
+BUMP_STAT_SQL = """INSERT INTO wechat_qrcode_daily
+ (qrcode_id, day, scans, new_follows, re_follows, unfollows) VALUES ($1, $2, $3, $4, $5, $6)
+ ON CONFLICT (qrcode_id, day) DO UPDATE SET scans = wechat_qrcode_daily.scans + EXCLUDED.scans,
+ new_follows = wechat_qrcode_daily.new_follows + EXCLUDED.new_follows,
+ re_follows = wechat_qrcode_daily.re_follows + EXCLUDED.re_follows,
+ unfollows = wechat_qrcode_daily.unfollows + EXCLUDED.unfollows"""
+
+
+async def _scope(principal: Principal) -> Q | None:
+    """None: everything. Fans and codes belong to a store (and a guide); scope follows the store."""
+    if principal.department_ids is None:
+        return None
+    if principal.data_scope == "own":
+        managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
+        return Q(guide_id=principal.staff_id) | Q(store_id__in=[int(str(i)) for i in managed])
+    stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
+        "id", flat=True)
+    return Q(store_id__in=[int(str(i)) for i in stores])
+
+
+async def fans(principal: Principal) -> QuerySet[Fan]:
+    scope = await _scope(principal)
+    return Fan.all() if scope is None else Fan.filter(scope)
+
+
+async def qrcodes(principal: Principal) -> QuerySet[QrCode]:
+    scope = await _scope(principal)
+    return QrCode.all() if scope is None else QrCode.filter(scope)
+
+
+async def fan_for_update(account_id: int, openid: str) -> Fan:
+    """The fan row locked for this transaction, created if missing (concurrent-safe)."""
+    await Fan.get_or_create(account_id=account_id, openid=openid)
+    return await Fan.select_for_update().get(account_id=account_id, openid=openid)
+
+
+async def bump_qr_stat(qrcode_id: int, day: Any, **deltas: int) -> None:
+    """Add to one day's counters of a code in one upsert (no read-modify-write)."""
+    from tortoise import connections
+
+    counts = [deltas.get(c, 0) for c in STAT_COLUMNS]
+    await connections.get("default").execute_query(BUMP_STAT_SQL, [qrcode_id, day, *counts])
+
+
+async def names_of(store_ids: set[int], staff_ids: set[int]) -> tuple[dict[int, str],
+                                                                      dict[int, str]]:
+    stores = dict(await Store.filter(id__in=list(store_ids)).values_list("id", "name"))
+    staff = dict(await Staff.filter(id__in=list(staff_ids)).values_list("id", "name"))
+    return ({int(k): str(v) for k, v in stores.items()},
+            {int(k): str(v) for k, v in staff.items()})
+
+
+async def tags_of(account_id: int, names: list[str]) -> list[FanTag]:
+    return await FanTag.filter(account_id=account_id, name__in=names)
+
+
+async def active_accounts() -> list[OfficialAccount]:
+    return await OfficialAccount.filter(is_active=True).order_by("id")
+
+
+_INSERT_EVENT = (
+    "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
+    "event_key, msg_id, create_time, xml, reply, received_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id")
+
+
+async def insert_event_once(**values: object) -> bool:
+    """One autocommitted statement; False when the dedupe key was already stored."""
+    from tortoise import connections
+
+    columns = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key", "msg_id",
+               "create_time", "xml", "reply", "received_at")
+    rows = await connections.get("default").execute_query_dict(
+        _INSERT_EVENT, [values[column] for column in columns])
+    return bool(rows)

@@ -1,0 +1,99 @@
+"""Inbox (消息列表): conversations, the 48-hour window, customer-service replies, assignment.
+
+A reply is stored as pending and sent by a worker; WeChat's refusal (45015, 45047, 43019 …)
+comes back as a Chinese explanation on the message, never as a bare code.
+"""
+
+from datetime import datetime
+
+from crm_core import clock, jobs
+from crm_core.db import unit_of_work
+from crm_core.errors import NotFoundError
+from crm_core.org.models import Staff
+from crm_core.permissions import Principal
+from wechat import rules
+from wechat.errors import (
+    ReplyQuotaUsedError,
+    ResponseCountExceededError,
+    ResponseWindowClosedError,
+    WeChatAPIError,
+    WindowClosedError,
+)
+from wechat.models import Direction, Fan, FanMessage, MessageStatus
+from wechat.schemas import MessageRead
+from wechat.service import accounts
+from wechat.service.fans import get_fan
+
+EXPLAINED = {ResponseWindowClosedError: WindowClosedError,
+             ResponseCountExceededError: ReplyQuotaUsedError}
+
+
+def explain(error: WeChatAPIError) -> str:
+    """The console's sentence for a WeChat refusal."""
+    for raised, explained in EXPLAINED.items():
+        if isinstance(error, raised):
+            return explained.message
+    return error.message
+
+
+async def conversations(principal: Principal, *, mine: bool = False,
+                        limit: int = 50) -> list[Fan]:
+    from wechat import repository
+
+    query = (await repository.fans(principal)).filter(last_message_at__not_isnull=True)
+    if mine:
+        query = query.filter(assigned_staff_id=principal.staff_id)
+    return await query.order_by("-last_message_at").limit(limit)
+
+
+async def messages(principal: Principal, fan_id: int) -> list[MessageRead]:
+    fan = await get_fan(principal, fan_id)
+    rows = await FanMessage.filter(fan_id=fan.id).order_by("-id").limit(100)
+    return [MessageRead.model_validate(m) for m in reversed(rows)]
+
+
+def window(fan: Fan, now: datetime | None = None) -> tuple[bool, datetime | None]:
+    return (rules.window_open(fan.last_interaction_at, now or clock.utc_now()),
+            rules.window_closes_at(fan.last_interaction_at))
+
+
+async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
+    fan = await get_fan(principal, fan_id)
+    if not fan.subscribed or not window(fan)[0]:
+        raise WindowClosedError()
+    async with unit_of_work():
+        message = await FanMessage.create(fan=fan, direction=Direction.OUT, msg_type="text",
+                                          content=content, staff_id=principal.staff_id,
+                                          status=MessageStatus.PENDING,
+                                          created_at=clock.utc_now())
+        jobs.enqueue("wechat.send_reply", message_id=message.id)
+    return MessageRead.model_validate(message)
+
+
+async def send_reply(message_id: int) -> str:
+    """Worker: one customer-service send per pending message (never resent once decided)."""
+    message = await FanMessage.get_or_none(id=message_id).prefetch_related("fan__account")
+    if message is None or message.status != MessageStatus.PENDING:
+        return "skipped"
+    client = accounts.client_for(message.fan.account)
+    try:
+        async with client:
+            await client.send_text(message.fan.openid, message.content)
+    except WeChatAPIError as error:
+        if error.retryable:
+            raise
+        message.status, message.error_code = MessageStatus.FAILED, error.code
+        message.error_message = explain(error)[:255]
+        await message.save(update_fields=["status", "error_code", "error_message"])
+        return "failed"
+    message.status = MessageStatus.SENT
+    await message.save(update_fields=["status"])
+    return "sent"
+
+
+async def assign(principal: Principal, fan_id: int, staff_id: int | None) -> None:
+    fan = await get_fan(principal, fan_id)
+    if staff_id is not None and not await Staff.exists(id=staff_id, is_active=True):
+        raise NotFoundError("员工不存在或已停用")
+    fan.assigned_staff_id = staff_id
+    await fan.save(update_fields=["assigned_staff_id"])

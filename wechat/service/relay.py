@@ -1,0 +1,47 @@
+"""The outbox relay: stored callback events go to the workers in batches.
+
+The callback inserts the event and returns; `dispatch_pending` claims undispatched rows with
+SKIP LOCKED (any number of relays may run) and enqueues one task per batch after commit. A web
+process runs the relay loop, woken by each new event; beat runs it too as a safety net.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from crm_core import clock, jobs
+from crm_core.db import unit_of_work
+from wechat.models import InboundEvent
+
+log = logging.getLogger(__name__)
+BATCH = 500
+_wake = asyncio.Event()
+
+
+def wake() -> None:
+    _wake.set()
+
+
+async def dispatch_pending(limit: int = BATCH) -> int:
+    async with unit_of_work():
+        ids = await (InboundEvent.filter(dispatched_at=None)
+                     .select_for_update(skip_locked=True).order_by("id").limit(limit)
+                     .values_list("id", flat=True))
+        if ids:
+            await InboundEvent.filter(id__in=ids).update(dispatched_at=clock.utc_now())
+            jobs.enqueue("wechat.process_events", event_ids=[int(str(i)) for i in ids])
+    return len(ids)
+
+
+async def run_relay(stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
+    """Dispatch until stopped: immediately when woken, at least every `idle_seconds`."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_wake.wait(), idle_seconds)
+        _wake.clear()
+        try:
+            while await dispatch_pending() == BATCH:
+                pass
+        except Exception:
+            log.exception("relay: dispatch failed; retrying")
+            await asyncio.sleep(idle_seconds)
