@@ -1,0 +1,60 @@
+"""Pydantic I/O of points."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from loyalty.points.models import EntryKind, Lifecycle
+
+IdempotencyKey = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RedemptionCreate(Input):
+    points: int = Field(ge=1, le=10**9)
+    idempotency_key: str = IdempotencyKey
+    reason: str = Field("", max_length=255)
+
+
+class AdjustmentCreate(Input):
+    delta: int = Field(ge=-(10**9), le=10**9)
+    reason: str = Field(min_length=2, max_length=255)
+    idempotency_key: str = IdempotencyKey
+
+
+class EntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: EntryKind
+    delta: int
+    balance_after: int
+    forgiven: int
+    source_type: str
+    source_id: str
+    reason: str
+    actor_name: str
+    created_at: datetime
+
+
+class AccountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    member_id: int
+    balance: int
+    lifetime_earned: int
+    tier_id: int | None
+    tier_since: datetime | None
+    lifecycle: Lifecycle
+    last_purchase_at: datetime | None
+    birthday: date | None
+
+
+class EntryPage(BaseModel):
+    items: list[EntryRead]
+    total: int
+    page: int
+    page_size: int

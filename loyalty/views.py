@@ -1,0 +1,26 @@
+"""The loyalty console pages, assembled from the sub-domains' routers, with their menus."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+import loyalty.permissions  # noqa: F401 - registers the loyalty resources
+from crm_core.web.console import NavItem, add_nav, add_template_dir
+from loyalty.coupons.views import router as coupons
+from loyalty.lottery.views import router as lottery
+from loyalty.mall.views import router as mall
+from loyalty.points.views import router as points
+from loyalty.program.views import router as program
+
+router = APIRouter(include_in_schema=False)
+for _router in (points, program, coupons, lottery, mall):
+    router.include_router(_router)
+add_template_dir(Path(__file__).parent / "templates")
+for _label, _label_en, _href, _permission in (
+        ("会员积分", "Member points", "/admin/loyalty/points", "loyalty.points:view"),
+        ("等级与积分规则", "Tiers and rules", "/admin/loyalty/program", "loyalty.program:view"),
+        ("优惠券", "Coupons", "/admin/loyalty/coupons", "loyalty.coupon:view"),
+        ("大转盘", "Big wheel", "/admin/loyalty/lotteries", "loyalty.lottery:view"),
+        ("积分商城", "Points mall", "/admin/loyalty/mall", "loyalty.mall:view"),
+        ("奖品与兑换履约", "Fulfilment", "/admin/loyalty/fulfilment", "loyalty.mall:view")):
+    add_nav(NavItem("会员营销", "Loyalty", _label, _label_en, _href, _permission))

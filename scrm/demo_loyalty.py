@@ -1,0 +1,90 @@
+"""The demo's loyalty programme: tiers, earn rules, a follow gift, check-in streaks, a wheel,
+mall items, and a little purchase history (idempotent: skipped when tiers exist)."""
+
+from datetime import timedelta
+from typing import Any
+
+from crm_core import clock
+from crm_core.org.models import Store
+from crm_core.sales.models import SalesOrder, SalesOrderLine
+from loyalty.checkin.models import StreakReward
+from loyalty.checkin.service import check_in
+from loyalty.coupons.models import CouponKind, CouponTemplate
+from loyalty.gifts.models import FollowGift
+from loyalty.lottery.models import Activity, Prize, PrizeKind, Skin
+from loyalty.lottery.service import draw
+from loyalty.mall.models import ItemKind, MallItem
+from loyalty.points.service.purchases import award_purchase_points
+from loyalty.program.models import Program, Tier
+from members.models import Member
+
+TIERS = [("basic", "普卡会员", 0, 100, 100, 0), ("silver", "银卡会员", 1000, 120, 98, 100),
+         ("gold", "金卡会员", 5000, 150, 95, 300), ("diamond", "钻石会员", 20000, 200, 90, 800)]
+
+
+async def seed_loyalty() -> str:
+    if await Tier.exists():
+        return "会员体系已存在 / loyalty already seeded"
+    await Program.get_or_create(id=1, defaults={"follow_points": 50, "checkin_points": 5})
+    for rank, (code, name, threshold, multiplier, percent, birthday) in enumerate(TIERS):
+        await Tier.create(code=code, name=name, rank=rank, threshold=threshold,
+                          multiplier_percent=multiplier, discount_percent=percent,
+                          birthday_points=birthday)
+    welcome = await CouponTemplate.create(name="新人满199减30", kind=CouponKind.AMOUNT_OFF,
+                                          amount_off_fen=3000, threshold_fen=19900,
+                                          valid_days=30, claimable=True)
+    discount = await CouponTemplate.create(name="全场88折券", kind=CouponKind.DISCOUNT,
+                                           discount_percent=88, valid_days=14, stock=500,
+                                           stock_total=500)
+    gift = await CouponTemplate.create(name="到店领取帆布袋", kind=CouponKind.GIFT,
+                                       gift_name="品牌帆布袋", valid_days=60, stock=200,
+                                       stock_total=200)
+    await FollowGift.create(name="关注有礼：50积分+新人券", points=50, coupon_template=welcome)
+    await FollowGift.create(name="快递包裹卡渠道：100积分", channel="parcel", points=100)
+    for days, points, template_id in ((3, 10, None), (7, 30, None), (30, 100, discount.id)):
+        await StreakReward.create(streak_days=days, points=points,
+                                  coupon_template_id=template_id)
+    now = clock.utc_now()
+    wheel = await Activity.create(name="周年庆幸运大转盘", skin=Skin.FESTIVAL,
+                                  starts_at=now - timedelta(days=1),
+                                  ends_at=now + timedelta(days=60), free_draws_per_day=1,
+                                  points_per_draw=20, max_draws_per_day=5, max_wins=3,
+                                  rules_text="每天免费1次，之后每次20积分；奖品抽完后按未中奖处理。")
+    prizes: tuple[tuple[str, PrizeKind, int, int | None, dict[str, Any]], ...] = (
+        ("品牌保温杯", PrizeKind.PHYSICAL, 20, 50, {}),
+        ("88积分", PrizeKind.POINTS, 200, None, {"points": 88}),
+        ("88折券", PrizeKind.COUPON, 100, 300, {"coupon_template_id": discount.id}),
+        ("谢谢参与", PrizeKind.NONE, 680, None, {}))
+    for position, (name, kind, weight, stock, extra) in enumerate(prizes):
+        await Prize.create(activity=wheel, name=name, kind=kind, weight=weight, stock=stock,
+                           stock_total=stock, position=position, **extra)
+    await MallItem.create(name="品牌帆布袋", kind=ItemKind.COUPON, points_price=300, stock=200,
+                          per_member_limit=1, coupon_template=gift)
+    await MallItem.create(name="香薰蜡烛", kind=ItemKind.PHYSICAL, points_price=1200, stock=30,
+                          per_member_limit=2)
+    await MallItem.create(name="满199减30券", kind=ItemKind.COUPON, points_price=500, stock=100,
+                          coupon_template=welcome)
+    await _history(wheel.id)
+    return "已导入会员体系：4 个等级、关注礼、签到奖励、大转盘、积分商城"
+
+
+async def _history(wheel_id: int) -> None:
+    store = await Store.filter(code="SH001").first()
+    if store is None:
+        return
+    now = clock.utc_now()
+    for number, (name, amounts) in enumerate((("演示会员·王女士", [129900, 45900]),
+                                              ("演示会员·陈先生", [39900]))):
+        member = await Member.create(name=name, first_store_id=store.id, first_channel="demo",
+                                     created_at=now - timedelta(days=40))
+        for index, amount in enumerate(amounts):
+            order = await SalesOrder.create(
+                store=store, order_no=f"DEMO{number}{index:03d}", member_id=member.id,
+                total_fen=amount, paid_at=now - timedelta(days=20 - index),
+                request_hash="demo", created_at=now)
+            await SalesOrderLine.create(order=order, product_code=f"SKU{index}",
+                                        product_name="羊绒围巾", quantity=1,
+                                        unit_price_fen=amount, amount_fen=amount)
+            await award_purchase_points(order.id)
+        await check_in(member.id)
+        await draw(wheel_id, member.id, key=f"demo-draw-{member.id}")
