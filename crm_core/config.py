@@ -23,6 +23,32 @@ class WeChatSettings(BaseModel):
     callback_max_body_bytes: int = 128 * 1024
 
 
+class SmsSettings(BaseModel):
+    """SMS over GSM modems: message rules, verification codes and the modem daemon."""
+
+    signature: str = "示例商城"
+    opt_out_suffix: str = "回T退订"
+    marketing_start: str = "08:00"
+    marketing_end: str = "22:00"
+    max_parts: int = 6
+    code_ttl_seconds: int = 300
+    code_length: int = 6
+    code_max_attempts: int = 5
+    code_per_number_per_minute: int = 1
+    code_per_number_per_day: int = 10
+    code_per_ip_per_hour: int = 20
+    parts_per_minute: float = 6.0
+    lease_seconds: int = 300
+    heartbeat_seconds: float = 30.0
+    poll_seconds: float = 1.0
+    max_attempts: int = 3
+    retry_backoff_seconds: list[int] = [30, 120, 600]
+    park_seconds: int = 300
+    report_window_seconds: int = 600
+    pin: SecretStr | None = None
+    smsc: str | None = None
+
+
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
@@ -45,6 +71,7 @@ class Settings(BaseSettings):
     base_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("scrm_base_url"))
     auth: AuthSettings = Field(AuthSettings(), validation_alias=_env("scrm_auth"))
     wechat: WeChatSettings = Field(WeChatSettings(), validation_alias=_env("scrm_wechat"))
+    sms: SmsSettings = Field(SmsSettings(), validation_alias=_env("scrm_sms"))
 
     @property
     def is_prod(self) -> bool:

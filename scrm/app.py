@@ -1,5 +1,6 @@
 """create_app(): the one FastAPI application (REST API, admin console, H5, WeChat callback)."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,8 +14,18 @@ from crm_core.config import get_settings
 from crm_core.http import install_error_handlers
 from crm_core.org.api import router as org_api
 from crm_core.org.views import router as org_views
+from crm_core.sales.api import router as sales_api
 from crm_core.web import console
+from loyalty.api import router as loyalty_api
+from loyalty.views import router as loyalty_views
+from members.views import router as member_views
 from scrm import wiring
+from sms_gateway.api import router as sms_api
+from sms_gateway.views import router as sms_views
+from wechat.api import router as wechat_api
+from wechat.callback_api import router as wechat_callback
+from wechat.service import relay
+from wechat.views import router as wechat_views
 
 STATIC = Path(console.__file__).parent / "static"
 
@@ -29,9 +40,14 @@ def create_app(*, boot: bool = True) -> FastAPI:
             yield
             return
         await wiring.boot(wiring.resolve_urls(settings))
+        stop = asyncio.Event()
+        # Each web process relays stored WeChat events to the workers (wechat/service/relay.py).
+        relaying = asyncio.create_task(relay.run_relay(stop))
         try:
             yield
         finally:
+            stop.set()
+            await relaying
             await wiring.shutdown()
 
     docs = None if settings.is_prod else "/docs"
@@ -41,8 +57,18 @@ def create_app(*, boot: bool = True) -> FastAPI:
     install_error_handlers(app)
     console.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # The WeChat callback is the hottest path: first in line for route matching.
+    app.include_router(wechat_callback)
     app.include_router(org_api)
     app.include_router(org_views)
+    app.include_router(sms_api)
+    app.include_router(sms_views)
+    app.include_router(wechat_api)
+    app.include_router(wechat_views)
+    app.include_router(member_views)
+    app.include_router(sales_api)
+    app.include_router(loyalty_api)
+    app.include_router(loyalty_views)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -13,6 +13,8 @@ from crm_core.config import get_settings
 from crm_core.errors import CRMError
 from crm_core.logging import configure_logging
 from scrm import wiring
+from sms_gateway.cli import modem_sim, sms
+from wechat import cli as wechat_cli
 
 T = TypeVar("T")
 
@@ -145,6 +147,49 @@ def demo(port: int, no_worker: bool) -> None:
 
     os.environ.setdefault("SCRM_ENV", "dev")  # noqa: TID251
     sys.exit(run_demo(port=port, with_worker=not no_worker))
+
+
+@sms.command("send")
+@click.option("--to", "recipient", required=True, help="Recipient, e.g. 13800138000.")
+@click.option("--marketing", is_flag=True, help="Marketing: needs consent, keeps sending hours.")
+@click.argument("text")
+def sms_send(recipient: str, marketing: bool, text: str) -> None:
+    """Queue an SMS; a running `scrm modem-daemon` sends it."""
+    from sms_gateway.models import MessageKind
+    from sms_gateway.service.messages import send_message
+
+    kind = MessageKind.MARKETING if marketing else MessageKind.TRANSACTIONAL
+    try:
+        message = _run(lambda _: send_message(recipient, text, kind=kind))
+    except CRMError as error:
+        raise click.ClickException(f"{error.code}: {error.detail}") from error
+    click.echo(f"已排队 / queued: id={message.id} to={message.recipient} "
+               f"parts={message.part_count} not_before={message.not_before.isoformat()}")
+
+
+@main.command("modem-daemon")
+@click.option("--port", required=True, help="pyserial URL: /dev/ttyUSB0, /dev/serial/by-id/…, "
+              "socket://host:port")
+def modem_daemon(port: str) -> None:
+    """Own one modem port: send queued SMS, store replies and reports; Ctrl-C stops it."""
+    import signal
+
+    from sms_gateway.daemon import ModemDaemon
+
+    async def work(_: wiring.Urls) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        click.echo(f"短信模块守护进程已启动 / modem daemon on {port}")
+        await ModemDaemon(port, get_settings().sms).run(stop)
+
+    _run(work)
+
+
+main.add_command(sms)
+main.add_command(modem_sim)
+main.add_command(wechat_cli.build_group(lambda work: _run(lambda _: work())))
 
 
 def register(command: click.Command) -> None:

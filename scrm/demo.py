@@ -10,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from crm_core.config import get_settings
-from scrm import wiring
+from scrm import demo_sms, wiring
 from scrm.demo_data import DEMO_PASSWORD, STAFF
 
 
@@ -36,6 +36,20 @@ def _start(name: str, *args: str) -> Child:
     return child
 
 
+def _start_sandbox(port: int) -> Child:
+    from scrm.demo_wechat import SANDBOX_PORT
+    from wechat.sandbox.__main__ import DEMO_APP
+
+    webhook = f"http://127.0.0.1:{port}/wechat/{DEMO_APP['appid']}/callback"
+    process = subprocess.Popen([sys.executable, "-m", "wechat.sandbox", "--port",
+                                str(SANDBOX_PORT), "--webhook", webhook],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=os.environ.copy(), start_new_session=True)
+    child = Child("wechat", process)
+    threading.Thread(target=_pump, args=(child,), daemon=True).start()
+    return child
+
+
 def _wait_healthy(url: str, children: list[Child], timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -57,6 +71,8 @@ def _banner(port: int) -> str:
                        or username == "guide_sh1")
     return (f"\n==== SCRM 演示已启动 / demo is running ====\n"
             f"  管理后台 Console     {base}/admin\n"
+            f"  手机模拟器 Phone     {get_settings().wechat_api_base}/sandbox/phone\n"
+            f"  导购工作台 Guide H5  {base}/h5/guide\n"
             f"  接口文档 OpenAPI     {base}/openapi.json\n"
             f"  健康检查 Health      {base}/healthz\n"
             f"  演示账号（密码均为 {DEMO_PASSWORD}）:\n{logins}\n"
@@ -79,9 +95,18 @@ def run_demo(*, port: int, with_worker: bool) -> int:
     settings = get_settings()
     print("正在启动内置 PostgreSQL 与 Redis … / starting embedded servers …", flush=True)
     urls = wiring.resolve_urls(settings)
+    from scrm.demo_wechat import SANDBOX_PORT
+
+    # Web and worker reach the WeChat sandbox exactly as production reaches api.weixin.qq.com.
+    os.environ.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{SANDBOX_PORT}")
+    get_settings.cache_clear()
     for step in (["migrate"], ["seed"]):
         subprocess.run([sys.executable, "-m", "scrm.cli", *step], check=True, env=os.environ.copy())
-    children = [_start("web", "serve", "--port", str(port))]
+    children = [_start_sandbox(port)]
+    children.append(_start("web", "serve", "--port", str(port)))
+    simulators, modem_daemons = demo_sms.start_simulators()
+    handsets = demo_sms.serve_handsets(simulators)
+    children += [_start(name, *args) for name, args in modem_daemons]
     if with_worker:
         children += [_start("worker", "worker", "--concurrency", "1"), _start("beat", "beat")]
     stop = threading.Event()
@@ -92,6 +117,8 @@ def run_demo(*, port: int, with_worker: bool) -> int:
             return 1
         print(_banner(port), flush=True)
         print(f"  数据库 Database: {urls.database}", flush=True)
+        print(f"  短信模块 Modems:   {' '.join(sim.url for sim in simulators)}", flush=True)
+        print(f"  模拟手机短信 Handset SMS: http://127.0.0.1:{demo_sms.HANDSET_PORT}/", flush=True)
         while not stop.is_set():
             if any(c.process.poll() is not None for c in children):
                 print("有进程意外退出，正在停止全部进程 / a process exited", flush=True)
@@ -102,6 +129,8 @@ def run_demo(*, port: int, with_worker: bool) -> int:
     finally:
         print("正在停止 … / stopping …", flush=True)
         _stop(children)
+        handsets.shutdown()
+        demo_sms.stop_simulators(simulators)
     return 0
 
 

@@ -33,7 +33,11 @@ STAFF = [
 async def seed_demo() -> str:
     await ensure_builtin_roles()
     if await Staff.exists(username="admin"):
-        return "演示数据已存在，未重复导入 / demo data already present"
+        from scrm.demo_loyalty import seed_loyalty
+        from scrm.demo_wechat import seed_wechat
+
+        return ("演示数据已存在，未重复导入 / demo data already present；" + await seed_wechat()
+                + "；" + await seed_loyalty())
     departments: dict[str, Department] = {}
     for order, (name, parent) in enumerate(DEPARTMENTS):
         departments[name] = await Department.create(
@@ -55,4 +59,10 @@ async def seed_demo() -> str:
             await stores[store_code].save(update_fields=["manager_id"])
     await audit.record(audit.SYSTEM, "demo.seed", after={"stores": len(stores),
                                                          "staff": len(STAFF)})
+    from scrm.demo_wechat import seed_wechat
+
+    await seed_wechat()
+    from scrm.demo_loyalty import seed_loyalty
+
+    await seed_loyalty()
     return f"已导入演示数据：{len(departments)} 个部门、{len(stores)} 家门店、{len(STAFF)} 名员工"

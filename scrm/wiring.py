@@ -11,7 +11,14 @@ from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
 
 TORTOISE_APPS: dict[str, list[str]] = {
-    "crm_core": ["crm_core.org.models", "crm_core.audit"],
+    "crm_core": ["crm_core.org.models", "crm_core.audit", "crm_core.sales.models"],
+    "wechat": ["wechat.models"],
+    "members": ["members.models"],
+    "sms_gateway": ["sms_gateway.models"],
+    "campaigns": ["campaigns.models"],
+    "loyalty": ["loyalty.program.models", "loyalty.points.models", "loyalty.coupons.models",
+                "loyalty.lottery.models", "loyalty.mall.models", "loyalty.checkin.models",
+                "loyalty.gifts.models"],
 }
 
 

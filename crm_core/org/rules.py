@@ -8,21 +8,56 @@ from crm_core.permissions import ALL
 SCOPE_ORDER = [DataScope.OWN, DataScope.DEPARTMENT, DataScope.SUBTREE, DataScope.ALL]
 
 _store_read = ["org.store:view", "org.department:view"]
+# Upper packages register these resources (wechat/permissions.py, members/permissions.py).
+_wechat_marketing = ["wechat.account:view", "wechat.qrcode:view", "wechat.qrcode:create",
+                     "wechat.qrcode:edit", "wechat.qrcode:delete", "wechat.qrcode:export",
+                     "wechat.fan:view", "wechat.fan:edit", "wechat.fan:export",
+                     "wechat.autoreply:view", "wechat.autoreply:create", "wechat.autoreply:edit",
+                     "wechat.autoreply:delete", "wechat.menu:view", "wechat.menu:create",
+                     "wechat.menu:edit", "wechat.menu:delete", "wechat.inbox:view",
+                     "members.member:view"]
+_wechat_store = ["wechat.qrcode:view", "wechat.qrcode:create", "wechat.qrcode:export",
+                 "wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
+                 "members.member:view"]
+_wechat_service = ["wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
+                   "wechat.inbox:assign", "members.member:view"]
+_wechat_guide = ["wechat.qrcode:view", "wechat.fan:view", "members.member:view"]
+# Loyalty (loyalty/permissions.py) and till orders (crm_core/sales/permissions.py).
+_loyalty_marketing = ["loyalty.points:view", "loyalty.program:view", "loyalty.program:edit",
+                      *(f"loyalty.{r}:{a}" for r in ("coupon", "lottery", "mall")
+                        for a in ("view", "create", "edit", "delete")), "loyalty.coupon:assign"]
+_loyalty_store = ["sales.order:view", "sales.order:create", "sales.order:edit",
+                  "loyalty.points:view", "loyalty.points:create", "loyalty.coupon:view",
+                  "loyalty.coupon:edit", "loyalty.coupon:assign", "loyalty.mall:view",
+                  "loyalty.mall:edit", "loyalty.lottery:view"]
+_loyalty_guide = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.coupon:edit"]
+_loyalty_service = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.lottery:view",
+                    "loyalty.lottery:edit", "loyalty.mall:view", "loyalty.mall:edit"]
+# sms_gateway/permissions.py
+_sms_marketing = ["sms.message:view", "sms.message:create", "sms.modem:view", "sms.inbox:view",
+                  "sms.suppression:view", "sms.suppression:create", "sms.template:view",
+                  "sms.template:create", "sms.template:edit", "sms.template:delete"]
+_sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "Full access to every function and all data", [ALL], DataScope.ALL),
     "marketer": ("营销专员", "QR codes, menus, auto-replies, campaigns, lotteries",
-                 [*_store_read, "org.staff:view"], DataScope.ALL),
+                 [*_store_read, "org.staff:view", *_wechat_marketing, *_sms_marketing,
+                  *_loyalty_marketing], DataScope.ALL),
     "store_manager": ("店长", "Runs one store and its guides",
                       [*_store_read, "org.store:edit", "org.staff:view", "org.staff:create",
-                       "org.staff:edit", "org.staff:assign"], DataScope.SUBTREE),
-    "guide": ("导购", "Captures and serves fans in a store", ["org.store:view"], DataScope.OWN),
+                       "org.staff:edit", "org.staff:assign", *_wechat_store, *_loyalty_store],
+                      DataScope.SUBTREE),
+    "guide": ("导购", "Captures and serves fans in a store", ["org.store:view", *_wechat_guide,
+                                                             *_loyalty_guide], DataScope.OWN),
     "sales_rep": ("销售代表", "Works own customers and deals", ["org.store:view"], DataScope.OWN),
     "sales_manager": ("销售经理", "Leads a sales team",
                       [*_store_read, "org.staff:view", "org.staff:export"], DataScope.SUBTREE),
     "service_agent": ("客服专员", "Answers members and service tickets",
-                      ["org.store:view"], DataScope.DEPARTMENT),
+                      ["org.store:view", *_wechat_service, *_sms_service,
+                       *_loyalty_service], DataScope.DEPARTMENT),
     "finance": ("财务", "Payments, invoices and reports",
-                [*_store_read, "org.store:export", "system.audit:view"], DataScope.ALL),
+                [*_store_read, "org.store:export", "system.audit:view", "sales.order:view",
+                 "loyalty.points:view"], DataScope.ALL),
 }
 
 

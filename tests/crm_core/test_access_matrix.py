@@ -17,7 +17,8 @@ from scrm.app import create_app
 from tests.factories import bearer, make_staff, make_store
 
 PUBLIC = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("GET", "/api/v1/me")}
-SCOPED = {"department_id": "department", "staff_id": "staff", "store_id": "store"}
+SCOPED = {"department_id": "department", "staff_id": "staff", "store_id": "store",
+          "qrcode_id": "qrcode", "fan_id": "fan", "member_id": "member"}
 
 
 def all_routes(routes: list[Any]) -> list[APIRoute]:
@@ -58,6 +59,7 @@ class World:
     outside: dict[str, int]
     position: int
     role: int
+    account: int = 0
 
 
 async def build_world(role_code: str) -> World:
@@ -72,13 +74,36 @@ async def build_world(role_code: str) -> World:
     position = await Position.create(name="店员")
     role = await Role.create(code="custom", name="自定义", permissions=["org.store:view"])
     own_scope = BUILTIN_ROLES[role_code][3] == "own"
+    channel = await wechat_world(east_store.id, actor.id, south_store.id, stranger.id)
     return World(
         actor=actor,
         inside={"department": east.id, "store": east_store.id,
-                "staff": actor.id if own_scope else colleague.id},
-        outside={"department": south.id, "store": south_store.id, "staff": stranger.id},
-        position=position.id, role=role.id,
+                "staff": actor.id if own_scope else colleague.id, **channel["inside"]},
+        outside={"department": south.id, "store": south_store.id, "staff": stranger.id,
+                 **channel["outside"]},
+        position=position.id, role=role.id, account=channel["account"]["id"],
     )
+
+
+async def wechat_world(store: int, guide: int, far_store: int,
+                       far_guide: int) -> dict[str, dict[str, int]]:
+    """A guide code, fan and member inside the actor's scope, and the same outside it."""
+    from members.models import Member
+    from wechat.models import Fan, OfficialAccount, QrCode, QrKind
+
+    account = await OfficialAccount.create(appid="wxmatrix0000001", name="矩阵", secret_sealed="",
+                                           token_sealed="")
+    ids: dict[str, dict[str, int]] = {"account": {"id": account.id}}
+    for side, (store_id, guide_id) in (("inside", (store, guide)),
+                                       ("outside", (far_store, far_guide))):
+        code = await QrCode.create(account=account, kind=QrKind.GUIDE, name=side,
+                                   scene=f"g_{side}", store_id=store_id, guide_id=guide_id)
+        fan = await Fan.create(account=account, openid=f"o_{side}", store_id=store_id,
+                               guide_id=guide_id)
+        member = await Member.create(first_store_id=store_id, first_guide_id=guide_id,
+                                     created_at=fan.created_at)
+        ids[side] = {"qrcode": code.id, "fan": fan.id, "member": member.id}
+    return ids
 
 
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
@@ -98,20 +123,104 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         ("POST", "/api/v1/staff/{staff_id}/password"): {"password": "newpass123"},
         ("POST", "/api/v1/stores"): {"code": "NEW1", "name": "新店", "department_id": department},
         ("PATCH", "/api/v1/stores/{store_id}"): {"name": "改名门店"},
+        ("POST", "/api/v1/wechat/accounts"): {"appid": "wxnew000000001", "name": "新号",
+                                              "secret": "s", "token": "tok", "mode": "plain"},
+        ("PATCH", "/api/v1/wechat/accounts/{account_id}"): {"name": "改名"},
+        ("POST", "/api/v1/wechat/qrcodes"): {"account_id": world.account, "kind": "store",
+                                             "name": "新码", "store_id": world.inside["store"]},
+        ("PATCH", "/api/v1/wechat/qrcodes/{qrcode_id}"): {"name": "改名码"},
+        ("POST", "/api/v1/wechat/auto-replies"): {"account_id": world.account,
+                                                  "kind": "keyword", "keyword": "会员",
+                                                  "content": "回复"},
+        ("PATCH", "/api/v1/wechat/auto-replies/{reply_id}"): {"content": "改"},
+        ("POST", "/api/v1/wechat/fans/{fan_id}/messages"): {"content": "您好"},
+        ("PUT", "/api/v1/wechat/fans/{fan_id}/assignee"): {"staff_id": None},
+        ("PUT", "/api/v1/wechat/fans/{fan_id}/tags"): {"tags": ["VIP"]},
+        ("PUT", "/api/v1/wechat/fans/{fan_id}/blacklist"): {"blacklisted": True},
+        ("POST", "/api/v1/wechat/menus"): {"account_id": world.account, "name": "菜单",
+                                           "buttons": [{"type": "click", "name": "会员",
+                                                        "key": "MEMBER"}]},
+        ("POST", "/api/v1/sms/messages"): {"to": "13800138000", "text": "您好"},
+        ("PATCH", "/api/v1/sms/modems/{modem_id}"): {"enabled": False},
+        ("POST", "/api/v1/sms/suppressions"): {"phone": "13800138000"},
+        ("POST", "/api/v1/sms/templates"): {"code": "shipped", "name": "发货", "body": "已发货"},
+        ("PUT", "/api/v1/sms/templates/{template_id}"): {"code": "shipped", "name": "发货",
+                                                         "body": "已发货"},
+        ("POST", "/api/v1/sms/verification-codes"): {"phone": "13800138000"},
+        ("POST", "/api/v1/sms/verification-codes/verify"): {"phone": "13800138000",
+                                                            "code": "123456"},
+        **loyalty_bodies(world),
     }
     return bodies.get((method, path))
 
 
+def loyalty_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    member, store = world.inside["member"], world.inside["store"]
+    window = {"starts_at": "2026-01-01T00:00:00+00:00", "ends_at": "2099-01-01T00:00:00+00:00"}
+    program = {"points_per_yuan": 1, "follow_points": 10, "checkin_points": 5,
+               "profile_points": 20, "review_points": 10, "invite_points": 50,
+               "points_validity_days": 365, "tier_basis": "points", "tier_window_days": 365,
+               "new_days": 30, "dormant_days": 90, "churned_days": 180,
+               "coupon_expiring_notice_days": 3}
+    prefix = "/api/v1/loyalty"
+    return {
+        ("POST", "/api/v1/sales/orders"): {
+            "order_no": "M1", "store_id": store, "member_id": member,
+            "lines": [{"product_code": "P1", "quantity": 1, "unit_price_fen": 1000}],
+            "paid_at": "2026-01-01T00:00:00+00:00"},
+        ("POST", "/api/v1/sales/orders/{order_id}/refunds"): {
+            "refund_no": "R1", "amount_fen": 100, "refunded_at": "2026-01-02T00:00:00+00:00"},
+        ("POST", f"{prefix}/members/{{member_id}}/redemptions"): {
+            "points": 10, "idempotency_key": "matrix-redeem-1"},
+        ("POST", f"{prefix}/members/{{member_id}}/adjustments"): {
+            "delta": 10, "reason": "补录积分", "idempotency_key": "matrix-adjust-1"},
+        ("PUT", f"{prefix}/program"): program,
+        ("POST", f"{prefix}/tiers"): {"code": "vip", "name": "VIP", "rank": 5, "threshold": 100},
+        ("PATCH", f"{prefix}/tiers/{{tier_id}}"): {"name": "改名"},
+        ("PUT", f"{prefix}/streak-rewards"): {"streak_days": 3, "points": 10},
+        ("POST", f"{prefix}/follow-gifts"): {"name": "关注礼", "points": 10},
+        ("POST", f"{prefix}/coupon-templates"): {"name": "券", "kind": "amount_off",
+                                                 "amount_off_fen": 500, "valid_days": 7},
+        ("POST", f"{prefix}/coupon-templates/{{coupon_template_id}}/issues"): {
+            "member_id": member, "idempotency_key": "matrix-issue-1"},
+        ("POST", f"{prefix}/coupons/verify"): {"code": "ABCDEFGH2345", "store_id": store},
+        ("POST", f"{prefix}/lotteries"): {"name": "转盘", **window},
+        ("POST", f"{prefix}/lotteries/{{activity_id}}/prizes"): {
+            "name": "杯子", "kind": "physical", "weight": 1, "stock": 1},
+        ("PATCH", f"{prefix}/lottery-awards/{{award_id}}"): {"status": "shipped"},
+        ("POST", f"{prefix}/mall/items"): {"name": "杯子", "kind": "physical",
+                                           "points_price": 100, "stock": 5},
+        ("POST", f"{prefix}/mall/items/{{item_id}}/exchanges"): {
+            "member_id": member, "idempotency_key": "matrix-exchange-1"},
+        ("PATCH", f"{prefix}/mall/orders/{{exchange_id}}"): {"status": "shipped"},
+    }
+
+
 def fill(path: str, world: World, ids: dict[str, int]) -> str:
     return path.format(department_id=ids["department"], staff_id=ids["staff"],
-                       store_id=ids["store"], position_id=world.position, role_id=world.role)
+                       store_id=ids["store"], position_id=world.position, role_id=world.role,
+                       account_id=world.account, qrcode_id=ids["qrcode"], fan_id=ids["fan"],
+                       member_id=ids["member"], reply_id=0, menu_id=0,
+                       # SMS objects the world does not create: granted roles get a 404.
+                       message_id=999999, modem_id=999999, template_id=999999,
+                       phone="13800138000",
+                       # Loyalty and sales objects the world does not create either.
+                       order_id=999999, tier_id=999999, coupon_template_id=999999,
+                       activity_id=999999, award_id=999999, item_id=999999,
+                       exchange_id=999999)
 
 
 async def snapshot() -> dict[str, str]:
     connection = connections.get("default")
     result = {}
     for table in ("org_department", "org_position", "org_role", "org_staff", "org_staff_role",
-                  "org_store", "audit_log"):
+                  "org_store", "audit_log", "wechat_account", "wechat_qrcode", "wechat_fan",
+                  "wechat_fan_message", "wechat_auto_reply", "wechat_menu", "members_member",
+                  "sales_order", "sales_refund", "loyalty_program", "loyalty_tier",
+                  "loyalty_account", "loyalty_points_entry", "loyalty_coupon_template",
+                  "loyalty_coupon", "loyalty_lottery_activity", "loyalty_lottery_prize",
+                  "loyalty_mall_item", "loyalty_mall_order", "loyalty_follow_gift",
+                  "loyalty_streak_reward"):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
             f"FROM {table} t")
