@@ -4,7 +4,7 @@ import zlib
 
 from tortoise.expressions import Q
 
-from crm_core import clock
+from crm_core import clock, jobs
 from crm_core.db import advisory_lock, unit_of_work
 from crm_core.errors import NotFoundError
 from crm_core.org.models import Store
@@ -59,6 +59,10 @@ async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id:
                                  guide_id=guide_id, channel=channel, qrcode_id=qrcode_id,
                                  at=touch.at)
         await wechat_fans.link_member(fan_id, member.id)
+        if kind in {"follow", "refollow"}:
+            # Loyalty grants the gift of this code or channel once per person ever.
+            jobs.enqueue("loyalty.grant_follow_gift", member_id=member.id, qrcode_id=qrcode_id,
+                         channel=channel)
     return member.id
 
 
