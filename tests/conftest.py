@@ -17,7 +17,7 @@ import httpx
 import pytest
 from tortoise import connections
 
-from crm_core import clock, jobs
+from crm_core import cache, clock, jobs
 from crm_core.config import get_settings
 from scrm import wiring
 
@@ -95,6 +95,7 @@ async def clean_state(booted: wiring.Urls) -> AsyncIterator[None]:
     tables = (await connection.execute_query_dict(TABLES_SQL))[0]["string_agg"]
     await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     await get_redis().flushdb()
+    cache.clear_all()
     await ensure_builtin_roles()
     clock._frozen = None
     yield

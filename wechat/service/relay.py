@@ -33,11 +33,15 @@ async def dispatch_pending(limit: int = BATCH) -> int:
     return len(ids)
 
 
-async def run_relay(stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
-    """Dispatch until stopped: immediately when woken, at least every `idle_seconds`."""
+async def run_relay(stop: asyncio.Event, *, idle_seconds: float = 1.0,
+                    gather_seconds: float = 0.02) -> None:
+    """Dispatch until stopped: shortly after being woken (events arriving meanwhile join the
+    same batch, so a busy callback costs one broker publish per batch), at least every
+    `idle_seconds`."""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_wake.wait(), idle_seconds)
+        await asyncio.sleep(gather_seconds)
         _wake.clear()
         try:
             while await dispatch_pending() == BATCH:

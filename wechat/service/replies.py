@@ -1,12 +1,13 @@
 """The passive reply a delivery gets at once: welcome by QR scene, keyword, default.
 
 Rules are read from PostgreSQL once per process and re-read when the Redis config version
-changes, so the callback stays one Redis GET away from current rules.
+changes; the version itself is held for a second, so a busy callback rarely asks Redis.
 """
 
 import secrets
 import time
 
+from crm_core.cache import local_cache
 from crm_core.redis import get_redis
 from wechat import rules
 from wechat.messages import InboundMessage, ScanEvent, SubscribeEvent, TextMessage
@@ -16,21 +17,30 @@ from wechat.repository import names_of
 from wechat.rules import ReplyRule
 
 VERSION_KEY = "wechat:config:version"
+VERSION_TTL_SECONDS = 1.0
+_version = local_cache()
 _rules: dict[int, tuple[str, list[ReplyRule]]] = {}
 
 
 async def config_version() -> str:
+    # Held for a second per process: a Redis round trip per callback cost more than the
+    # INSERT. Other processes see a change within VERSION_TTL_SECONDS; this one at once.
+    held = _version.get(VERSION_KEY)
+    if held is not None and held[1] > time.monotonic():
+        return str(held[0])
     redis = get_redis()
     version = await redis.get(VERSION_KEY)
     if version is None:
         # A flushed Redis gets a fresh random version, so no process trusts an old cache.
         await redis.set(VERSION_KEY, secrets.token_hex(6), nx=True)
         version = await redis.get(VERSION_KEY)
+    _version[VERSION_KEY] = (str(version), time.monotonic() + VERSION_TTL_SECONDS)
     return str(version)
 
 
 async def bump_config_version() -> None:
     await get_redis().set(VERSION_KEY, secrets.token_hex(6))
+    _version.clear()
 
 
 async def rules_for(account_id: int, version: str) -> list[ReplyRule]:
