@@ -4,6 +4,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from fastapi.responses import Response
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,3 +23,8 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
         writer.writerow([safe_cell(value) for value in row])
     # UTF-8 with BOM: Excel on Windows otherwise reads Chinese text as GBK mojibake.
     return "\ufeff".encode() + buffer.getvalue().encode()
+
+
+def csv_response(body: bytes, filename: str) -> Response:
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})

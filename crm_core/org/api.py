@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from crm_core.config import get_settings
+from crm_core.exports import csv_response
 from crm_core.http import ApiPrincipal, client_ip, require
 from crm_core.org.models import StoreStatus
 from crm_core.org.schemas import (
@@ -224,22 +225,17 @@ async def list_audit(action: Annotated[str, Query(max_length=64)] = "",
                                             page_size=page_size)
 
 
-def _csv(body: bytes, name: str) -> Response:
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-
-
 @router.get("/exports/staff.csv", tags=["exports"], response_class=Response)
 async def export_staff(p: Principal = can("org.staff:export")) -> Response:
-    return _csv(await exports.export_staff(p), "staff.csv")
+    return csv_response(await exports.export_staff(p), "staff.csv")
 
 
 @router.get("/exports/stores.csv", tags=["exports"], response_class=Response)
 async def export_stores(p: Principal = can("org.store:export")) -> Response:
-    return _csv(await exports.export_stores(p), "stores.csv")
+    return csv_response(await exports.export_stores(p), "stores.csv")
 
 
 @router.get("/exports/audit.csv", tags=["exports"], response_class=Response)
 async def export_audit(action: Annotated[str, Query(max_length=64)] = "",
                        p: Principal = can("system.audit:export")) -> Response:
-    return _csv(await exports.export_audit(p, action=action), "audit.csv")
+    return csv_response(await exports.export_audit(p, action=action), "audit.csv")

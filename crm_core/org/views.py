@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, PermissionDeniedError
+from crm_core.exports import csv_response
 from crm_core.http import client_ip
 from crm_core.org.models import DataScope, StoreStatus
 from crm_core.org.schemas import (
@@ -386,25 +387,20 @@ async def audit_page(request: Request, principal: Console,
                         action_labels=AUDIT_ACTIONS)
 
 
-def _download(body: bytes, name: str) -> Response:
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-
-
 @router.get("/exports/staff.csv")
 async def staff_export(principal: Console) -> Response:
     need(principal, "org.staff:export")
-    return _download(await exports.export_staff(principal), "staff.csv")
+    return csv_response(await exports.export_staff(principal), "staff.csv")
 
 
 @router.get("/exports/stores.csv")
 async def store_export(principal: Console) -> Response:
     need(principal, "org.store:export")
-    return _download(await exports.export_stores(principal), "stores.csv")
+    return csv_response(await exports.export_stores(principal), "stores.csv")
 
 
 @router.get("/exports/audit.csv")
 async def audit_export(principal: Console,
                        action: Annotated[str, Query(max_length=64)] = "") -> Response:
     need(principal, "system.audit:export")
-    return _download(await exports.export_audit(principal, action=action), "audit.csv")
+    return csv_response(await exports.export_audit(principal, action=action), "audit.csv")
