@@ -8,6 +8,9 @@ class Member(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64, default="")
     phone = fields.CharField(max_length=32, null=True, unique=True)
+    # Printed on the card and encoded in the till's scannable code; random, so not guessable.
+    card_no = fields.CharField(max_length=16, null=True, unique=True)
+    card_bound_at = fields.DatetimeField(null=True)
     # First touch is written once and kept forever; last touch follows every attributed scan.
     first_store_id = fields.IntField(null=True, db_index=True)
     first_guide_id = fields.IntField(null=True, db_index=True)

@@ -5,8 +5,11 @@ The sandbox keeps its state in memory, so every demo start asks it again for the
 publishes the menu again (the worker does both).
 """
 
+from typing import Any
+
 from crm_core import jobs
 from crm_core.audit import SYSTEM
+from crm_core.config import get_settings
 from crm_core.org.models import Staff, Store
 from wechat.models import (
     AccountMode,
@@ -25,7 +28,7 @@ from wechat.schemas import AccountCreate
 from wechat.service import accounts
 
 SANDBOX_PORT = 8900
-MENU = [{"type": "click", "name": "会员中心", "key": "MEMBER_CENTER"},
+MENU: list[dict[str, Any]] = [{"type": "view", "name": "会员中心", "url": "{base_url}/h5/member"},
         {"type": "click", "name": "附近门店", "key": "STORES"},
         {"name": "更多", "sub_button": [{"type": "click", "name": "联系客服", "key": "SERVICE"},
                                         {"type": "view", "name": "品牌官网",
@@ -71,4 +74,7 @@ async def _seed_records(account: OfficialAccount) -> None:
                            content="会员可享积分、生日礼和专属优惠，点击菜单「会员中心」开卡。")
     await AutoReply.create(account=account, kind=ReplyKind.DEFAULT,
                            content="收到您的消息啦，客服会尽快回复您。")
-    await Menu.create(account=account, name="默认菜单", buttons=MENU)
+    base_url = get_settings().base_url
+    buttons = [{**b, "url": b["url"].format(base_url=base_url)} if "url" in b else b
+               for b in MENU]
+    await Menu.create(account=account, name="默认菜单", buttons=buttons)

@@ -10,7 +10,12 @@ from crm_core.config import get_settings
 from crm_core.db import unit_of_work
 from crm_core.redis import get_redis
 from wechat.client import WeChatClient
-from wechat.errors import AccountNotFoundError, DuplicateAccountError, InvalidAccountError
+from wechat.errors import (
+    AccountNotFoundError,
+    DuplicateAccountError,
+    InvalidAccountError,
+    UnknownAppError,
+)
 from wechat.inbound import CallbackAccount
 from wechat.models import AccountMode, OfficialAccount
 from wechat.schemas import AccountCreate, AccountRead, AccountUpdate
@@ -124,3 +129,27 @@ def client_for(account: OfficialAccount) -> WeChatClient:
     return WeChatClient(account.appid, vault.open_sealed(account.secret_sealed),
                         redis=get_redis(),
                         api_base=settings.wechat_api_base or settings.wechat.api_base)
+
+
+async def oauth_authorize_url(appid: str, redirect_uri: str, state: str) -> str:
+    """Where to send a member's browser for silent OAuth (snsapi_base) on this account."""
+    account = await OfficialAccount.get_or_none(appid=appid, is_active=True)
+    if account is None:
+        raise UnknownAppError()
+    return client_for(account).oauth_authorize_url(redirect_uri, state=state)
+
+
+async def openid_for_code(appid: str, code: str) -> tuple[str, str]:
+    """Exchange an OAuth code server-side (the secret never leaves); (openid, unionid)."""
+    account = await OfficialAccount.get_or_none(appid=appid, is_active=True)
+    if account is None:
+        raise UnknownAppError()
+    client = client_for(account)
+    async with client:
+        result = await client.exchange_oauth_code(code)
+    return str(result["openid"]), str(result.get("unionid", ""))
+
+
+async def default_appid() -> str | None:
+    account = await OfficialAccount.filter(is_active=True).order_by("id").first()
+    return account.appid if account else None
