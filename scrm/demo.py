@@ -41,8 +41,11 @@ def _start_sandbox(port: int) -> Child:
     from wechat.sandbox.__main__ import DEMO_APP
 
     webhook = f"http://127.0.0.1:{port}/wechat/{DEMO_APP['appid']}/callback"
+    from scrm.demo_sms import HANDSET_PORT
+
     process = subprocess.Popen([sys.executable, "-m", "wechat.sandbox", "--port",
-                                str(SANDBOX_PORT), "--webhook", webhook],
+                                str(SANDBOX_PORT), "--webhook", webhook,
+                                "--sms-inbox", f"http://127.0.0.1:{HANDSET_PORT}/sms"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env=os.environ.copy(), start_new_session=True)
     child = Child("wechat", process)

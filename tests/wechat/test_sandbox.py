@@ -15,6 +15,7 @@ from wechat.errors import WeChatError
 from wechat.inbound import CallbackAccount, InboundDelivery, open_delivery, seal_reply, verify_echo
 from wechat.messages import ScanEvent, SubscribeEvent, TemplateSendJobFinishEvent, TextMessage
 from wechat.replies import text_reply
+from wechat.sandbox import create_sandbox_app
 from wechat.sandbox.state import SandboxState
 
 
@@ -212,3 +213,26 @@ async def test_phone_page_and_assets_are_served(sandbox: SandboxState,
     location = httpx.URL(picker.headers["location"])
     code = location.params["code"]
     assert sandbox.apps[APPID].oauth_codes[code].openid == created.json()["openid"]
+
+
+async def test_the_phone_shows_the_handsets_sms_from_the_configured_inbox() -> None:
+    from fastapi import FastAPI
+
+    inbox = FastAPI()
+    inbox.get("/sms")(lambda: [{"to": "+8613800138000", "text": "【示例商城】您的验证码是123456",
+                                "parts": 1}])
+    served = serve(inbox)
+    try:
+        phone = create_sandbox_app(sms_inbox=f"{served.url}/sms")
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=phone),
+                                     base_url="http://sandbox") as http:
+            shown = (await http.get("/sandbox/api/sms")).json()
+        bare = create_sandbox_app()
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bare),
+                                     base_url="http://sandbox") as http:
+            off = (await http.get("/sandbox/api/sms")).json()
+    finally:
+        served.stop()
+    assert shown == {"configured": True, "messages": [
+        {"to": "+8613800138000", "text": "【示例商城】您的验证码是123456", "parts": 1}]}
+    assert off == {"configured": False, "messages": []}

@@ -14,11 +14,12 @@ DEMO_APP = {"appid": "wxdemo0000000001", "secret": "demo-secret", "token": "demo
 @click.option("--port", default=8900, type=int)
 @click.option("--webhook", default=None, help="Callback URL of the demo account.")
 @click.option("--demo/--empty", default=True, help="Seed one demo account and two users.")
-def main(host: str, port: int, webhook: str | None, demo: bool) -> None:
+@click.option("--sms-inbox", default=None, help="JSON URL of delivered SMS to show on the phone.")
+def main(host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str | None) -> None:
     apps = [{**DEMO_APP, "webhook_url": webhook}] if demo else []
     users = [{"appid": DEMO_APP["appid"], "nickname": "张三"},
              {"appid": DEMO_APP["appid"], "nickname": "李四"}] if demo else []
-    run_sandbox(host, port, apps=apps, users=users)
+    run_sandbox(host, port, apps=apps, users=users, sms_inbox=sms_inbox)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ from wechat.sandbox.state import SandboxState
 def create_sandbox_app(*, apps: list[dict[str, Any]] | None = None,
                        users: list[dict[str, Any]] | None = None, page_size: int = 10000,
                        push_timeout: float = 5.0, push_attempts: int = 3,
-                       clock_start: float | None = None) -> FastAPI:
-    """`apps`/`users` take the shapes of `POST /__admin/reset`; timeouts mirror WeChat's."""
+                       clock_start: float | None = None, sms_inbox: str | None = None) -> FastAPI:
+    """`apps`/`users` take the shapes of `POST /__admin/reset`; timeouts mirror WeChat's.
+    `sms_inbox`: a JSON URL of delivered SMS (the demo's modem simulators) that the phone page
+    shows as the handset's text messages."""
     app = FastAPI(title="WeChat sandbox", docs_url=None, redoc_url=None, openapi_url=None)
     state = SandboxState(page_size=page_size, push_timeout=push_timeout,
                          push_attempts=push_attempts)
@@ -23,6 +25,7 @@ def create_sandbox_app(*, apps: list[dict[str, Any]] | None = None,
     if clock_start is not None:
         state.clock.set(clock_start)
     app.state.sandbox = state
+    app.state.sms_inbox = sms_inbox
 
     async def wechat_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, WeChatFailError)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
@@ -81,6 +82,22 @@ async def user_menu(request: Request, openid: str) -> Any:
     if user is None:
         return _missing("unknown openid")
     return {"button": effective_menu(state.apps[user.appid], user.tagids)}
+
+
+@router.get("/api/sms")
+async def sms_inbox(request: Request) -> Any:
+    """The handset's SMS, read server-side from the configured inbox (no CORS in the page)."""
+    url = request.app.state.sms_inbox
+    if not url:
+        return {"configured": False, "messages": []}
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            response = await client.get(url)
+            response.raise_for_status()
+            rows = response.json()
+    except (httpx.HTTPError, ValueError):
+        return {"configured": True, "messages": [], "error": "短信收件箱暂时无法访问"}
+    return {"configured": True, "messages": rows[-20:]}
 
 
 @router.get("/api/feed")

@@ -140,5 +140,15 @@ $("composer").onsubmit = (ev) => {
   $("text").value = ""; act({ action: "text", content });
 };
 $("close-webview").onclick = () => { $("webview").hidden = true; $("close-webview").hidden = true; $("webview").src = "about:blank"; };
-state.timer = setInterval(() => refresh().catch(() => {}), 1500);
+async function refreshSms() {
+  const { configured, messages } = await api("/sandbox/api/sms");
+  $("sms-box").hidden = !configured;
+  $("sms").innerHTML = "";
+  messages.forEach((m) => {
+    const li = document.createElement("li");
+    li.textContent = `${m.to}：${m.text}`;
+    $("sms").appendChild(li);
+  });
+}
+state.timer = setInterval(() => { refresh().catch(() => {}); refreshSms().catch(() => {}); }, 1500);
 loadApps().catch((err) => { $("status").textContent = err.message; });
