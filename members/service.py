@@ -107,3 +107,20 @@ async def names_for(rows: list[MemberRead]) -> dict[str, dict[int, str]]:
     staff = await Staff.filter(id__in=list(staff_ids)).values_list("id", "name")
     return {"stores": {int(k): str(v) for k, v in stores},
             "staff": {int(k): str(v) for k, v in staff}}
+
+
+async def caller_card(number: str) -> dict[str, str] | None:
+    """Who is calling (the SMS modem's caller ID pop-up): the member behind this number."""
+    from sms_gateway.errors import InvalidNumberError
+    from sms_gateway.service.messages import normalize_recipient
+
+    try:
+        phone = normalize_recipient(number)
+    except InvalidNumberError:
+        return None
+    member = await Member.get_or_none(phone=phone)
+    if member is None:
+        return None
+    store = await Store.get_or_none(id=member.first_store_id) if member.first_store_id else None
+    return {"会员": member.name or "未填写姓名", "会员卡号": member.card_no or "未开卡",
+            "归属门店": store.name if store else "—", "会员编号": str(member.id)}

@@ -9,6 +9,8 @@ from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
+from members import service as member_service
+from sms_gateway.service import inbound
 
 TORTOISE_APPS: dict[str, list[str]] = {
     "crm_core": ["crm_core.org.models", "crm_core.audit", "crm_core.sales.models"],
@@ -69,6 +71,8 @@ async def boot(urls: Urls) -> None:
     redis_kernel.connect(urls.redis)
     celery_kernel.configure(urls.broker, boot=lambda: boot(urls), shutdown=shutdown)
     http.set_principal_loader(_load_principal)
+    # Caller ID: the modem's incoming-call pop-up shows the member behind the number.
+    inbound.set_caller_lookup(member_service.caller_card)
 
 
 async def shutdown() -> None:
