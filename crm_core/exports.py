@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from fastapi.responses import Response
 
+from crm_core.http import content_disposition
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,4 +29,4 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 def csv_response(body: bytes, filename: str) -> Response:
     return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+                    headers=content_disposition(filename))

@@ -116,3 +116,14 @@ class require:  # noqa: N801 - reads as a dependency: Depends(require("org.staff
         if not principal.can(self.permission):
             raise PermissionDeniedError()
         return principal
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> dict[str, str]:
+    """A download header that survives Chinese file names (RFC 6266 / 5987): HTTP headers are
+    Latin-1, so the real name goes percent-encoded, with an ASCII fallback for old clients."""
+    from urllib.parse import quote
+
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    kind = "inline" if inline else "attachment"
+    return {"Content-Disposition":
+            f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 import wechat.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import Actor
-from crm_core.http import require
+from crm_core.http import content_disposition, require
 from crm_core.permissions import Principal
 from wechat.models import QrKind
 from wechat.schemas import (
@@ -93,7 +93,7 @@ async def qrcode_poster(qrcode_id: int,
                         principal: Principal = can("wechat.qrcode:export")) -> Response:
     name, image = await qrcodes.poster(principal, qrcode_id)
     return Response(image, media_type="image/png",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers=content_disposition(name))
 
 
 @router.get("/wechat/qrcodes/{qrcode_id}/stats", response_model=list[QrStatRead])
@@ -107,7 +107,7 @@ async def store_guide_posters(store_id: int,
                               principal: Principal = can("wechat.qrcode:export")) -> Response:
     name, archive = await qrcodes.store_guide_posters(principal, store_id)
     return Response(archive, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers=content_disposition(name))
 
 
 @router.get("/wechat/fans", response_model=list[FanRead])

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.errors import ValidationError
+from crm_core.http import content_disposition
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
 from crm_core.web.console import attempt, check_csrf, render
@@ -92,7 +93,7 @@ async def qrcode_poster(qrcode_id: int, principal: Console) -> Response:
     need(principal, "wechat.qrcode:export")
     name, image = await qrcodes.poster(principal, qrcode_id)
     return Response(image, media_type="image/png",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+                    headers=content_disposition(name, inline=True))
 
 
 @router.get("/stores/{store_id}/guide-posters.zip")
@@ -100,7 +101,7 @@ async def store_posters(store_id: int, principal: Console) -> Response:
     need(principal, "wechat.qrcode:export")
     name, archive = await qrcodes.store_guide_posters(principal, store_id)
     return Response(archive, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers=content_disposition(name))
 
 
 @router.get("/replies", response_class=HTMLResponse)
