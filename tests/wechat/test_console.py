@@ -77,3 +77,20 @@ async def test_auto_reply_form_rejects_a_bad_regex_and_stores_nothing(
     assert response.status_code == 303
     assert await AutoReply.all().count() == 0
     assert "正则表达式无效" in (await client.get("/admin/wechat/replies")).text
+
+
+async def test_a_fan_is_assigned_to_a_staff_member_from_the_fan_page(
+        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    fan = await _fan_with_message(client, published_jobs)
+    await make_staff("admin", username="boss")
+    agent = await make_staff("service_agent", username="agent")
+    token = await console_login(client, "boss")
+    page = await client.get(f"/admin/wechat/fans/{fan.id}")
+    assert 'data-testid="assign-form"' in page.text
+    done = await client.post(f"/admin/wechat/fans/{fan.id}/assign",
+                             data={"csrf_token": token, "staff_id": str(agent.id)})
+    assert done.status_code == 303
+    assert (await Fan.get(id=fan.id)).assigned_staff_id == agent.id
+    await client.post(f"/admin/wechat/fans/{fan.id}/assign",
+                      data={"csrf_token": token, "staff_id": "999999"})
+    assert (await Fan.get(id=fan.id)).assigned_staff_id == agent.id  # refused, unchanged

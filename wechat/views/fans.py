@@ -60,7 +60,9 @@ async def fan_detail(fan_id: int, request: Request, principal: Console) -> Respo
     is_open, closes_at = inbox.window(fan)
     messages = await inbox.messages(principal, fan_id) if principal.can(
         "wechat.inbox:view") else []
-    return await render(request, "wechat_fan.html", fan=fan,
+    assignable = (await staff_service.list_staff(principal, active=True, page_size=200)).items \
+        if principal.can("wechat.inbox:assign") else []
+    return await render(request, "wechat_fan.html", fan=fan, assignable=assignable,
                         timeline=await fans.timeline(principal, fan_id),
                         tag_names=[t.name for t in await fan.tags.all()],
                         window_open=is_open, closes_at=closes_at, messages=messages)
@@ -72,6 +74,16 @@ async def fan_reply(fan_id: int, request: Request, principal: Console) -> Redire
     form = await check_csrf(request)
     return await attempt(request, lambda: inbox.reply(principal, fan_id, form.get("content")),
                          ok="已提交发送，结果显示在对话中", back=f"/admin/wechat/fans/{fan_id}")
+
+
+@router.post("/fans/{fan_id}/assign")
+async def fan_assign(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "wechat.inbox:assign")
+    form = await check_csrf(request)
+    staff_id = form.optional_int("staff_id")
+    return await attempt(request, lambda: inbox.assign(principal, fan_id, staff_id),
+                         ok="已分配跟进人" if staff_id else "已取消分配",
+                         back=f"/admin/wechat/fans/{fan_id}")
 
 
 @router.post("/fans/{fan_id}/tags")
