@@ -17,6 +17,7 @@ from crm_core.org.views import router as org_views
 from crm_core.sales.api import router as sales_api
 from crm_core.web import console
 from loyalty.api import router as loyalty_api
+from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
 from members.h5 import router as member_h5
 from members.views import router as member_views
@@ -68,6 +69,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(wechat_views)
     app.include_router(member_views)
     app.include_router(member_h5)
+    app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(loyalty_api)
     app.include_router(loyalty_views)

@@ -135,3 +135,13 @@ async def report_violations() -> int:
         log.error("ledger invariant %s broken for account %s",
                                                 rule, account_id)
     return len(violations)
+
+
+async def member_points(member_id: int, *, limit: int = 20) -> tuple[AccountRead, list[EntryRead]]:
+    """The member's own view (member center): balance and the latest entries; reads only."""
+    account = await Account.get_or_none(member_id=member_id)
+    read = AccountRead.model_validate(account) if account else AccountRead(
+        member_id=member_id, balance=0, lifetime_earned=0, tier_id=None, tier_since=None,
+        lifecycle=Lifecycle.NEW, last_purchase_at=None, birthday=None)
+    rows, _ = await repository.entries_for(member_id, page=1, page_size=limit)
+    return read, [EntryRead.model_validate(r) for r in rows]
