@@ -138,7 +138,7 @@ class WeChatBaseClient:
         content = None
         headers = {}
         if json_body is not None:
-            # WeChat rejects \\uXXXX escapes (40033): send UTF-8 as is.
+            # WeChat rejects \\u-escaped JSON text (40033): send UTF-8 as is.
             content = json.dumps(json_body, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json; charset=utf-8"
         url = f"{self.hosts.api}{path}"
