@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crm_core import clock
+from crm_core import clock, ratelimit
 from crm_core.config import get_settings
 from crm_core.redis import get_redis
 from sms_gateway.errors import CodeInvalidError, CodeRateLimitedError
@@ -33,23 +33,6 @@ def _digest(phone: str, purpose: str, code: str) -> str:
     return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-async def _take(limits: list[tuple[str, int, int]]) -> None:
-    """Fixed-window counters (key, limit, window). A refusal hands back every slot it took, so
-    a request refused by the IP limit does not also use up the number's quota."""
-    redis = get_redis()
-    taken: list[str] = []
-    for key, limit, window in limits:
-        count = await redis.incr(key)
-        taken.append(key)
-        if count == 1:
-            await redis.expire(key, window)
-        if count > limit:
-            ttl = await redis.ttl(key)
-            for done in taken:
-                await redis.decr(done)
-            raise CodeRateLimitedError(retry_after=max(int(ttl), 1))
-
-
 async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> IssuedCode:
     """Send a fresh code; it replaces any earlier one for the same number and purpose."""
     settings = get_settings().sms
@@ -58,7 +41,7 @@ async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> Iss
               (f"sms:code:day:{number}", settings.code_per_number_per_day, 86400)]
     if ip:
         limits.append((f"sms:code:ip:{ip}", settings.code_per_ip_per_hour, 3600))
-    await _take(limits)
+    await ratelimit.take(limits, CodeRateLimitedError)
     code = f"{secrets.randbelow(10 ** settings.code_length):0{settings.code_length}d}"
     minutes = max(settings.code_ttl_seconds // 60, 1)
     text = f"您的验证码是{code}，{minutes}分钟内有效。请勿泄露给他人。"
