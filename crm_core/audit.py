@@ -15,6 +15,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from crm_core import clock
+from crm_core.permissions import Principal
 
 _CHAIN_LOCK = 7_301_001
 SENSITIVE_FIELDS = frozenset({"password", "password_hash", "secret", "token", "aes_key"})
@@ -52,6 +53,11 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, name="system")
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
+                 user_agent=principal.user_agent)
 
 
 def _mask(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -1,30 +1,23 @@
-"""Member center H5 at /h5/member: WeChat sign-in and the member card; thin."""
+"""Member center H5 at /h5/member: WeChat sign-in, the member card and the brand's pictures."""
 
-from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from crm_core import security
 from crm_core.config import get_settings
-from crm_core.errors import CRMError, CSRFError
+from crm_core.errors import CRMError
 from crm_core.http import client_ip, set_html_error_renderer
-from members import card
+from members import card, center, h5kit
 
 router = APIRouter(prefix="/h5/member", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-SESSION_COOKIE, STATE_COOKIE = "scrm_member", "scrm_h5_state"
+STATE_COOKIE = "scrm_h5_state"
 NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！"}
 
 
-def _page(request: Request, status: int = 200, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, "member_card.html", context, status_code=status)
-
-
 async def _error_page(request: Request, status: int, code: str, detail: str) -> Response:
-    return _page(request, status, view=None, error=detail, notice="", csrf_token="")
+    return await h5kit.page(request, "member_card.html", status=status, view=None, error=detail)
 
 
 set_html_error_renderer("/h5/member", _error_page)
@@ -38,7 +31,7 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 @router.get("", response_class=HTMLResponse)
 async def member_center(request: Request, appid: str | None = None,
                         notice: str = "", error: str = "") -> Response:
-    session = await card.member_of(request.cookies.get(SESSION_COOKIE, ""))
+    session = await h5kit.session_of(request)
     if session is None:
         redirect_uri = f"{get_settings().base_url}/h5/member/oauth"
         state, url = await card.begin_sign_in(redirect_uri, appid)
@@ -46,30 +39,36 @@ async def member_center(request: Request, appid: str | None = None,
         _cookie(response, STATE_COOKIE, state, card.STATE_TTL)
         return response
     member_id, csrf = session
-    return _page(request, view=await card.card(member_id), notice=NOTICES.get(notice, ""),
-                 error=error[:100], csrf_token=csrf)
+    return await h5kit.page(request, "member_card.html", csrf_token=csrf,
+                            view=await card.card(member_id), banners=await center.banners(),
+                            summary=await h5kit.summary(member_id),
+                            notice=NOTICES.get(notice, ""), error=error[:100])
 
 
 @router.get("/oauth")
 async def oauth_return(request: Request, code: str = "", state: str = "") -> Response:
     token = await card.finish_sign_in(code, state, request.cookies.get(STATE_COOKIE, ""))
     response = RedirectResponse("/h5/member", status_code=303)
-    _cookie(response, SESSION_COOKIE, token, card.SESSION_TTL)
+    _cookie(response, h5kit.SESSION_COOKIE, token, card.SESSION_TTL)
     response.delete_cookie(STATE_COOKIE, path="/h5/member")
     return response
 
 
-async def _member(request: Request, csrf_token: str) -> int:
-    session = await card.member_of(request.cookies.get(SESSION_COOKIE, ""))
-    if session is None or not security.csrf_matches(session[1], csrf_token):
-        raise CSRFError()
-    return session[0]
+@router.get("/assets/{image_id}")
+async def asset(image_id: int, request: Request) -> Response:
+    """Logo and banners; content-addressed by hash, so browsers may keep them a day."""
+    picture = await center.image(image_id)
+    etag = f'"{picture.sha256[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(picture.content, media_type=picture.content_type, headers=headers)
 
 
 @router.post("/code")
 async def send_code(request: Request, phone: Annotated[str, Form(max_length=20)],
                     csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
-    member_id = await _member(request, csrf_token)
+    member_id = await h5kit.member_for_post(request, csrf_token)
     try:
         await card.send_code(member_id, phone, ip=client_ip(request))
     except CRMError as error:
@@ -81,7 +80,7 @@ async def send_code(request: Request, phone: Annotated[str, Form(max_length=20)]
 async def bind(request: Request, phone: Annotated[str, Form(max_length=20)],
                code: Annotated[str, Form(max_length=10)],
                csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
-    member_id = await _member(request, csrf_token)
+    member_id = await h5kit.member_for_post(request, csrf_token)
     try:
         await card.bind_card(member_id, phone, code)
     except CRMError as error:
@@ -90,8 +89,6 @@ async def bind(request: Request, phone: Annotated[str, Form(max_length=20)],
 
 
 def _back(*, notice: str = "", error: str = "", phone: str = "") -> RedirectResponse:
-    from urllib.parse import urlencode
-
     query = urlencode({k: v for k, v in {"notice": notice, "error": error,
                                          "phone": phone[:20]}.items() if v})
     return RedirectResponse(f"/h5/member?{query}", status_code=303)

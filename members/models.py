@@ -62,3 +62,51 @@ class MemberTouch(Model):
     class Meta:
         table = "members_touch"
         ordering = ("-id",)
+
+
+class CenterImage(Model):
+    """An uploaded logo or banner picture, kept in PostgreSQL so every web process serves it."""
+
+    id = fields.IntField(primary_key=True)
+    content = fields.BinaryField()
+    content_type = fields.CharField(max_length=16)
+    sha256 = fields.CharField(max_length=64)
+    width = fields.IntField()
+    height = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_center_image"
+
+
+class CenterTheme(Model):
+    """The member center's look (one row, id 1): brand name, colour and logo."""
+
+    id = fields.IntField(primary_key=True)
+    brand_name = fields.CharField(max_length=32, default="会员中心")
+    primary_color = fields.CharField(max_length=7, default="#07c160")
+    logo: fields.ForeignKeyNullableRelation[CenterImage] = fields.ForeignKeyField(
+        "members.CenterImage", related_name="themes", null=True, on_delete=fields.SET_NULL)
+    logo_id: int | None
+    updated_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "members_center_theme"
+
+
+class CenterBanner(Model):
+    """A slide of the home page carousel; the link is a relative path or an https URL."""
+
+    id = fields.IntField(primary_key=True)
+    image: fields.ForeignKeyRelation[CenterImage] = fields.ForeignKeyField(
+        "members.CenterImage", related_name="banners", on_delete=fields.RESTRICT)
+    image_id: int
+    title = fields.CharField(max_length=32, default="")
+    link = fields.CharField(max_length=255, default="")
+    position = fields.IntField(default=0)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_center_banner"
+        ordering = ("position", "id")

@@ -4,3 +4,5 @@ from crm_core.permissions import Action, Resource, register_resource
 
 register_resource(Resource("members.member", "会员", "Members", "会员", "Members",
                            (Action.VIEW, Action.EXPORT)))
+register_resource(Resource("members.center", "会员中心装修", "Member center look", "会员",
+                           "Members", (Action.VIEW, Action.EDIT)))

@@ -25,3 +25,18 @@ def attribution_changes(*, has_first_touch: bool, touch: Touch) -> dict[str, obj
         return last
     return {"first_store_id": touch.store_id, "first_guide_id": touch.guide_id,
             "first_channel": touch.channel, "first_touch_at": touch.at, **last}
+
+
+def is_colour(value: str) -> bool:
+    """#RRGGBB only: the colour goes into CSS, so nothing else may pass."""
+    return len(value) == 7 and value[0] == "#" and all(c in "0123456789abcdefABCDEF"
+                                                        for c in value[1:])
+
+
+def is_safe_link(value: str) -> bool:
+    """A banner may point inside the product ("/h5/…") or to an https page, never javascript:."""
+    if not value:
+        return True
+    if value.startswith("/"):
+        return not value.startswith("//") and "\\" not in value
+    return value.startswith("https://") and len(value) > len("https://") and " " not in value

@@ -5,13 +5,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
 
 import members.permissions  # noqa: F401 - registers the members resource
 from crm_core.errors import PermissionDeniedError
 from crm_core.http import require
 from crm_core.permissions import Principal
-from crm_core.web.console import NavItem, add_nav, add_template_dir, console_principal, render
-from members import service
+from crm_core.web.console import (
+    NavItem,
+    add_nav,
+    add_template_dir,
+    attempt,
+    check_csrf,
+    console_principal,
+    render,
+)
+from members import center, service
 from members.schemas import MemberRead
 
 router = APIRouter()
@@ -47,3 +56,60 @@ async def member_page(request: Request, principal: Console,
     names = await service.names_for(rows)
     return await render(request, "members.html", rows=rows, total=total, page=page,
                         names=names)
+
+
+add_nav(NavItem("会员", "Members", "会员中心装修", "Member center look", "/admin/members/center",
+                "members.center:view"))
+
+
+async def _upload(request: Request, name: str) -> bytes | None:
+    """The file of a multipart field, read no further than the size limit allows."""
+    field = (await request.form()).get(name)
+    if not isinstance(field, UploadFile) or not field.filename:
+        return None
+    return await field.read(center.MAX_IMAGE_BYTES + 1)
+
+
+@router.get("/admin/members/center", response_class=HTMLResponse, include_in_schema=False)
+async def center_page(request: Request, principal: Console) -> Response:
+    if not principal.can("members.center:view"):
+        raise PermissionDeniedError()
+    return await render(request, "members_center.html", theme=await center.theme(),
+                        banners=await center.banners(active_only=False))
+
+
+@router.post("/admin/members/center", include_in_schema=False)
+async def center_save(request: Request, principal: Console) -> Response:
+    if not principal.can("members.center:edit"):
+        raise PermissionDeniedError()
+    form = await check_csrf(request)
+    logo = await _upload(request, "logo")
+    return await attempt(request, lambda: center.update_theme(
+        principal, brand_name=form.get("brand_name"), primary_color=form.get("primary_color"),
+        logo=logo, remove_logo=form.get("remove_logo") == "1"),
+        ok="会员中心外观已保存", back="/admin/members/center", form=form)
+
+
+@router.post("/admin/members/center/banners", include_in_schema=False)
+async def banner_add(request: Request, principal: Console) -> Response:
+    if not principal.can("members.center:edit"):
+        raise PermissionDeniedError()
+    form = await check_csrf(request)
+    picture = await _upload(request, "image")
+
+    async def add() -> None:
+        if picture is None:
+            raise center.ImageInvalidError("请选择轮播图图片")
+        await center.add_banner(principal, picture=picture, title=form.get("title"),
+                                link=form.get("link"), position=form.optional_int("position") or 0)
+
+    return await attempt(request, add, ok="轮播图已添加", back="/admin/members/center", form=form)
+
+
+@router.post("/admin/members/center/banners/{banner_id}/delete", include_in_schema=False)
+async def banner_remove(request: Request, banner_id: int, principal: Console) -> Response:
+    if not principal.can("members.center:edit"):
+        raise PermissionDeniedError()
+    await check_csrf(request)
+    return await attempt(request, lambda: center.remove_banner(principal, banner_id),
+                         ok="轮播图已删除", back="/admin/members/center")

@@ -19,6 +19,7 @@ from crm_core.web import console
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
+from members import h5kit
 from members.h5 import router as member_h5
 from members.views import router as member_views
 from scrm import wiring
@@ -58,6 +59,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
                   swagger_ui_parameters={"persistAuthorization": True})
     install_error_handlers(app)
     console.install(app)
+    h5kit.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The WeChat callback is the hottest path: first in line for route matching.
     app.include_router(wechat_callback)

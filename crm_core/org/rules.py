@@ -23,7 +23,8 @@ _wechat_service = ["wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create"
                    "wechat.inbox:assign", "members.member:view"]
 _wechat_guide = ["wechat.qrcode:view", "wechat.fan:view", "members.member:view"]
 # Loyalty (loyalty/permissions.py) and till orders (crm_core/sales/permissions.py).
-_loyalty_marketing = ["loyalty.points:view", "loyalty.program:view", "loyalty.program:edit",
+_loyalty_marketing = ["members.center:view", "members.center:edit",
+                      "loyalty.points:view", "loyalty.program:view", "loyalty.program:edit",
                       *(f"loyalty.{r}:{a}" for r in ("coupon", "lottery", "mall")
                         for a in ("view", "create", "edit", "delete")), "loyalty.coupon:assign"]
 _loyalty_store = ["sales.order:view", "sales.order:create", "sales.order:edit",

@@ -279,7 +279,8 @@ class SecurityHeaders:
 FIELD_LABELS = {"name": "名称", "username": "登录名", "password": "密码", "code": "编码",
                 "phone": "电话", "email": "邮箱", "department_id": "部门", "parent_id": "上级部门",
                 "store_id": "门店", "manager_id": "店长", "sort_order": "排序",
-                "permissions": "权限", "data_scope": "数据权限", "status": "状态"}
+                "permissions": "权限", "data_scope": "数据权限", "status": "状态",
+                "recipient": "收货人", "address": "地址"}
 
 
 def describe_validation(error: PydanticValidationError) -> str:
