@@ -29,6 +29,7 @@ class SalesOrder(Model):
     paid_at = fields.DatetimeField()
     request_hash = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
+    lines: fields.ReverseRelation["SalesOrderLine"]
 
     class Meta:
         table = "sales_order"

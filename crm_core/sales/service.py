@@ -132,3 +132,12 @@ async def spend_since(member_id: int, since: datetime) -> int:
         "SELECT coalesce(sum(total_fen - refunded_fen), 0) AS spend FROM sales_order "
         "WHERE member_id = $1 AND paid_at >= $2", [member_id, since])
     return int(rows[0]["spend"])
+
+
+async def orders_of_member(member_id: int, *, limit: int = 50) -> list[tuple[OrderRead, str]]:
+    """A member's own purchases (member center), newest first, with each store's name."""
+    orders = await (SalesOrder.filter(member_id=member_id).order_by("-paid_at", "-id")
+                    .limit(limit).prefetch_related("lines", "store"))
+    return [(_plain(o, [OrderLineRead.model_validate(line)
+                        for line in sorted(o.lines, key=lambda line: line.id)]), o.store.name)
+            for o in orders]

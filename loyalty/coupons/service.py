@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from tortoise.expressions import F
+from tortoise.functions import Count
 
 from crm_core import audit, clock, jobs
 from crm_core.db import unit_of_work
@@ -194,3 +195,23 @@ async def notify_expiring(now: datetime | None = None) -> int:
                 jobs.enqueue(events.COUPON_EXPIRING, coupon_id=coupon_id)
                 sent += 1
     return sent
+
+
+async def wallet(member_id: int) -> list[tuple[CouponRead, TemplateRead]]:
+    """The member's own coupons (member center), unused first, each with its template."""
+    rows = await Coupon.filter(member_id=member_id).order_by("status", "valid_until", "-id") \
+        .limit(200).prefetch_related("template")
+    return [(CouponRead.model_validate(r), TemplateRead.model_validate(r.template))
+            for r in rows]
+
+
+async def claimable_for(member_id: int) -> list[TemplateRead]:
+    """Templates the member can still claim now: active, in stock, in date, under the limit."""
+    now = clock.utc_now()
+    templates = await CouponTemplate.filter(claimable=True, is_active=True).order_by("-id")
+    held = dict(await Coupon.filter(member_id=member_id).group_by("template_id")
+                .annotate(n=Count("id")).values_list("template_id", "n"))
+    return [TemplateRead.model_validate(t) for t in templates
+            if (t.stock is None or t.stock > 0)
+            and (t.valid_until is None or t.valid_until > now)
+            and held.get(t.id, 0) < t.per_member_limit]

@@ -6,12 +6,13 @@ whatever the outcome. A picked prize that is out of stock becomes no prize: its 
 "no prize", and the rules text shown to members says so.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from tortoise.expressions import F
 
-from crm_core import audit, clock
+from crm_core import audit, clock, ratelimit
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from loyalty.coupons.models import CouponSource
@@ -222,3 +223,43 @@ async def daily_report(activity_id: int) -> list[DailyReportRow]:
     await get_activity(activity_id)
     return [DailyReportRow.model_validate(row) for row in
             await repository.daily_report(activity_id)]
+
+
+@dataclass(frozen=True)
+class Wheel:
+    """A wheel as the member sees it: the prizes around it and the draws left today."""
+
+    activity: ActivityRead
+    prizes: list[PrizeRead]
+    draws_today: int
+    free_left: int
+    is_open: bool
+
+
+async def open_activities() -> list[ActivityRead]:
+    now = clock.utc_now()
+    rows = await Activity.filter(is_active=True, starts_at__lte=now, ends_at__gt=now)
+    return [ActivityRead.model_validate(a) for a in rows]
+
+
+async def wheel_for(activity_id: int, member_id: int) -> Wheel:
+    activity = await get_activity(activity_id)
+    now = clock.utc_now()
+    today = await repository.draws_today(activity_id, member_id, clock.to_local(now).date())
+    return Wheel(ActivityRead.model_validate(activity), await list_prizes(activity_id), today,
+                 max(0, activity.free_draws_per_day - today),
+                 activity.is_active and activity.starts_at <= now < activity.ends_at)
+
+
+async def draw_as_member(activity_id: int, member_id: int, *, key: str, ip: str) -> DrawRead:
+    """The member center's spin: rate-limited per member and per address before the draw, so
+    a script hammering the button meets a 429, not the database."""
+    await ratelimit.take([(f"rl:draw:member:{member_id}", 5, 10),
+                          (f"rl:draw:ip:{ip or '-'}", 60, 10)])
+    return await draw(activity_id, member_id, key=f"h5:{member_id}:{key}")
+
+
+async def member_awards(member_id: int) -> list[tuple[AwardRead, PrizeRead]]:
+    rows = await Award.filter(member_id=member_id).order_by("-id").limit(100) \
+        .prefetch_related("prize")
+    return [(AwardRead.model_validate(a), PrizeRead.model_validate(a.prize)) for a in rows]

@@ -137,3 +137,16 @@ async def exchange_for_staff(principal: Principal, item_id: int,
 
     await members_service.get_member(principal, data.member_id)
     return await exchange(item_id, data)
+
+
+async def member_exchanges(member_id: int) -> list[tuple[ExchangeRead, ItemRead]]:
+    rows = await MallOrder.filter(member_id=member_id).order_by("-id").limit(100) \
+        .prefetch_related("item")
+    return [(ExchangeRead.model_validate(o), ItemRead.model_validate(o.item)) for o in rows]
+
+
+async def get_item(item_id: int) -> ItemRead:
+    item = await MallItem.get_or_none(id=item_id)
+    if item is None:
+        raise ItemNotFoundError()
+    return ItemRead.model_validate(item)

@@ -20,6 +20,13 @@ def tier_for(tiers: Sequence[TierRule], metric: int) -> TierRule | None:
     return max(reached, key=lambda t: t.rank) if reached else None
 
 
+def progress_percent(metric: int, current: int, target: int) -> int:
+    """How far the metric has come from the current tier's threshold to the next one."""
+    if target <= current:
+        return 100
+    return max(0, min(100, (metric - current) * 100 // (target - current)))
+
+
 def is_upgrade(current: TierRule | None, new: TierRule | None) -> bool:
     if new is None:
         return False

@@ -1,5 +1,6 @@
 """Programme configuration, tiers (upgrade at once, downgrade at re-evaluation), lifecycle."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -132,3 +133,31 @@ async def refresh_lifecycles(now: datetime | None = None) -> int:
             await Account.filter(id=account.id).update(lifecycle=stage)
             changed += 1
     return changed
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a member stands (member center): the tier, the next one and the way there."""
+
+    tier: TierRead | None
+    next_tier: TierRead | None
+    metric: int
+    to_next: int
+    progress_percent: int
+    basis: TierBasis
+    window_days: int
+
+
+async def standing(member_id: int) -> Standing:
+    config, tiers = await program(), await list_tiers()
+    account = await Account.get_or_none(member_id=member_id)
+    metric = await tier_metric(account, config, clock.utc_now()) if account else 0
+    current = next((t for t in tiers if account and t.id == account.tier_id), None)
+    above = [t for t in tiers if current is None or t.rank > current.rank]
+    target = next((t for t in above if t.threshold > metric), None)
+    return Standing(
+        tier=current, next_tier=target, metric=metric,
+        to_next=max(0, target.threshold - metric) if target else 0,
+        progress_percent=rules.progress_percent(metric, current.threshold if current else 0,
+                                                target.threshold) if target else 100,
+        basis=config.tier_basis, window_days=config.tier_window_days)

@@ -15,17 +15,17 @@ async def test_check_in_once_a_day_and_see_the_points(client: httpx.AsyncClient,
     await sign_in(client)
     page = await client.get("/h5/member/points")
     assert page.status_code == 200
-    assert ">0</b>" in page.text
+    assert 'data-testid="points-balance">0<' in page.text
     token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     first = await client.post("/h5/member/checkin", data={"csrf_token": token})
     shown = await client.get(first.headers["location"])
     assert "签到成功！已连续签到 1 天，获得 5 积分" in shown.text
-    assert ">5</b>" in shown.text
+    assert 'data-testid="points-balance">5<' in shown.text
     assert "签到" in shown.text.split('data-testid="history"', 1)[1]
     again = await client.post("/h5/member/checkin", data={"csrf_token": token})
     refused = await client.get(again.headers["location"])
     assert "今天已经签到过了" in refused.text
-    assert ">5</b>" in refused.text
+    assert 'data-testid="points-balance">5<' in refused.text
     assert await Checkin.all().count() == 1
 
 
