@@ -35,6 +35,16 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) ->
     raise TimeoutError(url)
 
 
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @pytest.fixture
 def live_server(booted: object) -> Iterator[str]:
     port = free_port()

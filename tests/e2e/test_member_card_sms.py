@@ -4,7 +4,6 @@ reads it; the member then opens the card with it."""
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ from crm_core.audit import SYSTEM
 from members.models import Member
 from scrm.demo_sms import serve_handsets
 from sms_gateway.simulator import ModemSim
-from tests.e2e.conftest import free_port, wait_for
+from tests.e2e.conftest import free_port, stop_all, wait_for
 from tests.e2e.test_wechat_fan_capture import _spawn, eventually
 from wechat.models import AccountMode
 from wechat.sandbox.__main__ import DEMO_APP
@@ -44,13 +43,7 @@ def stack(booted: object) -> Iterator[dict[str, str]]:
         wait_for(f"{web}/healthz", processes[1])
         yield {"web": web, "sandbox": sandbox}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         handsets.shutdown()
         simulator.stop()
 

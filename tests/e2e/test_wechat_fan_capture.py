@@ -18,7 +18,7 @@ import pytest
 
 from crm_core.audit import SYSTEM
 from members.models import Member, MemberTouch
-from tests.e2e.conftest import ARTIFACTS, free_port, wait_for
+from tests.e2e.conftest import ARTIFACTS, free_port, stop_all, wait_for
 from tests.factories import bearer
 from tests.wechat.callback_support import event_xml, make_shop
 from wechat.crypto import MessageCipher, random_nonce, sign
@@ -56,13 +56,7 @@ def stack(booted: object) -> Iterator[dict[str, str]]:
         wait_for(f"{web}/healthz", processes[1])
         yield {"web": web, "sandbox": sandbox}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
