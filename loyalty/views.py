@@ -11,11 +11,14 @@ from loyalty.lottery.views import router as lottery
 from loyalty.mall.views import router as mall
 from loyalty.points.views import router as points
 from loyalty.program.views import router as program
+from loyalty.timeline import loyalty_timeline
+from members import timeline
 
 router = APIRouter(include_in_schema=False)
 for _router in (points, program, coupons, lottery, mall):
     router.include_router(_router)
 add_template_dir(Path(__file__).parent / "templates")
+timeline.add_source(loyalty_timeline)
 for _label, _label_en, _href, _permission in (
         ("会员积分", "Member points", "/admin/loyalty/points", "loyalty.points:view"),
         ("等级与积分规则", "Tiers and rules", "/admin/loyalty/program", "loyalty.program:view"),

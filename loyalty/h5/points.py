@@ -7,23 +7,18 @@ from fastapi.responses import HTMLResponse, Response
 
 from crm_core.errors import CRMError
 from loyalty.checkin import service as checkin
+from loyalty.points import rules as points_rules
 from loyalty.points.service import accounts
 from members import h5kit
 
 router = APIRouter()
-KIND_LABELS = {
-    "purchase": "消费积分", "follow": "关注有礼", "checkin": "签到", "profile": "完善资料",
-    "review": "评价", "invite": "邀请好友", "birthday": "生日礼", "lottery_prize": "抽奖奖励",
-    "redeem": "积分兑换", "lottery_cost": "抽奖消耗", "mall": "积分商城",
-    "refund": "退款扣回", "expire": "积分过期", "adjust": "人工调整",
-}
 
 
 @router.get("/points", response_class=HTMLResponse)
 async def points_page(request: Request, me: h5kit.Me) -> Response:
     account, entries = await accounts.member_points(me.member_id, limit=50)
     return await h5kit.page(request, "member_points.html", csrf_token=me.csrf_token,
-                            account=account, entries=entries, labels=KIND_LABELS)
+                            account=account, entries=entries, labels=points_rules.ENTRY_TITLES)
 
 
 @router.post("/checkin")

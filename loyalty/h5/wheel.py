@@ -41,6 +41,15 @@ def sectors(count: int, radius: float = 150) -> list[dict[str, float | str]]:
     return out
 
 
+def allowance(wheel: lottery.Wheel) -> str:
+    text = f"今日已抽 {wheel.draws_today} 次"
+    if wheel.free_left:
+        return f"{text}，还可免费抽 {wheel.free_left} 次"
+    if wheel.activity.points_per_draw:
+        return f"{text}，每次消耗 {wheel.activity.points_per_draw} 积分"
+    return text
+
+
 @router.get("/wheel", response_class=HTMLResponse)
 async def wheels(request: Request, me: h5kit.Me) -> Response:
     return await h5kit.page(request, "member_wheels.html", csrf_token=me.csrf_token,
@@ -54,6 +63,7 @@ async def wheel(request: Request, me: h5kit.Me, activity_id: int) -> Response:
     background, stroke = SKINS.get(shown.activity.skin.value, SKINS["classic"])
     return await h5kit.page(request, "member_wheel.html", csrf_token=me.csrf_token, wheel=shown,
                             sectors=sectors(max(len(shown.prizes), 1)), skin_bg=background,
+                            allowance=allowance(shown),
                             skin_fg=stroke, key=secrets.token_urlsafe(12))
 
 
@@ -75,8 +85,9 @@ async def spin(request: Request, activity_id: int,
     message = (f"恭喜您抽中「{result.prize_name}」！{KIND_HINT.get(result.prize_kind.value, '')}"
                if won else OUTCOME_TEXT[result.outcome])
     if wants_json:
+        after = await lottery.wheel_for(activity_id, member_id)
         return JSONResponse({"outcome": result.outcome.value, "prize_id": result.prize_id,
-                             "message": message,
+                             "message": message, "allowance": allowance(after),
                              "award_id": result.award_id,
                              "needs_address": won and result.prize_kind.value == "physical"})
     return await h5kit.redirect_with(request, f"/h5/member/wheel/{activity_id}",

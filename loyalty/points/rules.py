@@ -64,3 +64,12 @@ def allocate(lots: Sequence[Lot], amount: int, *,
 def fingerprint(**values: Any) -> str:
     canonical = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# How the member center and the console timeline name each kind of ledger entry.
+ENTRY_TITLES = {
+    "purchase": "消费积分", "follow": "关注有礼", "checkin": "签到", "profile": "完善资料",
+    "review": "评价", "invite": "邀请好友", "birthday": "生日礼", "lottery_prize": "抽奖奖励",
+    "redeem": "积分兑换", "lottery_cost": "抽奖消耗", "mall": "积分商城",
+    "refund": "退款扣回", "expire": "积分过期", "adjust": "人工调整",
+}

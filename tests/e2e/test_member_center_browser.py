@@ -83,6 +83,7 @@ async def test_member_taps_through_the_member_center(live_server: str, browser: 
     result = page.locator("[data-testid=result]")
     await result.wait_for(state="visible", timeout=15_000)
     assert await result.inner_text() == "恭喜您抽中「20积分」！积分已到账"
+    assert await page.inner_text("[data-testid=allowance]") == "今日已抽 1 次"
     turned = await page.eval_on_selector("#wheel", "e => e.style.transform")
     assert turned.startswith("rotate(")
     await page.screenshot(path=str(ARTIFACTS / "member-center-wheel.png"), full_page=True)

@@ -128,6 +128,7 @@ async def test_spin_the_wheel_then_give_an_address_for_the_prize(
     award = await Award.get(member_id=member.id)
     assert spun.json() == {"outcome": "win", "prize_id": prize.id,
                            "message": "恭喜您抽中「保温杯」！请填写收货地址，我们会尽快寄出",
+                           "allowance": "今日已抽 1 次",
                            "award_id": award.id, "needs_address": True}
     none_left = await client.post(f"/h5/member/wheel/{activity.id}/draw",
                                   data={"csrf_token": csrf, "key": "spin-000002"},
