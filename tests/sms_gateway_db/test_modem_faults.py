@@ -86,7 +86,8 @@ async def test_modem_that_never_answers_is_listed(sim_factory, bare_daemon):
     sim = sim_factory()
     sim.stall()
     bare_daemon(sim.url)
-    await eventually(await listed(sim.url, "模块无应答：发送 AT 没有回复（检查供电、波特率和串口接线）"))
+    no_answer = "模块无应答：发送 AT 没有回复（检查供电、波特率和串口接线）"
+    await eventually(await listed(sim.url, no_answer))
     assert await Modem.all().count() == 1
 
 
@@ -99,7 +100,8 @@ async def test_daemon_stopping_keeps_the_last_error(sim_factory):
     stop.set()
     await asyncio.wait_for(task, 10)
     row = await Modem.get(port=sim.url)
-    assert (row.state, row.state_reason) == (ModemState.OFFLINE, f"守护进程已停止；上次错误：{NO_SIM}")
+    assert (row.state, row.state_reason) == (
+        ModemState.OFFLINE, f"守护进程已停止；上次错误：{NO_SIM}")
 
 
 async def test_failure_on_a_known_port_marks_the_sim_last_seen_there():
