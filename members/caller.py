@@ -1,8 +1,8 @@
 """The caller ID card (来电弹屏): the member behind a number and their purchases.
 
 Registered with the SMS gateway from scrm; sms_gateway never imports members. Whoever may see
-incoming calls (``sms.call:view``) sees who is calling: that is the phone desk's job. The links
-offered depend on the viewer's own permissions, and the pages behind them apply data scope.
+incoming calls (``sms.call:view``) sees who is calling: that is the phone desk's job. A link is
+offered only when the viewer's permissions and data scope will show what is behind it.
 """
 
 from urllib.parse import urlencode
@@ -11,6 +11,7 @@ from crm_core import clock
 from crm_core.org.models import Store
 from crm_core.permissions import Principal
 from crm_core.sales import service as sales
+from members import service as member_service
 from members.models import Member
 from sms_gateway.errors import InvalidNumberError
 from sms_gateway.schemas import CallerCard, CardField, CardLink, CardSection
@@ -52,9 +53,12 @@ async def caller_card(number: str, viewer: Principal) -> CallerCard | None:
         CardField(label="最近订单", value="—" if last is None else
                   f"{clock.to_local(last.paid_at):%Y-%m-%d %H:%M} · {last.store_name} · "
                   f"{yuan(last.total_fen)} · {last.order_no}")])
-    links = [_search_link(phone, "会员资料")] if can_search else []
+    # Only a link that will show the member: the member list applies the viewer's data scope.
+    visible = can_search and await member_service.is_visible(viewer, member.id)
+    links = [_search_link(phone, "会员资料")] if visible else []
     if viewer.can("wechat.fan:view"):
         links += [CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{fan_id}")
-                  for fan_id in (await wechat_fans.fan_ids_of_member(member.id))[:3]]
+                  for fan_id in (await wechat_fans.visible_fan_ids_of_member(
+                      viewer, member.id))[:3]]
     return CallerCard(known=True, title=member.name or "未填写姓名",
                       sections=[member_section, customer], links=links)

@@ -104,6 +104,10 @@ async def list_members(principal: Principal, *, store_id: int | None = None,
     return [MemberRead.model_validate(r) for r in rows], total
 
 
+async def is_visible(principal: Principal, member_id: int) -> bool:
+    return await Member.filter(await _scope(principal)).filter(id=member_id).exists()
+
+
 async def get_member(principal: Principal, member_id: int) -> tuple[MemberRead, list[MemberTouch]]:
     member = await Member.filter(await _scope(principal)).get_or_none(id=member_id)
     if member is None:

@@ -136,3 +136,23 @@ async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.A
     empty = (await client.get("/admin/members?phone=13999999999")).text
     assert "没有手机号匹配的会员" in empty
     assert member.name not in empty
+
+
+async def test_links_only_lead_to_what_the_viewer_may_see():
+    member, home = await member_with_orders()
+    account = await make_account()
+    assigned = await Fan.create(account=account, openid="o-1", member_id=member.id,
+                                store_id=home.id)
+    await Fan.create(account=account, openid="o-2", member_id=member.id, store_id=home.id)
+    desk = await Department.create(name="客服部")
+    agent = await make_staff("service_agent", department=desk)
+    await Fan.filter(id=assigned.id).update(assigned_staff_id=agent.id)
+    principal = await auth.principal_for(agent.id, ip="203.0.113.7", user_agent="test")
+    card = await caller_card("13800138000", principal)
+    assert card is not None
+    assert card.links == [CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{assigned.id}")]
+    manager = await make_staff("store_manager", department=await home.department)
+    principal = await auth.principal_for(manager.id, ip="203.0.113.7", user_agent="test")
+    card = await caller_card("13800138000", principal)
+    assert card is not None
+    assert [link.label for link in card.links] == ["会员资料", "微信粉丝", "微信粉丝"]

@@ -47,6 +47,11 @@ async def fan_ids_of_member(member_id: int) -> list[int]:
                                                                                   flat=True)]
 
 
+async def visible_fan_ids_of_member(principal: Principal, member_id: int) -> list[int]:
+    query = (await repository.fans(principal)).filter(member_id=member_id).order_by("id")
+    return [int(str(i)) for i in await query.values_list("id", flat=True)]
+
+
 async def get_fan(principal: Principal, fan_id: int) -> Fan:
     fan = await (await repository.fans(principal)).get_or_none(id=fan_id)
     if fan is None:
