@@ -133,6 +133,9 @@ async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.A
     fragment = (await client.get("/admin/members?phone=38000")).text
     assert "王女士" in fragment
     assert "李先生" not in fragment
+    letters = await client.get("/admin/members?phone=abc")
+    assert letters.status_code == 200
+    assert "王女士" not in letters.text
     empty = (await client.get("/admin/members?phone=13999999999")).text
     assert "没有手机号匹配的会员" in empty
     assert member.name not in empty
