@@ -18,6 +18,7 @@ from members.service import _member_for
 from sms_gateway.service import verification
 from sms_gateway.service.messages import normalize_recipient
 from wechat.service import accounts
+from wechat.service import fans as wechat_fans
 
 SESSION_KIND = "member"
 SESSION_TTL = 7 * 86400
@@ -54,26 +55,44 @@ class CardView:
     card_no: str | None
 
 
-async def begin_sign_in(redirect_uri: str, appid: str | None) -> tuple[str, str]:
-    """(state, authorize URL). The state is stored once and bound to the browser's cookie."""
+async def begin_sign_in(redirect_uri: str, appid: str | None, *,
+                        userinfo: bool = False) -> tuple[str, str]:
+    """(state, authorize URL). The state is stored once and bound to the browser's cookie.
+    ``userinfo`` asks for the nickname and avatar (a consent page) instead of a silent sign-in."""
     appid = appid or await accounts.default_appid()
     if appid is None:
         raise NoAccountError()
     state = secrets.token_urlsafe(24)
     await get_redis().set(f"h5:oauth:{state}", appid, ex=STATE_TTL)
-    return state, await accounts.oauth_authorize_url(appid, redirect_uri, state)
+    scope = "snsapi_userinfo" if userinfo else "snsapi_base"
+    return state, await accounts.oauth_authorize_url(appid, redirect_uri, state, scope=scope)
 
 
-async def finish_sign_in(code: str, state: str, cookie_state: str) -> str:
-    """Exchange the code once and open a member session; returns the session token."""
+async def _take_state(state: str, cookie_state: str) -> str:
     if not state or not secrets.compare_digest(state, cookie_state or ""):
         raise OAuthStateError()
     appid = await get_redis().getdel(f"h5:oauth:{state}")
     if appid is None:
         raise OAuthStateError()
-    openid, unionid = await accounts.openid_for_code(str(appid), code)
+    return str(appid)
+
+
+async def decline_sign_in(state: str, cookie_state: str) -> None:
+    """The fan refused the consent page (WeChat returns the state without a code)."""
+    await _take_state(state, cookie_state)
+
+
+async def finish_sign_in(code: str, state: str, cookie_state: str) -> str:
+    """Exchange the code once and open a member session; returns the session token."""
+    appid = await _take_state(state, cookie_state)
+    user = await accounts.user_for_code(appid, code)
     async with unit_of_work():
-        member = await _member_for(str(appid), openid, unionid)
+        member = await _member_for(appid, user.openid, user.unionid)
+        if user.nickname:
+            await wechat_fans.apply_oauth_profile(appid, user.openid, user.nickname)
+            if not member.name:
+                member.name = user.nickname
+                await member.save(update_fields=["name"])
     token, _ = await security.create_session(member.id, kind=SESSION_KIND,
                                              ttl_seconds=SESSION_TTL)
     return token

@@ -13,7 +13,8 @@ from members import card, center, h5kit
 
 router = APIRouter(prefix="/h5/member", include_in_schema=False)
 STATE_COOKIE = "scrm_h5_state"
-NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！"}
+NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！",
+           "declined": "未获得微信昵称和头像授权，会员卡照常使用"}
 
 
 async def _error_page(request: Request, status: int, code: str, detail: str) -> Response:
@@ -29,12 +30,13 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 
 
 @router.get("", response_class=HTMLResponse)
-async def member_center(request: Request, appid: str | None = None,
+async def member_center(request: Request, appid: str | None = None, profile: bool = False,
                         notice: str = "", error: str = "") -> Response:
+    """``?profile=1`` asks WeChat for the nickname and avatar (snsapi_userinfo)."""
     session = await h5kit.session_of(request)
-    if session is None:
+    if session is None or profile:
         redirect_uri = f"{get_settings().base_url}/h5/member/oauth"
-        state, url = await card.begin_sign_in(redirect_uri, appid)
+        state, url = await card.begin_sign_in(redirect_uri, appid, userinfo=profile)
         response = RedirectResponse(url, status_code=302)
         _cookie(response, STATE_COOKIE, state, card.STATE_TTL)
         return response
@@ -47,6 +49,11 @@ async def member_center(request: Request, appid: str | None = None,
 
 @router.get("/oauth")
 async def oauth_return(request: Request, code: str = "", state: str = "") -> Response:
+    if not code:
+        await card.decline_sign_in(state, request.cookies.get(STATE_COOKIE, ""))
+        response = RedirectResponse("/h5/member?notice=declined", status_code=303)
+        response.delete_cookie(STATE_COOKIE, path="/h5/member")
+        return response
     token = await card.finish_sign_in(code, state, request.cookies.get(STATE_COOKIE, ""))
     response = RedirectResponse("/h5/member", status_code=303)
     _cookie(response, h5kit.SESSION_COOKIE, token, card.SESSION_TTL)

@@ -77,10 +77,24 @@ async def _scope(principal: Principal) -> Q:
     return Q(first_store_id__in=list(stores))
 
 
+def phone_filter(text: str) -> Q:
+    """A full mobile number matches exactly (in its stored E.164 form); a fragment by digits."""
+    from sms_gateway.errors import InvalidNumberError
+    from sms_gateway.service.messages import normalize_recipient
+
+    try:
+        return Q(phone=normalize_recipient(text))
+    except InvalidNumberError:
+        digits = "".join(c for c in text if c.isdigit())
+        return Q(phone__contains=digits) if digits else Q(id__in=[])
+
+
 async def list_members(principal: Principal, *, store_id: int | None = None,
-                       guide_id: int | None = None, page: int = 1,
+                       guide_id: int | None = None, phone: str = "", page: int = 1,
                        page_size: int = 30) -> tuple[list[MemberRead], int]:
     query = Member.filter(await _scope(principal))
+    if phone.strip():
+        query = query.filter(phone_filter(phone.strip()))
     if store_id is not None:
         query = query.filter(first_store_id=store_id)
     if guide_id is not None:
@@ -88,6 +102,10 @@ async def list_members(principal: Principal, *, store_id: int | None = None,
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return [MemberRead.model_validate(r) for r in rows], total
+
+
+async def is_visible(principal: Principal, member_id: int) -> bool:
+    return await Member.filter(await _scope(principal)).filter(id=member_id).exists()
 
 
 async def get_member(principal: Principal, member_id: int) -> tuple[MemberRead, list[MemberTouch]]:
@@ -107,20 +125,3 @@ async def names_for(rows: list[MemberRead]) -> dict[str, dict[int, str]]:
     staff = await Staff.filter(id__in=list(staff_ids)).values_list("id", "name")
     return {"stores": {int(k): str(v) for k, v in stores},
             "staff": {int(k): str(v) for k, v in staff}}
-
-
-async def caller_card(number: str) -> dict[str, str] | None:
-    """Who is calling (the SMS modem's caller ID pop-up): the member behind this number."""
-    from sms_gateway.errors import InvalidNumberError
-    from sms_gateway.service.messages import normalize_recipient
-
-    try:
-        phone = normalize_recipient(number)
-    except InvalidNumberError:
-        return None
-    member = await Member.get_or_none(phone=phone)
-    if member is None:
-        return None
-    store = await Store.get_or_none(id=member.first_store_id) if member.first_store_id else None
-    return {"会员": member.name or "未填写姓名", "会员卡号": member.card_no or "未开卡",
-            "归属门店": store.name if store else "—", "会员编号": str(member.id)}

@@ -21,6 +21,7 @@ from crm_core.web.console import (
     render,
 )
 from members import center, service
+from members.card import mask
 from members.schemas import MemberRead
 
 router = APIRouter()
@@ -31,11 +32,12 @@ add_nav(NavItem("会员", "Members", "会员列表", "Members", "/admin/members"
 
 @router.get("/api/v1/members", response_model=list[MemberRead], tags=["members"])
 async def list_members(store_id: int | None = None, guide_id: int | None = None,
+                       phone: Annotated[str, Query(max_length=32)] = "",
                        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                        principal: Principal = Depends(require("members.member:view")),
                        ) -> list[MemberRead]:
     rows, _ = await service.list_members(principal, store_id=store_id, guide_id=guide_id,
-                                         page=page)
+                                         phone=phone, page=page)
     return rows
 
 
@@ -49,13 +51,15 @@ async def get_member(member_id: int,
 
 @router.get("/admin/members", response_class=HTMLResponse, include_in_schema=False)
 async def member_page(request: Request, principal: Console,
-                      page: Annotated[int, Query(ge=1)] = 1) -> Response:
+                      page: Annotated[int, Query(ge=1)] = 1,
+                      phone: Annotated[str, Query(max_length=32)] = "") -> Response:
+    """``?phone=`` comes prefilled from the caller ID pop-up of an unknown number."""
     if not principal.can("members.member:view"):
         raise PermissionDeniedError()
-    rows, total = await service.list_members(principal, page=page)
+    rows, total = await service.list_members(principal, phone=phone, page=page)
     names = await service.names_for(rows)
     return await render(request, "members.html", rows=rows, total=total, page=page,
-                        names=names)
+                        names=names, phone=phone, mask=mask)
 
 
 add_nav(NavItem("会员", "Members", "会员中心装修", "Member center look", "/admin/members/center",

@@ -9,7 +9,7 @@ from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
-from members import service as member_service
+from members import caller
 from sms_gateway.service import inbound
 
 TORTOISE_APPS: dict[str, list[str]] = {
@@ -71,8 +71,8 @@ async def boot(urls: Urls) -> None:
     redis_kernel.connect(urls.redis)
     celery_kernel.configure(urls.broker, boot=lambda: boot(urls), shutdown=shutdown)
     http.set_principal_loader(_load_principal)
-    # Caller ID: the modem's incoming-call pop-up shows the member behind the number.
-    inbound.set_caller_lookup(member_service.caller_card)
+    # Caller ID: the modem's incoming-call pop-up shows the member and their purchases.
+    inbound.set_caller_lookup(caller.caller_card)
 
 
 async def shutdown() -> None:

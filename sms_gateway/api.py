@@ -79,8 +79,9 @@ async def list_inbound(sender: str = "", _: Principal = can("sms.inbox:view")
 
 
 @router.get("/calls", response_model=list[CallRead])
-async def list_calls(after: int = 0, _: Principal = can("sms.call:view")) -> list[CallRead]:
-    found = await inbound.calls_after(after, limit=50)
+async def list_calls(after: int = 0, principal: Principal = can("sms.call:view")
+                     ) -> list[CallRead]:
+    found = await inbound.calls_after(after, principal, limit=50)
     return [CallRead.model_validate(call).model_copy(update={"caller": card})
             for call, card in found]
 

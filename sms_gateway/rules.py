@@ -3,6 +3,7 @@ replies, sending hours and message composition (§5)."""
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sms_gateway import errors
 from sms_gateway.pdu import StatusReport, normalize_cn_msisdn
 
 REPORT_WINDOW = timedelta(seconds=600)
@@ -134,3 +136,41 @@ def message_status(part_statuses: Iterable[str]) -> str:
     if statuses <= {"sent", "delivered"}:
         return "sent"
     return "sending" if statuses & {"sent", "delivered", "sending"} else "queued"
+
+
+def port_key(url: str) -> str:
+    """The identity of a modem whose IMSI was never read (no SIM, no answer, no port)."""
+    key = f"port:{url}"
+    return key if len(key) <= 32 else "port:" + hashlib.sha256(url.encode()).hexdigest()[:27]
+
+
+_SIM_STATES = {"SIM PIN": "SIM 卡需要 PIN 码：请在短信设置中配置 PIN",
+               "SIM PUK": "SIM 卡已被锁定，需要 PUK 码解锁",
+               "SIM PIN2": "SIM 卡需要 PIN2 码", "SIM PUK2": "SIM 卡需要 PUK2 码解锁"}
+
+
+def explain_modem_failure(exc: BaseException, url: str) -> str:
+    """Why a modem could not be brought up, in Chinese for the console's modem list."""
+    detail = getattr(exc, "detail", "") or str(exc)
+    if isinstance(exc, errors.SimNotReadyError):
+        if detail == "PIN rejected":
+            return "SIM 卡 PIN 码错误（只尝试一次，以免锁卡）"
+        state = detail.removeprefix("SIM state ").upper()
+        return _SIM_STATES.get(state, "未检测到 SIM 卡或 SIM 卡故障（检查 SIM 卡是否插好）")
+    if isinstance(exc, errors.ModemDisconnectedError | OSError):
+        cause = exc.__cause__ if isinstance(exc, errors.ModemDisconnectedError) else exc
+        text = f"{cause} {detail}"
+        if isinstance(cause, FileNotFoundError) or "No such file" in text:
+            return f"串口不存在：{url}（检查设备路径和 USB 连接）"
+        if isinstance(cause, PermissionError) or "Permission denied" in text:
+            return f"没有权限打开串口：{url}（检查运行用户是否在 dialout 组）"
+        if "busy" in text.lower():
+            return f"串口被其他程序占用：{url}"
+        return f"无法打开串口 {url}：{detail}"
+    if isinstance(exc, errors.ModemDownError):
+        return "模块无应答：发送 AT 没有回复（检查供电、波特率和串口接线）"
+    if isinstance(exc, errors.AtTimeoutError):
+        return f"模块响应超时（{exc.command or detail}）"
+    if isinstance(exc, errors.CmeError | errors.CmsError):
+        return f"模块初始化出错：{exc.raw}"
+    return f"模块初始化失败：{detail}"

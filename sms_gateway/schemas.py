@@ -142,10 +142,34 @@ class CodeCheck(_In):
     code: str = Field(min_length=4, max_length=8, pattern=r"^\d+$")
 
 
+class CardField(BaseModel):
+    label: str
+    value: str
+
+
+class CardSection(BaseModel):
+    title: str
+    fields: list[CardField]
+
+
+class CardLink(BaseModel):
+    label: str
+    href: str
+
+
+class CallerCard(BaseModel):
+    """Who is calling, filled by the upper layers' lookup; ``known`` False is a stranger."""
+
+    known: bool
+    title: str
+    sections: list[CardSection] = []
+    links: list[CardLink] = []
+
+
 class CallRead(_Out):
     id: int
     number: str
     started_at: datetime
     rings: int
     modem_id: int | None
-    caller: dict[str, str] | None = None
+    caller: CallerCard | None = None

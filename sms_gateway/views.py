@@ -152,7 +152,7 @@ async def template_delete(template_id: int, request: Request,
 @router.get("/calls", response_class=HTMLResponse)
 async def call_page(request: Request, principal: Console) -> Response:
     need(principal, "sms.call:view")
-    return await render(request, "sms/calls.html", rows=await inbound.recent_calls())
+    return await render(request, "sms/calls.html", rows=await inbound.recent_calls(principal))
 
 
 @router.get("/calls/poll")
@@ -161,7 +161,8 @@ async def call_poll(principal: Console, after: int = 0) -> JSONResponse:
     need(principal, "sms.call:view")
     if after < 0:
         return JSONResponse({"latest": await inbound.latest_call_id(), "calls": []})
-    found = await inbound.calls_after(after)
+    found = await inbound.calls_after(after, principal)
     return JSONResponse({"latest": max([after, *(call.id for call, _ in found)]), "calls": [
         {"id": call.id, "number": call.number, "started_at": call.started_at.isoformat(),
-         "rings": call.rings, "caller": card} for call, card in found]})
+         "rings": call.rings, "caller": card.model_dump() if card else None}
+        for call, card in found]})

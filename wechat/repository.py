@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from crm_core.org.models import Staff, Store
@@ -19,7 +19,8 @@ BUMP_STAT_SQL = """INSERT INTO wechat_qrcode_daily
 
 
 async def _scope(principal: Principal) -> Q | None:
-    """None: everything. Fans and codes belong to a store (and a guide); scope follows the store."""
+    """None: everything. Codes (and fans) belong to a store and a guide: "own" is my guide codes
+    and the stores I manage, a department scope the stores of those departments."""
     if principal.department_ids is None:
         return None
     if principal.data_scope == "own":
@@ -31,8 +32,17 @@ async def _scope(principal: Principal) -> Q | None:
 
 
 async def fans(principal: Principal) -> QuerySet[Fan]:
+    """Fans also reach staff through the inbox assignment, so a service agent in a department
+    without stores sees the fans assigned to them (own) or to their departments' staff."""
     scope = await _scope(principal)
-    return Fan.all() if scope is None else Fan.filter(scope)
+    if scope is None or principal.department_ids is None:
+        return Fan.all()
+    if principal.data_scope == "own":
+        assigned = Q(assigned_staff_id=principal.staff_id)
+    else:
+        assigned = Q(assigned_staff_id__in=Subquery(Staff.filter(
+            department_id__in=list(principal.department_ids)).values("id")))
+    return Fan.filter(scope | assigned)
 
 
 async def qrcodes(principal: Principal) -> QuerySet[QrCode]:

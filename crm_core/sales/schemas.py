@@ -64,3 +64,26 @@ class OrderRead(BaseModel):
     status: OrderStatus
     paid_at: datetime
     lines: list[OrderLineRead] = []
+
+
+class LastOrder(BaseModel):
+    id: int
+    order_no: str
+    store_id: int
+    store_name: str
+    total_fen: int
+    paid_at: datetime
+
+
+class PurchaseSummary(BaseModel):
+    """A member's purchases at a glance (the caller ID card); net is paid minus refunded."""
+
+    order_count: int
+    paid_fen: int
+    refunded_fen: int
+    refund_count: int
+    last_order: LastOrder | None
+
+    @property
+    def net_fen(self) -> int:
+        return self.paid_fen - self.refunded_fen

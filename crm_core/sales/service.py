@@ -20,9 +20,11 @@ from crm_core.sales.errors import (
 )
 from crm_core.sales.models import OrderStatus, SalesOrder, SalesOrderLine, SalesRefund
 from crm_core.sales.schemas import (
+    LastOrder,
     OrderCreate,
     OrderLineRead,
     OrderRead,
+    PurchaseSummary,
     RefundCreate,
     RefundRead,
 )
@@ -141,3 +143,21 @@ async def orders_of_member(member_id: int, *, limit: int = 50) -> list[tuple[Ord
     return [(_plain(o, [OrderLineRead.model_validate(line)
                         for line in sorted(o.lines, key=lambda line: line.id)]), o.store.name)
             for o in orders]
+
+
+async def purchase_summary(member_id: int) -> PurchaseSummary:
+    """No data scope: callers decide who may see it (the caller ID card of sms.call:view)."""
+    connection = connections.get("default")
+    totals = (await connection.execute_query_dict(
+        "SELECT count(*) AS orders, coalesce(sum(total_fen), 0) AS paid, "
+        "coalesce(sum(refunded_fen), 0) AS refunded, (SELECT count(*) FROM sales_refund r "
+        "JOIN sales_order o ON o.id = r.order_id WHERE o.member_id = $1) AS refunds "
+        "FROM sales_order WHERE member_id = $1", [member_id]))[0]
+    last = await (SalesOrder.filter(member_id=member_id).order_by("-paid_at", "-id")
+                  .select_related("store").first())
+    return PurchaseSummary(
+        order_count=int(totals["orders"]), paid_fen=int(totals["paid"]),
+        refunded_fen=int(totals["refunded"]), refund_count=int(totals["refunds"]),
+        last_order=None if last is None else LastOrder(
+            id=last.id, order_no=last.order_no, store_id=last.store_id,
+            store_name=last.store.name, total_fen=last.total_fen, paid_at=last.paid_at))

@@ -28,7 +28,7 @@ from sms_gateway.errors import (
 )
 from sms_gateway.models import ModemState
 from sms_gateway.pdu import SubmitPart
-from sms_gateway.rules import ErrorClass, classify_cms
+from sms_gateway.rules import ErrorClass, classify_cms, explain_modem_failure, port_key
 from sms_gateway.service import inbound, modems, outbox
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class ModemDaemon:
         self.urcs = UrcHandler(self.modem, 0, timedelta(seconds=settings.report_window_seconds))
         self.last_heartbeat = 0.0
         self.healthy = False
+        self.last_error = ""
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
@@ -94,15 +95,20 @@ class ModemDaemon:
             await self.start()
         except (AtError, OSError) as exc:
             logger.warning("modem on %s unavailable: %s", self.url, exc)
+            self.last_error = explain_modem_failure(exc, self.url)
             if self.modem_id:
-                await modems.set_state(self.modem_id, ModemState.DOWN, str(exc))
+                await modems.set_state(self.modem_id, ModemState.DOWN, self.last_error)
+            else:
+                # Listed in the console even though it never initialised (no SIM, no port).
+                self.modem_id = await modems.report_unavailable(
+                    self.url, daemon=self.owner, reason=self.last_error)
             await _sleep(stop, self.settings.park_seconds)
 
     async def start(self) -> None:
         """Open, initialise (§1.2), register by IMSI, then read what waited in storage."""
         await asyncio.to_thread(self._open_and_initialize)
         info = self.modem.info
-        row = await modems.register_modem(info.imsi or f"port:{self.url}", port=self.url,
+        row = await modems.register_modem(info.imsi or port_key(self.url), port=self.url,
                                           daemon=self.owner, manufacturer=info.manufacturer,
                                           model=info.model)
         self.modem_id = self.urcs.modem_id = row.id
@@ -111,7 +117,7 @@ class ModemDaemon:
             self.urcs.registration = 1
         self.urcs.disconnected = False
         await self.urcs.sweep_storage()
-        self.healthy = True
+        self.healthy, self.last_error = True, ""
 
     def _open_and_initialize(self) -> None:
         self.modem.close()
@@ -126,7 +132,10 @@ class ModemDaemon:
     async def shutdown(self) -> None:
         if self.modem_id:
             await outbox.release_all(self.owner)
-            await modems.set_state(self.modem_id, ModemState.OFFLINE, "守护进程已停止")
+            reason = "守护进程已停止"
+            if self.last_error:
+                reason += f"；上次错误：{self.last_error}"
+            await modems.set_state(self.modem_id, ModemState.OFFLINE, reason)
         await asyncio.to_thread(self.modem.close)
 
     async def step(self) -> bool:

@@ -7,14 +7,17 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from crm_core import clock
 from crm_core.db import unit_of_work
+from crm_core.permissions import Principal
 from sms_gateway import repository, rules
 from sms_gateway.models import SmsCall, SmsInbound, SmsPart, SmsReport, SmsStatus
 from sms_gateway.pdu import Deliver, DeliveryState, StatusReport, normalize_cn_msisdn
+from sms_gateway.schemas import CallerCard
 from sms_gateway.service import outbox, suppression
 
 MULTIPART_TIMEOUT = timedelta(seconds=600)
 CALL_GAP = timedelta(seconds=30)
-CallerLookup = Callable[[str], Awaitable[dict[str, str] | None]]
+# (number, viewer) -> card; the viewer decides which links the card may offer.
+CallerLookup = Callable[[str, Principal], Awaitable[CallerCard | None]]
 _caller_lookup: list[CallerLookup] = []
 
 
@@ -128,19 +131,22 @@ async def record_ring(modem_id: int | None, number: str) -> SmsCall:
                                 last_ring_at=now)
 
 
-async def calls_after(call_id: int, limit: int = 5) -> list[tuple[SmsCall, dict[str, str] | None]]:
-    calls = await SmsCall.filter(id__gt=call_id).order_by("id").limit(limit)
-    found = []
-    for call in calls:
-        card = await _caller_lookup[0](call.number) if _caller_lookup else None
-        found.append((call, card))
-    return found
+async def _with_cards(calls: list[SmsCall], viewer: Principal
+                      ) -> list[tuple[SmsCall, CallerCard | None]]:
+    if not _caller_lookup:
+        return [(call, None) for call in calls]
+    return [(call, await _caller_lookup[0](call.number, viewer)) for call in calls]
 
 
-async def recent_calls(limit: int = 100) -> list[tuple[SmsCall, dict[str, str] | None]]:
-    calls = await SmsCall.all().limit(limit)
-    return [(call, await _caller_lookup[0](call.number) if _caller_lookup else None)
-            for call in calls]
+async def calls_after(call_id: int, viewer: Principal, limit: int = 5
+                      ) -> list[tuple[SmsCall, CallerCard | None]]:
+    return await _with_cards(
+        await SmsCall.filter(id__gt=call_id).order_by("id").limit(limit), viewer)
+
+
+async def recent_calls(viewer: Principal, limit: int = 100
+                       ) -> list[tuple[SmsCall, CallerCard | None]]:
+    return await _with_cards(await SmsCall.all().limit(limit), viewer)
 
 
 async def latest_call_id() -> int:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm_core import audit, clock
-from sms_gateway import repository
+from sms_gateway import repository, rules
 from sms_gateway.errors import SmsNotFoundError
 from sms_gateway.models import Modem, ModemState
 from sms_gateway.schemas import ModemRead
@@ -32,7 +32,24 @@ async def register_modem(imsi: str, *, port: str, daemon: str, manufacturer: str
     modem.state, modem.state_reason, modem.parked_until = ModemState.ONLINE, "", None
     modem.consecutive_failures, modem.last_heartbeat_at = 0, clock.utc_now()
     await modem.save()
+    # The stand-in row of a port that failed before its IMSI was read has served its purpose.
+    await Modem.filter(port=port, imsi=rules.port_key(port)).exclude(id=modem.id).delete()
     return modem
+
+
+async def report_unavailable(port: str, *, daemon: str, reason: str) -> int:
+    """A port that never came up is still listed: the SIM last seen on it, else a stand-in
+    row keyed by the port, marked down with the reason."""
+    rows = await Modem.filter(port=port)
+    oldest = datetime.min.replace(tzinfo=clock.utc_now().tzinfo)
+    modem = max(rows, key=lambda m: (m.last_heartbeat_at or oldest, m.id), default=None)
+    if modem is None:
+        modem, _ = await Modem.get_or_create(imsi=rules.port_key(port),
+                                             defaults={"port": port, "daemon": daemon})
+    modem.daemon, modem.state, modem.state_reason = daemon, ModemState.DOWN, reason[:255]
+    modem.parked_until = None
+    await modem.save(update_fields=["daemon", "state", "state_reason", "parked_until"])
+    return int(modem.id)
 
 
 async def heartbeat(modem_id: int, *, rssi: int | None, registration: int | None) -> None:

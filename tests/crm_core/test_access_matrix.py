@@ -19,6 +19,12 @@ from tests.factories import bearer, make_staff, make_store
 PUBLIC = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("GET", "/api/v1/me")}
 SCOPED = {"department_id": "department", "staff_id": "staff", "store_id": "store",
           "qrcode_id": "qrcode", "fan_id": "fan", "member_id": "member"}
+# Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
+# scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
+UNSCOPED = {"account_id", "reply_id", "menu_id", "position_id", "role_id", "message_id",
+            "modem_id", "template_id", "phone"}
+# Scoped through a parent the world does not build: an order through its store.
+SCOPED_THROUGH_PARENT = {"order_id"}
 
 
 def all_routes(routes: list[Any]) -> list[APIRoute]:
@@ -50,6 +56,13 @@ def test_every_route_names_a_permission() -> None:
     unguarded = [(m, p) for m, p, perm in ROUTES if perm is None and (m, p) not in PUBLIC]
     assert unguarded == []
     assert len(ROUTES) >= 28
+
+
+def test_every_path_parameter_is_scoped_or_declared_brand_level() -> None:
+    import re
+
+    names = {name for _, path, _ in ROUTES for name in re.findall(r"{(\w+)}", path)}
+    assert names - SCOPED.keys() - UNSCOPED - SCOPED_THROUGH_PARENT == set()
 
 
 @dataclass
@@ -284,3 +297,23 @@ async def test_out_of_scope_answer_equals_missing_answer(client: httpx.AsyncClie
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
     listing = await client.get("/api/v1/stores", headers=headers)
     assert [s["code"] for s in listing.json()["items"]] == ["E01"]
+
+
+FAN_SCOPED_ROLES = [role for role, (_, _, _, scope) in BUILTIN_ROLES.items()
+                    if scope != "all" and grants(role, "wechat.fan:view")]
+
+
+@pytest.mark.parametrize("role", FAN_SCOPED_ROLES)
+async def test_a_fan_assigned_to_the_actor_is_inside_the_scope(client: httpx.AsyncClient,
+                                                                role: str) -> None:
+    """The inbox assignment widens the fan scope: an outside store's fan assigned to me is
+    mine to see, the same fan assigned to a stranger stays a 404."""
+    from wechat.models import Fan
+
+    world = await build_world(role)
+    headers = await bearer(world.actor)
+    path = f"/api/v1/wechat/fans/{world.outside['fan']}"
+    await Fan.filter(id=world.outside["fan"]).update(assigned_staff_id=world.outside["staff"])
+    assert (await client.get(path, headers=headers)).status_code == 404
+    await Fan.filter(id=world.outside["fan"]).update(assigned_staff_id=world.actor.id)
+    assert (await client.get(path, headers=headers)).status_code == 200

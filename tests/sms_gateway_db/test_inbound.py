@@ -4,14 +4,18 @@ import re
 
 import pytest
 
+from crm_core.permissions import ALL, Principal
 from sms_gateway.errors import NumberSuppressedError
 from sms_gateway.models import MessageKind, SmsCall, SmsInbound, SmsMessage, SmsPart, SmsStatus
+from sms_gateway.schemas import CallerCard, CardField, CardSection
 from sms_gateway.service import inbound, suppression
 from sms_gateway.service.messages import send_message
 from sms_gateway.service.verification import issue_code, verify_code
 from tests.sms_gateway_db.conftest import eventually
 from tests.sms_gateway_db.test_daemon import reach
 
+DESK = Principal(staff_id=1, username="desk", name="客服", department_id=None, store_id=None,
+                 permissions=frozenset({ALL}), data_scope="all")
 LONG_REPLY = "你好，我想咨询一下双十一活动的具体规则，满300减50是否可以和会员九折同时使用？另外" \
              "活动商品是否包括新品，线下门店是否同步参加，积分能不能抵扣现金，快递几天能到？谢谢！"
 
@@ -90,9 +94,13 @@ async def test_failed_report_fails_the_message(sim_factory, daemon_factory):
 
 
 async def test_incoming_call_pops_up_with_the_caller(sim_factory, daemon_factory):
-    async def lookup(number: str) -> dict[str, str] | None:
-        return {"会员": "张三", "等级": "金卡"} if number == "+8613912345678" else None
+    card = CallerCard(known=True, title="张三", sections=[CardSection(
+        title="会员", fields=[CardField(label="等级", value="金卡")])])
 
+    async def lookup(number: str, viewer: Principal) -> CallerCard | None:
+        return card if number == "+8613912345678" else None
+
+    registered = list(inbound._caller_lookup)
     inbound.set_caller_lookup(lookup)
     try:
         sim = sim_factory()
@@ -105,10 +113,10 @@ async def test_incoming_call_pops_up_with_the_caller(sim_factory, daemon_factory
 
         await eventually(rang)
         assert [(c.number, c.rings) for c in await SmsCall.all()] == [("+8613912345678", 3)]
-        found = await inbound.calls_after(0)
-        assert [card for _, card in found] == [{"会员": "张三", "等级": "金卡"}]
+        found = await inbound.calls_after(0, DESK)
+        assert [found_card for _, found_card in found] == [card]
     finally:
-        inbound._caller_lookup.clear()
+        inbound._caller_lookup[:] = registered
 
 
 async def test_verification_code_reaches_the_handset_and_verifies(sim_factory, daemon_factory):

@@ -217,6 +217,13 @@ class WeChatClient(WeChatBaseClient):
                                             "code": code, "grant_type": "authorization_code"})
         return self._result(response)
 
+    async def get_oauth_userinfo(self, access_token: str, openid: str) -> dict[str, Any]:
+        """Nickname and avatar: since 2021-12-27 only snsapi_userinfo gives them (48001 else)."""
+        response = await self._send("GET", f"{self.hosts.api}/sns/userinfo", idempotent=True,
+                                    params={"access_token": access_token, "openid": openid,
+                                            "lang": "zh_CN"})
+        return self._result(response)
+
     async def get_jsapi_ticket(self) -> dict[str, Any]:
         return await self.call("GET", "/cgi-bin/ticket/getticket", params={"type": "jsapi"},
                                idempotent=True)

@@ -1,5 +1,6 @@
 """Official accounts: secrets sealed at rest, the callback's view of an account, API clients."""
 
+import logging
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -15,11 +16,14 @@ from wechat.errors import (
     DuplicateAccountError,
     InvalidAccountError,
     UnknownAppError,
+    WeChatAPIError,
 )
 from wechat.inbound import CallbackAccount
 from wechat.models import AccountMode, OfficialAccount
 from wechat.schemas import AccountCreate, AccountRead, AccountUpdate
 from wechat.service.replies import bump_config_version
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -131,23 +135,43 @@ def client_for(account: OfficialAccount) -> WeChatClient:
                         api_base=settings.wechat_api_base or settings.wechat.api_base)
 
 
-async def oauth_authorize_url(appid: str, redirect_uri: str, state: str) -> str:
-    """Where to send a member's browser for silent OAuth (snsapi_base) on this account."""
+async def oauth_authorize_url(appid: str, redirect_uri: str, state: str, *,
+                              scope: str = "snsapi_base") -> str:
+    """Where to send a member's browser: silent snsapi_base, or snsapi_userinfo (a consent page)
+    when we want the nickname and avatar."""
     account = await OfficialAccount.get_or_none(appid=appid, is_active=True)
     if account is None:
         raise UnknownAppError()
-    return client_for(account).oauth_authorize_url(redirect_uri, state=state)
+    return client_for(account).oauth_authorize_url(redirect_uri, scope=scope, state=state)
 
 
-async def openid_for_code(appid: str, code: str) -> tuple[str, str]:
-    """Exchange an OAuth code server-side (the secret never leaves); (openid, unionid)."""
+@dataclass(frozen=True)
+class OAuthUser:
+    openid: str
+    unionid: str
+    nickname: str = ""
+    avatar_url: str = ""
+
+
+async def user_for_code(appid: str, code: str) -> OAuthUser:
+    """Exchange an OAuth code server-side (the secret never leaves). With snsapi_userinfo the
+    nickname and avatar come along; a failed userinfo call leaves them empty, never the sign-in."""
     account = await OfficialAccount.get_or_none(appid=appid, is_active=True)
     if account is None:
         raise UnknownAppError()
     client = client_for(account)
     async with client:
         result = await client.exchange_oauth_code(code)
-    return str(result["openid"]), str(result.get("unionid", ""))
+        openid, unionid = str(result["openid"]), str(result.get("unionid", ""))
+        if "snsapi_userinfo" not in str(result.get("scope", "")):
+            return OAuthUser(openid, unionid)
+        try:
+            info = await client.get_oauth_userinfo(str(result["access_token"]), openid)
+        except WeChatAPIError as error:
+            logger.warning("sns/userinfo failed for %s: %s", appid, error)
+            return OAuthUser(openid, unionid)
+    return OAuthUser(openid, str(info.get("unionid") or unionid),
+                     str(info.get("nickname") or "")[:64], str(info.get("headimgurl") or ""))
 
 
 async def default_appid() -> str | None:

@@ -1,15 +1,24 @@
 """Fans: identity for members, list with filters, detail timeline, tags and blacklist."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
 
 from crm_core import clock
+from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from wechat import repository
 from wechat.errors import FanNotFoundError
-from wechat.models import Direction, Fan, FanMessage, InboundEvent, OfficialAccount, QrCode
+from wechat.models import (
+    Direction,
+    Fan,
+    FanMessage,
+    FanTag,
+    InboundEvent,
+    OfficialAccount,
+    QrCode,
+)
 from wechat.schemas import FanIdentity, FanRead, TimelineEntry
 
 EVENT_TITLES = {"subscribe": "关注公众号", "unsubscribe": "取消关注", "SCAN": "扫码",
@@ -36,6 +45,11 @@ async def link_member(fan_id: int, member_id: int) -> None:
 async def fan_ids_of_member(member_id: int) -> list[int]:
     return [int(str(i)) for i in await Fan.filter(member_id=member_id).values_list("id",
                                                                                   flat=True)]
+
+
+async def visible_fan_ids_of_member(principal: Principal, member_id: int) -> list[int]:
+    query = (await repository.fans(principal)).filter(member_id=member_id).order_by("id")
+    return [int(str(i)) for i in await query.values_list("id", flat=True)]
 
 
 async def get_fan(principal: Principal, fan_id: int) -> Fan:
@@ -107,20 +121,59 @@ async def timeline(principal: Principal, fan_id: int) -> list[TimelineEntry]:
 
 
 async def refresh_profile(fan_id: int) -> str:
-    """Worker: unionid, remark, region and tags from user/info (nickname is no longer given)."""
+    """Worker: what user/info still gives (unionid, remark, tags, follow state). Since
+    2021-12-27 it carries no nickname or avatar: those come from the member center's
+    snsapi_userinfo sign-in (``apply_oauth_profile``), so a refresh never blanks them."""
     from wechat.service import accounts
 
     fan = await Fan.get_or_none(id=fan_id).prefetch_related("account")
     if fan is None:
         return "missing"
+    asked_at = clock.utc_now()
     client = accounts.client_for(fan.account)
     async with client:
         info = await client.get_user_info(fan.openid)
-    if not info.get("subscribe"):
-        return "unsubscribed"
-    fan.unionid = str(info.get("unionid") or fan.unionid)
-    fan.remark = str(info.get("remark") or fan.remark)[:30]
-    fan.province = str(info.get("province") or fan.province)[:32]
-    fan.city = str(info.get("city") or fan.city)[:32]
-    await fan.save(update_fields=["unionid", "remark", "province", "city"])
+    async with unit_of_work():
+        fan = await Fan.select_for_update().get(id=fan_id)
+        if not info.get("subscribe"):
+            # A follow event processed after we asked is newer than this answer.
+            if fan.subscribed and not (fan.subscribed_at and fan.subscribed_at > asked_at):
+                fan.subscribed, fan.unsubscribed_at = False, asked_at
+                await fan.save(update_fields=["subscribed", "unsubscribed_at"])
+            return "unsubscribed"
+        since = datetime.fromtimestamp(int(info.get("subscribe_time") or 0), UTC)
+        if not fan.subscribed and not (fan.unsubscribed_at and fan.unsubscribed_at > since):
+            fan.subscribed, fan.subscribed_at, fan.unsubscribed_at = True, since, None
+            fan.first_subscribed_at = fan.first_subscribed_at or since
+        fan.unionid = str(info.get("unionid") or fan.unionid)
+        fan.remark = str(info.get("remark", fan.remark))[:30]
+        fan.province = str(info.get("province") or fan.province)[:32]
+        fan.city = str(info.get("city") or fan.city)[:32]
+        await fan.save()
+        await _sync_tags_from_wechat(fan, [int(t) for t in info.get("tagid_list") or []])
     return "refreshed"
+
+
+async def _sync_tags_from_wechat(fan: Fan, wx_tag_ids: list[int]) -> None:
+    """WeChat is the truth for tags it knows; a tag not yet created there stays as it is."""
+    current = await fan.tags.all()
+    wanted = await FanTag.filter(account_id=fan.account_id, wx_tag_id__in=wx_tag_ids)
+    wanted_ids = {t.id for t in wanted}
+    stale = [t for t in current if t.wx_tag_id is not None and t.id not in wanted_ids]
+    if stale:
+        await fan.tags.remove(*stale)
+    missing = [t for t in wanted if t.id not in {c.id for c in current}]
+    if missing:
+        await fan.tags.add(*missing)
+
+
+async def apply_oauth_profile(appid: str, openid: str, nickname: str) -> bool:
+    """The nickname a fan granted through snsapi_userinfo; False when we have no such fan."""
+    if not nickname:
+        return False
+    account = await OfficialAccount.get_or_none(appid=appid)
+    if account is None:
+        return False
+    updated = await Fan.filter(account_id=account.id, openid=openid).update(
+        nickname=nickname[:64])
+    return bool(updated)
