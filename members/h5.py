@@ -1,22 +1,28 @@
-"""Member center H5 at /h5/member: WeChat sign-in and the member card; thin."""
+"""Member center H5 at /h5/member: WeChat sign-in, the member card with its scannable code,
+and the profile form; thin."""
 
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError as PydanticValidationError
 
 from crm_core import security
 from crm_core.config import get_settings
-from crm_core.errors import CRMError, CSRFError
+from crm_core.errors import CRMError, CSRFError, NotAuthenticatedError
 from crm_core.http import client_ip, set_html_error_renderer
-from members import card
+from members import card, card_code, profile
+from members.schemas import ProfileUpdate
 
 router = APIRouter(prefix="/h5/member", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_COOKIE, STATE_COOKIE = "scrm_member", "scrm_h5_state"
-NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！"}
+NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！",
+           "profile": "资料已保存"}
+PROFILE_FIELDS = ("name", "gender", "birthday", "birthday_calendar", "province", "city",
+                  "district", "address")
 
 
 def _page(request: Request, status: int = 200, **context: object) -> HTMLResponse:
@@ -46,8 +52,66 @@ async def member_center(request: Request, appid: str | None = None,
         _cookie(response, STATE_COOKIE, state, card.STATE_TTL)
         return response
     member_id, csrf = session
+    code = await card_code.current_code(member_id)
     return _page(request, view=await card.card(member_id), notice=NOTICES.get(notice, ""),
-                 error=error[:100], csrf_token=csrf)
+                 error=error[:100], csrf_token=csrf, qr_svg=code[1] if code else "",
+                 refresh_seconds=card_code.STEP_SECONDS - 10)
+
+
+@router.get("/card-code")
+async def current_card_code(request: Request) -> Response:
+    """The page swaps in a fresh code before the old one expires."""
+    session = await card.member_of(request.cookies.get(SESSION_COOKIE, ""))
+    if session is None:
+        raise NotAuthenticatedError()
+    code = await card_code.current_code(session[0])
+    if code is None:
+        return JSONResponse({"svg": ""})
+    return JSONResponse({"svg": code[1]}, headers={"Cache-Control": "no-store"})
+
+
+def _describe(error: PydanticValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        label = profile.INPUT_LABELS.get(str(item["loc"][-1]), "资料")
+        parts.append(f"{label}{'太长' if item['type'] == 'string_too_long' else '填写有误'}")
+    return "；".join(parts)
+
+
+def _profile_page(request: Request, values: dict[str, str], csrf: str, *, error: str = "",
+                  status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, "member_profile.html", {
+        "values": values, "csrf_token": csrf, "error": error}, status_code=status)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+async def profile_page(request: Request) -> Response:
+    session = await card.member_of(request.cookies.get(SESSION_COOKIE, ""))
+    if session is None:
+        return RedirectResponse("/h5/member", status_code=303)
+    current = await profile.get_profile(session[0])
+    values = {"name": current.name, "gender": current.gender.value,
+              "birthday": profile.birthday_text(current),
+              "birthday_calendar": current.birthday_calendar.value, "province": current.province,
+              "city": current.city, "district": current.district, "address": current.address}
+    return _profile_page(request, values, session[1])
+
+
+@router.post("/profile", response_class=HTMLResponse)
+async def save_profile(request: Request) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:255] for k in PROFILE_FIELDS}
+    member_id = await _member(request, str(form.get("csrf_token", ""))[:128])
+    try:
+        data = ProfileUpdate(**values)  # type: ignore[arg-type]
+        await profile.update_profile(member_id, data, actor=profile.member_actor(member_id))
+    except PydanticValidationError as error:
+        return _profile_page(request, values, str(form.get("csrf_token", "")),
+                             error=_describe(error), status=422)
+    except CRMError as error:
+        return _profile_page(request, values, str(form.get("csrf_token", "")),
+                             error=error.detail, status=422)
+    return _back(notice="profile")
 
 
 @router.get("/oauth")

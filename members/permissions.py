@@ -1,6 +1,9 @@
-"""Function permissions of members; imported by members.views so they register once."""
+"""Function permissions of members; imported by members.views so they register once.
+
+edit: change a member's profile, configure profile rewards, merge members and undo a merge.
+"""
 
 from crm_core.permissions import Action, Resource, register_resource
 
 register_resource(Resource("members.member", "会员", "Members", "会员", "Members",
-                           (Action.VIEW, Action.EXPORT)))
+                           (Action.VIEW, Action.EDIT, Action.EXPORT)))

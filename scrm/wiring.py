@@ -9,6 +9,8 @@ from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
+from loyalty import merge as loyalty_merge
+from members import merge as member_merge
 from members import service as member_service
 from sms_gateway.service import inbound
 
@@ -73,6 +75,8 @@ async def boot(urls: Urls) -> None:
     http.set_principal_loader(_load_principal)
     # Caller ID: the modem's incoming-call pop-up shows the member behind the number.
     inbound.set_caller_lookup(member_service.caller_card)
+    # One person, one member: loyalty moves its assets when members merge two members.
+    member_merge.register_hook(loyalty_merge.HOOK)
 
 
 async def shutdown() -> None:
