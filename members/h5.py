@@ -101,6 +101,7 @@ async def profile_page(request: Request) -> Response:
 async def save_profile(request: Request) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, ""))[:255] for k in PROFILE_FIELDS}
+    values["birthday_calendar"] = values["birthday_calendar"] or "solar"
     member_id = await _member(request, str(form.get("csrf_token", ""))[:128])
     try:
         data = ProfileUpdate(**values)  # type: ignore[arg-type]

@@ -106,8 +106,8 @@ async def update_profile(member_id: int, data: ProfileUpdate, *, actor: Actor) -
                                target_id=member_id, before=old, after=new)
         now = clock.utc_now()
         for field in sorted(rules.completed_fields(changes)):
-            _, rows = await connection.execute_query(_COMPLETE, [member_id, field, now])
-            if rows:
+            # execute_query_dict fetches the RETURNING row (execute_query reports no rows here).
+            if await connection.execute_query_dict(_COMPLETE, [member_id, field, now]):
                 jobs.enqueue(REWARD_JOB, member_id=member_id, field=field)
     return _read(member)
 

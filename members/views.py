@@ -89,8 +89,10 @@ async def detail_page(request: Request, member_id: int, principal: Console,
 async def edit_profile(request: Request, member_id: int, principal: Console) -> RedirectResponse:
     need(principal, "members.member:edit")
     form = await check_csrf(request)
+    values = form.values(*PROFILE_FIELDS)
+    values["birthday_calendar"] = values["birthday_calendar"] or "solar"
     return await attempt(request, lambda: profile.update_profile_for_staff(
-        principal, member_id, ProfileUpdate(**form.values(*PROFILE_FIELDS))),
+        principal, member_id, ProfileUpdate(**values)),
         ok="会员资料已保存", back=f"/admin/members/{member_id}", form=form)
 
 
