@@ -99,7 +99,7 @@ async def move(context: MergeContext) -> dict[str, Any]:
         # credit() counted the moved balance as earned; A's lifetime becomes the sum of both.
         moved["lifetime"] = source.lifetime_earned
         await Account.filter(id=target.id).update(
-            lifetime_earned=F("lifetime_earned") + source.lifetime_earned - moved["points"])
+            lifetime_earned=F("lifetime_earned") + (source.lifetime_earned - moved["points"]))
     for name, (model, seq, within) in _REPOINTED.items():
         moved[name] = await _repoint(model, seq, within, context.source_id, context.target_id)
     grant = await FollowGiftGrant.get_or_none(member_id=context.source_id)
