@@ -196,7 +196,7 @@ async def preview(principal: Principal, target_id: int, source_text: str) -> Mer
     await get_member(principal, target_id)
     source = await find_source(source_text)
     await get_member(principal, source.id)
-    _check(target_id, source)
+    _check(target_id, source, await Member.get(id=target_id))
     items = [
         ("微信身份（openid/unionid）",
          str(await MemberIdentity.filter(member_id=source.id).count())),

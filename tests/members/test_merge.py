@@ -24,7 +24,7 @@ from members.merge import MemberAlreadyMergedError
 from members.models import Member, MemberIdentity, MemberMerge, MemberTouch, ProfileCompletion
 from tests.factories import bearer, console_login, make_staff
 from tests.loyalty.factories import make_activity, make_prize, make_program, make_template
-from tests.members.support import make_card_member
+from tests.members.support import h5_session, make_card_member
 from wechat.models import Fan, OfficialAccount
 
 T1 = datetime(2026, 1, 10, 2, 0, tzinfo=UTC)
@@ -284,3 +284,13 @@ async def test_merging_needs_the_edit_permission(client: httpx.AsyncClient) -> N
                                  headers=await bearer(await make_staff("guide")))
     assert response.status_code == 403
     assert await MemberMerge.all().count() == 0
+
+
+async def test_a_merged_members_h5_session_continues_as_the_kept_member(
+        client: httpx.AsyncClient) -> None:
+    a = await make_card_member(name="张三", phone="+8613800000001")
+    b = await make_card_member(name="", phone="+8613800000002")
+    await h5_session(client, b.id)
+    await merge.merge(a.id, b.id)
+    page = await client.get("/h5/member")
+    assert page.text.split('data-testid="card-no">', 1)[1].startswith(a.card_no or "")
