@@ -9,6 +9,7 @@ the undo can put it back.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from crm_core import audit, clock
@@ -27,6 +28,8 @@ from members.models import (
 from members.profile import actor_of
 from members.schemas import MergePreviewRead, MergeRead
 from members.service import get_member
+from sms_gateway.errors import InvalidNumberError
+from sms_gateway.service.messages import normalize_recipient
 from wechat.service import fans as wechat_fans
 
 _PROFILE = ("name", "gender", "birthday", "birthday_calendar", "lunar_birth_month",
@@ -160,8 +163,6 @@ async def _undo_own(target: Member, source: Member, moved: dict[str, Any]) -> No
 
 
 def _parse(column: str, value: object) -> object:
-    from datetime import date, datetime
-
     if value is None or not isinstance(value, str):
         return value
     if column.endswith("_at"):
@@ -173,9 +174,6 @@ def _parse(column: str, value: object) -> object:
 
 async def find_source(text: str) -> Member:
     """The member to merge in, by card number (88…), phone, or id."""
-    from sms_gateway.errors import InvalidNumberError
-    from sms_gateway.service.messages import normalize_recipient
-
     text = text.strip()
     found = None
     if text.isdigit() and len(text) == 14 and text.startswith("88"):
