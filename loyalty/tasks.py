@@ -36,6 +36,13 @@ async def reward_action(member_id: int, action: str, ref: str) -> int | None:
     return entry.id if entry else None
 
 
+@task("loyalty.reward_profile_field")
+async def reward_profile_field(member_id: int, field: str) -> int | None:
+    """Published by members when a profile field is completed for the first time."""
+    granted = await rewards.reward_profile_field(member_id, field)
+    return granted.points_entry_id
+
+
 @task("loyalty.issue_coupon")
 async def issue_coupon(template_id: int, member_id: int, key: str,
                        source: str = "campaign") -> int:

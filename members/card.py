@@ -101,7 +101,12 @@ async def finish_sign_in(code: str, state: str, cookie_state: str) -> str:
 async def member_of(token: str) -> tuple[int, str] | None:
     """(member id, CSRF token) of an H5 session, or None."""
     session = await security.load_session(token, kind=SESSION_KIND, ttl_seconds=SESSION_TTL)
-    return (session.staff_id, session.csrf_token) if session else None
+    if session is None:
+        return None
+    # A member merged into another since signing in continues as that member.
+    member = await Member.get_or_none(id=session.staff_id).only("id", "merged_into_id")
+    merged_into = member.merged_into_id if member is not None else None
+    return merged_into or session.staff_id, session.csrf_token
 
 
 def mask(phone: str | None) -> str:

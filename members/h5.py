@@ -1,20 +1,25 @@
-"""Member center H5 at /h5/member: WeChat sign-in, the member card and the brand's pictures."""
+"""Member center H5 at /h5/member: WeChat sign-in, the member card with its scannable code, the
+profile form and the brand's pictures."""
 
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError as PydanticValidationError
 
 from crm_core.config import get_settings
 from crm_core.errors import CRMError
 from crm_core.http import client_ip, set_html_error_renderer
-from members import card, center, h5kit
+from members import card, card_code, center, h5kit, profile
+from members.schemas import ProfileUpdate
 
 router = APIRouter(prefix="/h5/member", include_in_schema=False)
 STATE_COOKIE = "scrm_h5_state"
 NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！",
-           "declined": "未获得微信昵称和头像授权，会员卡照常使用"}
+           "declined": "未获得微信昵称和头像授权，会员卡照常使用", "profile": "资料已保存"}
+PROFILE_FIELDS = ("name", "gender", "birthday", "birthday_calendar", "province", "city",
+                  "district", "address")
 
 
 async def _error_page(request: Request, status: int, code: str, detail: str) -> Response:
@@ -41,10 +46,58 @@ async def member_center(request: Request, appid: str | None = None, profile: boo
         _cookie(response, STATE_COOKIE, state, card.STATE_TTL)
         return response
     member_id, csrf = session
+    code = await card_code.current_code(member_id)
     return await h5kit.page(request, "member_card.html", csrf_token=csrf,
                             view=await card.card(member_id), banners=await center.banners(),
                             summary=await h5kit.summary(member_id),
+                            qr_svg=code[1] if code else "",
+                            refresh_seconds=card_code.STEP_SECONDS - 10,
                             notice=NOTICES.get(notice, ""), error=error[:100])
+
+
+@router.get("/card-code")
+async def current_card_code(me: h5kit.Me) -> Response:
+    """The page swaps in a fresh code before the old one expires."""
+    code = await card_code.current_code(me.member_id)
+    return JSONResponse({"svg": code[1] if code else ""}, headers={"Cache-Control": "no-store"})
+
+
+def _describe(error: PydanticValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        label = profile.INPUT_LABELS.get(str(item["loc"][-1]), "资料")
+        parts.append(f"{label}{'太长' if item['type'] == 'string_too_long' else '填写有误'}")
+    return "；".join(parts)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+async def profile_page(request: Request, me: h5kit.Me) -> Response:
+    current = await profile.get_profile(me.member_id)
+    values = {"name": current.name, "gender": current.gender.value,
+              "birthday": profile.birthday_text(current),
+              "birthday_calendar": current.birthday_calendar.value, "province": current.province,
+              "city": current.city, "district": current.district, "address": current.address}
+    return await h5kit.page(request, "member_profile.html", csrf_token=me.csrf_token,
+                            values=values)
+
+
+@router.post("/profile", response_class=HTMLResponse)
+async def save_profile(request: Request) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:255] for k in PROFILE_FIELDS}
+    values["birthday_calendar"] = values["birthday_calendar"] or "solar"
+    csrf = str(form.get("csrf_token", ""))[:128]
+    member_id = await h5kit.member_for_post(request, csrf)
+    try:
+        data = ProfileUpdate(**values)  # type: ignore[arg-type]
+        await profile.update_profile(member_id, data, actor=profile.member_actor(member_id))
+    except PydanticValidationError as error:
+        return await h5kit.page(request, "member_profile.html", csrf_token=csrf, values=values,
+                                profile_error=_describe(error), status=422)
+    except CRMError as error:
+        return await h5kit.page(request, "member_profile.html", csrf_token=csrf, values=values,
+                                profile_error=error.detail, status=422)
+    return _back(notice="profile")
 
 
 @router.get("/oauth")

@@ -1,7 +1,22 @@
-"""Members (minimal; the loyalty issue extends it): identities per channel and attribution."""
+"""Members: identities per channel, attribution, profile (资料), merges (one person, one member)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+
+class Gender(StrEnum):
+    UNKNOWN = ""
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Calendar(StrEnum):
+    SOLAR = "solar"
+    LUNAR = "lunar"
 
 
 class Member(Model):
@@ -20,6 +35,20 @@ class Member(Model):
     last_guide_id = fields.IntField(null=True)
     last_channel = fields.CharField(max_length=64, default="")
     last_touch_at = fields.DatetimeField(null=True)
+    gender = fields.CharEnumField(Gender, max_length=8, default=Gender.UNKNOWN)
+    # The solar date of birth; for a lunar birthday also the lunar month and day as given,
+    # because the birthday moves on the solar calendar every year.
+    birthday: date | None = fields.DateField(null=True)  # type: ignore[assignment]
+    birthday_calendar = fields.CharEnumField(Calendar, max_length=8, default=Calendar.SOLAR)
+    lunar_birth_month = fields.SmallIntField(null=True)
+    lunar_birth_day = fields.SmallIntField(null=True)
+    province = fields.CharField(max_length=32, default="")
+    city = fields.CharField(max_length=32, default="")
+    district = fields.CharField(max_length=32, default="")
+    address = fields.CharField(max_length=255, default="")
+    # Set when this member was merged into another; merged members are hidden from lists.
+    merged_into_id = fields.IntField(null=True, db_index=True)
+    merged_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -110,3 +139,62 @@ class CenterBanner(Model):
     class Meta:
         table = "members_center_banner"
         ordering = ("position", "id")
+class ProfileField(StrEnum):
+    NAME = "name"
+    GENDER = "gender"
+    BIRTHDAY = "birthday"
+    REGION = "region"
+    ADDRESS = "address"
+
+
+class ProfileCompletion(Model):
+    """A profile field completed for the first time; unique, so it earns once ever."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "members.Member", related_name="profile_completions", on_delete=fields.CASCADE)
+    member_id: int
+    field = fields.CharEnumField(ProfileField, max_length=16)
+    completed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_profile_completion"
+        unique_together = (("member", "field"),)
+
+
+class ProfileReward(Model):
+    """Reward per profile field; loyalty reads it (members must not depend on loyalty)."""
+
+    id = fields.IntField(primary_key=True)
+    field = fields.CharEnumField(ProfileField, max_length=16, unique=True)
+    points = fields.IntField(default=0)
+    coupon_template_id = fields.IntField(null=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "members_profile_reward"
+
+
+class MergeStatus(StrEnum):
+    DONE = "done"
+    UNDONE = "undone"
+
+
+class MemberMerge(Model):
+    """Member `source` merged into `target`; `moved` lists every row that moved, for the undo."""
+
+    id = fields.IntField(primary_key=True)
+    target_id = fields.IntField(db_index=True)
+    source_id = fields.IntField(db_index=True)
+    status = fields.CharEnumField(MergeStatus, max_length=8, default=MergeStatus.DONE)
+    moved: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    reason = fields.CharField(max_length=255, default="")
+    actor_id = fields.IntField(null=True)
+    actor_name = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField()
+    undone_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
+    undone_by = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "members_merge"
+        ordering = ("-id",)

@@ -1,7 +1,10 @@
-"""Attribution: the first touch is kept forever, the last touch follows every attributed one."""
+"""Pure member rules: attribution (first touch kept forever, last touch follows every attributed
+one), birthdays on the solar and lunar calendars, profile validation."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from lunardate import LunarDate
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,87 @@ def is_safe_link(value: str) -> bool:
     if value.startswith("/"):
         return not value.startswith("//") and "\\" not in value
     return value.startswith("https://") and len(value) > len("https://") and " " not in value
+def solar_birthday_in(year: int, *, birthday: date, calendar: str, lunar_month: int | None,
+                      lunar_day: int | None) -> date:
+    """The solar date of the birthday that falls in `year`.
+
+    Solar 29 Feb is kept on 28 Feb in common years. A lunar birthday is taken in the lunar year
+    whose date lands in this solar year (a late-12th-month birthday may belong to the previous
+    lunar year); a 30th the month lacks becomes its 29th, as is customary.
+    """
+    if calendar != "lunar" or lunar_month is None or lunar_day is None:
+        try:
+            return birthday.replace(year=year)
+        except ValueError:
+            return date(year, 2, 28)
+    for lunar_year in (year, year - 1):
+        solar = _lunar_to_solar(lunar_year, lunar_month, lunar_day)
+        if solar is not None and solar.year == year:
+            return solar
+    return _lunar_to_solar(year, lunar_month, lunar_day) or birthday.replace(year=year, day=28)
+
+
+def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
+    for candidate in (day, 29) if day == 30 else (day,):
+        try:
+            solar: date = LunarDate(year, month, candidate).to_solar_date()
+        except ValueError:
+            continue
+        return solar
+    return None
+
+
+def lunar_of(solar: date) -> tuple[int, int, int]:
+    """(lunar year, month, day) of a solar date; raises ValueError outside 1900–2099."""
+    lunar = LunarDate.from_solar_date(solar.year, solar.month, solar.day)
+    return int(lunar.year), int(lunar.month), int(lunar.day)
+
+
+class ProfileInvalidError(ValueError):
+    """A Chinese message for the member; the H5 form shows it next to the typed values."""
+
+
+@dataclass(frozen=True)
+class Birthday:
+    solar: date
+    calendar: str
+    lunar_month: int | None
+    lunar_day: int | None
+
+
+def parse_birthday(text: str, calendar: str, *, today: date) -> Birthday | None:
+    """YYYY-MM-DD read on the chosen calendar; a lunar date is converted to its solar date."""
+    text = text.strip()
+    if not text:
+        return None
+    if calendar not in {"solar", "lunar"}:
+        raise ProfileInvalidError("生日历法只能是公历或农历")
+    parts = text.replace("/", "-").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ProfileInvalidError("生日格式应为 年-月-日，例如 1990-08-15")
+    year, month, day = (int(p) for p in parts)
+    if calendar == "solar":
+        try:
+            solar = date(year, month, day)
+        except ValueError as error:
+            raise ProfileInvalidError("生日不是有效的公历日期") from error
+        lunar_month = lunar_day = None
+    else:
+        try:
+            solar = LunarDate(year, month, day).to_solar_date()
+        except ValueError as error:
+            raise ProfileInvalidError("生日不是有效的农历日期（支持 1900–2099 年）") from error
+        lunar_month, lunar_day = month, day
+    if solar > today:
+        raise ProfileInvalidError("生日不能晚于今天")
+    if solar.year < 1900:
+        raise ProfileInvalidError("生日年份不能早于 1900 年")
+    return Birthday(solar, calendar, lunar_month, lunar_day)
+
+
+def completed_fields(values: dict[str, object]) -> set[str]:
+    """Which reward-earning profile fields hold a value (region: province and city)."""
+    done = {name for name in ("name", "gender", "birthday", "address") if values.get(name)}
+    if values.get("province") and values.get("city"):
+        done.add("region")
+    return done

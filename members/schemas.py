@@ -1,8 +1,11 @@
 """Pydantic I/O of members."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from members.models import Calendar, Gender, MergeStatus, ProfileField
 
 
 class MemberRead(BaseModel):
@@ -11,6 +14,8 @@ class MemberRead(BaseModel):
     id: int
     name: str
     phone: str | None
+    card_no: str | None
+    merged_into_id: int | None
     first_store_id: int | None
     first_guide_id: int | None
     first_channel: str
@@ -20,3 +25,97 @@ class MemberRead(BaseModel):
     last_channel: str
     last_touch_at: datetime | None
     created_at: datetime
+
+
+class ProfileUpdate(BaseModel):
+    """Blank strings clear a field; birthday is YYYY-MM-DD read on birthday_calendar."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=32)
+    gender: Gender = Gender.UNKNOWN
+    birthday: str = Field("", max_length=10)
+    birthday_calendar: Calendar = Calendar.SOLAR
+    province: str = Field("", max_length=32)
+    city: str = Field("", max_length=32)
+    district: str = Field("", max_length=32)
+    address: str = Field("", max_length=255)
+
+
+class ProfileRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    gender: Gender
+    birthday: date | None
+    birthday_calendar: Calendar
+    lunar_birth_month: int | None
+    lunar_birth_day: int | None
+    birthday_this_year: date | None = None
+    province: str
+    city: str
+    district: str
+    address: str
+
+
+class ProfileRewardSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: ProfileField
+    points: int = Field(0, ge=0, le=100_000)
+    coupon_template_id: int | None = Field(None, ge=1)
+
+
+class ProfileRewardRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    field: ProfileField
+    points: int
+    coupon_template_id: int | None
+
+
+class CardCodeResolve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64)
+
+
+class ResolvedMemberRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name_masked: str
+    phone_masked: str
+    card_no: str
+
+
+class MergeCreate(BaseModel):
+    """The other member, by id, phone or card number (exactly one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1, max_length=32)
+    reason: str = Field("", max_length=255)
+
+
+class MergeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    target_id: int
+    source_id: int
+    status: MergeStatus
+    moved: dict[str, Any]
+    reason: str
+    actor_name: str
+    created_at: datetime
+    undone_at: datetime | None
+    undone_by: str
+
+
+class MergePreviewRead(BaseModel):
+    target_id: int
+    source_id: int
+    source_name: str
+    items: list[tuple[str, str]]

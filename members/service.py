@@ -23,9 +23,14 @@ class MemberNotFoundError(NotFoundError):
 
 
 async def _member_for(appid: str, openid: str, unionid: str) -> Member:
-    found = await MemberIdentity.get_or_none(kind="openid", appid=appid, value=openid)
-    if found is None and unionid:
-        found = await MemberIdentity.get_or_none(kind="unionid", appid="", value=unionid)
+    by_openid = await MemberIdentity.get_or_none(kind="openid", appid=appid, value=openid)
+    by_unionid = (await MemberIdentity.get_or_none(kind="unionid", appid="", value=unionid)
+                  if unionid else None)
+    if (by_openid is not None and by_unionid is not None
+            and by_openid.member_id != by_unionid.member_id):
+        # Two members turn out to be one person (the unionid arrived after both existed).
+        return await _unify(by_openid.member_id, by_unionid.member_id)
+    found = by_openid or by_unionid
     now = clock.utc_now()
     member = await found.member if found is not None else await Member.create(created_at=now)
     await MemberIdentity.get_or_create(kind="openid", appid=appid, value=openid,
@@ -34,6 +39,18 @@ async def _member_for(appid: str, openid: str, unionid: str) -> Member:
         await MemberIdentity.get_or_create(kind="unionid", appid="", value=unionid,
                                            defaults={"member": member, "created_at": now})
     return member
+
+
+async def _unify(first_id: int, second_id: int) -> Member:
+    """Keep the member holding a card (else the older one) and merge the other into it."""
+    from members.merge import merge
+
+    pair = await Member.filter(id__in=[first_id, second_id]).order_by("id")
+    carded = [m for m in pair if m.card_no]
+    keep = carded[0] if len(carded) == 1 else pair[0]
+    fold = next(m for m in pair if m.id != keep.id)
+    await merge(keep.id, fold.id, reason="同一微信 unionid 自动合并")
+    return await Member.get(id=keep.id)
 
 
 async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id: int | None,
@@ -92,7 +109,7 @@ def phone_filter(text: str) -> Q:
 async def list_members(principal: Principal, *, store_id: int | None = None,
                        guide_id: int | None = None, phone: str = "", page: int = 1,
                        page_size: int = 30) -> tuple[list[MemberRead], int]:
-    query = Member.filter(await _scope(principal))
+    query = Member.filter(await _scope(principal), merged_into_id=None)
     if phone.strip():
         query = query.filter(phone_filter(phone.strip()))
     if store_id is not None:

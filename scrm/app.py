@@ -20,6 +20,7 @@ from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
 from members import h5kit
+from members.api import router as member_api
 from members.h5 import router as member_h5
 from members.views import router as member_views
 from scrm import wiring
@@ -69,6 +70,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sms_views)
     app.include_router(wechat_api)
     app.include_router(wechat_views)
+    app.include_router(member_api)
     app.include_router(member_views)
     app.include_router(member_h5)
     app.include_router(loyalty_h5)

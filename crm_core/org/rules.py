@@ -15,12 +15,13 @@ _wechat_marketing = ["wechat.account:view", "wechat.qrcode:view", "wechat.qrcode
                      "wechat.autoreply:view", "wechat.autoreply:create", "wechat.autoreply:edit",
                      "wechat.autoreply:delete", "wechat.menu:view", "wechat.menu:create",
                      "wechat.menu:edit", "wechat.menu:delete", "wechat.inbox:view",
-                     "members.member:view"]
+                     "members.member:view", "members.member:edit"]
+# members.member:edit: member profiles, profile rewards, merging duplicate members.
 _wechat_store = ["wechat.qrcode:view", "wechat.qrcode:create", "wechat.qrcode:export",
                  "wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
-                 "members.member:view"]
+                 "members.member:view", "members.member:edit"]
 _wechat_service = ["wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
-                   "wechat.inbox:assign", "members.member:view"]
+                   "wechat.inbox:assign", "members.member:view", "members.member:edit"]
 _wechat_guide = ["wechat.qrcode:view", "wechat.fan:view", "members.member:view"]
 # Loyalty (loyalty/permissions.py) and till orders (crm_core/sales/permissions.py).
 _loyalty_marketing = ["members.center:view", "members.center:edit",

@@ -51,6 +51,8 @@ AUDIT_ACTIONS = {
     "store.create": "新建门店", "store.update": "修改门店", "store.delete": "删除门店",
     "demo.seed": "导入演示数据", "staff.export": "导出员工", "store.export": "导出门店",
     "audit.export": "导出审计日志", "role.defaults_added": "内置角色新增默认权限",
+    "member.merge": "合并会员", "member.merge_undo": "撤销合并会员",
+    "member.profile_update": "修改会员资料", "member.profile_reward_set": "设置资料奖励",
 }
 STATUS_LABELS = {StoreStatus.PREPARING: "筹备中", StoreStatus.OPEN: "营业中",
                  StoreStatus.SUSPENDED: "暂停营业", StoreStatus.CLOSED: "已闭店"}

@@ -12,14 +12,17 @@ from loyalty.points import repository as points_repository
 from loyalty.points.models import Account, EntryKind
 from loyalty.points.service.ledger import Source, credit
 from loyalty.program.models import Tier
+from members import profile as members_profile
 
 
 async def grant_birthday_gifts(today: date | None = None) -> int:
     today = today or clock.local_now().date()
     members = await Account.filter(birthday__not_isnull=True).values_list("member_id",
                                                                           "birthday")
-    due = [int(m) for m, born in members if (born.month, born.day) == (today.month, today.day)]
-    for member_id in due:
+    due = {int(m) for m, born in members if (born.month, born.day) == (today.month, today.day)}
+    # The member's own profile birthday (solar, or lunar moved onto this year's solar date).
+    due |= set(await members_profile.members_with_birthday_on(today))
+    for member_id in sorted(due):
         await _grant(member_id, today)
     return len(due)
 

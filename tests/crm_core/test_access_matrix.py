@@ -163,8 +163,20 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         ("POST", "/api/v1/sms/verification-codes/verify"): {"phone": "13800138000",
                                                             "code": "123456"},
         **loyalty_bodies(world),
+        **member_bodies(),
     }
     return bodies.get((method, path))
+
+
+def member_bodies() -> dict[tuple[str, str], dict[str, object]]:
+    # The member to merge in does not exist: granted roles get merge_source_not_found (404).
+    return {
+        ("POST", "/api/v1/members/card-code/resolve"): {"code": "88000000000000.1.AAAA"},
+        ("PUT", "/api/v1/members/profile-rewards"): {"field": "name", "points": 10},
+        ("PUT", "/api/v1/members/{member_id}/profile"): {"name": "张三", "gender": "male"},
+        ("POST", "/api/v1/members/{member_id}/merges"): {"source": "999999"},
+        ("POST", "/api/v1/members/{member_id}/merges/preview"): {"source": "999999"},
+    }
 
 
 def loyalty_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
@@ -220,7 +232,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
                        # Loyalty and sales objects the world does not create either.
                        order_id=999999, tier_id=999999, coupon_template_id=999999,
                        activity_id=999999, award_id=999999, item_id=999999,
-                       exchange_id=999999)
+                       exchange_id=999999, merge_id=999999)
 
 
 async def snapshot() -> dict[str, str]:
@@ -233,7 +245,8 @@ async def snapshot() -> dict[str, str]:
                   "loyalty_account", "loyalty_points_entry", "loyalty_coupon_template",
                   "loyalty_coupon", "loyalty_lottery_activity", "loyalty_lottery_prize",
                   "loyalty_mall_item", "loyalty_mall_order", "loyalty_follow_gift",
-                  "loyalty_streak_reward"):
+                  "loyalty_streak_reward", "members_profile_reward", "members_merge",
+                  "members_profile_completion", "members_identity"):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
             f"FROM {table} t")
