@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError as PydanticValidationError
 
 from crm_core.config import get_settings
-from crm_core.errors import CRMError
+from crm_core.errors import CRMError, NotAuthenticatedError
 from crm_core.http import client_ip, set_html_error_renderer
 from members import card, card_code, center, h5kit, profile
 from members.schemas import ProfileUpdate
@@ -56,9 +56,12 @@ async def member_center(request: Request, appid: str | None = None, profile: boo
 
 
 @router.get("/card-code")
-async def current_card_code(me: h5kit.Me) -> Response:
-    """The page swaps in a fresh code before the old one expires."""
-    code = await card_code.current_code(me.member_id)
+async def current_card_code(request: Request) -> Response:
+    """The page swaps in a fresh code before the old one expires (a fetch: 401, not a redirect)."""
+    session = await h5kit.session_of(request)
+    if session is None:
+        raise NotAuthenticatedError()
+    code = await card_code.current_code(session[0])
     return JSONResponse({"svg": code[1] if code else ""}, headers={"Cache-Control": "no-store"})
 
 

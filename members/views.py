@@ -19,7 +19,7 @@ from crm_core.web.console import (
     console_principal,
     render,
 )
-from members import center, merge, profile, service
+from members import center, h5kit, merge, profile, service, timeline
 from members.card import mask
 from members.models import ProfileField
 from members.schemas import ProfileRewardSet, ProfileUpdate
@@ -125,7 +125,7 @@ async def set_reward(request: Request, principal: Console) -> RedirectResponse:
 async def detail_page(request: Request, member_id: int, principal: Console,
                       merge_source: Annotated[str, Query(max_length=32)] = "") -> Response:
     need(principal, "members.member:view")
-    member, touches = await service.get_member(principal, member_id)
+    member, _ = await service.get_member(principal, member_id)
     preview = preview_error = None
     if merge_source and principal.can("members.member:edit"):
         try:
@@ -133,7 +133,9 @@ async def detail_page(request: Request, member_id: int, principal: Console,
         except CRMError as error:
             preview_error = error.detail
     current = await profile.get_profile(member_id)
-    return await render(request, "member_detail.html", member=member, touches=touches[:20],
+    return await render(request, "member_detail.html", member=member,
+                        timeline=await timeline.member_timeline(principal, member_id),
+                        summary=await h5kit.summary(member_id),
                         profile=current, birthday_text=profile.birthday_text(current),
                         merges=await merge.merges_of(member_id), merge_source=merge_source,
                         preview=preview, preview_error=preview_error,

@@ -3,6 +3,7 @@ coupons, draws and exchanges, each shown only to staff allowed to see that kind.
 
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 import loyalty.views  # noqa: F401 - registers loyalty's timeline source, as the app does
@@ -20,7 +21,7 @@ from loyalty.points.models import EntryKind
 from loyalty.points.service.accounts import earn_points
 from members.models import Member, MemberTouch
 from members.timeline import member_timeline
-from tests.factories import make_department, make_staff, make_store
+from tests.factories import console_login, make_department, make_staff, make_store
 from tests.loyalty.factories import make_activity, make_prize, make_template
 from wechat.models import Direction, Fan, FanMessage, MessageStatus, OfficialAccount
 
@@ -87,3 +88,15 @@ async def test_a_member_outside_the_scope_is_not_found() -> None:
     assert principal is not None
     with pytest.raises(NotFoundError):
         await member_timeline(principal, member.id)
+
+
+async def test_detail_page_shows_the_timeline(client: httpx.AsyncClient) -> None:
+    member, _ = await _member_with_history()
+    staff = await make_staff("admin")
+    await console_login(client, staff.username)
+    page = (await client.get(f"/admin/members/{member.id}")).text
+    shown = page.split('data-testid="member-timeline"', 1)[1].split("</table>", 1)[0]
+    assert "帆布袋，50 积分" in shown
+    assert "静安店 单号 TL-1 ¥88" in shown
+    assert "大转盘：未中奖" in shown
+    assert 'data-testid="member-points">150<' in page
