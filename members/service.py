@@ -124,3 +124,10 @@ async def caller_card(number: str) -> dict[str, str] | None:
     store = await Store.get_or_none(id=member.first_store_id) if member.first_store_id else None
     return {"会员": member.name or "未填写姓名", "会员卡号": member.card_no or "未开卡",
             "归属门店": store.name if store else "—", "会员编号": str(member.id)}
+
+
+async def openid_for(member_id: int, appid: str) -> str | None:
+    """The member's openid under one official account (red packets, messages), if known."""
+    identity = await MemberIdentity.filter(member_id=member_id, kind="openid",
+                                           appid=appid).order_by("id").first()
+    return identity.value if identity else None

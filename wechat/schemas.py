@@ -244,3 +244,25 @@ class ReplyCreate(Input):
 
 class AssignCreate(Input):
     staff_id: int | None
+
+
+class MerchantSet(Input):
+    """The WeChat Pay merchant of an account (red packets); the API key is write-only."""
+
+    account_id: int
+    mch_id: str = Field(min_length=6, max_length=32, pattern=r"^[0-9]+$")
+    api_key: SecretStr = Field(min_length=8, max_length=64)
+    send_name: str = Field(min_length=1, max_length=32)
+    client_ip: str = Field("127.0.0.1", max_length=45)
+    cert_path: str = Field("", max_length=255)
+    key_path: str = Field("", max_length=255)
+
+
+class MerchantRead(Output):
+    id: int
+    account_id: int
+    mch_id: str
+    send_name: str
+    client_ip: str
+    has_certificate: bool = False
+    is_active: bool
