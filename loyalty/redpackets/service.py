@@ -219,7 +219,7 @@ async def resume_red_packets(limit: int = 100) -> int:
     now = clock.utc_now()
     stale = await RedPacket.filter(
         status__in=(RedPacketStatus.PENDING, RedPacketStatus.UNKNOWN),
-        created_at__lt=now - LEASE).order_by("id").limit(limit).values_list("id", flat=True)
-    for red_packet_id in stale:
-        jobs.enqueue(SEND_TASK, red_packet_id=int(red_packet_id))
+        created_at__lt=now - LEASE).order_by("id").limit(limit)
+    for packet in stale:
+        jobs.enqueue(SEND_TASK, red_packet_id=packet.id)
     return len(stale)

@@ -30,9 +30,9 @@ from tests.loyalty.factories import make_activity, make_member, make_prize, make
 from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared fixtures
 from tests.wechat.support import APPID, Served
 from wechat.models import OfficialAccount
+from wechat.sandbox.state import Injection, Merchant, SandboxState
 from wechat.schemas import MerchantSet
 from wechat.service import pay
-from wechat.sandbox.state import Injection, Merchant, SandboxState
 
 MCH_ID = "1900000109"
 API_KEY = "sandbox-pay-key-0123456789abcdef"
@@ -47,7 +47,8 @@ async def paying(sandbox: SandboxState, sandbox_server: Served,  # noqa: F811
     get_settings.cache_clear()
     merchant = Merchant(MCH_ID, API_KEY, appids=[APPID], balance_fen=100_000)
     sandbox.merchants[MCH_ID] = merchant
-    account = await OfficialAccount.create(appid=APPID, name="测试号", secret_sealed=vault.seal("s"),
+    account = await OfficialAccount.create(appid=APPID, name="测试号",
+                                           secret_sealed=vault.seal("s"),
                                            token_sealed=vault.seal("t"))
     await pay.set_merchant(SYSTEM, MerchantSet(account_id=account.id, mch_id=MCH_ID,
                                                api_key=API_KEY, send_name="示例品牌"))

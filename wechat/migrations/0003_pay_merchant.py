@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'wechat_pay_merchant', 'app': 'wechat', 'pk_attr': 'id', 'table_description': "A WeChat Pay merchant bound to an official account"},
+            options={'table': 'wechat_pay_merchant', 'app': 'wechat', 'pk_attr': 'id', 'table_description': "A WeChat Pay merchant bound to an official account: red packets go to that account's"},
             bases=['Model'],
         ),
     ]
