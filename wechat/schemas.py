@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from wechat.models import AccountMode, MatchMode, QrKind, QrStatus, ReplyKind, ReplyType
 
@@ -256,6 +256,12 @@ class MerchantSet(Input):
     client_ip: str = Field("127.0.0.1", max_length=45)
     cert_path: str = Field("", max_length=255)
     key_path: str = Field("", max_length=255)
+
+    @model_validator(mode="after")
+    def _certificate_pair(self) -> "MerchantSet":
+        if bool(self.cert_path) != bool(self.key_path):
+            raise ValueError("API 证书路径与私钥路径需要同时填写")
+        return self
 
 
 class MerchantRead(Output):

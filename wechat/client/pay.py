@@ -14,6 +14,7 @@ import httpx
 
 from wechat.crypto import random_nonce
 from wechat.errors import (
+    PayCertificateError,
     PayOutcomeUnknownError,
     PayRequestRefusedError,
     PaySignError,
@@ -40,7 +41,10 @@ class RedPackRequest:
 
 def tls_context(cert_path: str, key_path: str) -> ssl.SSLContext:
     context = ssl.create_default_context()
-    context.load_cert_chain(cert_path, key_path)
+    try:
+        context.load_cert_chain(cert_path, key_path)
+    except (OSError, ssl.SSLError) as exc:
+        raise PayCertificateError("CA_ERROR", f"{type(exc).__name__}: {cert_path}") from exc
     return context
 
 
