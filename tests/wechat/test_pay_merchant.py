@@ -55,7 +55,7 @@ def test_pay_base_defaults_to_the_merchant_host_and_follows_a_sandbox_root(
 
 
 async def test_api_key_is_sealed_and_replacing_the_merchant_keeps_one_row() -> None:
-    account = await make_account()
+    account = await make_account(appid=APPID)
     first = await pay.set_merchant(SYSTEM, merchant_set(account.id))
     stored = await PayMerchant.get(account_id=account.id)
     assert stored.api_key_sealed != API_KEY
@@ -84,7 +84,7 @@ async def test_unknown_account_and_half_a_certificate_are_refused() -> None:
 async def test_service_sends_through_the_configured_base(
         sandbox: SandboxState, pay_base: str) -> None:
     sandbox.merchants["1900000109"] = Merchant("1900000109", API_KEY, appids=[APPID])
-    account = await make_account()
+    account = await make_account(appid=APPID)
     merchant = await pay.set_merchant(SYSTEM, merchant_set(account.id))
     sent = await pay.send_redpack(merchant.id, mch_billno="B-SERVICE-1", openid="o_alice",
                                   amount_fen=520, wishing="祝福", act_name="活动", remark="备注")
@@ -95,7 +95,7 @@ async def test_service_sends_through_the_configured_base(
 
 
 async def test_a_disabled_merchant_cannot_send(sandbox: SandboxState, pay_base: str) -> None:
-    account = await make_account()
+    account = await make_account(appid=APPID)
     merchant = await pay.set_merchant(SYSTEM, merchant_set(account.id))
     await PayMerchant.filter(id=merchant.id).update(is_active=False)
     with pytest.raises(MerchantNotConfiguredError):
@@ -114,7 +114,7 @@ def test_certificate_files_are_loaded_for_production(tmp_path: Path) -> None:
 
 
 async def test_console_form_saves_the_merchant(client: httpx.AsyncClient) -> None:
-    account = await make_account()
+    account = await make_account(appid=APPID)
     await make_staff("admin", username="boss")
     csrf = await console_login(client, "boss")
     page = await client.get("/admin/wechat/accounts")
