@@ -45,5 +45,6 @@ async def check_in(request: Request,
         done = await checkin.check_in(session[0])
     except CRMError as error:
         return RedirectResponse(f"/h5/member/points?error={error.code}", status_code=303)
-    return RedirectResponse(f"/h5/member/points?notice=checkin-{done.streak}-{done.points}",
+    notice = f"checkin-{done.streak}-{done.points}-{done.red_packet_fen}"
+    return RedirectResponse(f"/h5/member/points?notice={notice}",
                             status_code=303)

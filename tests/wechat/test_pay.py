@@ -136,6 +136,18 @@ async def test_eleventh_packet_of_the_day_is_sendnum_limit(
     assert merchant.balance_fen == 100_000 - 1100
 
 
+async def test_more_than_1000_yuan_a_day_to_one_user_is_money_limit(
+        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    async with pay_client(sandbox_server) as client:
+        for n in range(5):
+            await client.send_redpack(packet(f"M{n}", amount=20_000))
+        with pytest.raises(PayMoneyLimitError) as caught:
+            await client.send_redpack(packet("M5", amount=100))
+    assert caught.value.err_code_des == "该用户今日领取金额超过限制"
+    assert len(sandbox.redpacks) == 5
+    assert merchant.balance_fen == 0
+
+
 async def test_not_enough_balance_then_the_same_billno_pays_after_top_up(
         sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
     merchant.balance_fen = 500

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from wechat.errors import MalformedXmlError
+from wechat.errors import WeChatError
 from wechat.paysign import from_xml, sign_valid, to_xml
 from wechat.sandbox.calls import get_state, take_injection
 from wechat.sandbox.state import Merchant, RedPack, SandboxState, User
@@ -24,6 +24,7 @@ QUERY_PATH = "/mmpaymkttransfers/gethbinfo"
 REQUIRED = ("nonce_str", "sign", "mch_billno", "mch_id", "wxappid", "send_name", "re_openid",
             "total_amount", "total_num", "wishing", "client_ip", "act_name", "remark")
 MAX_PER_USER_PER_DAY = 10
+MAX_FEN_PER_USER_PER_DAY = 100_000
 AMOUNT_RANGE = (100, 20_000)
 SCENE_AMOUNT_RANGE = (30, 499_900)
 ERR_DES = {
@@ -67,7 +68,7 @@ async def _open(request: Request, path: str) -> tuple[SandboxState, dict[str, st
     state.calls[path] += 1
     try:
         body = from_xml(await request.body())
-    except MalformedXmlError:
+    except WeChatError:  # malformed or oversized: answered as return_code=FAIL
         body = {}
     return state, body, await take_injection(state, path, body)
 
@@ -114,6 +115,8 @@ def _check(state: SandboxState, merchant: Merchant, body: dict[str, str]) -> tup
                 if p.openid == user.openid and _day(state, p.send_time) == today]
     if len(received) >= MAX_PER_USER_PER_DAY:
         raise PayFailError("SENDNUM_LIMIT")
+    if sum(p.total_amount for p in received) + amount > MAX_FEN_PER_USER_PER_DAY:
+        raise PayFailError("MONEY_LIMIT", "该用户今日领取金额超过限制")
     second = (merchant.mch_id, int(state.clock.now()))
     if state.pay_calls[second] >= merchant.per_second:
         raise PayFailError("FREQ_LIMIT")
