@@ -131,6 +131,31 @@ async def test_streak_red_packet_pays_once_when_the_task_runs_twice_concurrently
     assert paying.balance_fen == 100_000 - 888
 
 
+async def test_without_the_lease_two_workers_still_pay_once_on_the_same_bill_number(
+        paying: Merchant, sandbox: SandboxState,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last line of defence: both workers send, WeChat pays one bill number once."""
+    from loyalty.redpackets import service
+
+    monkeypatch.setattr(service, "LEASE", timedelta(0))
+    member = await follower()
+    _, packet = await streak_packet(member)
+    sandbox.injections.append(Injection(path=SEND, latency_ms=800))
+
+    async def second_worker() -> str:
+        await asyncio.sleep(0.15)  # the first send is in flight, its answer not yet back
+        return await send_red_packet(packet.id)
+
+    statuses = await asyncio.gather(send_red_packet(packet.id), second_worker())
+
+    await packet.refresh_from_db()
+    assert statuses == ["sent", "sent"]
+    assert (packet.status, packet.attempts) == (RedPacketStatus.SENT, 2)
+    assert (sandbox.calls[SEND], sandbox.calls[QUERY]) == (2, 1)
+    assert len(sandbox.redpacks) == 1
+    assert paying.balance_fen == 100_000 - 888
+
+
 @pytest.mark.parametrize(("effective", "sends"), [(False, 2), (True, 1)],
                          ids=["error-before-paying", "paid-but-answer-lost"])
 async def test_wheel_red_packet_after_systemerror_pays_exactly_once(
