@@ -130,3 +130,17 @@ async def test_console_form_saves_the_merchant(client: httpx.AsyncClient) -> Non
     assert "1900000109" in page.text
     assert API_KEY not in page.text
     assert stored.api_key_sealed not in page.text
+
+
+async def test_demo_seed_configures_the_sandbox_merchant_once() -> None:
+    from scrm.demo_wechat import seed_wechat
+    from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
+
+    assert (await seed_wechat()).endswith(f"微信支付商户号 {DEMO_MERCHANT['mch_id']}")
+    await seed_wechat()
+    target = await pay.active_target()
+    assert target is not None
+    assert (target.mch_id, target.appid) == (DEMO_MERCHANT["mch_id"], DEMO_APP["appid"])
+    stored = await PayMerchant.get()
+    assert vault.open_sealed(stored.api_key_sealed) == DEMO_MERCHANT["api_key"]
+    assert await PayMerchant.all().count() == 1
