@@ -19,6 +19,8 @@ class AuthSettings(BaseModel):
 
 class WeChatSettings(BaseModel):
     api_base: str = "https://api.weixin.qq.com"
+    pay_api_base: str = "https://api.mch.weixin.qq.com"
+    pay_timeout_seconds: float = 10.0
     callback_max_age_seconds: int = 300
     callback_max_body_bytes: int = 128 * 1024
 
@@ -54,8 +56,9 @@ def _env(*names: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    """Environment: DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, WECHAT_API_BASE, and SCRM_*
-    for the rest; nested sections as SCRM_AUTH__MAX_FAILED_LOGINS=10."""
+    """Environment: DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, WECHAT_API_BASE,
+    WECHAT_PAY_API_BASE, and SCRM_* for the rest; nested sections as
+    SCRM_AUTH__MAX_FAILED_LOGINS=10."""
 
     model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
 
@@ -64,6 +67,8 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias=_env("redis_url"))
     celery_broker_url: str | None = Field(None, validation_alias=_env("celery_broker_url"))
     wechat_api_base: str | None = Field(None, validation_alias=_env("wechat_api_base"))
+    wechat_pay_api_base: str | None = Field(None,
+                                            validation_alias=_env("wechat_pay_api_base"))
     secret_key: SecretStr = Field(
         SecretStr("dev-insecure-secret-change-me"), validation_alias=_env("scrm_secret_key")
     )
@@ -76,6 +81,12 @@ class Settings(BaseSettings):
     @property
     def is_prod(self) -> bool:
         return self.env == "prod"
+
+    @property
+    def pay_api_base(self) -> str:
+        """WeChat Pay's host; off the default API base (sandbox, demo) it follows that root."""
+        return (self.wechat_pay_api_base or self.wechat_api_base
+                or self.wechat.pay_api_base).rstrip("/")
 
 
 @lru_cache(maxsize=1)

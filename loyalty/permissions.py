@@ -12,5 +12,7 @@ for _resource in (
              (*_CRUD, Action.ASSIGN)),
     Resource("loyalty.lottery", "大转盘", "Big wheel", "会员营销", "Loyalty", _CRUD),
     Resource("loyalty.mall", "积分商城", "Points mall", "会员营销", "Loyalty", _CRUD),
+    Resource("loyalty.redpacket", "微信红包", "Red packets", "会员营销", "Loyalty",
+             (Action.VIEW, Action.EDIT)),
 ):
     register_resource(_resource)

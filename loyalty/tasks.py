@@ -7,6 +7,7 @@ from loyalty.gifts import service as gifts
 from loyalty.points.service import accounts, purchases, rewards
 from loyalty.program import birthdays
 from loyalty.program import service as program
+from loyalty.redpackets import service as red_packets
 
 
 @task("loyalty.award_purchase_points")
@@ -86,3 +87,15 @@ async def grant_birthday_gifts() -> int:
 async def check_ledger() -> int:
     """Nightly LG-5 check: logs and returns the number of violations (0 when healthy)."""
     return await accounts.report_violations()
+
+
+@task("loyalty.send_red_packet")
+async def send_red_packet(red_packet_id: int, retry_failed: bool = False) -> str:
+    """Safe to run twice or concurrently: a lease, a fixed mch_billno and query-before-resend."""
+    packet = await red_packets.send_red_packet(red_packet_id, retry_failed=retry_failed)
+    return packet.status.value
+
+
+@task("loyalty.resume_red_packets")
+async def resume_red_packets() -> int:
+    return await red_packets.resume_red_packets()

@@ -11,11 +11,12 @@ from loyalty.lottery.views import router as lottery
 from loyalty.mall.views import router as mall
 from loyalty.points.views import router as points
 from loyalty.program.views import router as program
+from loyalty.redpackets.views import router as red_packets
 from loyalty.timeline import loyalty_timeline
 from members import timeline
 
 router = APIRouter(include_in_schema=False)
-for _router in (points, program, coupons, lottery, mall):
+for _router in (points, program, coupons, lottery, mall, red_packets):
     router.include_router(_router)
 add_template_dir(Path(__file__).parent / "templates")
 timeline.add_source(loyalty_timeline)
@@ -25,5 +26,6 @@ for _label, _label_en, _href, _permission in (
         ("优惠券", "Coupons", "/admin/loyalty/coupons", "loyalty.coupon:view"),
         ("大转盘", "Big wheel", "/admin/loyalty/lotteries", "loyalty.lottery:view"),
         ("积分商城", "Points mall", "/admin/loyalty/mall", "loyalty.mall:view"),
-        ("奖品与兑换履约", "Fulfilment", "/admin/loyalty/fulfilment", "loyalty.mall:view")):
+        ("奖品与兑换履约", "Fulfilment", "/admin/loyalty/fulfilment", "loyalty.mall:view"),
+        ("微信红包", "Red packets", "/admin/loyalty/red-packets", "loyalty.redpacket:view")):
     add_nav(NavItem("会员营销", "Loyalty", _label, _label_en, _href, _permission))

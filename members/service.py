@@ -142,3 +142,10 @@ async def names_for(rows: list[MemberRead]) -> dict[str, dict[int, str]]:
     staff = await Staff.filter(id__in=list(staff_ids)).values_list("id", "name")
     return {"stores": {int(k): str(v) for k, v in stores},
             "staff": {int(k): str(v) for k, v in staff}}
+
+
+async def openid_for(member_id: int, appid: str) -> str | None:
+    """The member's openid under one official account (red packets, messages), if known."""
+    identity = await MemberIdentity.filter(member_id=member_id, kind="openid",
+                                           appid=appid).order_by("id").first()
+    return identity.value if identity else None

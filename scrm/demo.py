@@ -102,6 +102,7 @@ def run_demo(*, port: int, with_worker: bool) -> int:
 
     # Web and worker reach the WeChat sandbox exactly as production reaches api.weixin.qq.com.
     os.environ.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{SANDBOX_PORT}")
+    os.environ.setdefault("WECHAT_PAY_API_BASE", f"http://127.0.0.1:{SANDBOX_PORT}")
     get_settings.cache_clear()
     for step in (["migrate"], ["seed"]):
         subprocess.run([sys.executable, "-m", "scrm.cli", *step], check=True, env=os.environ.copy())

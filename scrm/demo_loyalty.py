@@ -41,9 +41,11 @@ async def seed_loyalty() -> str:
                                        stock_total=200)
     await FollowGift.create(name="关注有礼：50积分+新人券", points=50, coupon_template=welcome)
     await FollowGift.create(name="快递包裹卡渠道：100积分", channel="parcel", points=100)
-    for days, points, template_id in ((3, 10, None), (7, 30, None), (30, 100, discount.id)):
+    # The 7-day streak also pays a WeChat red packet (sandbox merchant, scrm/demo_wechat.py).
+    for days, points, template_id, fen in ((3, 10, None, 0), (7, 30, None, 888),
+                                           (30, 100, discount.id, 0)):
         await StreakReward.create(streak_days=days, points=points,
-                                  coupon_template_id=template_id)
+                                  coupon_template_id=template_id, red_packet_fen=fen)
     now = clock.utc_now()
     wheel = await Activity.create(name="周年庆幸运大转盘", skin=Skin.FESTIVAL,
                                   starts_at=now - timedelta(days=1),
@@ -54,7 +56,8 @@ async def seed_loyalty() -> str:
         ("品牌保温杯", PrizeKind.PHYSICAL, 20, 50, {}),
         ("88积分", PrizeKind.POINTS, 200, None, {"points": 88}),
         ("88折券", PrizeKind.COUPON, 100, 300, {"coupon_template_id": discount.id}),
-        ("谢谢参与", PrizeKind.NONE, 680, None, {}))
+        ("6.66元微信红包", PrizeKind.RED_PACKET, 50, 100, {"red_packet_fen": 666}),
+        ("谢谢参与", PrizeKind.NONE, 630, None, {}))
     for position, (name, kind, weight, stock, extra) in enumerate(prizes):
         await Prize.create(activity=wheel, name=name, kind=kind, weight=weight, stock=stock,
                            stock_total=stock, position=position, **extra)
@@ -64,8 +67,10 @@ async def seed_loyalty() -> str:
                           per_member_limit=2)
     await MallItem.create(name="满199减30券", kind=ItemKind.COUPON, points_price=500, stock=100,
                           coupon_template=welcome)
+    await MallItem.create(name="5元微信红包", kind=ItemKind.RED_PACKET, points_price=800,
+                          stock=100, per_member_limit=3, red_packet_fen=500)
     await _history(wheel.id)
-    return "已导入会员体系：4 个等级、关注礼、签到奖励、大转盘、积分商城"
+    return "已导入会员体系：4 个等级、关注礼、签到奖励、大转盘、积分商城（含微信红包）"
 
 
 async def _history(wheel_id: int) -> None:

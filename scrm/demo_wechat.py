@@ -7,6 +7,8 @@ publishes the menu again (the worker does both).
 
 from typing import Any
 
+from pydantic import SecretStr
+
 from crm_core import jobs
 from crm_core.audit import SYSTEM
 from crm_core.config import get_settings
@@ -23,9 +25,9 @@ from wechat.models import (
     QrStatus,
     ReplyKind,
 )
-from wechat.sandbox.__main__ import DEMO_APP
-from wechat.schemas import AccountCreate
-from wechat.service import accounts
+from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
+from wechat.schemas import AccountCreate, MerchantSet
+from wechat.service import accounts, pay
 
 SANDBOX_PORT = 8900
 MENU: list[dict[str, Any]] = [{"type": "view", "name": "会员中心", "url": "{base_url}/h5/member"},
@@ -44,6 +46,11 @@ async def seed_wechat() -> str:
             aes_key=DEMO_APP["aes_key"], mode=AccountMode.SAFE))  # type: ignore[arg-type]
         account = await OfficialAccount.get(appid=DEMO_APP["appid"])
         await _seed_records(account)
+    if await pay.get_merchant() is None:
+        # The sandbox's merchant: red packet rewards are paid there (no certificate needed).
+        await pay.set_merchant(SYSTEM, MerchantSet(
+            account_id=account.id, mch_id=str(DEMO_MERCHANT["mch_id"]),
+            api_key=SecretStr(str(DEMO_MERCHANT["api_key"])), send_name="演示品牌"))
     await QrCode.filter(account_id=account.id).update(status=QrStatus.PENDING, ticket="")
     for code_id in await QrCode.filter(account_id=account.id).values_list("id", flat=True):
         jobs.enqueue("wechat.issue_qrcode", qrcode_id=code_id)
@@ -52,7 +59,8 @@ async def seed_wechat() -> str:
         menu.status = MenuStatus.PUBLISHING
         await menu.save(update_fields=["status"])
         jobs.enqueue("wechat.publish_menu", menu_id=menu.id)
-    return f"公众号 {DEMO_APP['name']}（{DEMO_APP['appid']}）已接入沙箱"
+    return (f"公众号 {DEMO_APP['name']}（{DEMO_APP['appid']}）已接入沙箱，"
+            f"微信支付商户号 {DEMO_MERCHANT['mch_id']}")
 
 
 async def _seed_records(account: OfficialAccount) -> None:

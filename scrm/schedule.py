@@ -22,6 +22,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
                                     "schedule": crontab(hour=2, minute=30)},
     "loyalty-birthday-gifts": {"task": "loyalty.grant_birthday_gifts",
                                 "schedule": crontab(hour=8, minute=30)},
+    "loyalty-resume-red-packets": {"task": "loyalty.resume_red_packets", "schedule": 300.0},
     "loyalty-check-ledger": {"task": "loyalty.check_ledger",
                               "schedule": crontab(hour=4, minute=30)},
 }

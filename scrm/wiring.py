@@ -22,7 +22,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
     "campaigns": ["campaigns.models"],
     "loyalty": ["loyalty.program.models", "loyalty.points.models", "loyalty.coupons.models",
                 "loyalty.lottery.models", "loyalty.mall.models", "loyalty.checkin.models",
-                "loyalty.gifts.models"],
+                "loyalty.gifts.models", "loyalty.redpackets.models"],
 }
 
 

@@ -381,3 +381,141 @@ class InvalidAccountError(WeChatError):
     status_code = 422
     code = "wechat_invalid_account"
     message = "兼容模式和安全模式需要填写 43 位的 EncodingAESKey"
+
+
+class MerchantNotConfiguredError(WeChatError):
+    status_code = 409
+    code = "wechat_pay_merchant_missing"
+    message = "尚未配置微信支付商户号，无法发放红包"
+
+
+class DuplicateMerchantError(WeChatError):
+    status_code = 409
+    code = "wechat_pay_merchant_exists"
+    message = "该商户号已绑定到另一个公众号"
+
+
+# WeChat Pay v2 (red packets): XML with return_code/result_code and a string err_code.
+
+
+class WeChatPayError(WeChatError, UpstreamError):
+    """A definite answer: nothing was paid, the same mch_billno may be sent again later."""
+
+    status_code = 502
+    code = "wechat_pay_error"
+    message = "微信支付接口返回错误"
+    err_code: ClassVar[str] = ""
+    # True: WeChat may or may not have paid; query the bill (gethbinfo) before any resend.
+    uncertain: ClassVar[bool] = False
+
+    def __init__(self, err_code: str | None = None, err_code_des: str = "",
+                 **context: Any) -> None:
+        self.err_code_received = err_code or self.err_code or "FAIL"
+        self.err_code_des = err_code_des
+        super().__init__(f"{self.message}（{self.err_code_received}: {err_code_des}）", **context)
+
+
+class PayOutcomeUnknownError(WeChatPayError):
+    code = "wechat_pay_outcome_unknown"
+    message = "微信支付结果未知（超时或系统繁忙），需先查询再决定是否重发"
+    uncertain = True
+
+
+class PaySystemError(PayOutcomeUnknownError):
+    err_code = "SYSTEMERROR"
+    code = "wechat_pay_system_error"
+    message = "微信支付系统繁忙，结果未知，需先查询红包状态"
+
+
+class PayProcessingError(PayOutcomeUnknownError):
+    err_code = "PROCESSING"
+    code = "wechat_pay_processing"
+    message = "红包正在发放中，请稍后查询结果"
+
+
+class PayRequestRefusedError(WeChatPayError):
+    """return_code=FAIL: the request was refused before any business processing."""
+
+    code = "wechat_pay_request_refused"
+    message = "微信支付拒绝了请求（商户号、XML 或证书有误）"
+
+
+class PaySignError(PayRequestRefusedError):
+    err_code = "SIGN_ERROR"
+    code = "wechat_pay_sign_error"
+    message = "微信支付签名错误，请检查商户 API 密钥"
+
+
+class PayCertificateError(PayRequestRefusedError):
+    err_code = "CA_ERROR"
+    code = "wechat_pay_certificate_error"
+    message = "商户 API 证书无效或未配置"
+
+
+class PayParamError(WeChatPayError):
+    err_code = "PARAM_ERROR"
+    code = "wechat_pay_param_error"
+    message = "红包参数错误"
+
+
+class PayBalanceError(WeChatPayError):
+    err_code = "NOTENOUGH"
+    code = "wechat_pay_not_enough"
+    message = "商户账户余额不足，请充值后重试"
+
+
+class PaySendNumLimitError(WeChatPayError):
+    err_code = "SENDNUM_LIMIT"
+    code = "wechat_pay_sendnum_limit"
+    message = "该用户今日领取红包个数已达上限"
+
+
+class PayMoneyLimitError(WeChatPayError):
+    err_code = "MONEY_LIMIT"
+    code = "wechat_pay_money_limit"
+    message = "红包金额超出允许范围（默认 1–200 元）"
+
+
+class PayFrequencyLimitError(WeChatPayError):
+    err_code = "FREQ_LIMIT"
+    code = "wechat_pay_freq_limit"
+    message = "红包发放过于频繁，请稍后重试"
+
+
+class PayNoAuthError(WeChatPayError):
+    err_code = "NO_AUTH"
+    code = "wechat_pay_no_auth"
+    message = "商户没有红包权限，或公众号未与商户号绑定"
+
+
+class PayOpenidError(WeChatPayError):
+    err_code = "OPENID_ERROR"
+    code = "wechat_pay_openid_error"
+    message = "openid 与公众号不匹配"
+
+
+class PaySendFailedError(WeChatPayError):
+    err_code = "SEND_FAILED"
+    code = "wechat_pay_send_failed"
+    message = "红包发放失败（被微信风控拦截）"
+
+
+class PayBillNotFoundError(WeChatPayError):
+    err_code = "NOT_FOUND"
+    code = "wechat_pay_bill_not_found"
+    message = "微信支付查无此红包单号"
+
+
+PAY_ERRORS: dict[str, type[WeChatPayError]] = {
+    cls.err_code: cls
+    for cls in (PaySystemError, PayProcessingError, PaySignError, PayCertificateError,
+                PayParamError, PayBalanceError, PaySendNumLimitError, PayMoneyLimitError,
+                PayFrequencyLimitError, PayNoAuthError, PayOpenidError, PaySendFailedError,
+                PayBillNotFoundError)
+}
+PAY_ERRORS["SENDNUMLIMIT"] = PaySendNumLimitError  # older documents spell it without "_"
+
+
+def pay_error_for(err_code: str, err_code_des: str = "") -> WeChatPayError:
+    """Unknown err_code values are uncertain: WeChat adds codes over time (wechat.md §2.12)."""
+    return PAY_ERRORS.get(err_code, PayOutcomeUnknownError)(err_code, err_code_des)

@@ -82,6 +82,29 @@ class OfficialAccount(Model):
         ordering = ("id",)
 
 
+class PayMerchant(Model):
+    """A WeChat Pay merchant bound to an official account: red packets go to that account's
+    openids. Certificate paths point at files on the server (apiclient_cert.pem/_key.pem)."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation[OfficialAccount] = fields.OneToOneField(
+        "wechat.OfficialAccount", related_name="pay_merchant", on_delete=fields.RESTRICT)
+    account_id: int
+    mch_id = fields.CharField(max_length=32, unique=True)
+    # Sealed with crm_core.vault like the AppSecret; never rendered back.
+    api_key_sealed = fields.TextField()
+    send_name = fields.CharField(max_length=32)
+    client_ip = fields.CharField(max_length=45, default="127.0.0.1")
+    cert_path = fields.CharField(max_length=255, default="")
+    key_path = fields.CharField(max_length=255, default="")
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "wechat_pay_merchant"
+        ordering = ("id",)
+
+
 class InboundEvent(Model):
     """Every delivery that passed verification, as received; the durable copy of the dedupe key."""
 

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from wechat.models import AccountMode, MatchMode, QrKind, QrStatus, ReplyKind, ReplyType
 
@@ -244,3 +244,31 @@ class ReplyCreate(Input):
 
 class AssignCreate(Input):
     staff_id: int | None
+
+
+class MerchantSet(Input):
+    """The WeChat Pay merchant of an account (red packets); the API key is write-only."""
+
+    account_id: int
+    mch_id: str = Field(min_length=6, max_length=32, pattern=r"^[0-9]+$")
+    api_key: SecretStr = Field(min_length=8, max_length=64)
+    send_name: str = Field(min_length=1, max_length=32)
+    client_ip: str = Field("127.0.0.1", max_length=45)
+    cert_path: str = Field("", max_length=255)
+    key_path: str = Field("", max_length=255)
+
+    @model_validator(mode="after")
+    def _certificate_pair(self) -> "MerchantSet":
+        if bool(self.cert_path) != bool(self.key_path):
+            raise ValueError("API 证书路径与私钥路径需要同时填写")
+        return self
+
+
+class MerchantRead(Output):
+    id: int
+    account_id: int
+    mch_id: str
+    send_name: str
+    client_ip: str
+    has_certificate: bool = False
+    is_active: bool

@@ -27,14 +27,16 @@ _wechat_guide = ["wechat.qrcode:view", "wechat.fan:view", "members.member:view"]
 _loyalty_marketing = ["members.center:view", "members.center:edit",
                       "loyalty.points:view", "loyalty.program:view", "loyalty.program:edit",
                       *(f"loyalty.{r}:{a}" for r in ("coupon", "lottery", "mall")
-                        for a in ("view", "create", "edit", "delete")), "loyalty.coupon:assign"]
+                        for a in ("view", "create", "edit", "delete")), "loyalty.coupon:assign",
+                      "loyalty.redpacket:view", "loyalty.redpacket:edit"]
 _loyalty_store = ["sales.order:view", "sales.order:create", "sales.order:edit",
                   "loyalty.points:view", "loyalty.points:create", "loyalty.coupon:view",
                   "loyalty.coupon:edit", "loyalty.coupon:assign", "loyalty.mall:view",
                   "loyalty.mall:edit", "loyalty.lottery:view"]
 _loyalty_guide = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.coupon:edit"]
 _loyalty_service = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.lottery:view",
-                    "loyalty.lottery:edit", "loyalty.mall:view", "loyalty.mall:edit"]
+                    "loyalty.lottery:edit", "loyalty.mall:view", "loyalty.mall:edit",
+                    "loyalty.redpacket:view"]
 # sms_gateway/permissions.py
 _sms_marketing = ["sms.message:view", "sms.message:create", "sms.modem:view", "sms.inbox:view",
                   "sms.suppression:view", "sms.suppression:create", "sms.template:view",

@@ -17,6 +17,7 @@ class StreakReward(Model):
         "loyalty.CouponTemplate", related_name="streak_rewards", null=True,
         on_delete=fields.RESTRICT)
     coupon_template_id: int | None
+    red_packet_fen = fields.IntField(default=0)
 
     class Meta:
         table = "loyalty_streak_reward"
@@ -32,6 +33,7 @@ class Checkin(Model):
     streak = fields.IntField()
     points = fields.IntField(default=0)
     coupon_id = fields.IntField(null=True)
+    red_packet_fen = fields.IntField(default=0)
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class StreakRewardSet(BaseModel):
@@ -11,6 +11,13 @@ class StreakRewardSet(BaseModel):
     streak_days: int = Field(ge=2, le=366)
     points: int = Field(0, ge=0, le=1_000_000)
     coupon_template_id: int | None = None
+    red_packet_fen: int = Field(0, ge=0, le=20_000)
+
+    @model_validator(mode="after")
+    def _red_packet_amount(self) -> "StreakRewardSet":
+        if 0 < self.red_packet_fen < 100:
+            raise ValueError("红包金额至少 1 元")
+        return self
 
 
 class StreakRewardRead(StreakRewardSet):
@@ -26,3 +33,4 @@ class CheckinRead(BaseModel):
     streak: int
     points: int
     coupon_id: int | None
+    red_packet_fen: int = 0

@@ -16,6 +16,8 @@ from loyalty.points.models import EntryKind
 from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, credit
 from loyalty.program.service import program
+from loyalty.redpackets import service as red_packets
+from loyalty.redpackets.models import RedPacketSource
 
 
 class AlreadyCheckedInError(ConflictError):
@@ -44,8 +46,14 @@ async def check_in(member_id: int) -> CheckinRead:
                                            key=f"checkin:{member_id}:{today.isoformat()}:coupon",
                                            enforce_limits=False)
             coupon_id = coupon.id
+        red_packet_fen = reward.red_packet_fen if reward else 0
         row = await Checkin.create(member_id=member_id, day=today, streak=streak, points=points,
-                                   coupon_id=coupon_id, created_at=clock.utc_now())
+                                   coupon_id=coupon_id, red_packet_fen=red_packet_fen,
+                                   created_at=clock.utc_now())
+        if red_packet_fen:
+            await red_packets.record_locked(
+                member_id, RedPacketSource.CHECKIN, row.id, amount_fen=red_packet_fen,
+                day=today, act_name="连续签到奖励", wishing=f"连续签到{streak}天，送你一个红包")
     return CheckinRead.model_validate(row)
 
 
@@ -61,7 +69,8 @@ async def set_streak_reward(principal: Principal, data: StreakRewardSet) -> Stre
             reward, _ = await StreakReward.update_or_create(
                 streak_days=data.streak_days,
                 defaults={"points": data.points,
-                          "coupon_template_id": data.coupon_template_id})
+                          "coupon_template_id": data.coupon_template_id,
+                          "red_packet_fen": data.red_packet_fen})
         except IntegrityError as error:
             raise ConflictError() from error
         await audit.record(actor_of(principal), "loyalty.streak_reward_set",

@@ -32,4 +32,6 @@ async def check_in(request: Request,
     notice = f"签到成功！已连续签到 {done.streak} 天，获得 {done.points} 积分"
     if done.coupon_id:
         notice += "，另有一张连签优惠券已放入券包"
+    if done.red_packet_fen:
+        notice += f"，另有微信红包 {done.red_packet_fen / 100:.2f} 元，请在公众号消息中领取"
     return await h5kit.redirect_with(request, "/h5/member/points", notice=notice)

@@ -50,6 +50,8 @@ from loyalty.points import repository as points_repository
 from loyalty.points.models import Account, EntryKind
 from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, credit, debit
+from loyalty.redpackets import service as red_packets
+from loyalty.redpackets.models import RedPacketSource
 
 _NEXT_STATUS = {AwardStatus.AWAITING_SHIPMENT: {AwardStatus.SHIPPED},
                 AwardStatus.SHIPPED: {AwardStatus.DELIVERED}}
@@ -172,11 +174,18 @@ async def _grant(account: Account, prize: Prize, row: Draw, win_seq: int) -> Awa
     elif prize.kind == PrizeKind.PHYSICAL:
         values["status"] = AwardStatus.AWAITING_ADDRESS
     else:
-        # Red packets are paid by a worker through the WeChat Pay API (not built yet).
+        # Paid after commit by a worker through WeChat Pay; granted once WeChat accepts it.
         values["status"] = AwardStatus.PENDING_PAYOUT
-    return await Award.create(draw_id=row.id, activity_id=row.activity_id,
-                              member_id=account.member_id, prize_id=prize.id, win_seq=win_seq,
-                              created_at=row.created_at, **values)
+    award = await Award.create(draw_id=row.id, activity_id=row.activity_id,
+                               member_id=account.member_id, prize_id=prize.id, win_seq=win_seq,
+                               created_at=row.created_at, **values)
+    if prize.kind == PrizeKind.RED_PACKET:
+        activity = await Activity.get(id=row.activity_id)
+        await red_packets.record_locked(
+            account.member_id, RedPacketSource.LOTTERY, award.id,
+            amount_fen=prize.red_packet_fen, day=row.day, act_name=activity.name,
+            wishing=f"恭喜抽中{prize.name}")
+    return award
 
 
 async def submit_address(member_id: int, award_id: int, data: AddressSubmit) -> AwardRead:

@@ -25,6 +25,8 @@ from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
 from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, debit
+from loyalty.redpackets import service as red_packets
+from loyalty.redpackets.models import RedPacketSource
 
 _NEXT = {ExchangeStatus.AWAITING_SHIPMENT: {ExchangeStatus.SHIPPED},
          ExchangeStatus.SHIPPED: {ExchangeStatus.DELIVERED}}
@@ -104,6 +106,10 @@ async def exchange(item_id: int, data: ExchangeCreate) -> ExchangeRead:
             points_entry_id=posted.entry.id, coupon_id=coupon_id, status=status,
             recipient=data.recipient, phone=data.phone, address=data.address,
             created_at=clock.utc_now())
+        if item.kind == ItemKind.RED_PACKET:
+            await red_packets.record_locked(
+                data.member_id, RedPacketSource.MALL, order.id, amount_fen=item.red_packet_fen,
+                day=clock.local_now().date(), act_name="积分商城兑换", wishing=item.name)
     return ExchangeRead.model_validate(order)
 
 

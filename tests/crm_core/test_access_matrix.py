@@ -232,7 +232,8 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
                        # Loyalty and sales objects the world does not create either.
                        order_id=999999, tier_id=999999, coupon_template_id=999999,
                        activity_id=999999, award_id=999999, item_id=999999,
-                       exchange_id=999999, merge_id=999999)
+                       exchange_id=999999, merge_id=999999,
+                       red_packet_id=999999)
 
 
 async def snapshot() -> dict[str, str]:
@@ -246,7 +247,8 @@ async def snapshot() -> dict[str, str]:
                   "loyalty_coupon", "loyalty_lottery_activity", "loyalty_lottery_prize",
                   "loyalty_mall_item", "loyalty_mall_order", "loyalty_follow_gift",
                   "loyalty_streak_reward", "members_profile_reward", "members_merge",
-                  "members_profile_completion", "members_identity"):
+                  "members_profile_completion", "members_identity", "loyalty_red_packet",
+                  "wechat_pay_merchant"):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
             f"FROM {table} t")

@@ -2,7 +2,8 @@
 
 import httpx
 
-from loyalty.checkin.models import Checkin
+from loyalty.checkin.models import Checkin, StreakReward
+from loyalty.redpackets.models import RedPacket
 from tests.loyalty.factories import make_program
 from tests.members.test_card import sign_in, wired  # noqa: F401 - fixture and helper
 from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared fixtures
@@ -35,3 +36,16 @@ async def test_points_page_needs_a_signed_in_member(client: httpx.AsyncClient) -
     forged = await client.post("/h5/member/checkin", data={"csrf_token": "x"})
     assert forged.status_code == 403
     assert await Checkin.all().count() == 0
+
+
+async def test_a_streak_red_packet_is_announced_after_the_check_in(
+        client: httpx.AsyncClient, wired: Served) -> None:  # noqa: F811
+    await make_program(checkin_points=5)
+    await StreakReward.create(streak_days=1, red_packet_fen=888)
+    await sign_in(client)
+    page = await client.get("/h5/member/points")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    done = await client.post("/h5/member/checkin", data={"csrf_token": token})
+    shown = await client.get(done.headers["location"])
+    assert "获得 5 积分，另有微信红包 8.88 元，请在公众号消息中领取" in shown.text
+    assert [p.amount_fen for p in await RedPacket.all()] == [888]

@@ -20,7 +20,8 @@ PAGES = {"/admin/loyalty/points": "loyalty.points:view",
          "/admin/loyalty/coupons": "loyalty.coupon:view",
          "/admin/loyalty/lotteries": "loyalty.lottery:view",
          "/admin/loyalty/mall": "loyalty.mall:view",
-         "/admin/loyalty/fulfilment": "loyalty.mall:view"}
+         "/admin/loyalty/fulfilment": "loyalty.mall:view",
+         "/admin/loyalty/red-packets": "loyalty.redpacket:view"}
 
 
 @pytest.mark.parametrize("role", list(BUILTIN_ROLES))

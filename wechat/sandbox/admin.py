@@ -11,7 +11,7 @@ from wechat.crypto import random_nonce, sign
 from wechat.sandbox import actions
 from wechat.sandbox.api_core import find_qrcode
 from wechat.sandbox.calls import get_state
-from wechat.sandbox.state import App, Injection, QrCode, SandboxState, User
+from wechat.sandbox.state import App, Injection, Merchant, QrCode, SandboxState, User
 
 router = APIRouter()
 
@@ -26,6 +26,8 @@ def seed(state: SandboxState, data: dict[str, Any]) -> None:
         state.add_app(**app).templates |= templates
     for user in data.get("users", []):
         state.add_user(**user)
+    for merchant in data.get("merchants", []):
+        state.merchants[str(merchant["mch_id"])] = Merchant(**merchant)
 
 
 @router.post("/__admin/reset")
@@ -86,6 +88,16 @@ async def inspect(request: Request) -> Any:
         "calls": dict(state.calls),
         "pushes": state.pushes,
     }
+
+
+@router.get("/__admin/redpacks")
+async def redpacks(request: Request) -> Any:
+    """Paid red packets and merchant balances: what Tencent's books would show."""
+    state = get_state(request)
+    return {"redpacks": [{k: v for k, v in asdict(p).items() if k != "fields"}
+                         for p in state.redpacks.values()],
+            "merchants": [{"mch_id": m.mch_id, "appids": m.appids, "balance_fen": m.balance_fen}
+                          for m in state.merchants.values()]}
 
 
 @router.get("/__admin/outbox")

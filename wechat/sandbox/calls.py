@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from wechat.sandbox.state import App, SandboxState
+from wechat.sandbox.state import App, Injection, SandboxState
 
 ERRMSG = {
     -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
@@ -84,21 +84,39 @@ async def read_json(request: Request) -> dict[str, Any]:
     return data
 
 
+def _use(state: SandboxState, injection: Injection, path: str,
+         fields: dict[str, Any]) -> bool:
+    if injection.path != path or injection.count <= 0:
+        return False
+    if any(str(fields.get(k)) != str(v) for k, v in injection.match.items()):
+        return False
+    if random.random() > injection.probability:
+        return False
+    injection.count -= 1
+    if injection.count <= 0:
+        state.injections.remove(injection)
+    return True
+
+
 async def apply_injections(state: SandboxState, path: str, fields: dict[str, Any]) -> None:
     for injection in list(state.injections):
-        if injection.path != path or injection.count <= 0:
+        if not _use(state, injection, path, fields):
             continue
-        if any(str(fields.get(k)) != str(v) for k, v in injection.match.items()):
-            continue
-        if random.random() > injection.probability:
-            continue
-        injection.count -= 1
-        if injection.count <= 0:
-            state.injections.remove(injection)
         if injection.latency_ms:
             await asyncio.sleep(injection.latency_ms / 1000)
         if injection.errcode:
             raise WeChatFailError(injection.errcode)
+
+
+async def take_injection(state: SandboxState, path: str,
+                         fields: dict[str, Any]) -> Injection | None:
+    """Pay endpoints: the first matching injection, after its latency; the caller fails."""
+    for injection in list(state.injections):
+        if _use(state, injection, path, fields):
+            if injection.latency_ms:
+                await asyncio.sleep(injection.latency_ms / 1000)
+            return injection
+    return None
 
 
 def authenticate(state: SandboxState, access_token: str | None) -> App:

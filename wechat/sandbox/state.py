@@ -123,9 +123,38 @@ class App:
 
 
 @dataclass
+class Merchant:
+    """A WeChat Pay merchant: its API key, the appids bound to it and its balance in fen."""
+
+    mch_id: str
+    api_key: str
+    appids: list[str] = field(default_factory=list)
+    balance_fen: int = 10_000_000
+    per_second: int = 30
+
+
+@dataclass
+class RedPack:
+    mch_id: str
+    mch_billno: str
+    wxappid: str
+    openid: str
+    total_amount: int
+    fingerprint: str
+    send_listid: str
+    send_time: int
+    status: str = "SENT"
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Injection:
     path: str
     errcode: int = 0
+    # WeChat Pay endpoints fail with a string err_code (SYSTEMERROR, NOTENOUGH …); `effective`
+    # makes the call take effect and only the answer fail, as when a response is lost.
+    err_code: str = ""
+    effective: bool = False
     count: int = 1
     match: dict[str, Any] = field(default_factory=dict)
     latency_ms: int = 0
@@ -157,6 +186,9 @@ class SandboxState:
         self.calls: Counter[str] = Counter()
         self.outbox: list[dict[str, Any]] = []
         self.pushes: list[dict[str, Any]] = []
+        self.merchants: dict[str, Merchant] = {}
+        self.redpacks: dict[tuple[str, str], RedPack] = {}
+        self.pay_calls: Counter[tuple[str, int]] = Counter()
         self.sequence = 1000
 
     def next_number(self) -> int:

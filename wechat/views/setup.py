@@ -16,10 +16,11 @@ from wechat.schemas import (
     AccountCreate,
     AutoReplyCreate,
     MenuCreate,
+    MerchantSet,
     QrCodeCreate,
     QrCodeUpdate,
 )
-from wechat.service import accounts, autoreplies, menus, qrcodes
+from wechat.service import accounts, autoreplies, menus, pay, qrcodes
 from wechat.views._shell import Console, actor, need
 
 router = APIRouter(prefix="/admin/wechat")
@@ -28,7 +29,8 @@ router = APIRouter(prefix="/admin/wechat")
 @router.get("/accounts", response_class=HTMLResponse)
 async def account_page(request: Request, principal: Console) -> Response:
     need(principal, "wechat.account:view")
-    return await render(request, "wechat_accounts.html", rows=await accounts.list_accounts())
+    return await render(request, "wechat_accounts.html", rows=await accounts.list_accounts(),
+                        merchant=await pay.get_merchant())
 
 
 @router.post("/accounts")
@@ -39,6 +41,17 @@ async def account_create(request: Request, principal: Console) -> RedirectRespon
     return await attempt(request, lambda: accounts.create_account(
         actor(principal), AccountCreate(**values)), ok="公众号已添加",
         back="/admin/wechat/accounts")
+
+
+@router.post("/pay-merchant")
+async def merchant_set(request: Request, principal: Console) -> RedirectResponse:
+    need(principal, "wechat.account:edit")
+    form = await check_csrf(request)
+    values = form.values("account_id", "mch_id", "api_key", "send_name", "client_ip",
+                         "cert_path", "key_path", ints=("account_id",))
+    return await attempt(request, lambda: pay.set_merchant(actor(principal),
+                                                           MerchantSet(**values)),
+                         ok="微信支付商户已保存", back="/admin/wechat/accounts")
 
 
 async def _choices(principal: Any) -> dict[str, Any]:

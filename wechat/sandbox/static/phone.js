@@ -48,6 +48,10 @@ function describe(entry) {
   const labels = { passive: "被动回复", custom: "客服消息", template: "模板消息", mass: "群发消息", preview: "群发预览" };
   if (entry.kind === "user") { return { text: p.Content || p.msgtype, mine: true }; }
   if (entry.kind === "system") { return { text: p.content, system: true }; }
+  if (entry.kind === "redpack") {
+    const yuan = (p.total_amount / 100).toFixed(2);
+    return { label: `微信红包 · ${p.send_name}`, text: `${p.wishing}\n¥${yuan}（${p.act_name}）`, redpack: true };
+  }
   let text = "";
   const type = p.MsgType || p.msgtype;
   if (entry.kind === "template") {
@@ -66,7 +70,7 @@ function describe(entry) {
 function render(entry) {
   const view = describe(entry);
   const el = document.createElement("div");
-  el.className = "bubble" + (view.mine ? " me" : "") + (view.system ? " system" : "");
+  el.className = "bubble" + (view.mine ? " me" : "") + (view.system ? " system" : "") + (view.redpack ? " redpack" : "");
   if (view.label) { const tag = document.createElement("span"); tag.className = "tag"; tag.textContent = view.label; el.appendChild(tag); }
   el.appendChild(document.createTextNode(view.text || ""));
   if (view.url) {

@@ -1,0 +1,95 @@
+"""Real processes: two Celery workers get the same red packet job at once, and the WeChat
+sandbox (its own process) pays it exactly once."""
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from crm_core import clock
+from crm_core.audit import SYSTEM
+from crm_core.celery import app as celery_app
+from loyalty.lottery.models import Award, AwardStatus, PrizeKind
+from loyalty.lottery.service import draw
+from loyalty.redpackets.models import RedPacket, RedPacketStatus
+from members.models import MemberIdentity
+from tests.e2e.conftest import ARTIFACTS, free_port, wait_for
+from tests.e2e.test_wechat_fan_capture import _spawn, eventually
+from tests.loyalty.factories import make_activity, make_member, make_prize
+from wechat.models import AccountMode, OfficialAccount
+from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
+from wechat.schemas import AccountCreate, MerchantSet
+from wechat.service import accounts, pay
+
+pytestmark = pytest.mark.e2e
+SEND = "/mmpaymkttransfers/sendredpack"
+
+
+def _wait_ready(names: list[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        logs = [(ARTIFACTS / f"e2e-{name}.log").read_text(errors="replace") for name in names]
+        if all("ready" in log for log in logs):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(names)
+
+
+@pytest.fixture
+def pay_stack(booted: object) -> Iterator[str]:
+    sandbox = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test"}
+    workers = ["rp-worker-1", "rp-worker-2"]
+    processes = [_spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]],
+                        env)]
+    processes += [_spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
+                         env) for name in workers]
+    try:
+        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
+        _wait_ready(workers)
+        yield sandbox
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(20)
+
+
+async def test_the_same_job_on_two_workers_pays_one_red_packet(pay_stack: str) -> None:
+    await accounts.create_account(SYSTEM, AccountCreate(
+        appid=DEMO_APP["appid"], name=DEMO_APP["name"], secret=DEMO_APP["secret"],  # type: ignore[arg-type]
+        token=DEMO_APP["token"], aes_key=DEMO_APP["aes_key"], mode=AccountMode.SAFE))
+    account = await OfficialAccount.get(appid=DEMO_APP["appid"])
+    await pay.set_merchant(SYSTEM, MerchantSet(
+        account_id=account.id, mch_id=str(DEMO_MERCHANT["mch_id"]),
+        api_key=str(DEMO_MERCHANT["api_key"]), send_name="演示品牌"))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(base_url=pay_stack, timeout=15) as http:
+        users = (await http.get("/sandbox/api/users", params={"appid": account.appid})).json()
+        openid = users["users"][0]["openid"]
+        member = await make_member()
+        await MemberIdentity.create(member=member, kind="openid", appid=account.appid,
+                                    value=openid, created_at=clock.utc_now())
+        activity = await make_activity()
+        await make_prize(activity, name="8.88元红包", kind=PrizeKind.RED_PACKET,
+                         red_packet_fen=888)
+        won = await draw(activity.id, member.id, key="e2e-draw")
+        packet = await RedPacket.get(source_id=won.award_id)
+        # The first send is slow, so the second worker arrives while it is in flight.
+        await http.post("/__admin/inject", json={"path": SEND, "latency_ms": 1500})
+        for _ in range(2):
+            celery_app.send_task("loyalty.send_red_packet",
+                                 kwargs={"red_packet_id": packet.id})
+
+        await eventually(lambda: RedPacket.get_or_none(id=packet.id,
+                                                       status=RedPacketStatus.SENT))
+        await asyncio.sleep(2)  # any duplicate send would land now
+        books = (await http.get("/__admin/redpacks")).json()
+        calls = (await http.get("/__admin/state")).json()["calls"]
+
+    assert [(p["openid"], p["total_amount"]) for p in books["redpacks"]] == [(openid, 888)]
+    assert books["merchants"][0]["balance_fen"] == int(str(DEMO_MERCHANT["balance_fen"])) - 888
+    assert calls[SEND] == 1
+    assert (await Award.get(id=won.award_id)).status == AwardStatus.GRANTED
