@@ -106,12 +106,20 @@ def phone_filter(text: str) -> Q:
         return Q(phone__contains=digits) if digits else Q(id__in=[])
 
 
+def keyword_filter(text: str) -> Q:
+    """The console's one search box: a phone number or its digits, a card number, or a name."""
+    if text.isdigit():
+        return phone_filter(text) | Q(card_no=text)
+    by_name = Q(name__icontains=text)
+    return by_name | phone_filter(text) if any(c.isdigit() for c in text) else by_name
+
+
 async def list_members(principal: Principal, *, store_id: int | None = None,
                        guide_id: int | None = None, phone: str = "", page: int = 1,
                        page_size: int = 30) -> tuple[list[MemberRead], int]:
     query = Member.filter(await _scope(principal), merged_into_id=None)
     if phone.strip():
-        query = query.filter(phone_filter(phone.strip()))
+        query = query.filter(keyword_filter(phone.strip()))
     if store_id is not None:
         query = query.filter(first_store_id=store_id)
     if guide_id is not None:

@@ -44,9 +44,12 @@ def need(principal: Principal, permission: str) -> None:
 @router.get("", response_class=HTMLResponse)
 async def member_page(request: Request, principal: Console,
                       page: Annotated[int, Query(ge=1)] = 1,
+                      q: Annotated[str, Query(max_length=32)] = "",
                       phone: Annotated[str, Query(max_length=32)] = "") -> Response:
-    """``?phone=`` comes prefilled from the caller ID pop-up of an unknown number."""
+    """One search box (phone, card number or name); ``?phone=`` comes prefilled from the
+    caller ID pop-up of an unknown number."""
     need(principal, "members.member:view")
+    phone = q or phone
     rows, total = await service.list_members(principal, phone=phone, page=page)
     names = await service.names_for(rows)
     return await render(request, "members.html", rows=rows, total=total, page=page,

@@ -127,7 +127,7 @@ async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.A
     admin = await make_staff("admin")
     await console_login(client, admin.username)
     page = (await client.get("/admin/members?phone=%2B8613800138000")).text
-    assert 'name="phone" value="+8613800138000"' in page
+    assert 'name="q" value="+8613800138000"' in page
     assert "138****8000" in page
     assert "李先生" not in page
     fragment = (await client.get("/admin/members?phone=38000")).text
@@ -137,7 +137,14 @@ async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.A
     assert letters.status_code == 200
     assert "王女士" not in letters.text
     empty = (await client.get("/admin/members?phone=13999999999")).text
-    assert "没有手机号匹配的会员" in empty
+    assert "没有匹配的会员" in empty
+    by_name = (await client.get("/admin/members?q=李先")).text
+    assert "李先生" in by_name
+    assert "王女士" not in by_name
+    await Member.filter(name="李先生").update(card_no="88123456789012")
+    by_card = (await client.get("/admin/members?q=88123456789012")).text
+    assert "李先生" in by_card
+    assert "王女士" not in by_card
     assert member.name not in empty
 
 
