@@ -1,8 +1,13 @@
 """The demo's loyalty programme: tiers, earn rules, a follow gift, check-in streaks, a wheel,
-mall items, and a little purchase history (idempotent: skipped when tiers exist)."""
+mall items, a little purchase history and the member center's look (idempotent: skipped when
+tiers exist)."""
 
+import hashlib
+import io
 from datetime import timedelta
 from typing import Any
+
+from PIL import Image, ImageDraw
 
 from crm_core import clock
 from crm_core.org.models import Store
@@ -16,7 +21,7 @@ from loyalty.lottery.service import draw
 from loyalty.mall.models import ItemKind, MallItem
 from loyalty.points.service.purchases import award_purchase_points
 from loyalty.program.models import Program, Tier
-from members.models import Member
+from members.models import CenterBanner, CenterImage, CenterTheme, Member
 
 TIERS = [("basic", "普卡会员", 0, 100, 100, 0), ("silver", "银卡会员", 1000, 120, 98, 100),
          ("gold", "金卡会员", 5000, 150, 95, 300), ("diamond", "钻石会员", 20000, 200, 90, 800)]
@@ -70,7 +75,38 @@ async def seed_loyalty() -> str:
     await MallItem.create(name="5元微信红包", kind=ItemKind.RED_PACKET, points_price=800,
                           stock=100, per_member_limit=3, red_packet_fen=500)
     await _history(wheel.id)
-    return "已导入会员体系：4 个等级、关注礼、签到奖励、大转盘、积分商城（含微信红包）"
+    await _look()
+    return ("已导入会员体系：4 个等级、关注礼、签到奖励、大转盘、积分商城（含微信红包）、"
+            "会员中心装修")
+
+
+def _banner(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> bytes:
+    """A plain gradient picture; the banner's title is drawn by the page over it."""
+    picture = Image.new("RGB", (750, 300))
+    draw = ImageDraw.Draw(picture)
+    for y in range(300):
+        mix = y / 299
+        draw.line([(0, y), (750, y)], fill=tuple(round(a + (b - a) * mix)
+                                                 for a, b in zip(top, bottom, strict=True)))
+    draw.ellipse((520, 40, 720, 240), outline=(255, 255, 255), width=6)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+async def _look() -> None:
+    now = clock.utc_now()
+    await CenterTheme.create(id=1, brand_name="知味生活会员中心", primary_color="#1f7a5a",
+                             updated_at=now)
+    for position, (title, link, top, bottom) in enumerate((
+            ("周年庆幸运大转盘，100% 有礼", "/h5/member/wheel", (214, 48, 49), (253, 203, 110)),
+            ("积分兑好礼：帆布袋、香薰蜡烛", "/h5/member/mall", (31, 122, 90), (129, 236, 236)))):
+        data = _banner(top, bottom)
+        image = await CenterImage.create(content=data, content_type="image/png",
+                                         sha256=hashlib.sha256(data).hexdigest(), width=750,
+                                         height=300, created_at=now)
+        await CenterBanner.create(image=image, title=title, link=link, position=position,
+                                  created_at=now)
 
 
 async def _history(wheel_id: int) -> None:
