@@ -22,17 +22,23 @@ SCOPED = {"department_id": "department", "staff_id": "staff", "store_id": "store
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
 UNSCOPED = {"account_id", "reply_id", "menu_id", "position_id", "role_id", "message_id",
-            "modem_id", "template_id", "phone"}
-# Scoped through a parent the world does not build: an order through its store.
-SCOPED_THROUGH_PARENT = {"order_id"}
+            "modem_id", "template_id", "phone",
+            # The loyalty programme's configuration, and prize, mall and red-packet fulfilment,
+            # which the brand runs centrally (docs/loyalty.md).
+            "tier_id", "coupon_template_id", "activity_id", "item_id", "award_id", "exchange_id",
+            "red_packet_id"}
+# Scoped through a parent the world does not build: an order through its store, a merge
+# through the member it kept.
+SCOPED_THROUGH_PARENT = {"order_id", "merge_id"}
 
 
-def all_routes(routes: list[Any]) -> list[APIRoute]:
-    """Flatten FastAPI's lazily included routers (they keep their original router)."""
-    flat: list[APIRoute] = []
+def all_routes(routes: list[Any]) -> list[Any]:
+    """Every API route with its full path. FastAPI includes routers lazily: an included router
+    answers for its routes through effective contexts that carry the prefixes."""
+    flat: list[Any] = []
     for route in routes:
-        if hasattr(route, "original_router"):
-            flat += all_routes(route.original_router.routes)
+        if hasattr(route, "effective_route_contexts"):
+            flat += [c for c in route.effective_route_contexts() if hasattr(c, "dependant")]
         elif isinstance(route, APIRoute):
             flat.append(route)
     return flat

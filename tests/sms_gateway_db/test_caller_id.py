@@ -72,4 +72,4 @@ async def test_ring_from_a_member_with_orders_pops_up_their_purchases(
         "known": False, "title": "陌生来电", "sections": [],
         "links": [{"label": "新建会员检索", "href": "/admin/members?phone=%2B8613999999999"}]}]
     search = (await client.get("/admin/members?phone=%2B8613999999999")).text
-    assert 'name="phone" value="+8613999999999"' in search
+    assert 'name="q" value="+8613999999999"' in search
