@@ -31,8 +31,10 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
@@ -124,11 +126,37 @@ class Connection:
         self.writer.close()
 
 
+class CpuMeter:
+    """CPU seconds used by the server process, the PostgreSQL processes (when the server is
+    local and readable, as the embedded one is) and this load generator."""
+
+    def __init__(self, server_pid: int, postmaster_pid: int | None) -> None:
+        self.server = psutil.Process(server_pid)
+        self.postmaster = psutil.Process(postmaster_pid) if postmaster_pid else None
+
+    @staticmethod
+    def _used(process: psutil.Process) -> float:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            return float(times.user + times.system)
+        return 0.0
+
+    def snapshot(self) -> tuple[float, float, float]:
+        postgres = 0.0
+        if self.postmaster is not None:
+            with contextlib.suppress(psutil.Error):
+                family = [self.postmaster, *self.postmaster.children()]
+                postgres = sum(self._used(p) for p in family)
+        own = os.times()
+        return self._used(self.server), postgres, own.user + own.system
+
+
 @dataclass
 class Server:
     name: str
     port: int
     process: subprocess.Popen[bytes]
+    meter: CpuMeter
 
     def stop(self) -> None:
         self.process.terminate()
@@ -145,11 +173,12 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve(name: str, target: list[str], env: dict[str, str]) -> AsyncIterator[Server]:
+async def serve(name: str, target: list[str], env: dict[str, str],
+                postmaster: int | None) -> AsyncIterator[Server]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", *target, *UVICORN,
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", *target, *UVICORN,  # noqa: ASYNC220
                                 "--port", str(port)], env=env)
-    server = Server(name, port, process)
+    server = Server(name, port, process, CpuMeter(process.pid, postmaster))
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -177,6 +206,7 @@ class Run:
     ok: int
     seconds: float
     latencies_ms: list[float]
+    cpu: tuple[float, float, float] = (0.0, 0.0, 0.0)  # seconds: server, postgres, client
 
     @property
     def rate(self) -> float:
@@ -185,6 +215,10 @@ class Run:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else 0.0
+
+    def cpu_us(self, which: int) -> float:
+        """CPU microseconds per answered event: 0 server, 1 PostgreSQL, 2 load generator."""
+        return self.cpu[which] / max(self.ok, 1) * 1e6
 
 
 async def closed_loop(server: Server, events: Events, clients: int, seconds: float) -> Run:
@@ -204,19 +238,23 @@ async def closed_loop(server: Server, events: Events, clients: int, seconds: flo
                 ok[0] += status == 200
                 latencies.append((time.perf_counter() - started) * 1000)
 
-    async def timer() -> float:
+    async def timer() -> tuple[float, tuple[float, float, float]]:
         await asyncio.sleep(WARM_SECONDS)
         counted[0] = True
-        begun = time.perf_counter()
+        begun = time.perf_counter(), server.meter.snapshot()
         await asyncio.sleep(seconds)
         return begun
 
     stop_at[0] = time.perf_counter() + WARM_SECONDS + seconds
-    begun, *_ = await asyncio.gather(timer(), *(loop(c) for c in connections))
-    ended = time.perf_counter()
+    timing = asyncio.create_task(timer())
+    await asyncio.gather(*(loop(c) for c in connections))
+    begun, cpu_before = await timing
+    ended, cpu_after = time.perf_counter(), server.meter.snapshot()
     for connection in connections:
         connection.close()
-    return Run(sent[0], ok[0], ended - begun, latencies)
+    cpu = (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1],
+           cpu_after[2] - cpu_before[2])
+    return Run(sent[0], ok[0], ended - begun, latencies, cpu)
 
 
 async def open_loop(server: Server, events: Events, rate: int, seconds: float) -> Run:
@@ -271,6 +309,18 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
+async def local_postmaster() -> int | None:
+    """The PostgreSQL server's pid when it runs on this machine with a readable data dir."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict("SHOW data_directory")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        lock = Path(rows[0]["data_directory"], "postmaster.pid")
+        pid = int(lock.read_text().split()[0])  # noqa: ASYNC240 - a few bytes, once
+        return pid if psutil.pid_exists(pid) else None
+    return None
+
+
 async def seed_account() -> None:
     from crm_core.audit import SYSTEM
     from wechat.models import AccountMode, AutoReply, ReplyKind
@@ -289,8 +339,10 @@ def row(cells: list[str], widths: list[int]) -> str:
 
 
 async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> bool:
-    widths = [8, 12, 12, 7]
-    say(row(["clients", "echo ev/s", "full ev/s", "ratio"], widths))
+    say("closed loops (CPU per event: server process, PostgreSQL, this load generator):")
+    widths = [7, 10, 10, 6, 11, 11, 9, 13]
+    say(row(["clients", "echo ev/s", "full ev/s", "ratio", "echo µs/ev", "full µs/ev",
+             "pg µs/ev", "client µs/ev"], widths))
     best: tuple[float, float, int] | None = None
     for clients in LEVELS:
         baseline = await closed_loop(echo, Events("echo"), clients, LEVEL_SECONDS)
@@ -299,7 +351,9 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
         if failed:
             raise RuntimeError(f"{failed} requests failed at {clients} clients")
         say(row([str(clients), f"{baseline.rate:,.0f}", f"{subject.rate:,.0f}",
-                 f"{subject.rate / baseline.rate:.2f}"], widths))
+                 f"{subject.rate / baseline.rate:.2f}", f"{baseline.cpu_us(0):.0f}",
+                 f"{subject.cpu_us(0):.0f}", f"{subject.cpu_us(1):.0f}",
+                 f"{subject.cpu_us(2):.0f}"], widths))
         if best is None or subject.rate > best[1]:
             best = (baseline.rate, subject.rate, clients)
     assert best is not None
@@ -328,15 +382,19 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
     return ratio_met and p99_met
 
 
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
 async def main() -> None:
-    say = lambda line: print(line, flush=True)  # noqa: E731
     async with bench_database() as urls:
         await seed_account()
         env = {**os.environ, "DATABASE_URL": urls.database,  # noqa: TID251 - for the servers
                "REDIS_URL": urls.redis, "CELERY_BROKER_URL": urls.broker}
         say(f"before: {load()}")
-        async with serve("echo", ["--factory", "bench.webhook:echo_app"], env) as echo, \
-                serve("full", ["scrm.asgi:app"], env) as full:
+        postmaster = await local_postmaster()
+        async with (serve("echo", ["--factory", "bench.webhook:echo_app"], env, postmaster) as echo,
+                    serve("full", ["scrm.asgi:app"], env, postmaster) as full):
             await measure(echo, full, say)
         say(f"after: {load()}")
         from wechat.models import InboundEvent

@@ -70,19 +70,57 @@ async def active_accounts() -> list[OfficialAccount]:
     return await OfficialAccount.filter(is_active=True).order_by("id")
 
 
+EVENT_COLUMNS = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key",
+                 "msg_id", "create_time", "xml", "reply", "received_at")
 _INSERT_EVENT = (
     "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
     "event_key, msg_id, create_time, xml, reply, received_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id")
+# Many deliveries in one statement (group commit): one round trip and one WAL flush for all.
+# Rows go in dedupe-key order (the caller sorts), so two processes inserting overlapping
+# batches take the unique-index locks in the same order and cannot deadlock.
+_INSERT_EVENTS = (
+    "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
+    "event_key, msg_id, create_time, xml, reply, received_at) "
+    "SELECT account_id, dedupe_key, openid, msg_type, event, event_key, msg_id, create_time, "
+    "xml, reply, received_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+    "$5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], "
+    "$11::timestamptz[]) WITH ORDINALITY AS batch (account_id, dedupe_key, openid, msg_type, "
+    "event, event_key, msg_id, create_time, xml, reply, received_at, position) "
+    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key")
 
 
 async def insert_event_once(**values: object) -> bool:
     """One autocommitted statement; False when the dedupe key was already stored."""
     from tortoise import connections
 
-    columns = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key", "msg_id",
-               "create_time", "xml", "reply", "received_at")
     rows = await connections.get("default").execute_query_dict(
-        _INSERT_EVENT, [values[column] for column in columns])
+        _INSERT_EVENT, [values[column] for column in EVENT_COLUMNS])
     return bool(rows)
+
+
+async def insert_events_once(rows: list[dict[str, object]]) -> set[str]:
+    """One autocommitted statement for many events with distinct dedupe keys; returns the keys
+    inserted (the others were already stored)."""
+    from tortoise import connections
+
+    inserted = await connections.get("default").execute_query_dict(
+        _INSERT_EVENTS, [[row[column] for row in rows] for column in EVENT_COLUMNS])
+    return {str(item["dedupe_key"]) for item in inserted}
+
+
+# The relay's claim: one statement picks the oldest undispatched rows (skipping rows another
+# relay holds) and marks them, instead of a SELECT … FOR UPDATE and an UPDATE … IN (…).
+_CLAIM_EVENTS = (
+    "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id IN (SELECT id FROM "
+    "wechat_inbound_event WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 "
+    "FOR UPDATE SKIP LOCKED) RETURNING id")
+
+
+async def claim_undispatched_events(limit: int, now: object) -> list[int]:
+    """Mark up to `limit` undispatched events dispatched at `now`; their ids, ascending."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_CLAIM_EVENTS, [limit, now])
+    return sorted(int(row["id"]) for row in rows)

@@ -10,8 +10,7 @@ import contextlib
 import logging
 
 from crm_core import clock, jobs
-from crm_core.db import unit_of_work
-from wechat.models import InboundEvent
+from wechat import repository
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -23,13 +22,11 @@ def wake() -> None:
 
 
 async def dispatch_pending(limit: int = BATCH) -> int:
-    async with unit_of_work():
-        ids = await (InboundEvent.filter(dispatched_at=None)
-                     .select_for_update(skip_locked=True).order_by("id").limit(limit)
-                     .values_list("id", flat=True))
-        if ids:
-            await InboundEvent.filter(id__in=ids).update(dispatched_at=clock.utc_now())
-            jobs.enqueue("wechat.process_events", event_ids=[int(str(i)) for i in ids])
+    ids = await repository.claim_undispatched_events(limit, clock.utc_now())
+    if ids:
+        # The claim is one autocommitted statement, so this publishes after the commit, as
+        # unit_of_work would; the broker client is synchronous, hence the thread.
+        await asyncio.to_thread(jobs.enqueue, "wechat.process_events", event_ids=ids)
     return len(ids)
 
 
