@@ -1,5 +1,7 @@
 """Named queries of the channel; fan and QR lists are filtered by the caller's data scope."""
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from tortoise.expressions import Q
@@ -100,13 +102,26 @@ async def insert_event_once(**values: object) -> bool:
     return bool(rows)
 
 
-async def insert_events_once(rows: list[dict[str, object]]) -> set[str]:
-    """One autocommitted statement for many events with distinct dedupe keys; returns the keys
-    inserted (the others were already stored)."""
+@contextlib.asynccontextmanager
+async def held_connection() -> AsyncIterator[Any]:
+    """A pooled connection kept for a run of statements: the pool resets a connection each time
+    it is released (one more round trip), which a busy writer should not pay per statement."""
     from tortoise import connections
 
-    inserted = await connections.get("default").execute_query_dict(
-        _INSERT_EVENTS, [[row[column] for row in rows] for column in EVENT_COLUMNS])
+    async with connections.get("default").acquire_connection() as connection:
+        yield connection
+
+
+async def insert_events_once(rows: list[dict[str, object]], connection: Any = None) -> set[str]:
+    """One autocommitted statement for many events with distinct dedupe keys; returns the keys
+    inserted (the others were already stored). On `connection` if given, else from the pool."""
+    from tortoise import connections
+
+    arrays = [[row[column] for row in rows] for column in EVENT_COLUMNS]
+    if connection is None:
+        inserted = await connections.get("default").execute_query_dict(_INSERT_EVENTS, arrays)
+    else:
+        inserted = await connection.fetch(_INSERT_EVENTS, *arrays)
     return {str(item["dedupe_key"]) for item in inserted}
 
 

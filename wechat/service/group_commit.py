@@ -42,14 +42,16 @@ class GroupCommit:
             self._loop, self._pending, self._drainers, self._starting = loop, [], set(), False
         future: asyncio.Future[bool] = loop.create_future()
         self._pending.append((row, future))
-        if not self._starting and len(self._drainers) < self.max_flushes:
+        self._kick(loop)
+        return await future
+
+    def _kick(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._pending and not self._starting and len(self._drainers) < self.max_flushes:
             # Started on the next loop turn, so deliveries arriving in this one join its batch.
             # A context of its own: the drainer writes for every request, in none's transaction.
             self._starting = True
             drainer = loop.create_task(self._drain(), context=contextvars.Context())
             self._drainers.add(drainer)
-            drainer.add_done_callback(self._drainers.discard)
-        return await future
 
     def _take(self) -> list[tuple[Row, asyncio.Future[bool]]]:
         size = 0
@@ -66,20 +68,38 @@ class GroupCommit:
         batch: list[tuple[Row, asyncio.Future[bool]]] = []
         self._starting = False
         try:
-            while self._pending:
-                batch = self._take()
-                await self._flush(batch)
+            try:
+                async with repository.held_connection() as connection:
+                    while self._pending:
+                        batch = self._take()
+                        await self._flush(batch, connection)
+            except Exception:
+                # No connection to hold (the database is down?): row by row through the pool,
+                # so each waiting delivery gets its own answer or its own error.
+                log.warning("group commit: no connection; writing rows one by one",
+                            exc_info=True)
+                while self._pending:
+                    batch = self._take()
+                    await self._one_by_one(batch)
         finally:
             for _, future in batch:  # only if cancelled mid-flush
                 if not future.done():
                     future.set_exception(RuntimeError("group commit interrupted"))
+            # Deliveries that came while this drainer was giving its connection back.
+            current = asyncio.current_task()
+            if current is not None:
+                self._drainers.discard(current)
+            if self._loop is not None:
+                self._kick(self._loop)
 
-    async def _flush(self, batch: list[tuple[Row, asyncio.Future[bool]]]) -> None:
+    async def _flush(self, batch: list[tuple[Row, asyncio.Future[bool]]],
+                     connection: object) -> None:
         first: dict[str, Row] = {}
         for row, _ in batch:
             first.setdefault(str(row["dedupe_key"]), row)
         try:
-            inserted = await repository.insert_events_once([first[k] for k in sorted(first)])
+            inserted = await repository.insert_events_once([first[k] for k in sorted(first)],
+                                                           connection)
         except Exception:
             log.warning("group commit: batch of %d refused; writing rows one by one",
                         len(first), exc_info=True)
