@@ -90,16 +90,16 @@ _INSERT_EVENTS = (
     "$5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], "
     "$11::timestamptz[]) WITH ORDINALITY AS batch (account_id, dedupe_key, openid, msg_type, "
     "event, event_key, msg_id, create_time, xml, reply, received_at, position) "
-    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key")
+    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
 
 
-async def insert_event_once(**values: object) -> bool:
-    """One autocommitted statement; False when the dedupe key was already stored."""
+async def insert_event_once(**values: object) -> int | None:
+    """One autocommitted statement; the new row's id, None when the dedupe key was stored."""
     from tortoise import connections
 
     rows = await connections.get("default").execute_query_dict(
         _INSERT_EVENT, [values[column] for column in EVENT_COLUMNS])
-    return bool(rows)
+    return int(rows[0]["id"]) if rows else None
 
 
 @contextlib.asynccontextmanager
@@ -112,9 +112,11 @@ async def held_connection() -> AsyncIterator[Any]:
         yield connection
 
 
-async def insert_events_once(rows: list[dict[str, object]], connection: Any = None) -> set[str]:
-    """One autocommitted statement for many events with distinct dedupe keys; returns the keys
-    inserted (the others were already stored). On `connection` if given, else from the pool."""
+async def insert_events_once(rows: list[dict[str, object]],
+                             connection: Any = None) -> dict[str, int]:
+    """One autocommitted statement for many events with distinct dedupe keys; the ids of the
+    rows inserted by dedupe key (the others were already stored). On `connection` if given,
+    else from the pool."""
     from tortoise import connections
 
     arrays = [[row[column] for row in rows] for column in EVENT_COLUMNS]
@@ -122,7 +124,7 @@ async def insert_events_once(rows: list[dict[str, object]], connection: Any = No
         inserted = await connections.get("default").execute_query_dict(_INSERT_EVENTS, arrays)
     else:
         inserted = await connection.fetch(_INSERT_EVENTS, *arrays)
-    return {str(item["dedupe_key"]) for item in inserted}
+    return {str(item["dedupe_key"]): int(item["id"]) for item in inserted}
 
 
 # The relay's claim: one statement picks the oldest undispatched rows (skipping rows another
@@ -131,6 +133,20 @@ _CLAIM_EVENTS = (
     "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id IN (SELECT id FROM "
     "wechat_inbound_event WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 "
     "FOR UPDATE SKIP LOCKED) RETURNING id")
+
+
+_CLAIM_GIVEN_EVENTS = (
+    "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id = ANY($1::bigint[]) "
+    "AND dispatched_at IS NULL RETURNING id")
+
+
+async def claim_given_events(ids: list[int], now: object) -> list[int]:
+    """Mark these events dispatched unless already; the ids marked, ascending. Primary-key
+    lookups only: the relay's fast path for the events its own process just stored."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_CLAIM_GIVEN_EVENTS, [ids, now])
+    return sorted(int(row["id"]) for row in rows)
 
 
 async def claim_undispatched_events(limit: int, now: object) -> list[int]:

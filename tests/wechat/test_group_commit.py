@@ -7,11 +7,11 @@ import asyncpg
 import pytest
 from tortoise.exceptions import OperationalError
 
-from crm_core import clock
+from crm_core import clock, jobs
 from tests.wechat.callback_support import make_account
 from wechat import repository
 from wechat.models import InboundEvent
-from wechat.service import group_commit
+from wechat.service import group_commit, relay
 from wechat.service.group_commit import GroupCommit
 from wechat.service.replies import config_version
 from wechat.xml import parse_xml
@@ -30,7 +30,8 @@ async def test_concurrent_deliveries_share_statements_and_each_gets_its_answer(
     statements: list[int] = []
     original = repository.insert_events_once
 
-    async def counted(rows: list[dict[str, object]], connection: object = None) -> set[str]:
+    async def counted(rows: list[dict[str, object]],
+                      connection: object = None) -> dict[str, int]:
         statements.append(len(rows))
         return await original(rows, connection)
 
@@ -41,7 +42,9 @@ async def test_concurrent_deliveries_share_statements_and_each_gets_its_answer(
 
     answers = await asyncio.gather(*(writer.insert(row(account.id, k)) for k in keys))
 
-    assert answers == [True] * 50 + [False, False, False]
+    stored = dict(await InboundEvent.all().values_list("dedupe_key", "id"))
+    assert answers == [stored[k] for k in keys[:50]] + [None, None, None]
+    assert answers[7] == stored["k7"]
     assert sum(statements) == 51  # the in-batch repeat of k7 never reached the database
     assert len(statements) < 10  # shared statements, not one per delivery
     assert await InboundEvent.all().count() == 51
@@ -57,11 +60,11 @@ async def test_a_refused_row_fails_alone_and_its_neighbours_are_stored() -> None
                                    writer.insert(row(account.id, "k-b")),
                                    return_exceptions=True)
 
-    assert results[0] is True and results[2] is True
+    stored = dict(await InboundEvent.all().values_list("dedupe_key", "id"))
+    assert (results[0], results[2]) == (stored["k-a"], stored["k-b"])
     assert isinstance(results[1], OperationalError)
     assert isinstance(results[1].__cause__, asyncpg.exceptions.StringDataRightTruncationError)
-    assert sorted(await InboundEvent.all().values_list("dedupe_key", flat=True)) == [
-        "k-a", "k-b"]
+    assert sorted(stored) == ["k-a", "k-b"]
 
 
 async def test_the_row_is_committed_when_the_answer_arrives() -> None:
@@ -69,7 +72,7 @@ async def test_the_row_is_committed_when_the_answer_arrives() -> None:
     from tortoise import connections
 
     client = connections.get("default")
-    assert await group_commit.writer.insert(row(account.id, "k-seen")) is True
+    assert await group_commit.writer.insert(row(account.id, "k-seen")) is not None
     # A session of its own, outside the pool: it sees the row only if it is committed.
     other = await asyncpg.connect(host=client.host, port=client.port, user=client.user,
                                   password=client.password, database=client.database)
@@ -84,7 +87,7 @@ async def test_deliveries_arriving_while_drainers_finish_are_not_stranded() -> N
     account = await make_account()
     writer = GroupCommit(max_flushes=1)
 
-    async def trickle(start: int) -> list[bool]:
+    async def trickle(start: int) -> list[int | None]:
         answers = []
         for i in range(start, start + 20):
             answers.append(await writer.insert(row(account.id, f"t{i}")))
@@ -93,7 +96,7 @@ async def test_deliveries_arriving_while_drainers_finish_are_not_stranded() -> N
 
     done = await asyncio.wait_for(asyncio.gather(*(trickle(n * 100) for n in range(8))), 20)
 
-    assert all(all(answers) for answers in done)
+    assert all(None not in answers for answers in done)
     assert await InboundEvent.all().count() == 160
 
 
@@ -103,7 +106,7 @@ async def test_config_version_is_fetched_once_by_concurrent_requests(
     from wechat.service import replies
 
     await config_version()
-    replies._version[replies.VERSION_KEY] = (  # noqa: SLF001 - expire the held version
+    replies._version[replies.VERSION_KEY] = (
         "stale", time.monotonic() - 1)
     redis = get_redis()
     calls: list[str] = []
@@ -117,14 +120,15 @@ async def test_config_version_is_fetched_once_by_concurrent_requests(
     versions = await asyncio.gather(*(config_version() for _ in range(20)))
 
     assert len(calls) == 1
-    assert versions.count("stale") == 19 and versions[0] != "stale"
+    assert versions.count("stale") == 19
+    assert versions[0] != "stale"
 
 
 def test_parse_keeps_the_shape_of_nested_and_repeated_elements() -> None:
     data = parse_xml(
-        "<xml><Event>pic_weixin</Event><EventKey></EventKey><SendPicsInfo><Count>2</Count>"
-        "<PicList><item><PicMd5Sum>a</PicMd5Sum></item><item><PicMd5Sum>b</PicMd5Sum></item>"
-        "</PicList></SendPicsInfo><A x=\"1\">t</A></xml>".encode())
+        b"<xml><Event>pic_weixin</Event><EventKey></EventKey><SendPicsInfo><Count>2</Count>"
+        b"<PicList><item><PicMd5Sum>a</PicMd5Sum></item><item><PicMd5Sum>b</PicMd5Sum></item>"
+        b"</PicList></SendPicsInfo><A x=\"1\">t</A></xml>")
     assert data == {"Event": "pic_weixin", "EventKey": None,
                     "SendPicsInfo": {"Count": "2", "PicList": {"item": [
                         {"PicMd5Sum": "a"}, {"PicMd5Sum": "b"}]}},
@@ -141,3 +145,22 @@ def test_only_utf8_bodies_are_parsed(body: bytes) -> None:
 
     with pytest.raises(MalformedXmlError):
         parse_xml(body)
+
+
+async def test_the_relay_claims_its_own_fresh_events_by_id(
+        published_jobs: list[jobs.Job]) -> None:
+    account = await make_account()
+    ids = [await group_commit.writer.insert(row(account.id, f"f{i}")) for i in range(3)]
+    stray = await InboundEvent.create(**row(account.id, "f-stray"))  # another process's
+    taken = await group_commit.writer.insert(row(account.id, "f-taken"))
+    await InboundEvent.filter(id=taken).update(dispatched_at=clock.utc_now())  # swept already
+    for event_id in [*ids, taken]:
+        relay.wake(event_id)
+
+    assert await relay.dispatch_fresh() == 3
+
+    assert [job.kwargs for job in published_jobs] == [{"event_ids": sorted(ids)}]
+    assert await InboundEvent.filter(dispatched_at=None).values_list("id", flat=True) == [
+        stray.id]
+    assert await relay.dispatch_fresh() == 0
+    assert await relay.dispatch_pending() == 1  # the sweep finds the rest

@@ -38,7 +38,6 @@ async def receive(appid: str, query: dict[str, str], body: bytes) -> str:
                                          max_body=settings.callback_max_body_bytes)
     reply = await passive_reply(live.id, live.name, delivery.message, version)
     stored = await store_once(live.id, delivery, reply)
-    relay.wake()
     # A duplicate (WeChat's retry, or the same push twice) answers what the first one answered.
     return seal_reply(live.callback, delivery, stored)
 
@@ -51,14 +50,15 @@ async def store_once(account_id: int, delivery: InboundDelivery, reply: str) -> 
     find its row, so exactly one event (and one effect) exists per delivery.
     """
     message = delivery.message
-    inserted = await group_commit.writer.insert({
+    event_id = await group_commit.writer.insert({
         "account_id": account_id, "dedupe_key": delivery.dedupe_key, "openid": message.openid,
         "msg_type": message.msg_type, "event": message.event if isinstance(message, Event) else "",
         "event_key": (message.event_key if isinstance(message, Event) else "")[:1024],
         "msg_id": message.msg_id if isinstance(message, UserMessage) else "",
         "create_time": message.create_time, "xml": delivery.xml, "reply": reply,
         "received_at": clock.utc_now()})
-    if inserted:
+    if event_id is not None:
+        relay.wake(event_id)
         return reply
     first = await InboundEvent.get(dedupe_key=delivery.dedupe_key)
     return first.reply

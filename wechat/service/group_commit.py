@@ -31,16 +31,16 @@ class GroupCommit:
                  max_flushes: int = MAX_FLUSHES) -> None:
         self.max_rows, self.max_bytes, self.max_flushes = max_rows, max_bytes, max_flushes
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: list[tuple[Row, asyncio.Future[bool]]] = []
+        self._pending: list[tuple[Row, asyncio.Future[int | None]]] = []
         self._drainers: set[asyncio.Task[None]] = set()
         self._starting = False  # a drainer is scheduled but has not taken its batch yet
 
-    async def insert(self, row: Row) -> bool:
-        """True when this delivery's row was inserted (and committed), False for a duplicate."""
+    async def insert(self, row: Row) -> int | None:
+        """The id of this delivery's row once inserted and committed; None for a duplicate."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (a test, a fresh process): start clean
             self._loop, self._pending, self._drainers, self._starting = loop, [], set(), False
-        future: asyncio.Future[bool] = loop.create_future()
+        future: asyncio.Future[int | None] = loop.create_future()
         self._pending.append((row, future))
         self._kick(loop)
         return await future
@@ -53,7 +53,7 @@ class GroupCommit:
             drainer = loop.create_task(self._drain(), context=contextvars.Context())
             self._drainers.add(drainer)
 
-    def _take(self) -> list[tuple[Row, asyncio.Future[bool]]]:
+    def _take(self) -> list[tuple[Row, asyncio.Future[int | None]]]:
         size = 0
         for count, (row, _) in enumerate(self._pending):
             size += len(str(row["xml"]))
@@ -65,7 +65,7 @@ class GroupCommit:
         return batch
 
     async def _drain(self) -> None:
-        batch: list[tuple[Row, asyncio.Future[bool]]] = []
+        batch: list[tuple[Row, asyncio.Future[int | None]]] = []
         self._starting = False
         try:
             try:
@@ -92,7 +92,7 @@ class GroupCommit:
             if self._loop is not None:
                 self._kick(self._loop)
 
-    async def _flush(self, batch: list[tuple[Row, asyncio.Future[bool]]],
+    async def _flush(self, batch: list[tuple[Row, asyncio.Future[int | None]]],
                      connection: object) -> None:
         first: dict[str, Row] = {}
         for row, _ in batch:
@@ -109,10 +109,10 @@ class GroupCommit:
         for row, future in batch:
             key = str(row["dedupe_key"])
             # Two deliveries of one event in the same batch: the first is new, the second not.
-            _resolve(future, key in inserted and key not in answered)
+            _resolve(future, None if key in answered else inserted.get(key))
             answered.add(key)
 
-    async def _one_by_one(self, batch: list[tuple[Row, asyncio.Future[bool]]]) -> None:
+    async def _one_by_one(self, batch: list[tuple[Row, asyncio.Future[int | None]]]) -> None:
         for row, future in batch:
             try:
                 new = await repository.insert_event_once(**row)
@@ -123,7 +123,7 @@ class GroupCommit:
                 _resolve(future, new)
 
 
-def _resolve(future: asyncio.Future[bool], value: bool) -> None:
+def _resolve(future: asyncio.Future[int | None], value: int | None) -> None:
     if not future.done():  # the request may have gone (client disconnect)
         future.set_result(value)
 
