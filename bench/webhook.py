@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -210,6 +210,7 @@ class Run:
     seconds: float
     latencies_ms: list[float]
     cpu: tuple[float, float, float] = (0.0, 0.0, 0.0)  # seconds: server, postgres, client
+    client_late_ms: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -250,7 +251,8 @@ async def closed_loop(server: Server, events: Events, clients: int, seconds: flo
 
     stop_at[0] = time.perf_counter() + WARM_SECONDS + seconds
     timing = asyncio.create_task(timer())
-    await asyncio.gather(*(loop(c) for c in connections))
+    with quiet_collector():
+        await asyncio.gather(*(loop(c) for c in connections))
     begun, cpu_before = await timing
     ended, cpu_after = time.perf_counter(), server.meter.snapshot()
     for connection in connections:
@@ -268,6 +270,7 @@ async def open_loop(server: Server, events: Events, rate: int, seconds: float) -
     latencies: list[float] = []
     ok = [0]
     last_done = [0.0]
+    late = [0.0]  # the load generator's own worst delay in sending: it must stay small
 
     async def connection() -> Connection:
         async with freed:
@@ -280,6 +283,7 @@ async def open_loop(server: Server, events: Events, rate: int, seconds: float) -
 
     async def once(due: float, request: bytes) -> None:
         conn = await connection()
+        late[0] = max(late[0], time.perf_counter() - due)
         status = await conn.send(request)
         done = time.perf_counter()
         latencies.append((done - due) * 1000)
@@ -295,16 +299,30 @@ async def open_loop(server: Server, events: Events, rate: int, seconds: float) -
     total = int(rate * seconds)
     tasks = []
     start = time.perf_counter() + 0.05
-    for index in range(total):
-        due = start + index / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(once(due, events.request())))
-    await asyncio.gather(*tasks)
+    with quiet_collector():
+        for index in range(total):
+            due = start + index / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(once(due, events.request())))
+        await asyncio.gather(*tasks)
     for conn in idle:
         conn.close()
-    return Run(total, ok[0], last_done[0] - start, latencies)
+    return Run(total, ok[0], last_done[0] - start, latencies, client_late_ms=late[0] * 1000)
+
+
+@contextlib.contextmanager
+def quiet_collector() -> Iterator[None]:
+    """No garbage-collection pause in the load generator while it measures someone else."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def load() -> str:
@@ -347,6 +365,7 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
     say(row(["clients", "echo ev/s", "full ev/s", "ratio", "echo µs/ev", "full µs/ev",
              "pg µs/ev", "client µs/ev"], widths))
     best: tuple[float, float, int] | None = None
+    echo_rates: list[float] = []
     for clients in LEVELS:
         baseline = await closed_loop(echo, Events("echo"), clients, LEVEL_SECONDS)
         subject = await closed_loop(full, Events("full"), clients, LEVEL_SECONDS)
@@ -357,24 +376,28 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
                  f"{subject.rate / baseline.rate:.2f}", f"{baseline.cpu_us(0):.0f}",
                  f"{subject.cpu_us(0):.0f}", f"{subject.cpu_us(1):.0f}",
                  f"{subject.cpu_us(2):.0f}"], widths))
+        echo_rates.append(baseline.rate)
         if best is None or subject.rate > best[1]:
             best = (baseline.rate, subject.rate, clients)
     assert best is not None
-    echo_best = max(best[0], 1.0)
-    ratio = best[1] / echo_best
-    say(f"best full path: {best[1]:,.0f} events/s at {best[2]} clients, echo {best[0]:,.0f} "
-        f"at the same level: ratio {ratio:.2f} (target >= {TARGET_RATIO})")
+    ratio = best[1] / max(best[0], 1.0)
+    strict = best[1] / max(max(echo_rates), 1.0)  # against the echo's best at any level
+    say(f"best full path: {best[1]:,.0f} events/s at {best[2]} clients; echo {best[0]:,.0f} at "
+        f"that level: ratio {ratio:.2f}; against the echo's best ({max(echo_rates):,.0f}): "
+        f"{strict:.2f} (target >= {TARGET_RATIO}, judged on the lower)")
+    ratio = min(ratio, strict)
     say(f"open loop, {OPEN_RATE:,} events/s scheduled for {OPEN_SECONDS:.0f} s "
         "(latency from the scheduled send time):")
-    widths = [6, 10, 9, 9, 9, 9]
-    say(row(["server", "achieved", "p50 ms", "p99 ms", "max ms", "failed"], widths))
+    widths = [6, 10, 9, 9, 9, 9, 15]
+    say(row(["server", "achieved", "p50 ms", "p99 ms", "max ms", "failed", "client late ms"],
+            widths))
     paced = {}
     for server in (echo, full):
         run = await open_loop(server, Events(f"open_{server.name}"), OPEN_RATE, OPEN_SECONDS)
         paced[server.name] = run
         say(row([server.name, f"{run.rate:,.0f}/s", f"{run.percentile(0.5):.1f}",
                  f"{run.percentile(0.99):.1f}", f"{max(run.latencies_ms):.1f}",
-                 str(run.sent - run.ok)], widths))
+                 str(run.sent - run.ok), f"{run.client_late_ms:.1f}"], widths))
     full_run = paced["full"]
     p99 = full_run.percentile(0.99)
     ratio_met = ratio >= TARGET_RATIO
