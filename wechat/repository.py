@@ -1,5 +1,7 @@
 """Named queries of the channel; fan and QR lists are filtered by the caller's data scope."""
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -80,19 +82,86 @@ async def active_accounts() -> list[OfficialAccount]:
     return await OfficialAccount.filter(is_active=True).order_by("id")
 
 
+EVENT_COLUMNS = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key",
+                 "msg_id", "create_time", "xml", "reply", "received_at")
 _INSERT_EVENT = (
     "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
     "event_key, msg_id, create_time, xml, reply, received_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id")
+# Many deliveries in one statement (group commit): one round trip and one WAL flush for all.
+# Rows go in dedupe-key order (the caller sorts), so two processes inserting overlapping
+# batches take the unique-index locks in the same order and cannot deadlock.
+_INSERT_EVENTS = (
+    "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
+    "event_key, msg_id, create_time, xml, reply, received_at) "
+    "SELECT account_id, dedupe_key, openid, msg_type, event, event_key, msg_id, create_time, "
+    "xml, reply, received_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+    "$5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], "
+    "$11::timestamptz[]) WITH ORDINALITY AS batch (account_id, dedupe_key, openid, msg_type, "
+    "event, event_key, msg_id, create_time, xml, reply, received_at, position) "
+    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
 
 
-async def insert_event_once(**values: object) -> bool:
-    """One autocommitted statement; False when the dedupe key was already stored."""
+async def insert_event_once(**values: object) -> int | None:
+    """One autocommitted statement; the new row's id, None when the dedupe key was stored."""
     from tortoise import connections
 
-    columns = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key", "msg_id",
-               "create_time", "xml", "reply", "received_at")
     rows = await connections.get("default").execute_query_dict(
-        _INSERT_EVENT, [values[column] for column in columns])
-    return bool(rows)
+        _INSERT_EVENT, [values[column] for column in EVENT_COLUMNS])
+    return int(rows[0]["id"]) if rows else None
+
+
+@contextlib.asynccontextmanager
+async def held_connection() -> AsyncIterator[Any]:
+    """A pooled connection kept for a run of statements: the pool resets a connection each time
+    it is released (one more round trip), which a busy writer should not pay per statement."""
+    from tortoise import connections
+
+    async with connections.get("default").acquire_connection() as connection:
+        yield connection
+
+
+async def insert_events_once(rows: list[dict[str, object]],
+                             connection: Any = None) -> dict[str, int]:
+    """One autocommitted statement for many events with distinct dedupe keys; the ids of the
+    rows inserted by dedupe key (the others were already stored). On `connection` if given,
+    else from the pool."""
+    from tortoise import connections
+
+    arrays = [[row[column] for row in rows] for column in EVENT_COLUMNS]
+    if connection is None:
+        inserted = await connections.get("default").execute_query_dict(_INSERT_EVENTS, arrays)
+    else:
+        inserted = await connection.fetch(_INSERT_EVENTS, *arrays)
+    return {str(item["dedupe_key"]): int(item["id"]) for item in inserted}
+
+
+# The relay's claim: one statement picks the oldest undispatched rows (skipping rows another
+# relay holds) and marks them, instead of a SELECT … FOR UPDATE and an UPDATE … IN (…).
+_CLAIM_EVENTS = (
+    "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id IN (SELECT id FROM "
+    "wechat_inbound_event WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 "
+    "FOR UPDATE SKIP LOCKED) RETURNING id")
+
+
+_CLAIM_GIVEN_EVENTS = (
+    "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id = ANY($1::bigint[]) "
+    "AND dispatched_at IS NULL RETURNING id")
+
+
+async def claim_given_events(ids: list[int], now: object) -> list[int]:
+    """Mark these events dispatched unless already; the ids marked, ascending. Primary-key
+    lookups only: the relay's fast path for the events its own process just stored."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_CLAIM_GIVEN_EVENTS, [ids, now])
+    return sorted(int(row["id"]) for row in rows)
+
+
+async def claim_undispatched_events(limit: int, now: object) -> list[int]:
+    """Mark up to `limit` undispatched events dispatched at `now`; their ids, ascending."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_CLAIM_EVENTS, [limit, now])
+    return sorted(int(row["id"]) for row in rows)

@@ -8,12 +8,11 @@ import time
 
 from crm_core import clock
 from crm_core.config import get_settings
-from wechat import repository
 from wechat.errors import UnknownAppError
 from wechat.inbound import InboundDelivery, open_delivery_async, seal_reply, verify_echo
 from wechat.messages import Event, UserMessage
 from wechat.models import InboundEvent
-from wechat.service import accounts, relay
+from wechat.service import accounts, group_commit, relay
 from wechat.service.replies import config_version, passive_reply
 
 
@@ -39,7 +38,6 @@ async def receive(appid: str, query: dict[str, str], body: bytes) -> str:
                                          max_body=settings.callback_max_body_bytes)
     reply = await passive_reply(live.id, live.name, delivery.message, version)
     stored = await store_once(live.id, delivery, reply)
-    relay.wake()
     # A duplicate (WeChat's retry, or the same push twice) answers what the first one answered.
     return seal_reply(live.callback, delivery, stored)
 
@@ -47,18 +45,20 @@ async def receive(appid: str, query: dict[str, str], body: bytes) -> str:
 async def store_once(account_id: int, delivery: InboundDelivery, reply: str) -> str:
     """Insert the event unless its dedupe key exists; return the reply stored for that key.
 
-    One statement: the unique index makes concurrent duplicates wait for the first and then
+    One statement (shared with the deliveries arriving meanwhile: group_commit.py), committed
+    before this returns: the unique index makes concurrent duplicates wait for the first and then
     find its row, so exactly one event (and one effect) exists per delivery.
     """
     message = delivery.message
-    inserted = await repository.insert_event_once(
-        account_id=account_id, dedupe_key=delivery.dedupe_key, openid=message.openid,
-        msg_type=message.msg_type, event=message.event if isinstance(message, Event) else "",
-        event_key=(message.event_key if isinstance(message, Event) else "")[:1024],
-        msg_id=message.msg_id if isinstance(message, UserMessage) else "",
-        create_time=message.create_time, xml=delivery.xml, reply=reply,
-        received_at=clock.utc_now())
-    if inserted:
+    event_id = await group_commit.writer.insert({
+        "account_id": account_id, "dedupe_key": delivery.dedupe_key, "openid": message.openid,
+        "msg_type": message.msg_type, "event": message.event if isinstance(message, Event) else "",
+        "event_key": (message.event_key if isinstance(message, Event) else "")[:1024],
+        "msg_id": message.msg_id if isinstance(message, UserMessage) else "",
+        "create_time": message.create_time, "xml": delivery.xml, "reply": reply,
+        "received_at": clock.utc_now()})
+    if event_id is not None:
+        relay.wake(event_id)
         return reply
     first = await InboundEvent.get(dedupe_key=delivery.dedupe_key)
     return first.reply

@@ -19,6 +19,7 @@ from wechat.rules import ReplyRule
 VERSION_KEY = "wechat:config:version"
 VERSION_TTL_SECONDS = 1.0
 _version = local_cache()
+_refreshing: set[str] = set()
 _rules: dict[int, tuple[str, list[ReplyRule]]] = {}
 
 
@@ -26,14 +27,20 @@ async def config_version() -> str:
     # Held for a second per process: a Redis round trip per callback cost more than the
     # INSERT. Other processes see a change within VERSION_TTL_SECONDS; this one at once.
     held = _version.get(VERSION_KEY)
-    if held is not None and held[1] > time.monotonic():
+    if held is not None and (held[1] > time.monotonic() or _refreshing):
+        # While one request refreshes an expired version, the others keep the held one for
+        # that round trip instead of all asking Redis at once.
         return str(held[0])
-    redis = get_redis()
-    version = await redis.get(VERSION_KEY)
-    if version is None:
-        # A flushed Redis gets a fresh random version, so no process trusts an old cache.
-        await redis.set(VERSION_KEY, secrets.token_hex(6), nx=True)
+    _refreshing.add(VERSION_KEY)
+    try:
+        redis = get_redis()
         version = await redis.get(VERSION_KEY)
+        if version is None:
+            # A flushed Redis gets a fresh random version, so no process trusts an old cache.
+            await redis.set(VERSION_KEY, secrets.token_hex(6), nx=True)
+            version = await redis.get(VERSION_KEY)
+    finally:
+        _refreshing.discard(VERSION_KEY)
     _version[VERSION_KEY] = (str(version), time.monotonic() + VERSION_TTL_SECONDS)
     return str(version)
 
