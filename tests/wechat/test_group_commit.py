@@ -165,3 +165,13 @@ async def test_the_relay_claims_its_own_fresh_events_by_id(
         stray.id]
     assert await relay.dispatch_fresh() == 0
     assert await relay.dispatch_pending() == 1  # the sweep finds the rest
+
+
+async def test_the_relay_sweep_has_its_partial_index() -> None:
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'wechat_inbound_event_undispatched'")
+    assert [r["indexdef"] for r in rows] == [
+        "CREATE INDEX wechat_inbound_event_undispatched ON public.wechat_inbound_event "
+        "USING btree (id) WHERE (dispatched_at IS NULL)"]
