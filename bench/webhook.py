@@ -47,7 +47,7 @@ from wechat.replies import cdata
 APPID, TOKEN = "wxbench000000001", "benchtoken"
 PATH = f"/wechat/{APPID}/callback"
 LEVELS = (1, 8, 32, 64)
-LEVEL_SECONDS, WARM_SECONDS = 2.0, 0.5
+LEVEL_SECONDS, WARM_SECONDS, ROUNDS = 2.0, 0.5, 2
 OPEN_RATE, OPEN_SECONDS = 1000, 5.0
 MAX_OPEN_CONNECTIONS = 512
 TARGET_RATIO, TARGET_P99_MS = 0.5, 50.0
@@ -367,11 +367,18 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
     best: tuple[float, float, int] | None = None
     echo_rates: list[float] = []
     for clients in LEVELS:
-        baseline = await closed_loop(echo, Events("echo"), clients, LEVEL_SECONDS)
-        subject = await closed_loop(full, Events("full"), clients, LEVEL_SECONDS)
-        failed = (baseline.sent - baseline.ok) + (subject.sent - subject.ok)
-        if failed:
-            raise RuntimeError(f"{failed} requests failed at {clients} clients")
+        # Best of ROUNDS alternating runs for both servers: a neighbour's burst on a shared
+        # machine then costs one run, not the verdict, and neither side is favoured.
+        runs: dict[str, list[Run]] = {"echo": [], "full": []}
+        for _ in range(ROUNDS):
+            for server in (echo, full):
+                run = await closed_loop(server, Events(server.name), clients, LEVEL_SECONDS)
+                if run.sent != run.ok:
+                    raise RuntimeError(f"{run.sent - run.ok} requests to {server.name} failed "
+                                       f"at {clients} clients")
+                runs[server.name].append(run)
+        baseline = max(runs["echo"], key=lambda r: r.rate)
+        subject = max(runs["full"], key=lambda r: r.rate)
         say(row([str(clients), f"{baseline.rate:,.0f}", f"{subject.rate:,.0f}",
                  f"{subject.rate / baseline.rate:.2f}", f"{baseline.cpu_us(0):.0f}",
                  f"{subject.cpu_us(0):.0f}", f"{subject.cpu_us(1):.0f}",
