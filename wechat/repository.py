@@ -165,3 +165,11 @@ async def claim_undispatched_events(limit: int, now: object) -> list[int]:
 
     rows = await connections.get("default").execute_query_dict(_CLAIM_EVENTS, [limit, now])
     return sorted(int(row["id"]) for row in rows)
+
+
+async def release_events(ids: list[int]) -> None:
+    """Undo a claim whose publish failed, so the next sweep hands the events out again."""
+    from tortoise import connections
+
+    await connections.get("default").execute_query(
+        "UPDATE wechat_inbound_event SET dispatched_at = NULL WHERE id = ANY($1::bigint[])", [ids])

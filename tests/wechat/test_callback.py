@@ -138,3 +138,25 @@ async def test_the_relay_hands_stored_events_over_once_in_order(
     assert await relay.dispatch_pending() == 3
     assert await relay.dispatch_pending() == 0
     assert published_jobs == [jobs.Job("wechat.process_events", {"event_ids": ids})]
+
+
+async def test_a_failed_publish_gives_the_claim_back(
+        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    from wechat.service import relay
+
+    await make_account()
+    query, body = signed(text_xml("o_broker_down", "在吗", 3000))
+    await client.post(f"/wechat/{APPID}/callback", params=query, content=body)
+
+    def broker_down(job: jobs.Job) -> None:
+        raise ConnectionError("broker unreachable")
+
+    jobs.set_publisher(broker_down)
+    with pytest.raises(ConnectionError):
+        await relay.dispatch_pending()
+    assert await InboundEvent.filter(dispatched_at__isnull=True).count() == 1
+    jobs.set_publisher(published_jobs.append)
+    assert await relay.dispatch_pending() == 1
+    event = await InboundEvent.get()
+    assert published_jobs == [jobs.Job("wechat.process_events", {"event_ids": [event.id]})]
+    assert event.dispatched_at is not None

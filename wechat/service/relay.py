@@ -39,19 +39,28 @@ async def dispatch_fresh() -> int:
         except Exception:
             _fresh[:0] = fresh[start:]  # try again on the next round
             raise
-        if ids:
-            await asyncio.to_thread(jobs.enqueue, "wechat.process_events", event_ids=ids)
+        await _publish(ids)
         count += len(ids)
     return count
 
 
 async def dispatch_pending(limit: int = BATCH) -> int:
     ids = await repository.claim_undispatched_events(limit, clock.utc_now())
-    if ids:
-        # The claim is one autocommitted statement, so this publishes after the commit, as
-        # unit_of_work would; the broker client is synchronous, hence the thread.
-        await asyncio.to_thread(jobs.enqueue, "wechat.process_events", event_ids=ids)
+    await _publish(ids)
     return len(ids)
+
+
+async def _publish(ids: list[int]) -> None:
+    """The claim is one autocommitted statement, so this publishes after the commit, as
+    unit_of_work would; the broker client is synchronous, hence the thread. A failed publish
+    gives the claim back: a sweep then hands the events out again instead of losing them."""
+    if not ids:
+        return
+    try:
+        await asyncio.to_thread(jobs.enqueue, "wechat.process_events", event_ids=ids)
+    except Exception:
+        await repository.release_events(ids)
+        raise
 
 
 async def run_relay(stop: asyncio.Event, *, idle_seconds: float = 1.0,
