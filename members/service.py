@@ -84,14 +84,19 @@ async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id:
 
 
 async def _scope(principal: Principal) -> Q:
+    """Members of the viewer's stores (by first touch), plus the members behind fans the inbox
+    assignment gives them, so a service agent outside the store departments sees who they serve."""
     if principal.department_ids is None:
         return Q()
     if principal.data_scope == "own":
         managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
-        return Q(first_guide_id=principal.staff_id) | Q(first_store_id__in=list(managed))
-    stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
-        "id", flat=True)
-    return Q(first_store_id__in=list(stores))
+        scope = Q(first_guide_id=principal.staff_id) | Q(first_store_id__in=list(managed))
+    else:
+        stores = await Store.filter(department_id__in=list(principal.department_ids)
+                                    ).values_list("id", flat=True)
+        scope = Q(first_store_id__in=list(stores))
+    assigned = await wechat_fans.members_assigned_to(principal)
+    return scope | Q(id__in=assigned) if assigned else scope
 
 
 def phone_filter(text: str) -> Q:

@@ -33,18 +33,25 @@ async def _scope(principal: Principal) -> Q | None:
     return Q(store_id__in=[int(str(i)) for i in stores])
 
 
+def _assigned(principal: Principal) -> Q:
+    if principal.data_scope == "own":
+        return Q(assigned_staff_id=principal.staff_id)
+    return Q(assigned_staff_id__in=Subquery(Staff.filter(
+        department_id__in=list(principal.department_ids or [])).values("id")))
+
+
 async def fans(principal: Principal) -> QuerySet[Fan]:
     """Fans also reach staff through the inbox assignment, so a service agent in a department
     without stores sees the fans assigned to them (own) or to their departments' staff."""
     scope = await _scope(principal)
     if scope is None or principal.department_ids is None:
         return Fan.all()
-    if principal.data_scope == "own":
-        assigned = Q(assigned_staff_id=principal.staff_id)
-    else:
-        assigned = Q(assigned_staff_id__in=Subquery(Staff.filter(
-            department_id__in=list(principal.department_ids)).values("id")))
-    return Fan.filter(scope | assigned)
+    return Fan.filter(scope | _assigned(principal))
+
+
+async def assigned_fans(principal: Principal) -> QuerySet[Fan]:
+    """Only the fans the inbox assignment hands to this viewer (or their departments' staff)."""
+    return Fan.filter(_assigned(principal))
 
 
 async def qrcodes(principal: Principal) -> QuerySet[QrCode]:

@@ -1,5 +1,7 @@
 """A real web server process on a free port, sharing the test session's database and Redis."""
 
+import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -7,13 +9,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -33,6 +38,59 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) ->
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(url)
+
+
+def spawn(name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"e2e-{name}.log").open("wb")
+    return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
+                            env=env, cwd=ROOT)
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = await probe()
+        if value:
+            return value
+        await asyncio.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+@contextlib.contextmanager
+def member_card_stack(prefix: str, *, imsi: str, seed: int,
+                      worker: bool) -> Iterator[dict[str, str]]:
+    """The member card's real processes: the WeChat sandbox (its SMS inbox reads the modem
+    simulator's handsets), the web app, a modem daemon on a pty, and optionally a worker with
+    the sandbox pushing events to the web callback."""
+    from scrm.demo_sms import serve_handsets
+    from sms_gateway.simulator import ModemSim
+    from wechat.sandbox.__main__ import DEMO_APP
+
+    web_port, sandbox_port, handset_port = free_port(), free_port(), free_port()
+    web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
+    simulator = ModemSim(imsi=imsi, seed=seed)
+    device = simulator.start()
+    handsets = serve_handsets([simulator], handset_port)
+    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_BASE_URL": web, "SCRM_ENV": "test"}
+    pushes = ["--webhook", f"{web}/wechat/{DEMO_APP['appid']}/callback"] if worker else []
+    processes = [
+        spawn(f"{prefix}-sandbox", ["wechat.sandbox", "--port", str(sandbox_port), *pushes,
+                                    "--sms-inbox", f"http://127.0.0.1:{handset_port}/sms"], env),
+        spawn(f"{prefix}-web", ["scrm.cli", "serve", "--port", str(web_port)], env),
+        spawn(f"{prefix}-daemon", ["scrm.cli", "modem-daemon", "--port", device], env),
+    ]
+    if worker:
+        processes.append(spawn(f"{prefix}-worker", ["scrm.cli", "worker", "--pool", "solo",
+                                                    "--concurrency", "1"], env))
+    try:
+        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
+        wait_for(f"{web}/healthz", processes[1])
+        yield {"web": web, "sandbox": sandbox}
+    finally:
+        stop_all(processes)
+        handsets.shutdown()
+        simulator.stop()
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:

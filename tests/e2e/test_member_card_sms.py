@@ -2,7 +2,6 @@
 queue and a modem daemon (pyserial on a pty) to the modem simulator, and the sandbox phone
 reads it; the member then opens the card with it."""
 
-import os
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -12,10 +11,7 @@ import pytest
 
 from crm_core.audit import SYSTEM
 from members.models import Member
-from scrm.demo_sms import serve_handsets
-from sms_gateway.simulator import ModemSim
-from tests.e2e.conftest import free_port, stop_all, wait_for
-from tests.e2e.test_wechat_fan_capture import _spawn, eventually
+from tests.e2e.conftest import eventually, member_card_stack
 from wechat.models import AccountMode
 from wechat.sandbox.__main__ import DEMO_APP
 from wechat.schemas import AccountCreate
@@ -26,26 +22,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def stack(booted: object) -> Iterator[dict[str, str]]:
-    web_port, sandbox_port, handset_port = free_port(), free_port(), free_port()
-    web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
-    simulator = ModemSim(imsi="460001234560001", seed=1)
-    device = simulator.start()
-    handsets = serve_handsets([simulator], handset_port)
-    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_BASE_URL": web, "SCRM_ENV": "test"}
-    processes = [
-        _spawn("card-sandbox", ["wechat.sandbox", "--port", str(sandbox_port), "--sms-inbox",
-                                f"http://127.0.0.1:{handset_port}/sms"], env),
-        _spawn("card-web", ["scrm.cli", "serve", "--port", str(web_port)], env),
-        _spawn("card-daemon", ["scrm.cli", "modem-daemon", "--port", device], env),
-    ]
-    try:
-        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
-        wait_for(f"{web}/healthz", processes[1])
-        yield {"web": web, "sandbox": sandbox}
-    finally:
-        stop_all(processes)
-        handsets.shutdown()
-        simulator.stop()
+    with member_card_stack("card", imsi="460001234560001", seed=1, worker=False) as urls:
+        yield urls
 
 
 async def test_card_code_reaches_the_sandbox_phone_through_the_modem(

@@ -3,7 +3,6 @@ sandbox phone follows through a guide's code and receives the follow gift, opens
 center, binds a card with the SMS code, checks in, spins the wheel and redeems in the mall; a
 purchase through the till API then raises the tier."""
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,10 +18,7 @@ from loyalty.lottery.models import PrizeKind
 from loyalty.mall.models import ItemKind, MallItem
 from loyalty.points.models import Account, EntryKind, PointsEntry
 from members.models import Member
-from scrm.demo_sms import serve_handsets
-from sms_gateway.simulator import ModemSim
-from tests.e2e.conftest import free_port, stop_all, wait_for
-from tests.e2e.test_wechat_fan_capture import _spawn, eventually
+from tests.e2e.conftest import eventually, member_card_stack
 from tests.factories import bearer, make_staff
 from tests.loyalty.factories import (
     make_activity,
@@ -42,29 +38,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def stack(booted: object) -> Iterator[dict[str, str]]:
-    web_port, sandbox_port, handset_port = free_port(), free_port(), free_port()
-    web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
-    simulator = ModemSim(imsi="460001234560002", seed=2)
-    device = simulator.start()
-    handsets = serve_handsets([simulator], handset_port)
-    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_BASE_URL": web, "SCRM_ENV": "test"}
-    processes = [
-        _spawn("journey-sandbox", ["wechat.sandbox", "--port", str(sandbox_port), "--webhook",
-                                   f"{web}/wechat/{DEMO_APP['appid']}/callback", "--sms-inbox",
-                                   f"http://127.0.0.1:{handset_port}/sms"], env),
-        _spawn("journey-web", ["scrm.cli", "serve", "--port", str(web_port)], env),
-        _spawn("journey-worker", ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
-               env),
-        _spawn("journey-daemon", ["scrm.cli", "modem-daemon", "--port", device], env),
-    ]
-    try:
-        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
-        wait_for(f"{web}/healthz", processes[1])
-        yield {"web": web, "sandbox": sandbox}
-    finally:
-        stop_all(processes)
-        handsets.shutdown()
-        simulator.stop()
+    with member_card_stack("journey", imsi="460001234560002", seed=2, worker=True) as urls:
+        yield urls
 
 
 def csrf_of(page: str) -> str:

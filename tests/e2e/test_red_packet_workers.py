@@ -16,8 +16,7 @@ from loyalty.lottery.models import Award, AwardStatus, PrizeKind
 from loyalty.lottery.service import draw
 from loyalty.redpackets.models import RedPacket, RedPacketStatus
 from members.models import MemberIdentity
-from tests.e2e.conftest import ARTIFACTS, free_port, wait_for
-from tests.e2e.test_wechat_fan_capture import _spawn, eventually
+from tests.e2e.conftest import ARTIFACTS, eventually, free_port, spawn, wait_for
 from tests.loyalty.factories import make_activity, make_member, make_prize
 from wechat.models import AccountMode, OfficialAccount
 from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
@@ -43,9 +42,9 @@ def pay_stack(booted: object) -> Iterator[str]:
     sandbox = f"http://127.0.0.1:{free_port()}"
     env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test"}
     workers = ["rp-worker-1", "rp-worker-2"]
-    processes = [_spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]],
+    processes = [spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]],
                         env)]
-    processes += [_spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
+    processes += [spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
                          env) for name in workers]
     try:
         wait_for(f"{sandbox}/sandbox/api/apps", processes[0])

@@ -6,19 +6,16 @@ member is attributed to that guide and store. The same delivery three times at o
 
 import asyncio
 import os
-import subprocess
-import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from crm_core.audit import SYSTEM
 from members.models import Member, MemberTouch
-from tests.e2e.conftest import ARTIFACTS, free_port, stop_all, wait_for
+from tests.e2e.conftest import eventually, free_port, spawn, stop_all, wait_for
 from tests.factories import bearer
 from tests.wechat.callback_support import event_xml, make_shop
 from wechat.crypto import MessageCipher, random_nonce, sign
@@ -29,14 +26,6 @@ from wechat.schemas import AccountCreate
 from wechat.service import accounts
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
-
-
-def _spawn(name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"e2e-{name}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
-                            env=env, cwd=Path(__file__).resolve().parents[2])
 
 
 @pytest.fixture
@@ -46,10 +35,10 @@ def stack(booted: object) -> Iterator[dict[str, str]]:
     sandbox = f"http://127.0.0.1:{sandbox_port}"
     env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test"}
     processes = [
-        _spawn("sandbox", ["wechat.sandbox", "--port", str(sandbox_port), "--webhook",
+        spawn("sandbox", ["wechat.sandbox", "--port", str(sandbox_port), "--webhook",
                            f"{web}/wechat/{DEMO_APP['appid']}/callback"], env),
-        _spawn("web", ["scrm.cli", "serve", "--port", str(web_port)], env),
-        _spawn("worker", ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"], env),
+        spawn("web", ["scrm.cli", "serve", "--port", str(web_port)], env),
+        spawn("worker", ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"], env),
     ]
     try:
         wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
@@ -57,16 +46,6 @@ def stack(booted: object) -> Iterator[dict[str, str]]:
         yield {"web": web, "sandbox": sandbox}
     finally:
         stop_all(processes)
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = await probe()
-        if value:
-            return value
-        await asyncio.sleep(0.2)
-    raise AssertionError("condition not reached in time")
 
 
 async def test_scan_guide_code_in_phone_simulator(stack: dict[str, str]) -> None:

@@ -160,7 +160,10 @@ async def test_links_only_lead_to_what_the_viewer_may_see():
     principal = await auth.principal_for(agent.id, ip="203.0.113.7", user_agent="test")
     card = await caller_card("13800138000", principal)
     assert card is not None
-    assert card.links == [CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{assigned.id}")]
+    # The agent serves this member through the assigned fan, so the member page is theirs too.
+    assert card.links == [
+        CardLink(label="会员资料", href="/admin/members?phone=%2B8613800138000"),
+        CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{assigned.id}")]
     manager = await make_staff("store_manager", department=await home.department)
     principal = await auth.principal_for(manager.id, ip="203.0.113.7", user_agent="test")
     card = await caller_card("13800138000", principal)

@@ -39,7 +39,7 @@ async def test_ring_from_a_member_with_orders_pops_up_their_purchases(
                             paid_at=datetime(2026, 11, 1, 2, 0, tzinfo=UTC), request_hash="x",
                             created_at=paid)
     agent = await make_staff("service_agent", department=await Department.create(name="客服部"))
-    # The agent's scope reaches this member's fan through the inbox assignment only.
+    # The agent's scope reaches this member (and their fan) through the inbox assignment only.
     fan = await Fan.create(account=await make_account(), openid="o_wang", member_id=member.id,
                            assigned_staff_id=agent.id)
     await console_login(client, agent.username)
@@ -60,7 +60,9 @@ async def test_ring_from_a_member_with_orders_pops_up_their_purchases(
         {"label": "累计消费", "value": "¥428.50"},
         {"label": "退款", "value": "1 笔，¥99.00"},
         {"label": "最近订单", "value": "2026-11-20 14:30 · 上海南京西路店 · ¥399.00 · A001"}]}
-    assert card["links"] == [{"label": "微信粉丝", "href": f"/admin/wechat/fans/{fan.id}"}]
+    assert card["links"] == [
+        {"label": "会员资料", "href": "/admin/members?phone=%2B8613800138000"},
+        {"label": "微信粉丝", "href": f"/admin/wechat/fans/{fan.id}"}]
     page = (await client.get("/admin/sms/calls")).text
     assert "订单数 2 笔" in page
     assert "累计消费 ¥428.50" in page

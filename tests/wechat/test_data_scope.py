@@ -6,6 +6,7 @@ import httpx
 
 from crm_core import clock
 from crm_core.org.models import Department, Role, Staff
+from members.models import Member
 from tests.factories import bearer, make_staff, make_store
 from tests.wechat.callback_support import make_account
 from wechat.models import AutoReply, Fan, ReplyKind
@@ -115,3 +116,19 @@ async def test_auto_replies_are_brand_level_whatever_the_data_scope(client: http
     refused = await client.delete(f"/api/v1/wechat/auto-replies/{rule.id}", headers=headers)
     assert (refused.status_code, refused.json()["error"]) == (403, "permission_denied")
     assert await AutoReply.filter(id=rule.id).exists()
+
+
+async def test_the_member_behind_an_assigned_fan_is_visible_too(client: httpx.AsyncClient):
+    people = await world()
+    served = await Member.create(name="被服务的会员", created_at=clock.utc_now())
+    stranger = await Member.create(name="别家的会员", created_at=clock.utc_now())
+    await Fan.filter(openid="to_agent").update(member_id=served.id)
+    await Fan.filter(openid="south_store").update(member_id=stranger.id)
+    headers = await bearer(people["agent"])
+    listed = await client.get("/api/v1/members", headers=headers)
+    assert [m["name"] for m in listed.json()] == ["被服务的会员"]
+    assert (await client.get(f"/api/v1/members/{served.id}", headers=headers)).status_code == 200
+    assert (await client.get(f"/api/v1/members/{stranger.id}",
+                             headers=headers)).status_code == 404
+    await Fan.filter(openid="to_agent").update(assigned_staff_id=None)
+    assert (await client.get(f"/api/v1/members/{served.id}", headers=headers)).status_code == 404

@@ -52,6 +52,16 @@ async def visible_fan_ids_of_member(principal: Principal, member_id: int) -> lis
     return [int(str(i)) for i in await query.values_list("id", flat=True)]
 
 
+async def members_assigned_to(principal: Principal) -> list[int] | None:
+    """Members whose fans reach this viewer through the inbox assignment (None: no limit), so
+    a service agent sees the member behind a fan they serve."""
+    if principal.department_ids is None:
+        return None
+    assigned = await repository.assigned_fans(principal)
+    return [int(str(i)) for i in await assigned.filter(member_id__not_isnull=True)
+            .values_list("member_id", flat=True)]
+
+
 async def get_fan(principal: Principal, fan_id: int) -> Fan:
     fan = await (await repository.fans(principal)).get_or_none(id=fan_id)
     if fan is None:
