@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from crm_core.errors import PermissionDeniedError
 from crm_core.permissions import Principal
 from crm_core.web.console import Form, console_principal
 
@@ -20,11 +19,6 @@ STATUS_LABELS = {
     "completed": "已完成", "unused": "未使用", "used": "已核销", "expired": "已过期",
     "win": "中奖", "out_of_stock": "奖品已抽完", "win_limit": "已达中奖上限",
 }
-
-
-def need(principal: Principal, permission: str) -> None:
-    if not principal.can(permission):
-        raise PermissionDeniedError()
 
 
 def local_datetime(form: Form, name: str) -> str:

@@ -11,12 +11,10 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-import qrcode
-import qrcode.image.svg
-
 from crm_core import clock
 from crm_core.config import get_settings
 from crm_core.errors import ValidationError
+from crm_core.web import qr
 from members.card import mask
 from members.models import Member
 
@@ -72,14 +70,6 @@ def card_no_of(code: str, now: datetime | None = None) -> str:
     return card_no
 
 
-def qr_svg(data: str) -> str:
-    """An inline SVG (no external image request, so it works inside the WeChat webview)."""
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
-                        border=2)
-    svg: str = image.to_string(encoding="unicode")
-    return svg
-
-
 def mask_name(name: str) -> str:
     """张三丰 → 张**: enough for the cashier to greet, not to identify."""
     return f"{name[0]}{'*' * min(len(name) - 1, 2)}" if name else ""
@@ -98,4 +88,4 @@ async def current_code(member_id: int) -> tuple[str, str] | None:
     if member.card_no is None:
         return None
     code = mint(member.card_no)
-    return code, qr_svg(code)
+    return code, qr.svg(code, size_px=180)

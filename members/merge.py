@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from crm_core import audit, clock
-from crm_core.audit import SYSTEM, Actor
+from crm_core.audit import SYSTEM, Actor, actor_of
 from crm_core.db import unit_of_work
 from crm_core.errors import ConflictError, NotFoundError
 from crm_core.permissions import Principal
@@ -25,7 +25,6 @@ from members.models import (
     MergeStatus,
     ProfileCompletion,
 )
-from members.profile import actor_of
 from members.schemas import MergePreviewRead, MergeRead
 from members.service import get_member
 from sms_gateway.errors import InvalidNumberError

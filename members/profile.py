@@ -9,7 +9,7 @@ loyalty grants with the key `profile:{member_id}:{field}`.
 from datetime import date
 
 from crm_core import audit, clock, jobs
-from crm_core.audit import Actor
+from crm_core.audit import Actor, actor_of
 from crm_core.db import unit_of_work
 from crm_core.errors import ValidationError
 from crm_core.permissions import Principal
@@ -34,10 +34,6 @@ _COMPLETE = ("INSERT INTO members_profile_completion (member_id, field, complete
 class ProfileInvalidError(ValidationError):
     code = "profile_invalid"
     message = "资料填写有误"
-
-
-def actor_of(principal: Principal) -> Actor:
-    return Actor(principal.staff_id, principal.username, principal.ip, principal.user_agent)
 
 
 def member_actor(member_id: int) -> Actor:

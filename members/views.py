@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 import members.permissions  # noqa: F401 - registers the members resource
-from crm_core.errors import CRMError, PermissionDeniedError
+from crm_core.errors import CRMError
 from crm_core.permissions import Principal
 from crm_core.web.console import (
     NavItem,
@@ -17,6 +17,7 @@ from crm_core.web.console import (
     attempt,
     check_csrf,
     console_principal,
+    need,
     render,
 )
 from members import center, h5kit, merge, profile, service, timeline
@@ -34,11 +35,6 @@ add_nav(NavItem("会员", "Members", "会员中心装修", "Member center look",
                 "members.center:view"))
 PROFILE_FIELDS = ("name", "gender", "birthday", "birthday_calendar", "province", "city",
                   "district", "address")
-
-
-def need(principal: Principal, permission: str) -> None:
-    if not principal.can(permission):
-        raise PermissionDeniedError()
 
 
 @router.get("", response_class=HTMLResponse)

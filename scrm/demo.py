@@ -75,6 +75,8 @@ def _banner(port: int) -> str:
     return (f"\n==== SCRM 演示已启动 / demo is running ====\n"
             f"  管理后台 Console     {base}/admin\n"
             f"  手机模拟器 Phone     {get_settings().wechat_api_base}/sandbox/phone\n"
+            f"  会员中心 Member H5   {base}/h5/member"
+            "（在手机模拟器里点菜单「会员中心」打开 / open it from the phone's menu）\n"
             f"  导购工作台 Guide H5  {base}/h5/guide\n"
             f"  接口文档 OpenAPI     {base}/openapi.json\n"
             f"  健康检查 Health      {base}/healthz\n"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
-from crm_core.audit import Actor
+from crm_core.audit import actor_of as actor
 from crm_core.http import client_ip, require
 from crm_core.permissions import Principal
 from sms_gateway.schemas import (
@@ -34,11 +34,6 @@ PageSize = Annotated[int, Query(ge=1, le=200)]
 
 def can(permission: str) -> Principal:
     return Depends(require(permission))  # type: ignore[no-any-return]
-
-
-def actor(principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=principal.user_agent)
 
 
 @router.get("/messages", response_model=MessagePage)

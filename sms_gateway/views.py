@@ -7,8 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
-from crm_core.audit import Actor
-from crm_core.errors import PermissionDeniedError
+from crm_core.audit import actor_of
 from crm_core.permissions import Principal
 from crm_core.web.console import (
     NavItem,
@@ -18,6 +17,7 @@ from crm_core.web.console import (
     attempt,
     check_csrf,
     console_principal,
+    need,
     render,
 )
 from sms_gateway.errors import SmsNotFoundError
@@ -40,16 +40,6 @@ STATUS_LABELS = {"queued": "排队中", "sending": "发送中", "sent": "已发�
 STATE_LABELS = {"online": "在线", "parked": "暂停", "down": "故障", "offline": "离线"}
 
 
-def need(principal: Principal, permission: str) -> None:
-    if not principal.can(permission):
-        raise PermissionDeniedError()
-
-
-def _actor(request: Request, principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=request.headers.get("user-agent", ""))
-
-
 @router.get("/modems", response_class=HTMLResponse)
 async def modem_page(request: Request, principal: Console) -> Response:
     need(principal, "sms.modem:view")
@@ -66,7 +56,7 @@ async def modem_toggle(modem_id: int, action: str, request: Request,
         raise SmsNotFoundError("页面或操作不存在")
     enable = action == "enable"
     return await attempt(request, lambda: modems.set_enabled(
-        modem_id, enable, _actor(request, principal)),
+        modem_id, enable, actor_of(principal)),
         ok="模块已启用" if enable else "模块已停用，未提交的短信已转交其他模块",
         back="/admin/sms/modems")
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 import wechat.permissions  # noqa: F401 - registers the channel's resources
-from crm_core.audit import Actor
+from crm_core.audit import actor_of as actor
 from crm_core.http import content_disposition, require
 from crm_core.permissions import Principal
 from wechat.models import QrKind
@@ -38,11 +38,6 @@ router = APIRouter(prefix="/api/v1", tags=["wechat"])
 
 def can(permission: str) -> Principal:
     return Depends(require(permission))  # type: ignore[no-any-return]
-
-
-def actor(principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=principal.user_agent)
 
 
 @router.get("/wechat/accounts", response_model=list[AccountRead])

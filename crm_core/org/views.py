@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.config import get_settings
-from crm_core.errors import CRMError, PermissionDeniedError
+from crm_core.errors import CRMError
 from crm_core.exports import csv_response
 from crm_core.http import client_ip
 from crm_core.org.models import DataScope, StoreStatus
@@ -32,6 +32,7 @@ from crm_core.web.console import (
     attempt,
     check_csrf,
     console_principal,
+    need,
     redirect,
     render,
 )
@@ -56,11 +57,6 @@ AUDIT_ACTIONS = {
 }
 STATUS_LABELS = {StoreStatus.PREPARING: "筹备中", StoreStatus.OPEN: "营业中",
                  StoreStatus.SUSPENDED: "暂停营业", StoreStatus.CLOSED: "已闭店"}
-
-
-def need(principal: Principal, permission: str) -> None:
-    if not principal.can(permission):
-        raise PermissionDeniedError()
 
 
 def _safe_next(url: str) -> str:

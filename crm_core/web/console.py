@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crm_core import clock, security
 from crm_core.config import get_settings
-from crm_core.errors import CRMError, CSRFError
+from crm_core.errors import CRMError, CSRFError, PermissionDeniedError
 from crm_core.http import client_ip, set_html_error_renderer
 from crm_core.permissions import Principal
 from crm_core.redis import get_redis
@@ -80,6 +80,12 @@ def add_snippet(template: str, permission: str) -> None:
 class LoginRequiredError(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url
+
+
+def need(principal: Principal, permission: str) -> None:
+    """A console page's function-permission check (403 without it)."""
+    if not principal.can(permission):
+        raise PermissionDeniedError()
 
 
 def lang_of(request: Request) -> str:

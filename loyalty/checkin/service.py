@@ -3,6 +3,7 @@
 from tortoise.exceptions import IntegrityError
 
 from crm_core import audit, clock
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.errors import ConflictError
 from crm_core.permissions import Principal
@@ -13,7 +14,6 @@ from loyalty.coupons.models import CouponSource
 from loyalty.coupons.service import get_template, issue_locked
 from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
-from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, credit
 from loyalty.program.service import program
 from loyalty.redpackets import service as red_packets

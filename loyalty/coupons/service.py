@@ -6,6 +6,7 @@ from tortoise.expressions import F
 from tortoise.functions import Count
 
 from crm_core import audit, clock, jobs
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org.service.stores import get_store
 from crm_core.permissions import Principal
@@ -37,7 +38,6 @@ from loyalty.errors import (
 )
 from loyalty.points import repository as points_repository
 from loyalty.points.models import Account
-from loyalty.points.service.accounts import actor_of
 from members import service as members_service
 
 

@@ -5,8 +5,8 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crm_core.web.console import attempt, check_csrf, render
-from loyalty.console import KIND_LABELS, Console, local_datetime, need, optional
+from crm_core.web.console import attempt, check_csrf, need, render
+from loyalty.console import KIND_LABELS, Console, local_datetime, optional
 from loyalty.coupons import service
 from loyalty.coupons.schemas import TemplateCreate, VerifyCreate
 

@@ -2,6 +2,7 @@
 once per member ever, however often they unfollow and follow again."""
 
 from crm_core import audit, clock
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from loyalty.coupons.models import CouponSource
@@ -10,7 +11,6 @@ from loyalty.gifts.models import FollowGift, FollowGiftGrant
 from loyalty.gifts.schemas import FollowGiftCreate, FollowGiftRead, GrantRead
 from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
-from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, credit
 
 

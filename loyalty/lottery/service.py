@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.expressions import F
 
 from crm_core import audit, clock, ratelimit
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from loyalty.coupons.models import CouponSource
@@ -48,7 +49,6 @@ from loyalty.lottery.schemas import (
 )
 from loyalty.points import repository as points_repository
 from loyalty.points.models import Account, EntryKind
-from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, credit, debit
 from loyalty.redpackets import service as red_packets
 from loyalty.redpackets.models import RedPacketSource

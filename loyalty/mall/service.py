@@ -7,6 +7,7 @@ points debit (insufficient points roll the stock back), then the order row.
 from tortoise.expressions import F
 
 from crm_core import audit, clock
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.errors import ConflictError, NotFoundError
 from crm_core.permissions import Principal
@@ -23,7 +24,6 @@ from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
 from loyalty.mall.schemas import ExchangeCreate, ExchangeRead, ExchangeUpdate, ItemCreate, ItemRead
 from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
-from loyalty.points.service.accounts import actor_of
 from loyalty.points.service.ledger import Source, debit
 from loyalty.redpackets import service as red_packets
 from loyalty.redpackets.models import RedPacketSource

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crm_core.web.console import attempt, check_csrf, render
-from loyalty.console import KIND_LABELS, STATUS_LABELS, Console, need, optional
+from crm_core.web.console import attempt, check_csrf, need, render
+from loyalty.console import KIND_LABELS, STATUS_LABELS, Console, optional
 from loyalty.coupons import service as coupons
 from loyalty.lottery import service as lottery
 from loyalty.lottery.models import AwardStatus

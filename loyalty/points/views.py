@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crm_core.web.console import attempt, check_csrf, render
-from loyalty.console import Console, need
+from crm_core.web.console import attempt, check_csrf, need, render
+from loyalty.console import Console
 from loyalty.points.schemas import AdjustmentCreate
 from loyalty.points.service import accounts
 

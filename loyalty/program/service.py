@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 
 from crm_core import audit, clock, jobs
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from crm_core.sales import service as sales_service
@@ -13,7 +14,6 @@ from loyalty import events
 from loyalty.errors import DuplicateTierError, TierNotFoundError
 from loyalty.points import repository as points_repository
 from loyalty.points.models import Account
-from loyalty.points.service.accounts import actor_of
 from loyalty.program import rules
 from loyalty.program.models import Program, Tier, TierBasis
 from loyalty.program.schemas import ProgramRead, ProgramUpdate, TierCreate, TierRead, TierUpdate

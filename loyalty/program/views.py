@@ -3,10 +3,10 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crm_core.web.console import attempt, check_csrf, render
+from crm_core.web.console import attempt, check_csrf, need, render
 from loyalty.checkin import service as checkin
 from loyalty.checkin.schemas import StreakRewardSet
-from loyalty.console import Console, need, optional
+from loyalty.console import Console, optional
 from loyalty.coupons import service as coupons
 from loyalty.gifts import service as gifts
 from loyalty.gifts.schemas import FollowGiftCreate

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from crm_core import audit, clock, jobs
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.errors import ConflictError, NotFoundError
 from crm_core.permissions import Principal
 from loyalty.lottery.models import Award, AwardStatus
 from loyalty.mall.models import ExchangeStatus, MallOrder
-from loyalty.points.service.accounts import actor_of
 from loyalty.redpackets import rules
 from loyalty.redpackets.models import RedPacket, RedPacketSource, RedPacketStatus
 from loyalty.redpackets.schemas import RedPacketRead

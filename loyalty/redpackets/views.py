@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crm_core.web.console import attempt, check_csrf, render
-from loyalty.console import Console, need
+from crm_core.web.console import attempt, check_csrf, need, render
+from loyalty.console import Console
 from loyalty.redpackets import service
 from loyalty.redpackets.models import RedPacketStatus
 

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from crm_core import clock
+from crm_core.web import qr as qr_code
 from members import card_code
 from members.card_code import CardCodeInvalidError
 from tests.factories import bearer, make_staff
@@ -96,7 +97,7 @@ async def test_the_card_page_shows_a_qr_code_that_refreshes(client: httpx.AsyncC
     assert page.status_code == 200
     qr = page.text.split('data-testid="card-qr"', 1)[1].split("</div>", 1)[0]
     # The QR encodes this minute's code for the member's card.
-    assert card_code.qr_svg(card_code.mint(member.card_no or "", NOW)) in qr
+    assert qr_code.svg(card_code.mint(member.card_no or "", NOW), size_px=180) in qr
     fresh = await client.get("/h5/member/card-code")
     assert fresh.status_code == 200
     assert fresh.json()["svg"].startswith("<svg")

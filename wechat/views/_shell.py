@@ -6,8 +6,6 @@ from typing import Annotated
 from fastapi import Depends
 
 import wechat.permissions  # noqa: F401 - registers the channel's resources
-from crm_core.audit import Actor
-from crm_core.errors import PermissionDeniedError
 from crm_core.permissions import Principal
 from crm_core.web.console import NavItem, add_nav, add_template_dir, console_principal
 
@@ -25,11 +23,3 @@ for _label, _en, _href, _permission in (
     add_nav(NavItem("微信公众号", "WeChat", _label, _en, _href, _permission))
 
 
-def need(principal: Principal, permission: str) -> None:
-    if not principal.can(permission):
-        raise PermissionDeniedError()
-
-
-def actor(principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=principal.user_agent)

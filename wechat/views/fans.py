@@ -8,9 +8,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
-from crm_core.web.console import attempt, check_csrf, render
+from crm_core.web.console import attempt, check_csrf, need, render
 from wechat.service import accounts, fans, inbox, portrait, tags
-from wechat.views._shell import Console, need
+from wechat.views._shell import Console
 
 router = APIRouter(prefix="/admin/wechat")
 

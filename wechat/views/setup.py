@@ -6,11 +6,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crm_core.audit import actor_of as actor
 from crm_core.errors import ValidationError
 from crm_core.http import content_disposition
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
-from crm_core.web.console import attempt, check_csrf, render
+from crm_core.web.console import attempt, check_csrf, need, render
 from wechat.models import QrKind
 from wechat.schemas import (
     AccountCreate,
@@ -21,7 +22,7 @@ from wechat.schemas import (
     QrCodeUpdate,
 )
 from wechat.service import accounts, autoreplies, menus, pay, qrcodes
-from wechat.views._shell import Console, actor, need
+from wechat.views._shell import Console
 
 router = APIRouter(prefix="/admin/wechat")
 

@@ -1,11 +1,10 @@
 """Exports of staff, stores and the audit log; each export is itself audited."""
 
 from crm_core import audit, clock
-from crm_core.audit import AuditLog
+from crm_core.audit import AuditLog, actor_of
 from crm_core.exports import to_csv
 from crm_core.org import repository
 from crm_core.org.models import Department, Role
-from crm_core.org.service._common import actor_of
 from crm_core.permissions import Principal
 
 STATUS = {"preparing": "筹备中", "open": "营业中", "suspended": "暂停营业", "closed": "已闭店"}

@@ -1,11 +1,12 @@
 from tortoise.exceptions import IntegrityError
 
 from crm_core import audit
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org.errors import DuplicateNameError, PositionNotFoundError
 from crm_core.org.models import Position
 from crm_core.org.schemas import PositionCreate, PositionRead
-from crm_core.org.service._common import actor_of, snapshot
+from crm_core.org.service._common import snapshot
 from crm_core.permissions import Principal
 
 

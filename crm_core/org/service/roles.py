@@ -1,6 +1,7 @@
 from tortoise.exceptions import IntegrityError
 
 from crm_core import audit
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org import repository
 from crm_core.org.errors import (
@@ -12,7 +13,7 @@ from crm_core.org.errors import (
 )
 from crm_core.org.models import Role
 from crm_core.org.schemas import RoleCreate, RoleRead, RoleUpdate
-from crm_core.org.service._common import actor_of, snapshot
+from crm_core.org.service._common import snapshot
 from crm_core.permissions import ALL, Principal, all_permissions
 
 FIELDS = ("code", "name", "description", "permissions", "data_scope")

@@ -4,6 +4,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from crm_core import audit, security
+from crm_core.audit import actor_of
 from crm_core.db import advisory_lock, unit_of_work
 from crm_core.org import repository
 from crm_core.org.errors import (
@@ -23,7 +24,7 @@ from crm_core.org.schemas import (
     StaffRead,
     StaffUpdate,
 )
-from crm_core.org.service._common import actor_of, snapshot
+from crm_core.org.service._common import snapshot
 from crm_core.org.service.departments import get_department
 from crm_core.org.service.stores import get_store
 from crm_core.permissions import Principal

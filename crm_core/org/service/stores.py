@@ -2,6 +2,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from crm_core import audit
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org import repository
 from crm_core.org.errors import (
@@ -12,7 +13,7 @@ from crm_core.org.errors import (
 )
 from crm_core.org.models import Staff, Store, StoreStatus
 from crm_core.org.schemas import Page, StoreCreate, StoreRead, StoreUpdate
-from crm_core.org.service._common import actor_of, snapshot
+from crm_core.org.service._common import snapshot
 from crm_core.org.service.departments import get_department
 from crm_core.permissions import Principal
 

@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 from crm_core import audit, clock
-from crm_core.audit import SYSTEM, Actor
+from crm_core.audit import SYSTEM, Actor, actor_of
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from loyalty.errors import DuplicateRequestError
@@ -15,11 +15,6 @@ from loyalty.points.service.ledger import Posted, Source, credit, debit
 from members import service as members_service
 
 log = logging.getLogger("scrm.loyalty")
-
-
-def actor_of(principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=principal.user_agent)
 
 
 async def get_account(member_id: int) -> AccountRead:
