@@ -6,10 +6,15 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
-from tests.wechat.support import Served, default_seed, serve
+from crm_core.audit import SYSTEM
+from crm_core.config import get_settings
+from tests.wechat.support import APPID, SECRET, TOKEN, Served, default_seed, serve
+from wechat.models import AccountMode, OfficialAccount
 from wechat.sandbox import create_sandbox_app
 from wechat.sandbox.admin import seed
 from wechat.sandbox.state import SandboxState
+from wechat.schemas import AccountCreate
+from wechat.service import accounts
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +43,16 @@ async def redis(booted: Any) -> AsyncIterator[aioredis.Redis]:
     yield client
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+async def account(sandbox: SandboxState, sandbox_server: Served,
+                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[OfficialAccount]:
+    """An official account whose API calls go to the in-test sandbox."""
+    monkeypatch.setenv("WECHAT_API_BASE", sandbox_server.url)
+    get_settings.cache_clear()
+    await accounts.create_account(SYSTEM, AccountCreate(
+        appid=APPID, name="沙箱号", secret=SECRET, token=TOKEN,  # type: ignore[arg-type]
+        mode=AccountMode.PLAIN))
+    yield await OfficialAccount.get(appid=APPID)
+    get_settings.cache_clear()

@@ -1,33 +1,14 @@
 """user/info refresh against the sandbox: it updates what WeChat still gives (remark, tags,
 follow state, unionid) and never blanks the nickname, which only snsapi_userinfo provides."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
-import pytest
 
-from crm_core.audit import SYSTEM
-from crm_core.config import get_settings
 from tests.factories import console_login, make_staff
-from tests.wechat.support import APPID, SECRET, TOKEN, Served
-from wechat.models import AccountMode, Fan, FanTag, OfficialAccount
+from wechat.models import Fan, FanTag, OfficialAccount
 from wechat.sandbox.state import SandboxState
-from wechat.schemas import AccountCreate
-from wechat.service import accounts
 from wechat.service.fans import refresh_profile
-
-
-@pytest.fixture
-async def account(sandbox: SandboxState, sandbox_server: Served,
-                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[OfficialAccount]:
-    monkeypatch.setenv("WECHAT_API_BASE", sandbox_server.url)
-    get_settings.cache_clear()
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=APPID, name="沙箱号", secret=SECRET, token=TOKEN,  # type: ignore[arg-type]
-        mode=AccountMode.PLAIN))
-    yield await OfficialAccount.get(appid=APPID)
-    get_settings.cache_clear()
 
 
 async def tag_names(fan: Fan) -> set[str]:

@@ -1,16 +1,11 @@
 """Worker tasks that change WeChat's side, run against the sandbox over a real socket:
 tags, blacklist, menus and customer-service replies (with the 48-hour window)."""
 
-from collections.abc import AsyncIterator
 
-import pytest
 
 from crm_core import clock
-from crm_core.audit import SYSTEM
-from crm_core.config import get_settings
-from tests.wechat.support import APPID, SECRET, TOKEN, Served
+from tests.wechat.support import APPID
 from wechat.models import (
-    AccountMode,
     Direction,
     Fan,
     FanMessage,
@@ -21,23 +16,12 @@ from wechat.models import (
     OfficialAccount,
 )
 from wechat.sandbox.state import CS_USER_MESSAGE_GRANT, SandboxState
-from wechat.schemas import AccountCreate
-from wechat.service import accounts, inbox, menus, tags
+from wechat.service import inbox, menus, tags
 
 BUTTONS = [{"type": "click", "name": "会员中心", "key": "MEMBER"},
            {"type": "view", "name": "附近门店", "url": "https://example.com/stores"}]
 
 
-@pytest.fixture
-async def account(sandbox: SandboxState, sandbox_server: Served,
-                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[OfficialAccount]:
-    monkeypatch.setenv("WECHAT_API_BASE", sandbox_server.url)
-    get_settings.cache_clear()
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=APPID, name="沙箱号", secret=SECRET, token=TOKEN,  # type: ignore[arg-type]
-        mode=AccountMode.PLAIN))
-    yield await OfficialAccount.get(appid=APPID)
-    get_settings.cache_clear()
 
 
 async def test_tags_are_created_once_then_set_and_removed(
