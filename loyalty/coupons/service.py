@@ -205,6 +205,10 @@ async def wallet(member_id: int) -> list[tuple[CouponRead, TemplateRead]]:
             for r in rows]
 
 
+async def unused_count(member_id: int) -> int:
+    return await Coupon.filter(member_id=member_id, status=CouponStatus.UNUSED).count()
+
+
 async def claimable_for(member_id: int) -> list[TemplateRead]:
     """Templates the member can still claim now: active, in stock, in date, under the limit."""
     now = clock.utc_now()

@@ -7,7 +7,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from crm_core.sales import service as sales
 from loyalty.coupons import service as coupons
-from loyalty.coupons.models import CouponStatus
 from loyalty.points.service import accounts
 from loyalty.program import service as program
 from loyalty.program.models import TierBasis
@@ -27,7 +26,7 @@ async def summary(member_id: int) -> dict[str, Any]:
     standing = await program.standing(member_id)
     account, _ = await accounts.member_points(member_id, limit=1)
     amount, unit = _to_go(standing)
-    unused = sum(1 for c, _ in await coupons.wallet(member_id) if c.status == CouponStatus.UNUSED)
+    unused = await coupons.unused_count(member_id)
     return {"points": account.balance, "coupons": unused,
             "tier_name": standing.tier.name if standing.tier else "",
             "next_tier_name": standing.next_tier.name if standing.next_tier else "",
