@@ -4,7 +4,7 @@ profile form and the brand's pictures."""
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
@@ -35,13 +35,14 @@ def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
 
 
 @router.get("", response_class=HTMLResponse)
-async def member_center(request: Request, appid: str | None = None, profile: bool = False,
+async def member_center(request: Request, appid: str | None = None,
+                        userinfo: Annotated[bool, Query(alias="profile")] = False,
                         notice: str = "", error: str = "") -> Response:
     """``?profile=1`` asks WeChat for the nickname and avatar (snsapi_userinfo)."""
     session = await h5kit.session_of(request)
-    if session is None or profile:
+    if session is None or userinfo:
         redirect_uri = f"{get_settings().base_url}/h5/member/oauth"
-        state, url = await card.begin_sign_in(redirect_uri, appid, userinfo=profile)
+        state, url = await card.begin_sign_in(redirect_uri, appid, userinfo=userinfo)
         response = RedirectResponse(url, status_code=302)
         _cookie(response, STATE_COOKIE, state, card.STATE_TTL)
         return response
