@@ -27,6 +27,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not e2e"
 
 lint: setup
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy crm_core wechat members loyalty campaigns sms_gateway analytics scrm
 	$(BIN)/lint-imports

@@ -10,8 +10,9 @@ SKIP = {"support", "__main__"}
 
 
 def main() -> int:
-    names = sys.argv[1:] or sorted(m.name for m in pkgutil.iter_modules([str(HERE)])
-                                   if m.name not in SKIP)
+    names = sys.argv[1:] or sorted(
+        m.name for m in pkgutil.iter_modules([str(HERE)]) if m.name not in SKIP
+    )
     failed = []
     for name in names:
         print(f"==== bench.{name} ====", flush=True)

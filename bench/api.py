@@ -23,8 +23,12 @@ async def seed() -> str:
     password_hash = security.hash_password("bench-pass-1")
     admin_role = await Role.get(code="admin")
     for number in range(50):
-        staff = await Staff.create(username=f"staff{number}", name=f"员工{number}",
-                                   password_hash=password_hash, department=department)
+        staff = await Staff.create(
+            username=f"staff{number}",
+            name=f"员工{number}",
+            password_hash=password_hash,
+            department=department,
+        )
         await staff.roles.add(admin_role)
     return await issue_token(1, ttl_seconds=3600)
 
@@ -34,19 +38,25 @@ async def main() -> None:
         token = await seed()
         app = create_app(boot=False)
         headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://bench") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench"
+        ) as client:
             sample = (await client.get("/api/v1/staff?page_size=20", headers=headers)).json()
             bare = FastAPI()
             bare.get("/api/v1/staff")(lambda: sample)
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bare),
-                                         base_url="http://bench") as bare_client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=bare), base_url="http://bench"
+            ) as bare_client:
                 baseline = await run_closed_loop(
                     lambda: bare_client.get("/api/v1/staff", headers=headers),
-                    clients=CLIENTS, total=TOTAL)
+                    clients=CLIENTS,
+                    total=TOTAL,
+                )
             subject = await run_closed_loop(
                 lambda: client.get("/api/v1/staff?page_size=20", headers=headers),
-                clients=CLIENTS, total=TOTAL)
+                clients=CLIENTS,
+                total=TOTAL,
+            )
         report("api staff list (full stack)", subject, baseline)
 
 

@@ -31,11 +31,15 @@ DRAWS, PRIZE_STOCK = 2_000, 500
 
 async def baseline() -> Result:
     connection = connections.get("default")
-    await connection.execute_script("CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint);"
-                                    "INSERT INTO bench_counter VALUES (1, 0);")
+    await connection.execute_script(
+        "CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint);"
+        "INSERT INTO bench_counter VALUES (1, 0);"
+    )
     return await run_closed_loop(
         lambda: connection.execute_query("UPDATE bench_counter SET n = n + 1 WHERE id = 1"),
-        clients=CLIENTS, total=REDEMPTIONS)
+        clients=CLIENTS,
+        total=REDEMPTIONS,
+    )
 
 
 async def members(count: int, points: int) -> list[int]:
@@ -43,8 +47,9 @@ async def members(count: int, points: int) -> list[int]:
     for number in range(count):
         member = await Member.create(name=f"压测会员{number}", created_at=clock.utc_now())
         if points:
-            await earn_points(member.id, points, kind=EntryKind.ADJUST,
-                              key=f"bench-seed-{member.id}")
+            await earn_points(
+                member.id, points, kind=EntryKind.ADJUST, key=f"bench-seed-{member.id}"
+            )
         ids.append(member.id)
     return ids
 
@@ -88,10 +93,20 @@ async def hot_account() -> tuple[Result, int]:
 
 async def draws() -> tuple[Result, int]:
     now = clock.utc_now()
-    activity = await Activity.create(name="压测转盘", starts_at=now - timedelta(days=1),
-                                     ends_at=now + timedelta(days=1), free_draws_per_day=1)
-    prize = await Prize.create(activity=activity, name="保温杯", kind=PrizeKind.PHYSICAL,
-                               weight=1, stock=PRIZE_STOCK, stock_total=PRIZE_STOCK)
+    activity = await Activity.create(
+        name="压测转盘",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+        free_draws_per_day=1,
+    )
+    prize = await Prize.create(
+        activity=activity,
+        name="保温杯",
+        kind=PrizeKind.PHYSICAL,
+        weight=1,
+        stock=PRIZE_STOCK,
+        stock_total=PRIZE_STOCK,
+    )
     await Prize.create(activity=activity, name="谢谢参与", kind=PrizeKind.NONE, weight=1)
     ids = await members(DRAWS, 0)
     numbers, errors, wins = itertools.count(), [0], [0]
@@ -108,22 +123,30 @@ async def draws() -> tuple[Result, int]:
     result = await run_closed_loop(one, clients=CLIENTS, total=DRAWS)
     await prize.refresh_from_db()
     awards = await Award.filter(prize_id=prize.id).count()
-    anomalies = (errors[0] + abs(awards + (prize.stock or 0) - PRIZE_STOCK)
-                 + abs(awards - wins[0]) + abs(await Draw.all().count() - DRAWS))
+    anomalies = (
+        errors[0]
+        + abs(awards + (prize.stock or 0) - PRIZE_STOCK)
+        + abs(awards - wins[0])
+        + abs(await Draw.all().count() - DRAWS)
+    )
     return result, anomalies
 
 
 def line(name: str, subject: Result, base: Result, anomalies: int) -> None:
-    print(f"{name}: {subject.rate:,.0f} ops/s (p50 {subject.median_ms:.1f} ms, "
-          f"p99 {subject.percentile(0.99):.1f} ms), ratio to baseline "
-          f"{subject.rate / base.rate:.2f}, anomalies {anomalies}")
+    print(
+        f"{name}: {subject.rate:,.0f} ops/s (p50 {subject.median_ms:.1f} ms, "
+        f"p99 {subject.percentile(0.99):.1f} ms), ratio to baseline "
+        f"{subject.rate / base.rate:.2f}, anomalies {anomalies}"
+    )
 
 
 async def main() -> None:
     async with bench_database():
         base = await baseline()
-        print(f"baseline single-row UPDATE: {base.rate:,.0f} ops/s at {CLIENTS} clients "
-              f"(p50 {base.median_ms:.1f} ms)")
+        print(
+            f"baseline single-row UPDATE: {base.rate:,.0f} ops/s at {CLIENTS} clients "
+            f"(p50 {base.median_ms:.1f} ms)"
+        )
         redeem_result, redeem_anomalies = await redemptions()
         line("redemptions (256 members)", redeem_result, base, redeem_anomalies)
         hot_result, hot_anomalies = await hot_account()

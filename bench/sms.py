@@ -22,8 +22,10 @@ from sms_gateway.simulator import ModemSim
 MODEMS, MESSAGES = 4, 1000
 TIME_SCALE = 0.01
 SEND_RATE = 0.05  # parts per simulated second = 3/min per SIM; 5 parts/s each at TIME_SCALE
-LONG = ("尊敬的会员您好，双十一大促已开启，全场满300减50，会员再享9折，积分可抵现，"
-        "活动时间11月1日至11月11日，数量有限，先到先得，详情请登录官网或关注公众号查询。")
+LONG = (
+    "尊敬的会员您好，双十一大促已开启，全场满300减50，会员再享9折，积分可抵现，"
+    "活动时间11月1日至11月11日，数量有限，先到先得，详情请登录官网或关注公众号查询。"
+)
 
 
 def text_for(index: int) -> str:
@@ -35,11 +37,18 @@ def text_for(index: int) -> str:
 def start_daemon(url: str) -> subprocess.Popen[bytes]:
     # The child daemon inherits the bench database's URLs; the network, not the daemon's own
     # token bucket, is the limit under test.
-    settings = {"SCRM_SMS__PARTS_PER_MINUTE": "0", "SCRM_SMS__POLL_SECONDS": "0.05",
-                "SCRM_SMS__HEARTBEAT_SECONDS": "3600"}
-    env = {**os.environ, **settings}  # noqa: TID251
-    return subprocess.Popen([sys.executable, "-m", "scrm.cli", "modem-daemon", "--port", url],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    settings = {
+        "SCRM_SMS__PARTS_PER_MINUTE": "0",
+        "SCRM_SMS__POLL_SECONDS": "0.05",
+        "SCRM_SMS__HEARTBEAT_SECONDS": "3600",
+    }
+    env = {**os.environ, **settings}
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrm.cli", "modem-daemon", "--port", url],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
 
 
 async def wait_for(check: object, seconds: float) -> None:
@@ -52,15 +61,29 @@ async def wait_for(check: object, seconds: float) -> None:
 
 async def main() -> None:
     async with bench_database() as urls:
-        os.environ.update({"DATABASE_URL": urls.database,  # noqa: TID251 - for the daemons
-                           "REDIS_URL": urls.redis})
-        simulators = [ModemSim(imsi=f"4600099{index:08d}", seed=index, time_scale=TIME_SCALE,
-                               send_rate=SEND_RATE, submit_latency=0.5, registration=2,
-                               cnmi_ds_supported=(0, 1)) for index in range(MODEMS)]
+        os.environ.update(
+            {
+                "DATABASE_URL": urls.database,
+                "REDIS_URL": urls.redis,
+            }
+        )
+        simulators = [
+            ModemSim(
+                imsi=f"4600099{index:08d}",
+                seed=index,
+                time_scale=TIME_SCALE,
+                send_rate=SEND_RATE,
+                submit_latency=0.5,
+                registration=2,
+                cnmi_ds_supported=(0, 1),
+            )
+            for index in range(MODEMS)
+        ]
         daemons = [start_daemon(sim.start()) for sim in simulators]
         try:
-            messages = [await send_message(f"139{index:08d}", text_for(index))
-                        for index in range(MESSAGES)]
+            messages = [
+                await send_message(f"139{index:08d}", text_for(index)) for index in range(MESSAGES)
+            ]
             total_parts = sum(m.part_count for m in messages)
 
             async def online() -> bool:
@@ -86,29 +109,34 @@ async def main() -> None:
                 sim.stop()
 
 
-async def report(simulators: list[ModemSim], messages: list[SmsMessage], total_parts: int
-                 ) -> None:
+async def report(simulators: list[ModemSim], messages: list[SmsMessage], total_parts: int) -> None:
     submits = [submit for sim in simulators for submit in sim.submits]
     first, last = min(s.time for s in submits), max(s.time for s in submits)
     per_modem_limit = SEND_RATE / TIME_SCALE
     # The most the pacing lets through in [first, last]: one part per interval per modem.
     allowed = MODEMS * (per_modem_limit * (last - first) + 1)
-    received = Counter((m.destination, m.text) for sim in simulators for m in sim.messages()
-                       if m.complete)
+    received = Counter(
+        (m.destination, m.text) for sim in simulators for m in sim.messages() if m.complete
+    )
     wanted = {(m.recipient, m.text) for m in messages}
     lost = len(wanted - set(received))
     duplicated = sum(count - 1 for key, count in received.items() if key in wanted and count > 1)
     statuses = Counter(m.status.value for m in await SmsMessage.all())
-    split_sims = await SmsPart.filter(modem_id__isnull=False).values_list("message_id",
-                                                                          "modem_id")
+    split_sims = await SmsPart.filter(modem_id__isnull=False).values_list("message_id", "modem_id")
     spread = Counter(message_id for message_id, _ in set(split_sims))
-    print(f"messages: {len(messages)}  parts: {total_parts} (submitted {len(submits)})  "
-          f"modems: {MODEMS} × {per_modem_limit:.0f} parts/s")
-    print(f"throughput: {len(submits) / (last - first):.1f} parts/s over {last - first:.1f} s; "
-          f"combined limit {MODEMS * per_modem_limit:.0f} parts/s")
+    print(
+        f"messages: {len(messages)}  parts: {total_parts} (submitted {len(submits)})  "
+        f"modems: {MODEMS} × {per_modem_limit:.0f} parts/s"
+    )
+    print(
+        f"throughput: {len(submits) / (last - first):.1f} parts/s over {last - first:.1f} s; "
+        f"combined limit {MODEMS * per_modem_limit:.0f} parts/s"
+    )
     print(f"ratio: {len(submits) / allowed:.3f} (target ≥ 0.95)")
-    print(f"lost: {lost}  duplicated: {duplicated}  "
-          f"messages split across SIMs: {sum(1 for c in spread.values() if c > 1)}")
+    print(
+        f"lost: {lost}  duplicated: {duplicated}  "
+        f"messages split across SIMs: {sum(1 for c in spread.values() if c > 1)}"
+    )
     print(f"statuses: {dict(statuses)}")
 
 

@@ -60,8 +60,9 @@ class Result:
         return statistics.median(self.latencies_ms)
 
 
-async def run_closed_loop(operation: Callable[[], Awaitable[object]], *, clients: int,
-                          total: int) -> Result:
+async def run_closed_loop(
+    operation: Callable[[], Awaitable[object]], *, clients: int, total: int
+) -> Result:
     """`clients` concurrent loops performing `total` operations in all."""
     remaining = [total]
     latencies: list[float] = []
@@ -80,7 +81,9 @@ async def run_closed_loop(operation: Callable[[], Awaitable[object]], *, clients
 
 def report(name: str, subject: Result, baseline: Result, unit: str = "req/s") -> None:
     ratio = subject.rate / baseline.rate
-    print(f"{name}: {subject.rate:,.0f} {unit} (p50 {subject.median_ms:.1f} ms, "
-          f"p99 {subject.percentile(0.99):.1f} ms)")
+    print(
+        f"{name}: {subject.rate:,.0f} {unit} (p50 {subject.median_ms:.1f} ms, "
+        f"p99 {subject.percentile(0.99):.1f} ms)"
+    )
     print(f"baseline: {baseline.rate:,.0f} {unit} (p50 {baseline.median_ms:.1f} ms)")
     print(f"ratio: {ratio:.2f}")

@@ -52,8 +52,21 @@ OPEN_RATE, OPEN_SECONDS = 1000, 5.0
 MAX_OPEN_CONNECTIONS = 512
 TARGET_RATIO, TARGET_P99_MS = 0.5, 50.0
 # The same server settings for both apps: one process, the pinned uvicorn[standard] stack.
-UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--loop", "uvloop", "--http", "httptools",
-           "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "30"]
+UVICORN = [
+    "--host",
+    "127.0.0.1",
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+    "--timeout-keep-alive",
+    "30",
+]
 
 
 class Events:
@@ -66,21 +79,30 @@ class Events:
 
     def request(self) -> bytes:
         number, now = next(self.numbers), int(time.time())
-        head = (f"<xml><ToUserName>{cdata('gh_bench')}</ToUserName>"
-                f"<FromUserName>{cdata(f'o_{self.prefix}_{number}')}</FromUserName>"
-                f"<CreateTime>{now}</CreateTime>")
+        head = (
+            f"<xml><ToUserName>{cdata('gh_bench')}</ToUserName>"
+            f"<FromUserName>{cdata(f'o_{self.prefix}_{number}')}</FromUserName>"
+            f"<CreateTime>{now}</CreateTime>"
+        )
         if number % 2:
-            xml = head + (f"<MsgType>{cdata('event')}</MsgType><Event>{cdata('subscribe')}"
-                          f"</Event><EventKey>{cdata('')}</EventKey></xml>")
+            xml = head + (
+                f"<MsgType>{cdata('event')}</MsgType><Event>{cdata('subscribe')}"
+                f"</Event><EventKey>{cdata('')}</EventKey></xml>"
+            )
         else:
-            xml = head + (f"<MsgType>{cdata('text')}</MsgType><Content>{cdata('你好')}</Content>"
-                          f"<MsgId>{10_000_000 + number}</MsgId></xml>")
+            xml = head + (
+                f"<MsgType>{cdata('text')}</MsgType><Content>{cdata('你好')}</Content>"
+                f"<MsgId>{10_000_000 + number}</MsgId></xml>"
+            )
         timestamp, nonce = str(now), random_nonce()
-        query = urlencode({"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp,
-                           "nonce": nonce})
+        query = urlencode(
+            {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+        )
         body = xml.encode()
-        return (f"POST {PATH}?{query} HTTP/1.1\r\nHost: bench\r\nContent-Type: text/xml\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        return (
+            f"POST {PATH}?{query} HTTP/1.1\r\nHost: bench\r\nContent-Type: text/xml\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
 
 
 def echo_app() -> FastAPI:
@@ -111,7 +133,8 @@ class Connection:
     async def open(cls, port: int) -> "Connection":
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.transport.get_extra_info("socket").setsockopt(
-            socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            socket.IPPROTO_TCP, socket.TCP_NODELAY, 1
+        )
         return cls(reader, writer)
 
     async def send(self, request: bytes) -> int:
@@ -176,11 +199,22 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve(name: str, target: list[str], env: dict[str, str],
-                postmaster: int | None) -> AsyncIterator[Server]:
+async def serve(
+    name: str, target: list[str], env: dict[str, str], postmaster: int | None
+) -> AsyncIterator[Server]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", *target, *UVICORN,  # noqa: ASYNC220
-                                "--port", str(port)], env=env)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            *target,
+            *UVICORN,
+            "--port",
+            str(port),
+        ],
+        env=env,
+    )
     server = Server(name, port, process, CpuMeter(process.pid, postmaster))
     try:
         deadline = time.monotonic() + 60
@@ -257,8 +291,7 @@ async def closed_loop(server: Server, events: Events, clients: int, seconds: flo
     ended, cpu_after = time.perf_counter(), server.meter.snapshot()
     for connection in connections:
         connection.close()
-    cpu = (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1],
-           cpu_after[2] - cpu_before[2])
+    cpu = (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], cpu_after[2] - cpu_before[2])
     return Run(sent[0], ok[0], ended - begun, latencies, cpu)
 
 
@@ -348,9 +381,16 @@ async def seed_account() -> None:
     from wechat.schemas import AccountCreate
     from wechat.service import accounts
 
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=APPID, name="压测号", secret="s", token=TOKEN,  # type: ignore[arg-type]
-        mode=AccountMode.PLAIN))
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=APPID,
+            name="压测号",
+            secret="s",
+            token=TOKEN,  # type: ignore[arg-type]
+            mode=AccountMode.PLAIN,
+        ),
+    )
     account = (await accounts.list_accounts())[0]
     await AutoReply.create(account_id=account.id, kind=ReplyKind.FOLLOW, content="欢迎关注")
 
@@ -362,8 +402,21 @@ def row(cells: list[str], widths: list[int]) -> str:
 async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> bool:
     say("closed loops (CPU per event: server process, PostgreSQL, this load generator):")
     widths = [7, 10, 10, 6, 11, 11, 9, 13]
-    say(row(["clients", "echo ev/s", "full ev/s", "ratio", "echo µs/ev", "full µs/ev",
-             "pg µs/ev", "client µs/ev"], widths))
+    say(
+        row(
+            [
+                "clients",
+                "echo ev/s",
+                "full ev/s",
+                "ratio",
+                "echo µs/ev",
+                "full µs/ev",
+                "pg µs/ev",
+                "client µs/ev",
+            ],
+            widths,
+        )
+    )
     best: tuple[float, float, int] | None = None
     echo_rates: list[float] = []
     for clients in LEVELS:
@@ -374,44 +427,76 @@ async def measure(echo: Server, full: Server, say: Callable[[str], None]) -> boo
             for server in (echo, full):
                 run = await closed_loop(server, Events(server.name), clients, LEVEL_SECONDS)
                 if run.sent != run.ok:
-                    raise RuntimeError(f"{run.sent - run.ok} requests to {server.name} failed "
-                                       f"at {clients} clients")
+                    raise RuntimeError(
+                        f"{run.sent - run.ok} requests to {server.name} failed at {clients} clients"
+                    )
                 runs[server.name].append(run)
         baseline = max(runs["echo"], key=lambda r: r.rate)
         subject = max(runs["full"], key=lambda r: r.rate)
-        say(row([str(clients), f"{baseline.rate:,.0f}", f"{subject.rate:,.0f}",
-                 f"{subject.rate / baseline.rate:.2f}", f"{baseline.cpu_us(0):.0f}",
-                 f"{subject.cpu_us(0):.0f}", f"{subject.cpu_us(1):.0f}",
-                 f"{subject.cpu_us(2):.0f}"], widths))
+        say(
+            row(
+                [
+                    str(clients),
+                    f"{baseline.rate:,.0f}",
+                    f"{subject.rate:,.0f}",
+                    f"{subject.rate / baseline.rate:.2f}",
+                    f"{baseline.cpu_us(0):.0f}",
+                    f"{subject.cpu_us(0):.0f}",
+                    f"{subject.cpu_us(1):.0f}",
+                    f"{subject.cpu_us(2):.0f}",
+                ],
+                widths,
+            )
+        )
         echo_rates.append(baseline.rate)
         if best is None or subject.rate > best[1]:
             best = (baseline.rate, subject.rate, clients)
     assert best is not None
     ratio = best[1] / max(best[0], 1.0)
     strict = best[1] / max(max(echo_rates), 1.0)  # against the echo's best at any level
-    say(f"best full path: {best[1]:,.0f} events/s at {best[2]} clients; echo {best[0]:,.0f} at "
+    say(
+        f"best full path: {best[1]:,.0f} events/s at {best[2]} clients; echo {best[0]:,.0f} at "
         f"that level: ratio {ratio:.2f}; against the echo's best ({max(echo_rates):,.0f}): "
-        f"{strict:.2f} (target >= {TARGET_RATIO}, judged on the lower)")
+        f"{strict:.2f} (target >= {TARGET_RATIO}, judged on the lower)"
+    )
     ratio = min(ratio, strict)
-    say(f"open loop, {OPEN_RATE:,} events/s scheduled for {OPEN_SECONDS:.0f} s "
-        "(latency from the scheduled send time):")
+    say(
+        f"open loop, {OPEN_RATE:,} events/s scheduled for {OPEN_SECONDS:.0f} s "
+        "(latency from the scheduled send time):"
+    )
     widths = [6, 10, 9, 9, 9, 9, 15]
-    say(row(["server", "achieved", "p50 ms", "p99 ms", "max ms", "failed", "client late ms"],
-            widths))
+    say(
+        row(
+            ["server", "achieved", "p50 ms", "p99 ms", "max ms", "failed", "client late ms"], widths
+        )
+    )
     paced = {}
     for server in (echo, full):
         run = await open_loop(server, Events(f"open_{server.name}"), OPEN_RATE, OPEN_SECONDS)
         paced[server.name] = run
-        say(row([server.name, f"{run.rate:,.0f}/s", f"{run.percentile(0.5):.1f}",
-                 f"{run.percentile(0.99):.1f}", f"{max(run.latencies_ms):.1f}",
-                 str(run.sent - run.ok), f"{run.client_late_ms:.1f}"], widths))
+        say(
+            row(
+                [
+                    server.name,
+                    f"{run.rate:,.0f}/s",
+                    f"{run.percentile(0.5):.1f}",
+                    f"{run.percentile(0.99):.1f}",
+                    f"{max(run.latencies_ms):.1f}",
+                    str(run.sent - run.ok),
+                    f"{run.client_late_ms:.1f}",
+                ],
+                widths,
+            )
+        )
     full_run = paced["full"]
     p99 = full_run.percentile(0.99)
     ratio_met = ratio >= TARGET_RATIO
     p99_met = p99 < TARGET_P99_MS and full_run.ok == full_run.sent
-    say(f"targets: ratio {ratio:.2f} >= {TARGET_RATIO}: {'met' if ratio_met else 'NOT met'}; "
+    say(
+        f"targets: ratio {ratio:.2f} >= {TARGET_RATIO}: {'met' if ratio_met else 'NOT met'}; "
         f"p99 {p99:.1f} ms < {TARGET_P99_MS:.0f} ms at {OPEN_RATE:,}/s: "
-        f"{'met' if p99_met else 'NOT met'}")
+        f"{'met' if p99_met else 'NOT met'}"
+    )
     return ratio_met and p99_met
 
 
@@ -422,12 +507,18 @@ def say(line: str) -> None:
 async def main() -> None:
     async with bench_database() as urls:
         await seed_account()
-        env = {**os.environ, "DATABASE_URL": urls.database,  # noqa: TID251 - for the servers
-               "REDIS_URL": urls.redis, "CELERY_BROKER_URL": urls.broker}
+        env = {
+            **os.environ,
+            "DATABASE_URL": urls.database,
+            "REDIS_URL": urls.redis,
+            "CELERY_BROKER_URL": urls.broker,
+        }
         say(f"before: {load()}")
         postmaster = await local_postmaster()
-        async with (serve("echo", ["--factory", "bench.webhook:echo_app"], env, postmaster) as echo,
-                    serve("full", ["scrm.asgi:app"], env, postmaster) as full):
+        async with (
+            serve("echo", ["--factory", "bench.webhook:echo_app"], env, postmaster) as echo,
+            serve("full", ["scrm.asgi:app"], env, postmaster) as full,
+        ):
             await measure(echo, full, say)
         say(f"after: {load()}")
         from wechat.models import InboundEvent

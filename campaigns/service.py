@@ -17,8 +17,9 @@ async def record_event(name: str, payload: dict[str, Any]) -> int:
     """Store the event for the care-message engine; a redelivery returns the first row's id."""
     key = dedupe_key(name, payload)
     try:
-        event = await CareEvent.create(name=name, dedupe_key=key, payload=payload,
-                                       received_at=clock.utc_now())
+        event = await CareEvent.create(
+            name=name, dedupe_key=key, payload=payload, received_at=clock.utc_now()
+        )
     except IntegrityError:
         event = await CareEvent.get(dedupe_key=key)
     return int(event.id)

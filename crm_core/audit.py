@@ -56,8 +56,12 @@ SYSTEM = Actor(id=None, name="system")
 
 
 def actor_of(principal: Principal) -> Actor:
-    return Actor(id=principal.staff_id, name=principal.username, ip=principal.ip,
-                 user_agent=principal.user_agent)
+    return Actor(
+        id=principal.staff_id,
+        name=principal.username,
+        ip=principal.ip,
+        user_agent=principal.user_agent,
+    )
 
 
 def _mask(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -74,23 +78,44 @@ def _digest(prev_hash: str, row: dict[str, Any]) -> str:
 def _row(entry: AuditLog) -> dict[str, Any]:
     at: datetime = entry.at
     return {
-        "at": at.isoformat(), "actor_id": entry.actor_id, "actor_name": entry.actor_name,
-        "ip": entry.ip, "action": entry.action, "target_type": entry.target_type,
-        "target_id": entry.target_id, "before": entry.before, "after": entry.after,
+        "at": at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "ip": entry.ip,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": entry.before,
+        "after": entry.after,
         "reason": entry.reason,
     }
 
 
-async def record(actor: Actor, action: str, *, target_type: str = "", target_id: object = "",
-                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                 reason: str = "") -> AuditLog:
+async def record(
+    actor: Actor,
+    action: str,
+    *,
+    target_type: str = "",
+    target_id: object = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditLog:
     async with in_transaction() as connection:
         await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_CHAIN_LOCK])
         last = await AuditLog.all().using_db(connection).order_by("-id").first()
         entry = AuditLog(
-            at=clock.utc_now(), actor_id=actor.id, actor_name=actor.name, ip=actor.ip,
-            user_agent=actor.user_agent[:255], action=action, target_type=target_type,
-            target_id=str(target_id), before=_mask(before), after=_mask(after), reason=reason,
+            at=clock.utc_now(),
+            actor_id=actor.id,
+            actor_name=actor.name,
+            ip=actor.ip,
+            user_agent=actor.user_agent[:255],
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=_mask(before),
+            after=_mask(after),
+            reason=reason,
             prev_hash=last.hash if last else "",
         )
         entry.hash = _digest(entry.prev_hash, _row(entry))

@@ -36,8 +36,9 @@ _boot: list[Callable[[], Awaitable[None]]] = []
 _shutdown: list[Callable[[], Awaitable[None]]] = []
 
 
-def configure(broker_url: str, *, boot: Callable[[], Awaitable[None]],
-              shutdown: Callable[[], Awaitable[None]]) -> Celery:
+def configure(
+    broker_url: str, *, boot: Callable[[], Awaitable[None]], shutdown: Callable[[], Awaitable[None]]
+) -> Celery:
     app.conf.broker_url = broker_url
     app.conf.result_backend = None
     _boot[:] = [boot]
@@ -67,14 +68,14 @@ def _on_worker_stop(**_: Any) -> None:
         _loop[0].run_until_complete(_shutdown[0]())
 
 
-def task(name: str, **options: Any) -> Callable[
-    [Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]
-]:
+def task(
+    name: str, **options: Any
+) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]]:
     """Register an async function as a Celery task; the function itself stays awaitable in tests."""
 
-    def decorate(function: Callable[P, Coroutine[Any, Any, R]]) -> Callable[
-        P, Coroutine[Any, Any, R]
-    ]:
+    def decorate(
+        function: Callable[P, Coroutine[Any, Any, R]],
+    ) -> Callable[P, Coroutine[Any, Any, R]]:
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
             return worker_loop().run_until_complete(function(*args, **kwargs))
 

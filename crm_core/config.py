@@ -67,8 +67,7 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias=_env("redis_url"))
     celery_broker_url: str | None = Field(None, validation_alias=_env("celery_broker_url"))
     wechat_api_base: str | None = Field(None, validation_alias=_env("wechat_api_base"))
-    wechat_pay_api_base: str | None = Field(None,
-                                            validation_alias=_env("wechat_pay_api_base"))
+    wechat_pay_api_base: str | None = Field(None, validation_alias=_env("wechat_pay_api_base"))
     secret_key: SecretStr = Field(
         SecretStr("dev-insecure-secret-change-me"), validation_alias=_env("scrm_secret_key")
     )
@@ -85,8 +84,9 @@ class Settings(BaseSettings):
     @property
     def pay_api_base(self) -> str:
         """WeChat Pay's host; off the default API base (sandbox, demo) it follows that root."""
-        return (self.wechat_pay_api_base or self.wechat_api_base
-                or self.wechat.pay_api_base).rstrip("/")
+        return (
+            self.wechat_pay_api_base or self.wechat_api_base or self.wechat.pay_api_base
+        ).rstrip("/")
 
 
 @lru_cache(maxsize=1)

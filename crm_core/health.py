@@ -29,7 +29,9 @@ async def _broker() -> None:
 
 
 CHECKS: dict[str, Callable[[], Awaitable[None]]] = {
-    "postgres": _postgres, "redis": _redis, "broker": _broker,
+    "postgres": _postgres,
+    "redis": _redis,
+    "broker": _broker,
 }
 
 

@@ -17,10 +17,19 @@ log = logging.getLogger("scrm.http")
 PrincipalLoader = Callable[[int, str, str], Awaitable[Principal | None]]
 _loader: list[PrincipalLoader] = []
 
-STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
-                404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-                409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-                422: "validation_error", 429: "rate_limited"}
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
 STATUS_MESSAGES = {404: "页面或接口不存在", 405: "不支持该请求方法", 413: "请求体过大"}
 
 
@@ -34,8 +43,9 @@ def client_ip(request: Request) -> str:
 
 def error_response(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     headers = {"Retry-After": str(extra.pop("retry_after"))} if "retry_after" in extra else None
-    return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        {"error": code, "detail": detail, **extra}, status_code=status, headers=headers
+    )
 
 
 HtmlErrorRenderer = Callable[[Request, int, str, str], Awaitable[Response]]
@@ -47,8 +57,7 @@ def set_html_error_renderer(prefix: str, renderer: HtmlErrorRenderer) -> None:
     _html_errors.append((prefix, renderer))
 
 
-async def _respond(request: Request, status: int, code: str, detail: str,
-                   **extra: Any) -> Response:
+async def _respond(request: Request, status: int, code: str, detail: str, **extra: Any) -> Response:
     if "text/html" in request.headers.get("accept", ""):
         for prefix, renderer in _html_errors:
             if request.url.path.startswith(prefix):
@@ -64,10 +73,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
-        fields = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
-                  for e in error.errors()]
-        return await _respond(request, 422, "validation_error", "提交的数据格式不正确",
-                              fields=fields)
+        fields = [
+            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in error.errors()
+        ]
+        return await _respond(
+            request, 422, "validation_error", "提交的数据格式不正确", fields=fields
+        )
 
     async def on_http(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
@@ -96,8 +108,9 @@ async def _principal_from_bearer(request: Request) -> Principal:
     session = await security.load_session(token.strip(), kind="api", ttl_seconds=ttl)
     if session is None:
         raise NotAuthenticatedError("访问令牌无效或已过期，请重新登录")
-    principal = await _loader[0](session.staff_id, client_ip(request),
-                                 request.headers.get("user-agent", ""))
+    principal = await _loader[0](
+        session.staff_id, client_ip(request), request.headers.get("user-agent", "")
+    )
     if principal is None:
         raise NotAuthenticatedError("账号已停用或不存在")
     return principal
@@ -125,5 +138,8 @@ def content_disposition(filename: str, *, inline: bool = False) -> dict[str, str
 
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     kind = "inline" if inline else "attachment"
-    return {"Content-Disposition":
-            f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}
+    return {
+        "Content-Disposition": (
+            f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        )
+    }

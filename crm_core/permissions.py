@@ -18,8 +18,11 @@ class Action(StrEnum):
 
 
 ACTION_LABELS = {
-    Action.VIEW: ("查看", "View"), Action.CREATE: ("新建", "Create"), Action.EDIT: ("编辑", "Edit"),
-    Action.DELETE: ("删除", "Delete"), Action.EXPORT: ("导出", "Export"),
+    Action.VIEW: ("查看", "View"),
+    Action.CREATE: ("新建", "Create"),
+    Action.EDIT: ("编辑", "Edit"),
+    Action.DELETE: ("删除", "Delete"),
+    Action.EXPORT: ("导出", "Export"),
     Action.ASSIGN: ("分配", "Assign"),
 }
 
@@ -46,14 +49,28 @@ def register_resource(resource: Resource) -> None:
 for _resource in (
     Resource("org.department", "部门", "Departments", "组织架构", "Organisation", _CRUD),
     Resource("org.position", "岗位", "Positions", "组织架构", "Organisation", _CRUD),
-    Resource("org.staff", "员工", "Staff", "组织架构", "Organisation",
-             (*_CRUD, Action.EXPORT, Action.ASSIGN)),
-    Resource("org.role", "角色与权限", "Roles", "组织架构", "Organisation",
-             (*_CRUD, Action.ASSIGN)),
-    Resource("org.store", "门店", "Stores", "门店与导购", "Stores",
-             (*_CRUD, Action.EXPORT, Action.ASSIGN)),
-    Resource("system.audit", "审计日志", "Audit log", "系统", "System",
-             (Action.VIEW, Action.EXPORT)),
+    Resource(
+        "org.staff",
+        "员工",
+        "Staff",
+        "组织架构",
+        "Organisation",
+        (*_CRUD, Action.EXPORT, Action.ASSIGN),
+    ),
+    Resource(
+        "org.role", "角色与权限", "Roles", "组织架构", "Organisation", (*_CRUD, Action.ASSIGN)
+    ),
+    Resource(
+        "org.store",
+        "门店",
+        "Stores",
+        "门店与导购",
+        "Stores",
+        (*_CRUD, Action.EXPORT, Action.ASSIGN),
+    ),
+    Resource(
+        "system.audit", "审计日志", "Audit log", "系统", "System", (Action.VIEW, Action.EXPORT)
+    ),
 ):
     register_resource(_resource)
 

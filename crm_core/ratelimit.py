@@ -4,8 +4,9 @@ from crm_core.errors import RateLimitedError
 from crm_core.redis import get_redis
 
 
-async def take(limits: list[tuple[str, int, int]],
-               error: type[RateLimitedError] = RateLimitedError) -> None:
+async def take(
+    limits: list[tuple[str, int, int]], error: type[RateLimitedError] = RateLimitedError
+) -> None:
     """Take one slot of each (key, limit, window seconds). A refusal hands back every slot it
     took, so a request refused by one limit does not also use up the others."""
     redis = get_redis()

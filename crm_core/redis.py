@@ -7,8 +7,9 @@ _client: list[Redis] = []
 
 def connect(url: str, *, max_connections: int = 64) -> Redis:
     # A burst waits for a free connection instead of failing with "Too many connections".
-    pool = BlockingConnectionPool.from_url(url, decode_responses=True,
-                                           max_connections=max_connections, timeout=10)
+    pool = BlockingConnectionPool.from_url(
+        url, decode_responses=True, max_connections=max_connections, timeout=10
+    )
     client = Redis(connection_pool=pool)
     _client[:] = [client]
     return client

@@ -10,14 +10,29 @@ from crm_core.web.console import Form, console_principal
 Console = Annotated[Principal, Depends(console_principal)]
 
 KIND_LABELS = {
-    "amount_off": "代金券", "discount": "折扣券", "gift": "礼品券", "physical": "实物",
-    "red_packet": "红包", "points": "积分", "coupon": "优惠券", "none": "未中奖",
+    "amount_off": "代金券",
+    "discount": "折扣券",
+    "gift": "礼品券",
+    "physical": "实物",
+    "red_packet": "红包",
+    "points": "积分",
+    "coupon": "优惠券",
+    "none": "未中奖",
 }
 STATUS_LABELS = {
-    "granted": "已发放", "awaiting_address": "待填地址", "awaiting_shipment": "待发货",
-    "shipped": "已发货", "delivered": "已签收", "pending_payout": "待发红包",
-    "completed": "已完成", "unused": "未使用", "used": "已核销", "expired": "已过期",
-    "win": "中奖", "out_of_stock": "奖品已抽完", "win_limit": "已达中奖上限",
+    "granted": "已发放",
+    "awaiting_address": "待填地址",
+    "awaiting_shipment": "待发货",
+    "shipped": "已发货",
+    "delivered": "已签收",
+    "pending_payout": "待发红包",
+    "completed": "已完成",
+    "unused": "未使用",
+    "used": "已核销",
+    "expired": "已过期",
+    "win": "中奖",
+    "out_of_stock": "奖品已抽完",
+    "win_limit": "已达中奖上限",
 }
 
 

@@ -58,18 +58,39 @@ def _groups(lots: list[PointsLot]) -> list[tuple[datetime | None, int]]:
     return sorted(totals.items(), key=lambda g: (g[0] is None, g[0].timestamp() if g[0] else 0))
 
 
-async def _transfer(source: Account, target: Account, *, prefix: str,
-                    groups: list[tuple[datetime | None, int]], lots: list[PointsLot] | None,
-                    origin: Source, reason: str) -> list[int]:
+async def _transfer(
+    source: Account,
+    target: Account,
+    *,
+    prefix: str,
+    groups: list[tuple[datetime | None, int]],
+    lots: list[PointsLot] | None,
+    origin: Source,
+    reason: str,
+) -> list[int]:
     """One debit `{prefix}:out`, then a credit `{prefix}:in` (`:in:2`, … per expiry date)."""
     total = sum(points for _, points in groups)
-    out = await debit(source, total, kind=EntryKind.ADJUST, key=f"{prefix}:out",
-                      source=origin, reason=reason, lots=lots)
+    out = await debit(
+        source,
+        total,
+        kind=EntryKind.ADJUST,
+        key=f"{prefix}:out",
+        source=origin,
+        reason=reason,
+        lots=lots,
+    )
     entries = [out.entry.id]
     for index, (expires_at, points) in enumerate(groups, start=1):
         key = f"{prefix}:in" + (f":{index}" if index > 1 else "")
-        posted = await credit(target, points, kind=EntryKind.ADJUST, key=key, source=origin,
-                              reason=reason, expires_at=expires_at)
+        posted = await credit(
+            target,
+            points,
+            kind=EntryKind.ADJUST,
+            key=key,
+            source=origin,
+            reason=reason,
+            expires_at=expires_at,
+        )
         entries.append(posted.entry.id)
     return entries
 
@@ -91,15 +112,21 @@ async def move(context: MergeContext) -> dict[str, Any]:
         target = accounts[context.target_id] or await repository.lock_account(context.target_id)
         groups = _groups(await repository.spendable_lots(source.id))
         moved["entries"] = await _transfer(
-            source, target, prefix=f"merge:{context.merge_id}", groups=groups, lots=None,
+            source,
+            target,
+            prefix=f"merge:{context.merge_id}",
+            groups=groups,
+            lots=None,
             origin=Source("member_merge", str(context.merge_id)),
-            reason=f"会员合并：#{context.source_id} → #{context.target_id}")
+            reason=f"会员合并：#{context.source_id} → #{context.target_id}",
+        )
         moved["points"] = sum(points for _, points in groups)
         moved["groups"] = [[e.isoformat() if e else None, p] for e, p in groups]
         # credit() counted the moved balance as earned; A's lifetime becomes the sum of both.
         moved["lifetime"] = source.lifetime_earned
         await Account.filter(id=target.id).update(
-            lifetime_earned=F("lifetime_earned") + (source.lifetime_earned - moved["points"]))
+            lifetime_earned=F("lifetime_earned") + (source.lifetime_earned - moved["points"])
+        )
     for name, (model, seq, within) in _REPOINTED.items():
         moved[name] = await _repoint(model, seq, within, context.source_id, context.target_id)
     grant = await FollowGiftGrant.get_or_none(member_id=context.source_id)
@@ -110,8 +137,9 @@ async def move(context: MergeContext) -> dict[str, Any]:
     return moved
 
 
-async def _repoint(model: Any, seq: str, within: str, source_id: int,
-                   target_id: int) -> list[list[int]]:
+async def _repoint(
+    model: Any, seq: str, within: str, source_id: int, target_id: int
+) -> list[list[int]]:
     """Point rows at the target, numbered after its own; returns [id, old seq, new seq]."""
     rows = await model.filter(member_id=source_id).order_by(within, seq)
     top: dict[int, int] = {}
@@ -119,8 +147,11 @@ async def _repoint(model: Any, seq: str, within: str, source_id: int,
     for row in rows:
         group = getattr(row, within)
         if group not in top:
-            last = await model.filter(member_id=target_id, **{within: group}).order_by(
-                f"-{seq}").first()
+            last = (
+                await model.filter(member_id=target_id, **{within: group})
+                .order_by(f"-{seq}")
+                .first()
+            )
             top[group] = getattr(last, seq) if last else 0
         top[group] += 1
         moved.append([row.id, getattr(row, seq), top[group]])
@@ -144,24 +175,32 @@ async def undo(context: MergeContext, moved: dict[str, Any]) -> None:
         if target.balance < moved["points"]:
             raise MergeUndoPointsSpentError(balance=target.balance, moved=moved["points"])
         # Take back the very lots the merge created while they hold enough, else FIFO.
-        merged_lots = await PointsLot.filter(entry_id__in=moved["entries"][1:],
-                                             status=LotStatus.ACTIVE, remaining__gt=0)
+        merged_lots = await PointsLot.filter(
+            entry_id__in=moved["entries"][1:], status=LotStatus.ACTIVE, remaining__gt=0
+        )
         covered = sum(lot.remaining for lot in merged_lots) >= moved["points"]
-        groups = [(datetime.fromisoformat(e) if e else None, int(p))
-                  for e, p in moved["groups"]]
-        await _transfer(target, source, prefix=f"merge:{context.merge_id}:undo", groups=groups,
-                        lots=merged_lots if covered else None,
-                        origin=Source("member_merge", str(context.merge_id)),
-                        reason=f"撤销会员合并：#{context.target_id} → #{context.source_id}")
+        groups = [(datetime.fromisoformat(e) if e else None, int(p)) for e, p in moved["groups"]]
+        await _transfer(
+            target,
+            source,
+            prefix=f"merge:{context.merge_id}:undo",
+            groups=groups,
+            lots=merged_lots if covered else None,
+            origin=Source("member_merge", str(context.merge_id)),
+            reason=f"撤销会员合并：#{context.target_id} → #{context.source_id}",
+        )
         await Account.filter(id=target.id).update(
-            lifetime_earned=F("lifetime_earned") - moved["lifetime"])
+            lifetime_earned=F("lifetime_earned") - moved["lifetime"]
+        )
         await Account.filter(id=source.id).update(
-            lifetime_earned=F("lifetime_earned") - moved["points"])
+            lifetime_earned=F("lifetime_earned") - moved["points"]
+        )
     for name, (model, seq, _) in _REPOINTED.items():
         await _point_back(model, seq, moved[name], context.source_id)
     if moved["follow_gift_grant"] is not None:
         await FollowGiftGrant.filter(id=moved["follow_gift_grant"]).update(
-            member_id=context.source_id)
+            member_id=context.source_id
+        )
 
 
 HOOK = MergeHook(name="loyalty", preview=preview, move=move, undo=undo)

@@ -23,10 +23,12 @@ async def reverse_purchase_points(refund_id: int) -> int | None:
 
 
 @task("loyalty.grant_follow_gift")
-async def grant_follow_gift(member_id: int, qrcode_id: int | None = None, channel: str = "",
-                            scene: str = "") -> int | None:
-    grant = await gifts.grant_follow_gift(member_id, qrcode_id=qrcode_id, channel=channel,
-                                          scene=scene)
+async def grant_follow_gift(
+    member_id: int, qrcode_id: int | None = None, channel: str = "", scene: str = ""
+) -> int | None:
+    grant = await gifts.grant_follow_gift(
+        member_id, qrcode_id=qrcode_id, channel=channel, scene=scene
+    )
     return grant.id if grant else None
 
 
@@ -45,11 +47,11 @@ async def reward_profile_field(member_id: int, field: str) -> int | None:
 
 
 @task("loyalty.issue_coupon")
-async def issue_coupon(template_id: int, member_id: int, key: str,
-                       source: str = "campaign") -> int:
+async def issue_coupon(template_id: int, member_id: int, key: str, source: str = "campaign") -> int:
     """For campaigns and rules: key derived from the cause, e.g. campaign:{id}:member:{id}."""
-    coupon, _ = await coupons.issue_coupon(template_id, member_id,
-                                           source=CouponSource(source), key=key)
+    coupon, _ = await coupons.issue_coupon(
+        template_id, member_id, source=CouponSource(source), key=key
+    )
     return coupon.id
 
 

@@ -21,11 +21,12 @@ for _router in (points, program, coupons, lottery, mall, red_packets):
 add_template_dir(Path(__file__).parent / "templates")
 timeline.add_source(loyalty_timeline)
 for _label, _label_en, _href, _permission in (
-        ("会员积分", "Member points", "/admin/loyalty/points", "loyalty.points:view"),
-        ("等级与积分规则", "Tiers and rules", "/admin/loyalty/program", "loyalty.program:view"),
-        ("优惠券", "Coupons", "/admin/loyalty/coupons", "loyalty.coupon:view"),
-        ("大转盘", "Big wheel", "/admin/loyalty/lotteries", "loyalty.lottery:view"),
-        ("积分商城", "Points mall", "/admin/loyalty/mall", "loyalty.mall:view"),
-        ("奖品与兑换履约", "Fulfilment", "/admin/loyalty/fulfilment", "loyalty.mall:view"),
-        ("微信红包", "Red packets", "/admin/loyalty/red-packets", "loyalty.redpacket:view")):
+    ("会员积分", "Member points", "/admin/loyalty/points", "loyalty.points:view"),
+    ("等级与积分规则", "Tiers and rules", "/admin/loyalty/program", "loyalty.program:view"),
+    ("优惠券", "Coupons", "/admin/loyalty/coupons", "loyalty.coupon:view"),
+    ("大转盘", "Big wheel", "/admin/loyalty/lotteries", "loyalty.lottery:view"),
+    ("积分商城", "Points mall", "/admin/loyalty/mall", "loyalty.mall:view"),
+    ("奖品与兑换履约", "Fulfilment", "/admin/loyalty/fulfilment", "loyalty.mall:view"),
+    ("微信红包", "Red packets", "/admin/loyalty/red-packets", "loyalty.redpacket:view"),
+):
     add_nav(NavItem("会员营销", "Loyalty", _label, _label_en, _href, _permission))

@@ -27,12 +27,16 @@ Editor = Annotated[Principal, Depends(require("members.member:edit"))]
 
 
 @router.get("", response_model=list[MemberRead])
-async def list_members(principal: Viewer, store_id: int | None = None,
-                       guide_id: int | None = None,
-                       phone: Annotated[str, Query(max_length=32)] = "",
-                       page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> list[MemberRead]:
-    rows, _ = await service.list_members(principal, store_id=store_id, guide_id=guide_id,
-                                         phone=phone, page=page)
+async def list_members(
+    principal: Viewer,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    phone: Annotated[str, Query(max_length=32)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> list[MemberRead]:
+    rows, _ = await service.list_members(
+        principal, store_id=store_id, guide_id=guide_id, phone=phone, page=page
+    )
     return rows
 
 
@@ -81,8 +85,7 @@ async def list_merges(member_id: int, principal: Viewer) -> list[MergeRead]:
 
 
 @router.post("/{member_id}/merges/preview", response_model=MergePreviewRead)
-async def preview_merge(member_id: int, body: MergeCreate, principal: Editor
-                        ) -> MergePreviewRead:
+async def preview_merge(member_id: int, body: MergeCreate, principal: Editor) -> MergePreviewRead:
     return await merge.preview(principal, member_id, body.source)
 
 

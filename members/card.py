@@ -55,8 +55,9 @@ class CardView:
     card_no: str | None
 
 
-async def begin_sign_in(redirect_uri: str, appid: str | None, *,
-                        userinfo: bool = False) -> tuple[str, str]:
+async def begin_sign_in(
+    redirect_uri: str, appid: str | None, *, userinfo: bool = False
+) -> tuple[str, str]:
     """(state, authorize URL). The state is stored once and bound to the browser's cookie.
     ``userinfo`` asks for the nickname and avatar (a consent page) instead of a silent sign-in."""
     appid = appid or await accounts.default_appid()
@@ -93,8 +94,7 @@ async def finish_sign_in(code: str, state: str, cookie_state: str) -> str:
             if not member.name:
                 member.name = user.nickname
                 await member.save(update_fields=["name"])
-    token, _ = await security.create_session(member.id, kind=SESSION_KIND,
-                                             ttl_seconds=SESSION_TTL)
+    token, _ = await security.create_session(member.id, kind=SESSION_KIND, ttl_seconds=SESSION_TTL)
     return token
 
 
@@ -141,9 +141,13 @@ async def bind_card(member_id: int, phone: str, code: str) -> CardView:
             member.phone, member.card_no = number, _card_number()
             member.card_bound_at = clock.utc_now()
             await member.save(update_fields=["phone", "card_no", "card_bound_at"])
-            await audit.record(audit.Actor(None, f"member:{member.id}"), "member.card_bound",
-                               target_type="member", target_id=member.id,
-                               after={"phone": mask(number), "card_no": member.card_no})
+            await audit.record(
+                audit.Actor(None, f"member:{member.id}"),
+                "member.card_bound",
+                target_type="member",
+                target_id=member.id,
+                after={"phone": mask(number), "card_no": member.card_no},
+            )
     except IntegrityError as error:
         raise PhoneTakenError() from error
     return await card(member_id)
@@ -151,4 +155,4 @@ async def bind_card(member_id: int, phone: str, code: str) -> CardView:
 
 def _card_number() -> str:
     # 12 random digits after a fixed prefix: unguessable, and short enough to read out at a till.
-    return "88" + f"{secrets.randbelow(10 ** 12):012d}"
+    return "88" + f"{secrets.randbelow(10**12):012d}"

@@ -66,16 +66,21 @@ async def theme() -> Theme:
     if cached and cached[0] > time.monotonic():
         return cached[1]  # type: ignore[no-any-return]
     row = await CenterTheme.get_or_none(id=1)
-    value = (Theme(row.brand_name, row.primary_color, row.logo_id) if row
-             else Theme("会员中心", "#07c160", None))
+    value = (
+        Theme(row.brand_name, row.primary_color, row.logo_id)
+        if row
+        else Theme("会员中心", "#07c160", None)
+    )
     _cache["theme"] = (time.monotonic() + _CACHE_SECONDS, value)
     return value
 
 
 async def banners(*, active_only: bool = True) -> list[Banner]:
     query = CenterBanner.filter(is_active=True) if active_only else CenterBanner.all()
-    return [Banner(b.id, b.image_id, b.title, b.link, b.position, b.is_active)
-            for b in await query.order_by("position", "id")]
+    return [
+        Banner(b.id, b.image_id, b.title, b.link, b.position, b.is_active)
+        for b in await query.order_by("position", "id")
+    ]
 
 
 async def image(image_id: int) -> CenterImage:
@@ -101,13 +106,24 @@ def _inspect(data: bytes) -> tuple[str, int, int]:
 
 async def _store_image(data: bytes) -> CenterImage:
     content_type, width, height = _inspect(data)
-    return await CenterImage.create(content=data, content_type=content_type,
-                                    sha256=hashlib.sha256(data).hexdigest(), width=width,
-                                    height=height, created_at=clock.utc_now())
+    return await CenterImage.create(
+        content=data,
+        content_type=content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=width,
+        height=height,
+        created_at=clock.utc_now(),
+    )
 
 
-async def update_theme(principal: Principal, *, brand_name: str, primary_color: str,
-                       logo: bytes | None = None, remove_logo: bool = False) -> Theme:
+async def update_theme(
+    principal: Principal,
+    *,
+    brand_name: str,
+    primary_color: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Theme:
     brand_name = brand_name.strip()
     if not 1 <= len(brand_name) <= 32:
         raise ThemeInvalidError(why="品牌名称须为 1–32 个字")
@@ -115,8 +131,11 @@ async def update_theme(principal: Principal, *, brand_name: str, primary_color: 
         raise ThemeInvalidError(why="主题色须为 #RRGGBB 格式，例如 #07c160")
     async with unit_of_work():
         row, _ = await CenterTheme.get_or_create(id=1)
-        before = {"brand_name": row.brand_name, "primary_color": row.primary_color,
-                  "logo_id": row.logo_id}
+        before = {
+            "brand_name": row.brand_name,
+            "primary_color": row.primary_color,
+            "logo_id": row.logo_id,
+        }
         row.brand_name, row.primary_color = brand_name, primary_color.lower()
         row.updated_at = clock.utc_now()
         if logo:
@@ -124,17 +143,25 @@ async def update_theme(principal: Principal, *, brand_name: str, primary_color: 
         elif remove_logo:
             row.logo_id = None
         await row.save()
-        await audit.record(audit.actor_of(principal),
-                           "member_center.theme_update", target_type="member_center",
-                           target_id=1, before=before,
-                           after={"brand_name": row.brand_name,
-                                  "primary_color": row.primary_color, "logo_id": row.logo_id})
+        await audit.record(
+            audit.actor_of(principal),
+            "member_center.theme_update",
+            target_type="member_center",
+            target_id=1,
+            before=before,
+            after={
+                "brand_name": row.brand_name,
+                "primary_color": row.primary_color,
+                "logo_id": row.logo_id,
+            },
+        )
     _cache.clear()
     return await theme()
 
 
-async def add_banner(principal: Principal, *, picture: bytes, title: str, link: str,
-                     position: int) -> Banner:
+async def add_banner(
+    principal: Principal, *, picture: bytes, title: str, link: str, position: int
+) -> Banner:
     title, link = title.strip(), link.strip()
     if len(title) > 32:
         raise ThemeInvalidError(why="标题不能超过 32 个字")
@@ -144,11 +171,20 @@ async def add_banner(principal: Principal, *, picture: bytes, title: str, link: 
         if await CenterBanner.all().count() >= MAX_BANNERS:
             raise ThemeInvalidError(why=f"最多 {MAX_BANNERS} 张轮播图，请先删除旧的")
         stored = await _store_image(picture)
-        row = await CenterBanner.create(image_id=stored.id, title=title, link=link,
-                                        position=position, created_at=clock.utc_now())
-        await audit.record(audit.actor_of(principal),
-                           "member_center.banner_add", target_type="member_center_banner",
-                           target_id=row.id, after={"title": title, "link": link})
+        row = await CenterBanner.create(
+            image_id=stored.id,
+            title=title,
+            link=link,
+            position=position,
+            created_at=clock.utc_now(),
+        )
+        await audit.record(
+            audit.actor_of(principal),
+            "member_center.banner_add",
+            target_type="member_center_banner",
+            target_id=row.id,
+            after={"title": title, "link": link},
+        )
     return Banner(row.id, row.image_id, row.title, row.link, row.position, row.is_active)
 
 
@@ -159,6 +195,10 @@ async def remove_banner(principal: Principal, banner_id: int) -> None:
             raise BannerNotFoundError()
         await row.delete()
         await CenterImage.filter(id=row.image_id).delete()
-        await audit.record(audit.actor_of(principal),
-                           "member_center.banner_remove", target_type="member_center_banner",
-                           target_id=banner_id, before={"title": row.title, "link": row.link})
+        await audit.record(
+            audit.actor_of(principal),
+            "member_center.banner_remove",
+            target_type="member_center_banner",
+            target_id=banner_id,
+            before={"title": row.title, "link": row.link},
+        )

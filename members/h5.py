@@ -16,10 +16,22 @@ from members.schemas import ProfileUpdate
 
 router = APIRouter(prefix="/h5/member", include_in_schema=False)
 STATE_COOKIE = "scrm_h5_state"
-NOTICES = {"sent": "验证码已发送，请查收短信", "bound": "开卡成功，欢迎成为会员！",
-           "declined": "未获得微信昵称和头像授权，会员卡照常使用", "profile": "资料已保存"}
-PROFILE_FIELDS = ("name", "gender", "birthday", "birthday_calendar", "province", "city",
-                  "district", "address")
+NOTICES = {
+    "sent": "验证码已发送，请查收短信",
+    "bound": "开卡成功，欢迎成为会员！",
+    "declined": "未获得微信昵称和头像授权，会员卡照常使用",
+    "profile": "资料已保存",
+}
+PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "birthday",
+    "birthday_calendar",
+    "province",
+    "city",
+    "district",
+    "address",
+)
 
 
 async def _error_page(request: Request, status: int, code: str, detail: str) -> Response:
@@ -30,14 +42,25 @@ set_html_error_renderer("/h5/member", _error_page)
 
 
 def _cookie(response: Response, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
-                        secure=get_settings().is_prod, path="/h5/member")
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().is_prod,
+        path="/h5/member",
+    )
 
 
 @router.get("", response_class=HTMLResponse)
-async def member_center(request: Request, appid: str | None = None,
-                        userinfo: Annotated[bool, Query(alias="profile")] = False,
-                        notice: str = "", error: str = "") -> Response:
+async def member_center(
+    request: Request,
+    appid: str | None = None,
+    userinfo: Annotated[bool, Query(alias="profile")] = False,
+    notice: str = "",
+    error: str = "",
+) -> Response:
     """``?profile=1`` asks WeChat for the nickname and avatar (snsapi_userinfo)."""
     session = await h5kit.session_of(request)
     if session is None or userinfo:
@@ -48,12 +71,18 @@ async def member_center(request: Request, appid: str | None = None,
         return response
     member_id, csrf = session
     code = await card_code.current_code(member_id)
-    return await h5kit.page(request, "member_card.html", csrf_token=csrf,
-                            view=await card.card(member_id), banners=await center.banners(),
-                            summary=await h5kit.summary(member_id),
-                            qr_svg=code[1] if code else "",
-                            refresh_seconds=card_code.STEP_SECONDS - 10,
-                            notice=NOTICES.get(notice, ""), error=error[:100])
+    return await h5kit.page(
+        request,
+        "member_card.html",
+        csrf_token=csrf,
+        view=await card.card(member_id),
+        banners=await center.banners(),
+        summary=await h5kit.summary(member_id),
+        qr_svg=code[1] if code else "",
+        refresh_seconds=card_code.STEP_SECONDS - 10,
+        notice=NOTICES.get(notice, ""),
+        error=error[:100],
+    )
 
 
 @router.get("/card-code")
@@ -77,12 +106,17 @@ def _describe(error: PydanticValidationError) -> str:
 @router.get("/profile", response_class=HTMLResponse)
 async def profile_page(request: Request, me: h5kit.Me) -> Response:
     current = await profile.get_profile(me.member_id)
-    values = {"name": current.name, "gender": current.gender.value,
-              "birthday": profile.birthday_text(current),
-              "birthday_calendar": current.birthday_calendar.value, "province": current.province,
-              "city": current.city, "district": current.district, "address": current.address}
-    return await h5kit.page(request, "member_profile.html", csrf_token=me.csrf_token,
-                            values=values)
+    values = {
+        "name": current.name,
+        "gender": current.gender.value,
+        "birthday": profile.birthday_text(current),
+        "birthday_calendar": current.birthday_calendar.value,
+        "province": current.province,
+        "city": current.city,
+        "district": current.district,
+        "address": current.address,
+    }
+    return await h5kit.page(request, "member_profile.html", csrf_token=me.csrf_token, values=values)
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -96,11 +130,23 @@ async def save_profile(request: Request) -> Response:
         data = ProfileUpdate(**values)  # type: ignore[arg-type]
         await profile.update_profile(member_id, data, actor=profile.member_actor(member_id))
     except PydanticValidationError as error:
-        return await h5kit.page(request, "member_profile.html", csrf_token=csrf, values=values,
-                                profile_error=_describe(error), status=422)
+        return await h5kit.page(
+            request,
+            "member_profile.html",
+            csrf_token=csrf,
+            values=values,
+            profile_error=_describe(error),
+            status=422,
+        )
     except CRMError as error:
-        return await h5kit.page(request, "member_profile.html", csrf_token=csrf, values=values,
-                                profile_error=error.detail, status=422)
+        return await h5kit.page(
+            request,
+            "member_profile.html",
+            csrf_token=csrf,
+            values=values,
+            profile_error=error.detail,
+            status=422,
+        )
     return _back(notice="profile")
 
 
@@ -130,8 +176,11 @@ async def asset(image_id: int, request: Request) -> Response:
 
 
 @router.post("/code")
-async def send_code(request: Request, phone: Annotated[str, Form(max_length=20)],
-                    csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
+async def send_code(
+    request: Request,
+    phone: Annotated[str, Form(max_length=20)],
+    csrf_token: Annotated[str, Form(max_length=128)],
+) -> Response:
     member_id = await h5kit.member_for_post(request, csrf_token)
     try:
         await card.send_code(member_id, phone, ip=client_ip(request))
@@ -141,9 +190,12 @@ async def send_code(request: Request, phone: Annotated[str, Form(max_length=20)]
 
 
 @router.post("/bind")
-async def bind(request: Request, phone: Annotated[str, Form(max_length=20)],
-               code: Annotated[str, Form(max_length=10)],
-               csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
+async def bind(
+    request: Request,
+    phone: Annotated[str, Form(max_length=20)],
+    code: Annotated[str, Form(max_length=10)],
+    csrf_token: Annotated[str, Form(max_length=128)],
+) -> Response:
     member_id = await h5kit.member_for_post(request, csrf_token)
     try:
         await card.bind_card(member_id, phone, code)
@@ -153,6 +205,7 @@ async def bind(request: Request, phone: Annotated[str, Form(max_length=20)],
 
 
 def _back(*, notice: str = "", error: str = "", phone: str = "") -> RedirectResponse:
-    query = urlencode({k: v for k, v in {"notice": notice, "error": error,
-                                         "phone": phone[:20]}.items() if v})
+    query = urlencode(
+        {k: v for k, v in {"notice": notice, "error": error, "phone": phone[:20]}.items() if v}
+    )
     return RedirectResponse(f"/h5/member?{query}", status_code=303)

@@ -98,22 +98,24 @@ def _flash_key(request: Request) -> str:
     return "h5:flash:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-async def redirect_with(request: Request, url: str, *, notice: str = "",
-                        error: str = "") -> RedirectResponse:
+async def redirect_with(
+    request: Request, url: str, *, notice: str = "", error: str = ""
+) -> RedirectResponse:
     """Post/redirect/get with the outcome kept server-side for the next page, so a crafted
     link cannot put words in the brand's mouth."""
-    await get_redis().set(_flash_key(request), json.dumps({"notice": notice, "error": error}),
-                          ex=60)
+    await get_redis().set(
+        _flash_key(request), json.dumps({"notice": notice, "error": error}), ex=60
+    )
     return RedirectResponse(url, status_code=303)
 
 
-async def page(request: Request, template: str, *, csrf_token: str = "", status: int = 200,
-               **context: Any) -> HTMLResponse:
+async def page(
+    request: Request, template: str, *, csrf_token: str = "", status: int = 200, **context: Any
+) -> HTMLResponse:
     flashed = await get_redis().getdel(_flash_key(request)) if csrf_token else None
     if flashed:
         kept = json.loads(flashed)
         context["notice"] = kept["notice"] or context.get("notice", "")
         context["error"] = kept["error"] or context.get("error", "")
-    context.update(theme=await center.theme(), csrf_token=csrf_token,
-                   path=request.url.path)
+    context.update(theme=await center.theme(), csrf_token=csrf_token, path=request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status)

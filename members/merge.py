@@ -31,8 +31,18 @@ from sms_gateway.errors import InvalidNumberError
 from sms_gateway.service.messages import normalize_recipient
 from wechat.service import fans as wechat_fans
 
-_PROFILE = ("name", "gender", "birthday", "birthday_calendar", "lunar_birth_month",
-            "lunar_birth_day", "province", "city", "district", "address")
+_PROFILE = (
+    "name",
+    "gender",
+    "birthday",
+    "birthday_calendar",
+    "lunar_birth_month",
+    "lunar_birth_day",
+    "province",
+    "city",
+    "district",
+    "address",
+)
 _FIRST = ("first_store_id", "first_guide_id", "first_channel", "first_touch_at")
 _LAST = ("last_store_id", "last_guide_id", "last_channel", "last_touch_at")
 
@@ -88,8 +98,12 @@ def register_hook(hook: MergeHook) -> None:
 
 
 async def _lock_pair(target_id: int, source_id: int) -> tuple[Member, Member]:
-    locked = {m.id: m for m in await Member.select_for_update().filter(
-        id__in=sorted({target_id, source_id})).order_by("id")}
+    locked = {
+        m.id: m
+        for m in await Member.select_for_update()
+        .filter(id__in=sorted({target_id, source_id}))
+        .order_by("id")
+    }
     if target_id not in locked or source_id not in locked:
         raise NotFoundError("会员不存在")
     return locked[target_id], locked[source_id]
@@ -119,16 +133,22 @@ async def _move_own(target: Member, source: Member) -> dict[str, Any]:
     changes = dict(taken)
     blank = {c for c in _PROFILE if getattr(target, c) in ("", None)}
     if "birthday" in blank and source.birthday is not None:
-        changes.update({c: getattr(source, c) for c in ("birthday", "birthday_calendar",
-                                                         "lunar_birth_month", "lunar_birth_day")})
+        changes.update(
+            {
+                c: getattr(source, c)
+                for c in ("birthday", "birthday_calendar", "lunar_birth_month", "lunar_birth_day")
+            }
+        )
     for column in ("name", "gender", "province", "city", "district", "address"):
         if column in blank and getattr(source, column):
             changes[column] = getattr(source, column)
-    if source.first_touch_at and (target.first_touch_at is None
-                                  or source.first_touch_at < target.first_touch_at):
+    if source.first_touch_at and (
+        target.first_touch_at is None or source.first_touch_at < target.first_touch_at
+    ):
         changes.update({c: getattr(source, c) for c in _FIRST})
-    if source.last_touch_at and (target.last_touch_at is None
-                                 or source.last_touch_at > target.last_touch_at):
+    if source.last_touch_at and (
+        target.last_touch_at is None or source.last_touch_at > target.last_touch_at
+    ):
         changes.update({c: getattr(source, c) for c in _LAST})
     target_before = {c: _jsonable(getattr(target, c)) for c in changes}
     if changes:
@@ -138,18 +158,25 @@ async def _move_own(target: Member, source: Member) -> dict[str, Any]:
     added = []
     for row in await ProfileCompletion.filter(member_id=source.id):
         if row.field not in held:
-            copy = await ProfileCompletion.create(member_id=target.id, field=row.field,
-                                                  completed_at=row.completed_at)
+            copy = await ProfileCompletion.create(
+                member_id=target.id, field=row.field, completed_at=row.completed_at
+            )
             added.append(copy.id)
-    return {"identities": identities, "touches": touches, "fans": fans,
-            "taken_from_source": {c: _jsonable(v) for c, v in taken.items()},
-            "target_before": target_before, "completions_added": added}
+    return {
+        "identities": identities,
+        "touches": touches,
+        "fans": fans,
+        "taken_from_source": {c: _jsonable(v) for c, v in taken.items()},
+        "target_before": target_before,
+        "completions_added": added,
+    }
 
 
 async def _undo_own(target: Member, source: Member, moved: dict[str, Any]) -> None:
     await MemberIdentity.filter(id__in=moved["identities"]).update(member_id=source.id)
     await MemberTouch.filter(id__in=moved["touches"], member_id=target.id).update(
-        member_id=source.id)
+        member_id=source.id
+    )
     for fan_id in moved["fans"]:
         await wechat_fans.link_member(fan_id, source.id)
     await ProfileCompletion.filter(id__in=moved["completions_added"]).delete()
@@ -195,15 +222,19 @@ async def preview(principal: Principal, target_id: int, source_text: str) -> Mer
     await get_member(principal, source.id)
     _check(target_id, source, await Member.get(id=target_id))
     items = [
-        ("微信身份（openid/unionid）",
-         str(await MemberIdentity.filter(member_id=source.id).count())),
+        (
+            "微信身份（openid/unionid）",
+            str(await MemberIdentity.filter(member_id=source.id).count()),
+        ),
         ("扫码/关注记录", str(await MemberTouch.filter(member_id=source.id).count())),
-        ("手机号", source.phone or "—"), ("会员卡号", source.card_no or "—"),
+        ("手机号", source.phone or "—"),
+        ("会员卡号", source.card_no or "—"),
     ]
     for hook in _hooks.values():
         items += await hook.preview(target_id, source.id)
-    return MergePreviewRead(target_id=target_id, source_id=source.id,
-                            source_name=source.name, items=items)
+    return MergePreviewRead(
+        target_id=target_id, source_id=source.id, source_name=source.name, items=items
+    )
 
 
 def _check(target_id: int, source: Member, target: Member | None = None) -> None:
@@ -214,16 +245,18 @@ def _check(target_id: int, source: Member, target: Member | None = None) -> None
             raise MemberAlreadyMergedError(member_id=member.id)
 
 
-async def merge_members(principal: Principal, target_id: int, source_text: str, *,
-                        reason: str = "") -> MergeRead:
+async def merge_members(
+    principal: Principal, target_id: int, source_text: str, *, reason: str = ""
+) -> MergeRead:
     await get_member(principal, target_id)
     source = await find_source(source_text)
     await get_member(principal, source.id)
     return await merge(target_id, source.id, actor=actor_of(principal), reason=reason)
 
 
-async def merge(target_id: int, source_id: int, *, actor: Actor = SYSTEM,
-                reason: str = "") -> MergeRead:
+async def merge(
+    target_id: int, source_id: int, *, actor: Actor = SYSTEM, reason: str = ""
+) -> MergeRead:
     """Merge source into target in one transaction; 409 if either side is already merged."""
     if target_id == source_id:
         raise MergeSameMemberError()
@@ -231,9 +264,14 @@ async def merge(target_id: int, source_id: int, *, actor: Actor = SYSTEM,
         target, source = await _lock_pair(target_id, source_id)
         _check(target_id, source, target)
         now = clock.utc_now()
-        record = await MemberMerge.create(target_id=target_id, source_id=source_id,
-                                          reason=reason[:255], actor_id=actor.id,
-                                          actor_name=actor.name[:64], created_at=now)
+        record = await MemberMerge.create(
+            target_id=target_id,
+            source_id=source_id,
+            reason=reason[:255],
+            actor_id=actor.id,
+            actor_name=actor.name[:64],
+            created_at=now,
+        )
         context = MergeContext(record.id, target_id, source_id, actor)
         moved: dict[str, Any] = {"members": await _move_own(target, source)}
         for name, hook in _hooks.items():
@@ -241,17 +279,29 @@ async def merge(target_id: int, source_id: int, *, actor: Actor = SYSTEM,
         await Member.filter(id=source_id).update(merged_into_id=target_id, merged_at=now)
         record.moved = moved
         await record.save(update_fields=["moved"])
-        await audit.record(actor, "member.merge", target_type="member", target_id=target_id,
-                           before={"source_id": source_id, "source_merged_into": None},
-                           after={"merge_id": record.id, "source_merged_into": target_id,
-                                  "moved": _summary(moved)}, reason=reason[:255])
+        await audit.record(
+            actor,
+            "member.merge",
+            target_type="member",
+            target_id=target_id,
+            before={"source_id": source_id, "source_merged_into": None},
+            after={
+                "merge_id": record.id,
+                "source_merged_into": target_id,
+                "moved": _summary(moved),
+            },
+            reason=reason[:255],
+        )
     return MergeRead.model_validate(record)
 
 
 def _summary(moved: dict[str, Any]) -> dict[str, object]:
     """Counts for the audit log (the full lists stay on the merge record)."""
-    return {f"{part}.{k}": (len(v) if isinstance(v, list | dict) else v)
-            for part, values in moved.items() for k, v in values.items()}
+    return {
+        f"{part}.{k}": (len(v) if isinstance(v, list | dict) else v)
+        for part, values in moved.items()
+        for k, v in values.items()
+    }
 
 
 async def undo_merge(principal: Principal, merge_id: int) -> MergeRead:
@@ -279,13 +329,21 @@ async def undo(merge_id: int, *, actor: Actor = SYSTEM) -> MergeRead:
         await _undo_own(target, source, record.moved["members"])
         await Member.filter(id=source.id).update(merged_into_id=None, merged_at=None)
         now = clock.utc_now()
-        await MemberMerge.filter(id=merge_id).update(status=MergeStatus.UNDONE, undone_at=now,
-                                                     undone_by=actor.name[:64])
-        await audit.record(actor, "member.merge_undo", target_type="member",
-                           target_id=target.id,
-                           before={"merge_id": merge_id, "source_merged_into": target.id},
-                           after={"source_id": source.id, "source_merged_into": None,
-                                  "restored": _summary(record.moved)})
+        await MemberMerge.filter(id=merge_id).update(
+            status=MergeStatus.UNDONE, undone_at=now, undone_by=actor.name[:64]
+        )
+        await audit.record(
+            actor,
+            "member.merge_undo",
+            target_type="member",
+            target_id=target.id,
+            before={"merge_id": merge_id, "source_merged_into": target.id},
+            after={
+                "source_id": source.id,
+                "source_merged_into": None,
+                "restored": _summary(record.moved),
+            },
+        )
         await record.refresh_from_db()
     return MergeRead.model_validate(record)
 

@@ -61,7 +61,8 @@ class MemberIdentity(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="identities", on_delete=fields.CASCADE)
+        "members.Member", related_name="identities", on_delete=fields.CASCADE
+    )
     member_id: int
     kind = fields.CharField(max_length=16)
     appid = fields.CharField(max_length=32, default="")
@@ -78,7 +79,8 @@ class MemberTouch(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="touches", on_delete=fields.CASCADE)
+        "members.Member", related_name="touches", on_delete=fields.CASCADE
+    )
     member_id: int
     event_id = fields.BigIntField(unique=True)
     kind = fields.CharField(max_length=16)
@@ -115,7 +117,8 @@ class CenterTheme(Model):
     brand_name = fields.CharField(max_length=32, default="会员中心")
     primary_color = fields.CharField(max_length=7, default="#07c160")
     logo: fields.ForeignKeyNullableRelation[CenterImage] = fields.ForeignKeyField(
-        "members.CenterImage", related_name="themes", null=True, on_delete=fields.SET_NULL)
+        "members.CenterImage", related_name="themes", null=True, on_delete=fields.SET_NULL
+    )
     logo_id: int | None
     updated_at = fields.DatetimeField(null=True)
 
@@ -128,7 +131,8 @@ class CenterBanner(Model):
 
     id = fields.IntField(primary_key=True)
     image: fields.ForeignKeyRelation[CenterImage] = fields.ForeignKeyField(
-        "members.CenterImage", related_name="banners", on_delete=fields.RESTRICT)
+        "members.CenterImage", related_name="banners", on_delete=fields.RESTRICT
+    )
     image_id: int
     title = fields.CharField(max_length=32, default="")
     link = fields.CharField(max_length=255, default="")
@@ -139,6 +143,8 @@ class CenterBanner(Model):
     class Meta:
         table = "members_center_banner"
         ordering = ("position", "id")
+
+
 class ProfileField(StrEnum):
     NAME = "name"
     GENDER = "gender"
@@ -152,7 +158,8 @@ class ProfileCompletion(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="profile_completions", on_delete=fields.CASCADE)
+        "members.Member", related_name="profile_completions", on_delete=fields.CASCADE
+    )
     member_id: int
     field = fields.CharEnumField(ProfileField, max_length=16)
     completed_at = fields.DatetimeField()

@@ -19,16 +19,39 @@ from members.schemas import ProfileRead, ProfileRewardRead, ProfileRewardSet, Pr
 from members.service import MemberNotFoundError, get_member
 
 REWARD_JOB = "loyalty.reward_profile_field"
-FIELD_LABELS = {ProfileField.NAME: "姓名", ProfileField.GENDER: "性别",
-                ProfileField.BIRTHDAY: "生日", ProfileField.REGION: "所在地区（省市）",
-                ProfileField.ADDRESS: "详细地址"}
-INPUT_LABELS = {"name": "姓名", "gender": "性别", "birthday": "生日",
-                "birthday_calendar": "生日历法", "province": "省份", "city": "城市",
-                "district": "区县", "address": "详细地址"}
-_COLUMNS = ("name", "gender", "birthday", "birthday_calendar", "lunar_birth_month",
-            "lunar_birth_day", "province", "city", "district", "address")
-_COMPLETE = ("INSERT INTO members_profile_completion (member_id, field, completed_at) "
-             "VALUES ($1, $2, $3) ON CONFLICT (member_id, field) DO NOTHING RETURNING id")
+FIELD_LABELS = {
+    ProfileField.NAME: "姓名",
+    ProfileField.GENDER: "性别",
+    ProfileField.BIRTHDAY: "生日",
+    ProfileField.REGION: "所在地区（省市）",
+    ProfileField.ADDRESS: "详细地址",
+}
+INPUT_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "birthday": "生日",
+    "birthday_calendar": "生日历法",
+    "province": "省份",
+    "city": "城市",
+    "district": "区县",
+    "address": "详细地址",
+}
+_COLUMNS = (
+    "name",
+    "gender",
+    "birthday",
+    "birthday_calendar",
+    "lunar_birth_month",
+    "lunar_birth_day",
+    "province",
+    "city",
+    "district",
+    "address",
+)
+_COMPLETE = (
+    "INSERT INTO members_profile_completion (member_id, field, completed_at) "
+    "VALUES ($1, $2, $3) ON CONFLICT (member_id, field) DO NOTHING RETURNING id"
+)
 
 
 class ProfileInvalidError(ValidationError):
@@ -45,8 +68,12 @@ def _read(member: Member, today: date | None = None) -> ProfileRead:
     if member.birthday is not None:
         year = (today or clock.local_now().date()).year
         read.birthday_this_year = rules.solar_birthday_in(
-            year, birthday=member.birthday, calendar=member.birthday_calendar,
-            lunar_month=member.lunar_birth_month, lunar_day=member.lunar_birth_day)
+            year,
+            birthday=member.birthday,
+            calendar=member.birthday_calendar,
+            lunar_month=member.lunar_birth_month,
+            lunar_day=member.lunar_birth_day,
+        )
     return read
 
 
@@ -69,28 +96,35 @@ async def get_profile(member_id: int) -> ProfileRead:
 
 def _changes(data: ProfileUpdate) -> dict[str, object]:
     try:
-        birthday = rules.parse_birthday(data.birthday, data.birthday_calendar,
-                                        today=clock.local_now().date())
+        birthday = rules.parse_birthday(
+            data.birthday, data.birthday_calendar, today=clock.local_now().date()
+        )
     except rules.ProfileInvalidError as error:
         raise ProfileInvalidError(str(error)) from error
-    values = {k: v.strip() for k, v in data.model_dump(
-        include={"name", "province", "city", "district", "address"}).items()}
+    values = {
+        k: v.strip()
+        for k, v in data.model_dump(
+            include={"name", "province", "city", "district", "address"}
+        ).items()
+    }
     if values["district"] and not values["city"]:
         raise ProfileInvalidError("填写区县前请先填写城市")
     if values["city"] and not values["province"]:
         raise ProfileInvalidError("填写城市前请先填写省份")
-    return {**values, "gender": data.gender,
-            "birthday": birthday.solar if birthday else None,
-            "birthday_calendar": birthday.calendar if birthday else data.birthday_calendar,
-            "lunar_birth_month": birthday.lunar_month if birthday else None,
-            "lunar_birth_day": birthday.lunar_day if birthday else None}
+    return {
+        **values,
+        "gender": data.gender,
+        "birthday": birthday.solar if birthday else None,
+        "birthday_calendar": birthday.calendar if birthday else data.birthday_calendar,
+        "lunar_birth_month": birthday.lunar_month if birthday else None,
+        "lunar_birth_day": birthday.lunar_day if birthday else None,
+    }
 
 
 async def update_profile(member_id: int, data: ProfileUpdate, *, actor: Actor) -> ProfileRead:
     changes = _changes(data)
     async with unit_of_work() as connection:
-        member = await Member.select_for_update().get_or_none(id=member_id,
-                                                              merged_into_id=None)
+        member = await Member.select_for_update().get_or_none(id=member_id, merged_into_id=None)
         if member is None:
             raise MemberNotFoundError()
         before = {c: getattr(member, c) for c in _COLUMNS}
@@ -98,8 +132,14 @@ async def update_profile(member_id: int, data: ProfileUpdate, *, actor: Actor) -
         await member.save(update_fields=list(_COLUMNS))
         old, new = audit.changes(_plain(before), _plain(changes))
         if new:
-            await audit.record(actor, "member.profile_update", target_type="member",
-                               target_id=member_id, before=old, after=new)
+            await audit.record(
+                actor,
+                "member.profile_update",
+                target_type="member",
+                target_id=member_id,
+                before=old,
+                after=new,
+            )
         now = clock.utc_now()
         for field in sorted(rules.completed_fields(changes)):
             # execute_query_dict fetches the RETURNING row (execute_query reports no rows here).
@@ -112,26 +152,34 @@ def _plain(values: dict[str, object]) -> dict[str, object]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-async def update_profile_for_staff(principal: Principal, member_id: int,
-                                   data: ProfileUpdate) -> ProfileRead:
+async def update_profile_for_staff(
+    principal: Principal, member_id: int, data: ProfileUpdate
+) -> ProfileRead:
     await get_member(principal, member_id)
     return await update_profile(member_id, data, actor=actor_of(principal))
 
 
 async def list_profile_rewards() -> list[ProfileRewardRead]:
-    return [ProfileRewardRead.model_validate(r)
-            for r in await ProfileReward.all().order_by("id")]
+    return [ProfileRewardRead.model_validate(r) for r in await ProfileReward.all().order_by("id")]
 
 
 async def set_profile_reward(principal: Principal, data: ProfileRewardSet) -> ProfileRewardRead:
     async with unit_of_work():
         reward, _ = await ProfileReward.update_or_create(
-            field=data.field, defaults={"points": data.points,
-                                        "coupon_template_id": data.coupon_template_id,
-                                        "updated_at": clock.utc_now()})
-        await audit.record(actor_of(principal), "member.profile_reward_set",
-                           target_type="profile_reward", target_id=data.field.value,
-                           after=data.model_dump(mode="json"))
+            field=data.field,
+            defaults={
+                "points": data.points,
+                "coupon_template_id": data.coupon_template_id,
+                "updated_at": clock.utc_now(),
+            },
+        )
+        await audit.record(
+            actor_of(principal),
+            "member.profile_reward_set",
+            target_type="profile_reward",
+            target_id=data.field.value,
+            after=data.model_dump(mode="json"),
+        )
     return ProfileRewardRead.model_validate(reward)
 
 
@@ -144,7 +192,13 @@ async def profile_reward_for(field: str) -> ProfileRewardRead | None:
 async def members_with_birthday_on(day: date) -> list[int]:
     """Members (not merged) whose birthday this year, solar or lunar, falls on `day`."""
     born = await Member.filter(birthday__not_isnull=True, merged_into_id=None).values_list(
-        "id", "birthday", "birthday_calendar", "lunar_birth_month", "lunar_birth_day")
-    return [int(member_id) for member_id, birthday, calendar, month, lunar_day in born
-            if rules.solar_birthday_in(day.year, birthday=birthday, calendar=calendar,
-                                       lunar_month=month, lunar_day=lunar_day) == day]
+        "id", "birthday", "birthday_calendar", "lunar_birth_month", "lunar_birth_day"
+    )
+    return [
+        int(member_id)
+        for member_id, birthday, calendar, month, lunar_day in born
+        if rules.solar_birthday_in(
+            day.year, birthday=birthday, calendar=calendar, lunar_month=month, lunar_day=lunar_day
+        )
+        == day
+    ]

@@ -22,18 +22,30 @@ class Touch:
 def attribution_changes(*, has_first_touch: bool, touch: Touch) -> dict[str, object]:
     if not touch.attributed:
         return {}
-    last: dict[str, object] = {"last_store_id": touch.store_id, "last_guide_id": touch.guide_id,
-            "last_channel": touch.channel, "last_touch_at": touch.at}
+    last: dict[str, object] = {
+        "last_store_id": touch.store_id,
+        "last_guide_id": touch.guide_id,
+        "last_channel": touch.channel,
+        "last_touch_at": touch.at,
+    }
     if has_first_touch:
         return last
-    return {"first_store_id": touch.store_id, "first_guide_id": touch.guide_id,
-            "first_channel": touch.channel, "first_touch_at": touch.at, **last}
+    return {
+        "first_store_id": touch.store_id,
+        "first_guide_id": touch.guide_id,
+        "first_channel": touch.channel,
+        "first_touch_at": touch.at,
+        **last,
+    }
 
 
 def is_colour(value: str) -> bool:
     """#RRGGBB only: the colour goes into CSS, so nothing else may pass."""
-    return len(value) == 7 and value[0] == "#" and all(c in "0123456789abcdefABCDEF"
-                                                        for c in value[1:])
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
 
 
 def is_safe_link(value: str) -> bool:
@@ -43,8 +55,11 @@ def is_safe_link(value: str) -> bool:
     if value.startswith("/"):
         return not value.startswith("//") and "\\" not in value
     return value.startswith("https://") and len(value) > len("https://") and " " not in value
-def solar_birthday_in(year: int, *, birthday: date, calendar: str, lunar_month: int | None,
-                      lunar_day: int | None) -> date:
+
+
+def solar_birthday_in(
+    year: int, *, birthday: date, calendar: str, lunar_month: int | None, lunar_day: int | None
+) -> date:
     """The solar date of the birthday that falls in `year`.
 
     Solar 29 Feb is kept on 28 Feb in common years. A lunar birthday is taken in the lunar year

@@ -24,20 +24,28 @@ class MemberNotFoundError(NotFoundError):
 
 async def _member_for(appid: str, openid: str, unionid: str) -> Member:
     by_openid = await MemberIdentity.get_or_none(kind="openid", appid=appid, value=openid)
-    by_unionid = (await MemberIdentity.get_or_none(kind="unionid", appid="", value=unionid)
-                  if unionid else None)
-    if (by_openid is not None and by_unionid is not None
-            and by_openid.member_id != by_unionid.member_id):
+    by_unionid = (
+        await MemberIdentity.get_or_none(kind="unionid", appid="", value=unionid)
+        if unionid
+        else None
+    )
+    if (
+        by_openid is not None
+        and by_unionid is not None
+        and by_openid.member_id != by_unionid.member_id
+    ):
         # Two members turn out to be one person (the unionid arrived after both existed).
         return await _unify(by_openid.member_id, by_unionid.member_id)
     found = by_openid or by_unionid
     now = clock.utc_now()
     member = await found.member if found is not None else await Member.create(created_at=now)
-    await MemberIdentity.get_or_create(kind="openid", appid=appid, value=openid,
-                                       defaults={"member": member, "created_at": now})
+    await MemberIdentity.get_or_create(
+        kind="openid", appid=appid, value=openid, defaults={"member": member, "created_at": now}
+    )
     if unionid:
-        await MemberIdentity.get_or_create(kind="unionid", appid="", value=unionid,
-                                           defaults={"member": member, "created_at": now})
+        await MemberIdentity.get_or_create(
+            kind="unionid", appid="", value=unionid, defaults={"member": member, "created_at": now}
+        )
     return member
 
 
@@ -53,8 +61,16 @@ async def _unify(first_id: int, second_id: int) -> Member:
     return await Member.get(id=keep.id)
 
 
-async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id: int | None,
-                            store_id: int | None, guide_id: int | None, channel: str) -> int:
+async def on_fan_subscribed(
+    *,
+    fan_id: int,
+    event_id: int,
+    kind: str,
+    qrcode_id: int | None,
+    store_id: int | None,
+    guide_id: int | None,
+    channel: str,
+) -> int:
     """Idempotent on event_id: a redelivered task finds the touch and changes nothing."""
     fan = await wechat_fans.identity(fan_id)
     async with unit_of_work():
@@ -65,21 +81,33 @@ async def on_fan_subscribed(*, fan_id: int, event_id: int, kind: str, qrcode_id:
             return existing.member_id
         member = await _member_for(fan.appid, fan.openid, fan.unionid)
         touch = rules.Touch(store_id, guide_id, channel, clock.utc_now())
-        changes = rules.attribution_changes(has_first_touch=member.first_touch_at is not None,
-                                            touch=touch)
+        changes = rules.attribution_changes(
+            has_first_touch=member.first_touch_at is not None, touch=touch
+        )
         if changes:
             member.update_from_dict(changes)
         if not member.name and fan.nickname:
             member.name = fan.nickname
         await member.save()
-        await MemberTouch.create(member=member, event_id=event_id, kind=kind, store_id=store_id,
-                                 guide_id=guide_id, channel=channel, qrcode_id=qrcode_id,
-                                 at=touch.at)
+        await MemberTouch.create(
+            member=member,
+            event_id=event_id,
+            kind=kind,
+            store_id=store_id,
+            guide_id=guide_id,
+            channel=channel,
+            qrcode_id=qrcode_id,
+            at=touch.at,
+        )
         await wechat_fans.link_member(fan_id, member.id)
         if kind in {"follow", "refollow"}:
             # Loyalty grants the gift of this code or channel once per person ever.
-            jobs.enqueue("loyalty.grant_follow_gift", member_id=member.id, qrcode_id=qrcode_id,
-                         channel=channel)
+            jobs.enqueue(
+                "loyalty.grant_follow_gift",
+                member_id=member.id,
+                qrcode_id=qrcode_id,
+                channel=channel,
+            )
     return member.id
 
 
@@ -92,8 +120,9 @@ async def _scope(principal: Principal) -> Q:
         managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
         scope = Q(first_guide_id=principal.staff_id) | Q(first_store_id__in=list(managed))
     else:
-        stores = await Store.filter(department_id__in=list(principal.department_ids)
-                                    ).values_list("id", flat=True)
+        stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
+            "id", flat=True
+        )
         scope = Q(first_store_id__in=list(stores))
     assigned = await wechat_fans.members_assigned_to(principal)
     return scope | Q(id__in=assigned) if assigned else scope
@@ -119,9 +148,15 @@ def keyword_filter(text: str) -> Q:
     return by_name | phone_filter(text) if any(c.isdigit() for c in text) else by_name
 
 
-async def list_members(principal: Principal, *, store_id: int | None = None,
-                       guide_id: int | None = None, phone: str = "", page: int = 1,
-                       page_size: int = 30) -> tuple[list[MemberRead], int]:
+async def list_members(
+    principal: Principal,
+    *,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    phone: str = "",
+    page: int = 1,
+    page_size: int = 30,
+) -> tuple[list[MemberRead], int]:
     query = Member.filter(await _scope(principal), merged_into_id=None)
     if phone.strip():
         query = query.filter(keyword_filter(phone.strip()))
@@ -153,12 +188,17 @@ async def names_for(rows: list[MemberRead]) -> dict[str, dict[int, str]]:
     staff_ids = {i for r in rows for i in (r.first_guide_id, r.last_guide_id) if i}
     stores = await Store.filter(id__in=list(store_ids)).values_list("id", "name")
     staff = await Staff.filter(id__in=list(staff_ids)).values_list("id", "name")
-    return {"stores": {int(k): str(v) for k, v in stores},
-            "staff": {int(k): str(v) for k, v in staff}}
+    return {
+        "stores": {int(k): str(v) for k, v in stores},
+        "staff": {int(k): str(v) for k, v in staff},
+    }
 
 
 async def openid_for(member_id: int, appid: str) -> str | None:
     """The member's openid under one official account (red packets, messages), if known."""
-    identity = await MemberIdentity.filter(member_id=member_id, kind="openid",
-                                           appid=appid).order_by("id").first()
+    identity = (
+        await MemberIdentity.filter(member_id=member_id, kind="openid", appid=appid)
+        .order_by("id")
+        .first()
+    )
     return identity.value if identity else None

@@ -5,9 +5,21 @@ from members import service
 
 
 @task("members.on_fan_subscribed")
-async def on_fan_subscribed(fan_id: int, event_id: int, kind: str, qrcode_id: int | None = None,
-                            store_id: int | None = None, guide_id: int | None = None,
-                            channel: str = "") -> int:
-    return await service.on_fan_subscribed(fan_id=fan_id, event_id=event_id, kind=kind,
-                                           qrcode_id=qrcode_id, store_id=store_id,
-                                           guide_id=guide_id, channel=channel)
+async def on_fan_subscribed(
+    fan_id: int,
+    event_id: int,
+    kind: str,
+    qrcode_id: int | None = None,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    channel: str = "",
+) -> int:
+    return await service.on_fan_subscribed(
+        fan_id=fan_id,
+        event_id=event_id,
+        kind=kind,
+        qrcode_id=qrcode_id,
+        store_id=store_id,
+        guide_id=guide_id,
+        channel=channel,
+    )

@@ -26,8 +26,12 @@ def add_source(source: Source) -> None:
 async def member_timeline(principal: Principal, member_id: int) -> list[TimelineEntry]:
     """Newest first; raises not-found outside the viewer's data scope."""
     _, touches = await service.get_member(principal, member_id)
-    entries = [TimelineEntry(at=t.at, kind="touch", title=TOUCH_TITLES.get(t.kind, t.kind),
-                             detail=t.channel) for t in touches]
+    entries = [
+        TimelineEntry(
+            at=t.at, kind="touch", title=TOUCH_TITLES.get(t.kind, t.kind), detail=t.channel
+        )
+        for t in touches
+    ]
     if principal.can("wechat.fan:view"):
         for fan_id in await fans.fan_ids_of_member(member_id):
             try:
@@ -37,9 +41,14 @@ async def member_timeline(principal: Principal, member_id: int) -> list[Timeline
     if principal.can("sales.order:view"):
         for order, store in await sales.orders_of_member(member_id, limit=LIMIT):
             refunded = f"，已退 ¥{order.refunded_fen / 100:g}" if order.refunded_fen else ""
-            entries.append(TimelineEntry(
-                at=order.paid_at, kind="order", title="消费",
-                detail=f"{store} 单号 {order.order_no} ¥{order.total_fen / 100:g}{refunded}"))
+            entries.append(
+                TimelineEntry(
+                    at=order.paid_at,
+                    kind="order",
+                    title="消费",
+                    detail=f"{store} 单号 {order.order_no} ¥{order.total_fen / 100:g}{refunded}",
+                )
+            )
     for source in _sources:
         entries += await source(principal, member_id)
     return sorted(entries, key=lambda e: e.at, reverse=True)[:LIMIT]

@@ -29,27 +29,62 @@ router = APIRouter(prefix="/admin/members", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 add_template_dir(Path(__file__).parent / "templates")
 add_nav(NavItem("会员", "Members", "会员列表", "Members", "/admin/members", "members.member:view"))
-add_nav(NavItem("会员", "Members", "资料奖励", "Profile rewards", "/admin/members/profile-rewards",
-                "members.member:view"))
-add_nav(NavItem("会员", "Members", "会员中心装修", "Member center look", "/admin/members/center",
-                "members.center:view"))
-PROFILE_FIELDS = ("name", "gender", "birthday", "birthday_calendar", "province", "city",
-                  "district", "address")
+add_nav(
+    NavItem(
+        "会员",
+        "Members",
+        "资料奖励",
+        "Profile rewards",
+        "/admin/members/profile-rewards",
+        "members.member:view",
+    )
+)
+add_nav(
+    NavItem(
+        "会员",
+        "Members",
+        "会员中心装修",
+        "Member center look",
+        "/admin/members/center",
+        "members.center:view",
+    )
+)
+PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "birthday",
+    "birthday_calendar",
+    "province",
+    "city",
+    "district",
+    "address",
+)
 
 
 @router.get("", response_class=HTMLResponse)
-async def member_page(request: Request, principal: Console,
-                      page: Annotated[int, Query(ge=1)] = 1,
-                      q: Annotated[str, Query(max_length=32)] = "",
-                      phone: Annotated[str, Query(max_length=32)] = "") -> Response:
+async def member_page(
+    request: Request,
+    principal: Console,
+    page: Annotated[int, Query(ge=1)] = 1,
+    q: Annotated[str, Query(max_length=32)] = "",
+    phone: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
     """One search box (phone, card number or name); ``?phone=`` comes prefilled from the
     caller ID pop-up of an unknown number."""
     need(principal, "members.member:view")
     phone = q or phone
     rows, total = await service.list_members(principal, phone=phone, page=page)
     names = await service.names_for(rows)
-    return await render(request, "members.html", rows=rows, total=total, page=page,
-                        names=names, phone=phone, mask=mask)
+    return await render(
+        request,
+        "members.html",
+        rows=rows,
+        total=total,
+        page=page,
+        names=names,
+        phone=phone,
+        mask=mask,
+    )
 
 
 async def _upload(request: Request, name: str) -> bytes | None:
@@ -63,8 +98,12 @@ async def _upload(request: Request, name: str) -> bytes | None:
 @router.get("/center", response_class=HTMLResponse)
 async def center_page(request: Request, principal: Console) -> Response:
     need(principal, "members.center:view")
-    return await render(request, "members_center.html", theme=await center.theme(),
-                        banners=await center.banners(active_only=False))
+    return await render(
+        request,
+        "members_center.html",
+        theme=await center.theme(),
+        banners=await center.banners(active_only=False),
+    )
 
 
 @router.post("/center")
@@ -72,10 +111,19 @@ async def center_save(request: Request, principal: Console) -> Response:
     need(principal, "members.center:edit")
     form = await check_csrf(request)
     logo = await _upload(request, "logo")
-    return await attempt(request, lambda: center.update_theme(
-        principal, brand_name=form.get("brand_name"), primary_color=form.get("primary_color"),
-        logo=logo, remove_logo=form.get("remove_logo") == "1"),
-        ok="会员中心外观已保存", back="/admin/members/center", form=form)
+    return await attempt(
+        request,
+        lambda: center.update_theme(
+            principal,
+            brand_name=form.get("brand_name"),
+            primary_color=form.get("primary_color"),
+            logo=logo,
+            remove_logo=form.get("remove_logo") == "1",
+        ),
+        ok="会员中心外观已保存",
+        back="/admin/members/center",
+        form=form,
+    )
 
 
 @router.post("/center/banners")
@@ -87,8 +135,13 @@ async def banner_add(request: Request, principal: Console) -> Response:
     async def add() -> None:
         if picture is None:
             raise center.ImageInvalidError("请选择轮播图图片")
-        await center.add_banner(principal, picture=picture, title=form.get("title"),
-                                link=form.get("link"), position=form.optional_int("position") or 0)
+        await center.add_banner(
+            principal,
+            picture=picture,
+            title=form.get("title"),
+            link=form.get("link"),
+            position=form.optional_int("position") or 0,
+        )
 
     return await attempt(request, add, ok="轮播图已添加", back="/admin/members/center", form=form)
 
@@ -97,32 +150,50 @@ async def banner_add(request: Request, principal: Console) -> Response:
 async def banner_remove(request: Request, banner_id: int, principal: Console) -> Response:
     need(principal, "members.center:edit")
     await check_csrf(request)
-    return await attempt(request, lambda: center.remove_banner(principal, banner_id),
-                         ok="轮播图已删除", back="/admin/members/center")
+    return await attempt(
+        request,
+        lambda: center.remove_banner(principal, banner_id),
+        ok="轮播图已删除",
+        back="/admin/members/center",
+    )
 
 
 @router.get("/profile-rewards", response_class=HTMLResponse)
 async def rewards_page(request: Request, principal: Console) -> Response:
     need(principal, "members.member:view")
     configured = {r.field: r for r in await profile.list_profile_rewards()}
-    return await render(request, "member_profile_rewards.html", fields=list(ProfileField),
-                        labels=profile.FIELD_LABELS, configured=configured)
+    return await render(
+        request,
+        "member_profile_rewards.html",
+        fields=list(ProfileField),
+        labels=profile.FIELD_LABELS,
+        configured=configured,
+    )
 
 
 @router.post("/profile-rewards")
 async def set_reward(request: Request, principal: Console) -> RedirectResponse:
     need(principal, "members.member:edit")
     form = await check_csrf(request)
-    values = form.values("field", "points", "coupon_template_id",
-                         ints=("points", "coupon_template_id"))
-    return await attempt(request, lambda: profile.set_profile_reward(
-        principal, ProfileRewardSet(**values)), ok="资料奖励已保存",
-        back="/admin/members/profile-rewards", form=form)
+    values = form.values(
+        "field", "points", "coupon_template_id", ints=("points", "coupon_template_id")
+    )
+    return await attempt(
+        request,
+        lambda: profile.set_profile_reward(principal, ProfileRewardSet(**values)),
+        ok="资料奖励已保存",
+        back="/admin/members/profile-rewards",
+        form=form,
+    )
 
 
 @router.get("/{member_id}", response_class=HTMLResponse)
-async def detail_page(request: Request, member_id: int, principal: Console,
-                      merge_source: Annotated[str, Query(max_length=32)] = "") -> Response:
+async def detail_page(
+    request: Request,
+    member_id: int,
+    principal: Console,
+    merge_source: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
     need(principal, "members.member:view")
     member, _ = await service.get_member(principal, member_id)
     preview = preview_error = None
@@ -132,13 +203,20 @@ async def detail_page(request: Request, member_id: int, principal: Console,
         except CRMError as error:
             preview_error = error.detail
     current = await profile.get_profile(member_id)
-    return await render(request, "member_detail.html", member=member,
-                        timeline=await timeline.member_timeline(principal, member_id),
-                        summary=await h5kit.summary(member_id),
-                        profile=current, birthday_text=profile.birthday_text(current),
-                        merges=await merge.merges_of(member_id), merge_source=merge_source,
-                        preview=preview, preview_error=preview_error,
-                        names=await service.names_for([member]))
+    return await render(
+        request,
+        "member_detail.html",
+        member=member,
+        timeline=await timeline.member_timeline(principal, member_id),
+        summary=await h5kit.summary(member_id),
+        profile=current,
+        birthday_text=profile.birthday_text(current),
+        merges=await merge.merges_of(member_id),
+        merge_source=merge_source,
+        preview=preview,
+        preview_error=preview_error,
+        names=await service.names_for([member]),
+    )
 
 
 @router.post("/{member_id}/profile")
@@ -147,25 +225,39 @@ async def edit_profile(request: Request, member_id: int, principal: Console) -> 
     form = await check_csrf(request)
     values = form.values(*PROFILE_FIELDS)
     values["birthday_calendar"] = values["birthday_calendar"] or "solar"
-    return await attempt(request, lambda: profile.update_profile_for_staff(
-        principal, member_id, ProfileUpdate(**values)),
-        ok="会员资料已保存", back=f"/admin/members/{member_id}", form=form)
+    return await attempt(
+        request,
+        lambda: profile.update_profile_for_staff(principal, member_id, ProfileUpdate(**values)),
+        ok="会员资料已保存",
+        back=f"/admin/members/{member_id}",
+        form=form,
+    )
 
 
 @router.post("/{member_id}/merges")
-async def merge_member(request: Request, member_id: int, principal: Console
-                       ) -> RedirectResponse:
+async def merge_member(request: Request, member_id: int, principal: Console) -> RedirectResponse:
     need(principal, "members.member:edit")
     form = await check_csrf(request)
-    return await attempt(request, lambda: merge.merge_members(
-        principal, member_id, form.get("source"), reason=form.get("reason")[:255]),
-        ok="会员已合并", back=f"/admin/members/{member_id}", form=form)
+    return await attempt(
+        request,
+        lambda: merge.merge_members(
+            principal, member_id, form.get("source"), reason=form.get("reason")[:255]
+        ),
+        ok="会员已合并",
+        back=f"/admin/members/{member_id}",
+        form=form,
+    )
 
 
 @router.post("/{member_id}/merges/{merge_id}/undo")
-async def undo_merge(request: Request, member_id: int, merge_id: int, principal: Console
-                     ) -> RedirectResponse:
+async def undo_merge(
+    request: Request, member_id: int, merge_id: int, principal: Console
+) -> RedirectResponse:
     need(principal, "members.member:edit")
     await check_csrf(request)
-    return await attempt(request, lambda: merge.undo_merge(principal, merge_id),
-                         ok="已撤销合并", back=f"/admin/members/{member_id}")
+    return await attempt(
+        request,
+        lambda: merge.undo_merge(principal, merge_id),
+        ok="已撤销合并",
+        back=f"/admin/members/{member_id}",
+    )

@@ -59,9 +59,15 @@ def create_app(*, boot: bool = True) -> FastAPI:
             await wiring.shutdown()
 
     docs = None if settings.is_prod else "/docs"
-    app = FastAPI(title="SCRM", version="0.1.0", lifespan=lifespan, docs_url=docs,
-                  redoc_url=None, openapi_url=None if settings.is_prod else "/openapi.json",
-                  swagger_ui_parameters={"persistAuthorization": True})
+    app = FastAPI(
+        title="SCRM",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=docs,
+        redoc_url=None,
+        openapi_url=None if settings.is_prod else "/openapi.json",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
     install_error_handlers(app)
     console.install(app)
     h5kit.install(app)
@@ -85,8 +91,9 @@ def create_app(*, boot: bool = True) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
         ok, checks = await health.check_all()
-        return JSONResponse({"status": "ok" if ok else "degraded", "checks": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "degraded", "checks": checks}, status_code=200 if ok else 503
+        )
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

@@ -71,8 +71,9 @@ def makemigrations(app_labels: tuple[str, ...], check: bool) -> None:
         click.echo("迁移与模型一致 / migrations are in sync")
         return
 
-    code = asyncio.run(run_cli_async(["-c", "scrm.wiring.TORTOISE_ORM", "makemigrations",
-                                      *app_labels]))
+    code = asyncio.run(
+        run_cli_async(["-c", "scrm.wiring.TORTOISE_ORM", "makemigrations", *app_labels])
+    )
     sys.exit(code)
 
 
@@ -110,8 +111,15 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     wiring.resolve_urls(get_settings())
-    uvicorn.run("scrm.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(
+        "scrm.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
 
 
 @main.command()
@@ -122,8 +130,16 @@ def worker(concurrency: int, pool: str) -> None:
     from scrm.worker import celery_app
 
     wiring.resolve_urls(get_settings())
-    celery_app().worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
-                              f"--pool={pool}", "--without-gossip", "--without-mingle"])
+    celery_app().worker_main(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
 
 
 @main.command()
@@ -163,13 +179,18 @@ def sms_send(recipient: str, marketing: bool, text: str) -> None:
         message = _run(lambda _: send_message(recipient, text, kind=kind))
     except CRMError as error:
         raise click.ClickException(f"{error.code}: {error.detail}") from error
-    click.echo(f"已排队 / queued: id={message.id} to={message.recipient} "
-               f"parts={message.part_count} not_before={message.not_before.isoformat()}")
+    click.echo(
+        f"已排队 / queued: id={message.id} to={message.recipient} "
+        f"parts={message.part_count} not_before={message.not_before.isoformat()}"
+    )
 
 
 @main.command("modem-daemon")
-@click.option("--port", required=True, help="pyserial URL: /dev/ttyUSB0, /dev/serial/by-id/…, "
-              "socket://host:port")
+@click.option(
+    "--port",
+    required=True,
+    help="pyserial URL: /dev/ttyUSB0, /dev/serial/by-id/…, socket://host:port",
+)
 def modem_daemon(port: str) -> None:
     """Own one modem port: send queued SMS, store replies and reports; Ctrl-C stops it."""
     import signal

@@ -28,9 +28,13 @@ def _pump(child: Child) -> None:
 
 
 def _start(name: str, *args: str) -> Child:
-    process = subprocess.Popen([sys.executable, "-m", "scrm.cli", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=os.environ.copy(), start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrm.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
     child = Child(name, process)
     threading.Thread(target=_pump, args=(child,), daemon=True).start()
     return child
@@ -43,11 +47,23 @@ def _start_sandbox(port: int) -> Child:
     webhook = f"http://127.0.0.1:{port}/wechat/{DEMO_APP['appid']}/callback"
     from scrm.demo_sms import HANDSET_PORT
 
-    process = subprocess.Popen([sys.executable, "-m", "wechat.sandbox", "--port",
-                                str(SANDBOX_PORT), "--webhook", webhook,
-                                "--sms-inbox", f"http://127.0.0.1:{HANDSET_PORT}/sms"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=os.environ.copy(), start_new_session=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "wechat.sandbox",
+            "--port",
+            str(SANDBOX_PORT),
+            "--webhook",
+            webhook,
+            "--sms-inbox",
+            f"http://127.0.0.1:{HANDSET_PORT}/sms",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
     child = Child("wechat", process)
     threading.Thread(target=_pump, args=(child,), daemon=True).start()
     return child
@@ -69,19 +85,23 @@ def _wait_healthy(url: str, children: list[Child], timeout: float = 60) -> bool:
 
 def _banner(port: int) -> str:
     base = f"http://127.0.0.1:{port}"
-    logins = "\n".join(f"    {username:<12} {name}（{role}）"
-                       for username, name, role, *_ in STAFF if not username.startswith("guide_")
-                       or username == "guide_sh1")
-    return (f"\n==== SCRM 演示已启动 / demo is running ====\n"
-            f"  管理后台 Console     {base}/admin\n"
-            f"  手机模拟器 Phone     {get_settings().wechat_api_base}/sandbox/phone\n"
-            f"  会员中心 Member H5   {base}/h5/member"
-            "（在手机模拟器里点菜单「会员中心」打开 / open it from the phone's menu）\n"
-            f"  导购工作台 Guide H5  {base}/h5/guide\n"
-            f"  接口文档 OpenAPI     {base}/openapi.json\n"
-            f"  健康检查 Health      {base}/healthz\n"
-            f"  演示账号（密码均为 {DEMO_PASSWORD}）:\n{logins}\n"
-            f"  按 Ctrl-C 停止全部进程 / Ctrl-C stops everything\n")
+    logins = "\n".join(
+        f"    {username:<12} {name}（{role}）"
+        for username, name, role, *_ in STAFF
+        if not username.startswith("guide_") or username == "guide_sh1"
+    )
+    return (
+        f"\n==== SCRM 演示已启动 / demo is running ====\n"
+        f"  管理后台 Console     {base}/admin\n"
+        f"  手机模拟器 Phone     {get_settings().wechat_api_base}/sandbox/phone\n"
+        f"  会员中心 Member H5   {base}/h5/member"
+        "（在手机模拟器里点菜单「会员中心」打开 / open it from the phone's menu）\n"
+        f"  导购工作台 Guide H5  {base}/h5/guide\n"
+        f"  接口文档 OpenAPI     {base}/openapi.json\n"
+        f"  健康检查 Health      {base}/healthz\n"
+        f"  演示账号（密码均为 {DEMO_PASSWORD}）:\n{logins}\n"
+        f"  按 Ctrl-C 停止全部进程 / Ctrl-C stops everything\n"
+    )
 
 
 def _stop(children: list[Child]) -> None:

@@ -19,8 +19,10 @@ HANDSET_PORT = 8790
 def start_simulators() -> tuple[list[ModemSim], list[tuple[str, list[str]]]]:
     """Simulators run inside the demo process; each daemon is a child that opens the pty through
     pyserial, exactly as it would open /dev/ttyUSB0."""
-    simulators = [ModemSim(imsi=f"46000123456{index:04d}", seed=index, time_scale=0.3)
-                  for index in range(MODEM_COUNT)]
+    simulators = [
+        ModemSim(imsi=f"46000123456{index:04d}", seed=index, time_scale=0.3)
+        for index in range(MODEM_COUNT)
+    ]
     daemons = []
     for index, simulator in enumerate(simulators, start=1):
         daemons.append((f"modem{index}", ["modem-daemon", "--port", simulator.start()]))
@@ -29,9 +31,12 @@ def start_simulators() -> tuple[list[ModemSim], list[tuple[str, list[str]]]]:
 
 def received(simulators: list[ModemSim], number: str = "") -> list[dict[str, object]]:
     wanted = normalize_cn_msisdn(number) if number else ""
-    return [{"to": message.destination, "text": message.text, "parts": message.total}
-            for simulator in simulators for message in simulator.messages()
-            if message.complete and (not wanted or message.destination == wanted)]
+    return [
+        {"to": message.destination, "text": message.text, "parts": message.total}
+        for simulator in simulators
+        for message in simulator.messages()
+        if message.complete and (not wanted or message.destination == wanted)
+    ]
 
 
 def serve_handsets(simulators: list[ModemSim], port: int = HANDSET_PORT) -> ThreadingHTTPServer:
@@ -48,11 +53,15 @@ def serve_handsets(simulators: list[ModemSim], port: int = HANDSET_PORT) -> Thre
             if url.path == "/sms":
                 body, kind = json.dumps(rows, ensure_ascii=False).encode(), "application/json"
             else:
-                items = "".join(f"<li><b>{html.escape(str(r['to']))}</b> "
-                                f"{html.escape(str(r['text']))}</li>" for r in rows)
-                body = (f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
-                        f"<title>模拟手机短信</title><h1>模拟手机短信 / Handset SMS</h1>"
-                        f"<ol>{items}</ol>").encode()
+                items = "".join(
+                    f"<li><b>{html.escape(str(r['to']))}</b> {html.escape(str(r['text']))}</li>"
+                    for r in rows
+                )
+                body = (
+                    f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
+                    f"<title>模拟手机短信</title><h1>模拟手机短信 / Handset SMS</h1>"
+                    f"<ol>{items}</ol>"
+                ).encode()
                 kind = "text/html; charset=utf-8"
             self.send_response(200)
             self.send_header("Content-Type", kind)

@@ -9,20 +9,32 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Safety net: web processes relay WeChat events as they arrive (wechat/service/relay.py).
     "wechat-dispatch-pending": {"task": "wechat.dispatch_pending", "schedule": 30.0},
     "sms-reap-expired-leases": {"task": "sms_gateway.reap_expired_leases", "schedule": 60.0},
-    "sms-flush-incomplete-inbound": {"task": "sms_gateway.flush_incomplete_inbound",
-                                     "schedule": 300.0},
+    "sms-flush-incomplete-inbound": {
+        "task": "sms_gateway.flush_incomplete_inbound",
+        "schedule": 300.0,
+    },
     # Loyalty: hourly expiry; the daily jobs run at night, Asia/Shanghai (the Celery timezone).
     "loyalty-expire-points": {"task": "loyalty.expire_points", "schedule": 3600.0},
     "loyalty-expire-coupons": {"task": "loyalty.expire_coupons", "schedule": 3600.0},
-    "loyalty-notify-expiring-coupons": {"task": "loyalty.notify_expiring_coupons",
-                                        "schedule": 3600.0},
-    "loyalty-reevaluate-tiers": {"task": "loyalty.reevaluate_tiers",
-                                  "schedule": crontab(hour=2, minute=30)},
-    "loyalty-refresh-lifecycles": {"task": "loyalty.refresh_lifecycles",
-                                    "schedule": crontab(hour=2, minute=30)},
-    "loyalty-birthday-gifts": {"task": "loyalty.grant_birthday_gifts",
-                                "schedule": crontab(hour=8, minute=30)},
+    "loyalty-notify-expiring-coupons": {
+        "task": "loyalty.notify_expiring_coupons",
+        "schedule": 3600.0,
+    },
+    "loyalty-reevaluate-tiers": {
+        "task": "loyalty.reevaluate_tiers",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "loyalty-refresh-lifecycles": {
+        "task": "loyalty.refresh_lifecycles",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "loyalty-birthday-gifts": {
+        "task": "loyalty.grant_birthday_gifts",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "loyalty-resume-red-packets": {"task": "loyalty.resume_red_packets", "schedule": 300.0},
-    "loyalty-check-ledger": {"task": "loyalty.check_ledger",
-                              "schedule": crontab(hour=4, minute=30)},
+    "loyalty-check-ledger": {
+        "task": "loyalty.check_ledger",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }

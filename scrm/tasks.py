@@ -2,8 +2,14 @@
 
 import importlib
 
-TASK_MODULES = ["crm_core.tasks", "wechat.tasks", "members.tasks", "sms_gateway.tasks",
-                "loyalty.tasks", "campaigns.tasks"]
+TASK_MODULES = [
+    "crm_core.tasks",
+    "wechat.tasks",
+    "members.tasks",
+    "sms_gateway.tasks",
+    "loyalty.tasks",
+    "campaigns.tasks",
+]
 
 
 def register_all() -> None:

@@ -20,9 +20,16 @@ TORTOISE_APPS: dict[str, list[str]] = {
     "members": ["members.models"],
     "sms_gateway": ["sms_gateway.models"],
     "campaigns": ["campaigns.models"],
-    "loyalty": ["loyalty.program.models", "loyalty.points.models", "loyalty.coupons.models",
-                "loyalty.lottery.models", "loyalty.mall.models", "loyalty.checkin.models",
-                "loyalty.gifts.models", "loyalty.redpackets.models"],
+    "loyalty": [
+        "loyalty.program.models",
+        "loyalty.points.models",
+        "loyalty.coupons.models",
+        "loyalty.lottery.models",
+        "loyalty.mall.models",
+        "loyalty.checkin.models",
+        "loyalty.gifts.models",
+        "loyalty.redpackets.models",
+    ],
 }
 
 
@@ -45,8 +52,13 @@ def resolve_urls(settings: Settings, *, start_embedded: bool = True) -> Urls:
         if redis_url is None:
             redis_url, broker = servers.redis_url, broker or servers.celery_broker_url
         # Children (uvicorn, Celery) inherit these, so every process shares the same servers.
-        os.environ.update({"DATABASE_URL": database, "REDIS_URL": redis_url,
-                           "CELERY_BROKER_URL": broker or redis_url})
+        os.environ.update(
+            {
+                "DATABASE_URL": database,
+                "REDIS_URL": redis_url,
+                "CELERY_BROKER_URL": broker or redis_url,
+            }
+        )
         get_settings.cache_clear()
     if database is None or redis_url is None:
         raise RuntimeError("DATABASE_URL and REDIS_URL must be set")
@@ -85,8 +97,9 @@ async def shutdown() -> None:
 
 
 # For `scrm makemigrations`, which reads models and migration files but never connects.
-TORTOISE_ORM: dict[str, Any] = db.tortoise_config("postgres://postgres@127.0.0.1/scrm",
-                                                  TORTOISE_APPS)
+TORTOISE_ORM: dict[str, Any] = db.tortoise_config(
+    "postgres://postgres@127.0.0.1/scrm", TORTOISE_APPS
+)
 
 
 async def migrate(urls: Urls) -> None:

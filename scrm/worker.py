@@ -9,8 +9,9 @@ from scrm import schedule, tasks, wiring
 
 def celery_app() -> Celery:
     urls = wiring.resolve_urls(get_settings())
-    app = celery_kernel.configure(urls.broker, boot=lambda: wiring.boot(urls),
-                                  shutdown=wiring.shutdown)
+    app = celery_kernel.configure(
+        urls.broker, boot=lambda: wiring.boot(urls), shutdown=wiring.shutdown
+    )
     app.conf.beat_schedule = schedule.BEAT_SCHEDULE
     tasks.register_all()
     return app

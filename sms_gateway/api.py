@@ -37,16 +37,23 @@ def can(permission: str) -> Principal:
 
 
 @router.get("/messages", response_model=MessagePage)
-async def list_messages(status: str = "", kind: str = "", recipient: str = "",
-                        page: PageNumber = 1, page_size: PageSize = 50,
-                        _: Principal = can("sms.message:view")) -> MessagePage:
-    return await messages.list_messages(status=status, kind=kind, recipient=recipient,
-                                        page=page, page_size=page_size)
+async def list_messages(
+    status: str = "",
+    kind: str = "",
+    recipient: str = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    _: Principal = can("sms.message:view"),
+) -> MessagePage:
+    return await messages.list_messages(
+        status=status, kind=kind, recipient=recipient, page=page, page_size=page_size
+    )
 
 
 @router.post("/messages", response_model=MessageRead, status_code=201)
-async def send_message(body: MessageCreate,
-                       principal: Principal = can("sms.message:create")) -> MessageRead:
+async def send_message(
+    body: MessageCreate, principal: Principal = can("sms.message:create")
+) -> MessageRead:
     message = await templates.send(body, actor_id=principal.staff_id)
     return await messages.get_message(message.id)
 
@@ -62,43 +69,42 @@ async def list_modems(_: Principal = can("sms.modem:view")) -> list[ModemRead]:
 
 
 @router.patch("/modems/{modem_id}", response_model=ModemRead)
-async def update_modem(modem_id: int, body: ModemUpdate,
-                       principal: Principal = can("sms.modem:edit")) -> ModemRead:
+async def update_modem(
+    modem_id: int, body: ModemUpdate, principal: Principal = can("sms.modem:edit")
+) -> ModemRead:
     return await modems.set_enabled(modem_id, body.enabled, actor(principal))
 
 
 @router.get("/inbound", response_model=list[InboundRead])
-async def list_inbound(sender: str = "", _: Principal = can("sms.inbox:view")
-                       ) -> list[InboundRead]:
+async def list_inbound(sender: str = "", _: Principal = can("sms.inbox:view")) -> list[InboundRead]:
     return [InboundRead.model_validate(row) for row in await inbound.list_inbound(sender=sender)]
 
 
 @router.get("/calls", response_model=list[CallRead])
-async def list_calls(after: int = 0, principal: Principal = can("sms.call:view")
-                     ) -> list[CallRead]:
+async def list_calls(after: int = 0, principal: Principal = can("sms.call:view")) -> list[CallRead]:
     found = await inbound.calls_after(after, principal, limit=50)
-    return [CallRead.model_validate(call).model_copy(update={"caller": card})
-            for call, card in found]
+    return [
+        CallRead.model_validate(call).model_copy(update={"caller": card}) for call, card in found
+    ]
 
 
 @router.get("/suppressions", response_model=list[SuppressionRead])
-async def list_suppressions(_: Principal = can("sms.suppression:view")
-                            ) -> list[SuppressionRead]:
+async def list_suppressions(_: Principal = can("sms.suppression:view")) -> list[SuppressionRead]:
     return [SuppressionRead.model_validate(row) for row in await suppression.list_suppressed()]
 
 
 @router.post("/suppressions", response_model=SuppressionRead, status_code=201)
-async def add_suppression(body: SuppressionCreate,
-                          principal: Principal = can("sms.suppression:create")
-                          ) -> SuppressionRead:
-    row = await suppression.suppress(body.phone, reason=body.reason or "后台添加",
-                                     source=f"staff:{principal.staff_id}")
+async def add_suppression(
+    body: SuppressionCreate, principal: Principal = can("sms.suppression:create")
+) -> SuppressionRead:
+    row = await suppression.suppress(
+        body.phone, reason=body.reason or "后台添加", source=f"staff:{principal.staff_id}"
+    )
     return SuppressionRead.model_validate(row)
 
 
 @router.delete("/suppressions/{phone}", status_code=204)
-async def remove_suppression(phone: str, _: Principal = can("sms.suppression:delete")
-                             ) -> Response:
+async def remove_suppression(phone: str, _: Principal = can("sms.suppression:delete")) -> Response:
     await suppression.remove(phone)
     return Response(status_code=204)
 
@@ -109,31 +115,36 @@ async def list_templates(_: Principal = can("sms.template:view")) -> list[Templa
 
 
 @router.post("/templates", response_model=TemplateRead, status_code=201)
-async def create_template(body: TemplateCreate, _: Principal = can("sms.template:create")
-                          ) -> TemplateRead:
+async def create_template(
+    body: TemplateCreate, _: Principal = can("sms.template:create")
+) -> TemplateRead:
     return await templates.create_template(body)
 
 
 @router.put("/templates/{template_id}", response_model=TemplateRead)
-async def update_template(template_id: int, body: TemplateCreate,
-                          _: Principal = can("sms.template:edit")) -> TemplateRead:
+async def update_template(
+    template_id: int, body: TemplateCreate, _: Principal = can("sms.template:edit")
+) -> TemplateRead:
     return await templates.update_template(template_id, body)
 
 
 @router.delete("/templates/{template_id}", status_code=204)
-async def delete_template(template_id: int, _: Principal = can("sms.template:delete")
-                          ) -> Response:
+async def delete_template(template_id: int, _: Principal = can("sms.template:delete")) -> Response:
     await templates.delete_template(template_id)
     return Response(status_code=204)
 
 
 @router.post("/verification-codes", response_model=CodeIssued, status_code=201)
-async def issue_code(body: CodeRequest, request: Request,
-                     _: Principal = can("sms.code:create")) -> CodeIssued:
-    issued = await verification.issue_code(body.phone, purpose=body.purpose,
-                                           ip=client_ip(request))
-    return CodeIssued(phone=issued.phone, purpose=issued.purpose,
-                      expires_at=issued.expires_at, message_id=issued.message_id)
+async def issue_code(
+    body: CodeRequest, request: Request, _: Principal = can("sms.code:create")
+) -> CodeIssued:
+    issued = await verification.issue_code(body.phone, purpose=body.purpose, ip=client_ip(request))
+    return CodeIssued(
+        phone=issued.phone,
+        purpose=issued.purpose,
+        expires_at=issued.expires_at,
+        message_id=issued.message_id,
+    )
 
 
 @router.post("/verification-codes/verify", status_code=204)

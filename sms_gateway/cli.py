@@ -60,8 +60,13 @@ def pdu(
 def modem_sim(count: int, transport: str, profile: str, time_scale: float) -> None:
     """Run simulated modems and print their device paths; Ctrl-C stops them."""
     simulators = [
-        ModemSim(transport=transport, profile=profile, time_scale=time_scale, seed=index,
-                 imsi=f"46000123456{index:04d}")
+        ModemSim(
+            transport=transport,
+            profile=profile,
+            time_scale=time_scale,
+            seed=index,
+            imsi=f"46000123456{index:04d}",
+        )
         for index in range(count)
     ]
     try:

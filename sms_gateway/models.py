@@ -62,7 +62,8 @@ class SmsMessage(Model):
     priority = fields.IntField(default=0)
     not_before = fields.DatetimeField()
     modem: fields.ForeignKeyNullableRelation[Modem] = fields.ForeignKeyField(
-        "sms_gateway.Modem", related_name="messages", null=True, on_delete=fields.SET_NULL)
+        "sms_gateway.Modem", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
     modem_id: int | None
     lease_owner = fields.CharField(max_length=128, default="")
     lease_until = fields.DatetimeField(null=True)
@@ -87,7 +88,8 @@ class SmsMessage(Model):
 class SmsPart(Model):
     id = fields.BigIntField(primary_key=True)
     message: fields.ForeignKeyRelation[SmsMessage] = fields.ForeignKeyField(
-        "sms_gateway.SmsMessage", related_name="parts", on_delete=fields.CASCADE)
+        "sms_gateway.SmsMessage", related_name="parts", on_delete=fields.CASCADE
+    )
     message_id: int
     sequence = fields.IntField()
     total = fields.IntField()
@@ -97,7 +99,8 @@ class SmsPart(Model):
     pdu_hex = fields.TextField()
     status = fields.CharEnumField(SmsStatus, max_length=16, default=SmsStatus.QUEUED)
     modem: fields.ForeignKeyNullableRelation[Modem] = fields.ForeignKeyField(
-        "sms_gateway.Modem", related_name="parts", null=True, on_delete=fields.SET_NULL)
+        "sms_gateway.Modem", related_name="parts", null=True, on_delete=fields.SET_NULL
+    )
     modem_id: int | None
     message_reference = fields.IntField(null=True)
     attempts = fields.IntField(default=0)
@@ -119,7 +122,8 @@ class SmsReport(Model):
 
     id = fields.BigIntField(primary_key=True)
     modem: fields.ForeignKeyRelation[Modem] = fields.ForeignKeyField(
-        "sms_gateway.Modem", related_name="reports", on_delete=fields.CASCADE)
+        "sms_gateway.Modem", related_name="reports", on_delete=fields.CASCADE
+    )
     message_reference = fields.IntField()
     recipient = fields.CharField(max_length=24)
     submitted_at = fields.DatetimeField()
@@ -133,7 +137,8 @@ class SmsReport(Model):
 class SmsInbound(Model):
     id = fields.BigIntField(primary_key=True)
     modem: fields.ForeignKeyNullableRelation[Modem] = fields.ForeignKeyField(
-        "sms_gateway.Modem", related_name="inbound", null=True, on_delete=fields.SET_NULL)
+        "sms_gateway.Modem", related_name="inbound", null=True, on_delete=fields.SET_NULL
+    )
     sender = fields.CharField(max_length=24, db_index=True)
     text = fields.TextField(default="")
     received_at = fields.DatetimeField()
@@ -189,7 +194,8 @@ class SmsCall(Model):
 
     id = fields.BigIntField(primary_key=True)
     modem: fields.ForeignKeyNullableRelation[Modem] = fields.ForeignKeyField(
-        "sms_gateway.Modem", related_name="calls", null=True, on_delete=fields.SET_NULL)
+        "sms_gateway.Modem", related_name="calls", null=True, on_delete=fields.SET_NULL
+    )
     number = fields.CharField(max_length=24)
     started_at = fields.DatetimeField()
     last_ring_at = fields.DatetimeField()

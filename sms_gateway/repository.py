@@ -34,11 +34,18 @@ def _db(connection: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
     return connection or connections.get("default")
 
 
-async def claim_message(modem_id: int, owner: str, *, now: datetime, lease: timedelta,
-                        marketing_open: bool,
-                        connection: BaseDBAsyncClient | None = None) -> int | None:
+async def claim_message(
+    modem_id: int,
+    owner: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    marketing_open: bool,
+    connection: BaseDBAsyncClient | None = None,
+) -> int | None:
     rows = await _db(connection).execute_query_dict(
-        _CLAIM_SQL, [now, modem_id, marketing_open, owner, now + lease])
+        _CLAIM_SQL, [now, modem_id, marketing_open, owner, now + lease]
+    )
     return int(rows[0]["id"]) if rows else None
 
 
@@ -47,50 +54,82 @@ async def lock_message(message_id: int, connection: BaseDBAsyncClient) -> SmsMes
 
 
 async def expired_leases(now: datetime, connection: BaseDBAsyncClient) -> list[SmsMessage]:
-    return await (SmsMessage.filter(status=SmsStatus.SENDING, lease_until__lt=now)
-                  .select_for_update(skip_locked=True).using_db(connection))
+    return await (
+        SmsMessage.filter(status=SmsStatus.SENDING, lease_until__lt=now)
+        .select_for_update(skip_locked=True)
+        .using_db(connection)
+    )
 
 
 async def leased_by(owner: str, connection: BaseDBAsyncClient) -> list[SmsMessage]:
-    return await (SmsMessage.filter(status=SmsStatus.SENDING, lease_owner=owner)
-                  .select_for_update().using_db(connection))
+    return await (
+        SmsMessage.filter(status=SmsStatus.SENDING, lease_owner=owner)
+        .select_for_update()
+        .using_db(connection)
+    )
 
 
 async def pinned_to(modem_id: int, connection: BaseDBAsyncClient) -> list[SmsMessage]:
     """Queued messages of which some part already went out on this modem."""
-    started = await (SmsPart.filter(message__status=SmsStatus.QUEUED,
-                                    message__modem_id=modem_id)
-                     .exclude(status=SmsStatus.QUEUED).using_db(connection)
-                     .values_list("message_id", flat=True))
-    return await (SmsMessage.filter(id__in=set(started), status=SmsStatus.QUEUED)
-                  .select_for_update().using_db(connection))
+    started = await (
+        SmsPart.filter(message__status=SmsStatus.QUEUED, message__modem_id=modem_id)
+        .exclude(status=SmsStatus.QUEUED)
+        .using_db(connection)
+        .values_list("message_id", flat=True)
+    )
+    return await (
+        SmsMessage.filter(id__in=set(started), status=SmsStatus.QUEUED)
+        .select_for_update()
+        .using_db(connection)
+    )
 
 
 async def parts_of(message_id: int, connection: BaseDBAsyncClient | None = None) -> list[SmsPart]:
-    return await SmsPart.filter(message_id=message_id).using_db(_db(connection)).order_by(
-        "sequence")
+    return (
+        await SmsPart.filter(message_id=message_id).using_db(_db(connection)).order_by("sequence")
+    )
 
 
-async def matching_parts(modem_id: int, message_reference: int, recipient: str, *,
-                         around: datetime, window: timedelta,
-                         connection: BaseDBAsyncClient) -> list[SmsPart]:
+async def matching_parts(
+    modem_id: int,
+    message_reference: int,
+    recipient: str,
+    *,
+    around: datetime,
+    window: timedelta,
+    connection: BaseDBAsyncClient,
+) -> list[SmsPart]:
     """Parts a status report may belong to; MR wraps at 255, so the time window decides."""
-    return await (SmsPart.filter(modem_id=modem_id, message_reference=message_reference,
-                                 recipient=recipient, submitted_at__gt=around - window,
-                                 submitted_at__lt=around + window)
-                  .select_for_update().using_db(connection))
+    return await (
+        SmsPart.filter(
+            modem_id=modem_id,
+            message_reference=message_reference,
+            recipient=recipient,
+            submitted_at__gt=around - window,
+            submitted_at__lt=around + window,
+        )
+        .select_for_update()
+        .using_db(connection)
+    )
 
 
 async def parts_sent_since(since: datetime) -> dict[int, int]:
-    rows = await (SmsPart.filter(submitted_at__gte=since, modem_id__isnull=False)
-                  .annotate(count=Count("id")).group_by("modem_id")
-                  .values("modem_id", "count"))
+    rows = await (
+        SmsPart.filter(submitted_at__gte=since, modem_id__isnull=False)
+        .annotate(count=Count("id"))
+        .group_by("modem_id")
+        .values("modem_id", "count")
+    )
     return {int(row["modem_id"]): int(row["count"]) for row in rows}
 
 
 async def status_counts() -> dict[str, int]:
-    rows = await SmsMessage.all().annotate(count=Count("id")).group_by("status").values(
-        "status", "count")
+    rows = (
+        await SmsMessage.all()
+        .annotate(count=Count("id"))
+        .group_by("status")
+        .values("status", "count")
+    )
     return {str(row["status"]): int(row["count"]) for row in rows}
 
 

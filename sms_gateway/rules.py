@@ -75,8 +75,24 @@ def classify_cms(code: int | None) -> ErrorClass:
 
 # Opt-out replies (gsm.md §1.5, §5): compared after NFKC (full-width Ｔ → T), upper-casing and
 # dropping spaces and punctuation, so "t", " TD ", "Ｔ" and "退订。" all count.
-OPT_OUT_WORDS = frozenset({"T", "TD", "R", "N", "QXDY", "TUIDING", "退订", "退定", "退",
-                           "拒收", "取消", "取消订阅", "T退订", "TD退订"})
+OPT_OUT_WORDS = frozenset(
+    {
+        "T",
+        "TD",
+        "R",
+        "N",
+        "QXDY",
+        "TUIDING",
+        "退订",
+        "退定",
+        "退",
+        "拒收",
+        "取消",
+        "取消订阅",
+        "T退订",
+        "TD退订",
+    }
+)
 
 
 def is_opt_out(text: str) -> bool:
@@ -144,9 +160,12 @@ def port_key(url: str) -> str:
     return key if len(key) <= 32 else "port:" + hashlib.sha256(url.encode()).hexdigest()[:27]
 
 
-_SIM_STATES = {"SIM PIN": "SIM 卡需要 PIN 码：请在短信设置中配置 PIN",
-               "SIM PUK": "SIM 卡已被锁定，需要 PUK 码解锁",
-               "SIM PIN2": "SIM 卡需要 PIN2 码", "SIM PUK2": "SIM 卡需要 PUK2 码解锁"}
+_SIM_STATES = {
+    "SIM PIN": "SIM 卡需要 PIN 码：请在短信设置中配置 PIN",
+    "SIM PUK": "SIM 卡已被锁定，需要 PUK 码解锁",
+    "SIM PIN2": "SIM 卡需要 PIN2 码",
+    "SIM PUK2": "SIM 卡需要 PUK2 码解锁",
+}
 
 
 def explain_modem_failure(exc: BaseException, url: str) -> str:

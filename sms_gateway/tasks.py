@@ -6,11 +6,18 @@ from sms_gateway.service import inbound, messages, outbox
 
 
 @task("sms_gateway.send_message")
-async def send_message(recipient: str, text: str, *, kind: str = "transactional",
-                       key: str | None = None, purpose: str = "") -> int:
+async def send_message(
+    recipient: str,
+    text: str,
+    *,
+    kind: str = "transactional",
+    key: str | None = None,
+    purpose: str = "",
+) -> int:
     """For packages beside or above this one; the idempotency key makes redelivery harmless."""
-    message = await messages.send_message(recipient, text, kind=MessageKind(kind), key=key,
-                                          purpose=purpose)
+    message = await messages.send_message(
+        recipient, text, kind=MessageKind(kind), key=key, purpose=purpose
+    )
     return int(message.id)
 
 

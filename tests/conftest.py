@@ -64,11 +64,11 @@ def server_urls() -> Iterator[wiring.Urls]:
 
         socket = _start_redis(Path(tempfile.mkdtemp(prefix="scrm-redis-")))
         redis_url, broker = f"unix://{socket}?db=0", f"redis+socket://{socket}"
-    urls = wiring.Urls(database=_with_database(base.database, name), redis=redis_url,
-                       broker=broker)
+    urls = wiring.Urls(database=_with_database(base.database, name), redis=redis_url, broker=broker)
     # Child processes (end-to-end tests) use the same servers.
-    os.environ.update({"DATABASE_URL": urls.database, "REDIS_URL": urls.redis,
-                       "CELERY_BROKER_URL": urls.broker})
+    os.environ.update(
+        {"DATABASE_URL": urls.database, "REDIS_URL": urls.redis, "CELERY_BROKER_URL": urls.broker}
+    )
     get_settings.cache_clear()
     yield urls
     asyncio.run(drop())

@@ -29,12 +29,24 @@ async def make_store(department: Department, code: str | None = None, **values: 
     return await Store.create(code=code or f"S{number:03d}", department=department, **values)
 
 
-async def make_staff(role: str | None = "admin", *, department: Department | None = None,
-                     store: Store | None = None, username: str | None = None,
-                     is_guide: bool = False, is_active: bool = True) -> Staff:
-    staff = await Staff.create(username=username or f"user{next(_counter)}", name="测试员工",
-                               password_hash=password_hash(), department=department,
-                               store=store, is_guide=is_guide, is_active=is_active)
+async def make_staff(
+    role: str | None = "admin",
+    *,
+    department: Department | None = None,
+    store: Store | None = None,
+    username: str | None = None,
+    is_guide: bool = False,
+    is_active: bool = True,
+) -> Staff:
+    staff = await Staff.create(
+        username=username or f"user{next(_counter)}",
+        name="测试员工",
+        password_hash=password_hash(),
+        department=department,
+        store=store,
+        is_guide=is_guide,
+        is_active=is_active,
+    )
     if role:
         await staff.roles.add(await Role.get(code=role))
     return staff
@@ -44,11 +56,9 @@ async def bearer(staff: Staff) -> dict[str, str]:
     return {"Authorization": f"Bearer {await issue_token(staff.id, ttl_seconds=3600)}"}
 
 
-async def console_login(client: httpx.AsyncClient, username: str,
-                        password: str = PASSWORD) -> str:
+async def console_login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form and return the CSRF token of the new session."""
-    response = await client.post("/admin/login", data={"username": username,
-                                                       "password": password})
+    response = await client.post("/admin/login", data={"username": username, "password": password})
     assert response.status_code == 303, response.text
     page = await client.get("/admin/departments")
     marker = 'name="csrf_token" value="'

@@ -42,5 +42,6 @@ async def receive(request: Request) -> Response:
 # The hottest route: a plain Starlette route (the request is all it needs), which skips
 # FastAPI's parameter solving and response bookkeeping on every delivery. Errors still go
 # through the app's exception handlers.
-router.add_route(router.prefix + "/{appid}/callback", receive, methods=["POST"],
-                 include_in_schema=False)
+router.add_route(
+    router.prefix + "/{appid}/callback", receive, methods=["POST"], include_in_schema=False
+)

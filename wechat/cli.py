@@ -29,21 +29,29 @@ def build_group(run: Runner) -> click.Group:
     @click.option("--token", required=True, help="Callback Token (stored encrypted).")
     @click.option("--aes-key", default=None, help="EncodingAESKey, 43 characters.")
     @click.option("--mode", type=click.Choice([m.value for m in AccountMode]), default="safe")
-    def add_account(appid: str, name: str, secret: str, token: str, aes_key: str | None,
-                    mode: str) -> None:
+    def add_account(
+        appid: str, name: str, secret: str, token: str, aes_key: str | None, mode: str
+    ) -> None:
         """Add an official account; prints the callback path to configure at WeChat."""
         from wechat.service import accounts
 
         try:
-            data = AccountCreate(appid=appid, name=name or appid, secret=secret,  # type: ignore[arg-type]
-                                 token=token, aes_key=aes_key, mode=AccountMode(mode))  # type: ignore[arg-type]
+            data = AccountCreate(
+                appid=appid,
+                name=name or appid,
+                secret=secret,  # type: ignore[arg-type]
+                token=token,
+                aes_key=aes_key,
+                mode=AccountMode(mode),
+            )  # type: ignore[arg-type]
             account = run(lambda: accounts.create_account(CLI_ACTOR, data))
         except PydanticValidationError as error:
             raise click.BadParameter("; ".join(e["msg"] for e in error.errors())) from error
         except CRMError as error:
             raise click.ClickException(error.detail) from error
-        click.echo(f"已添加公众号 {account.name}（{account.appid}），"
-                   f"回调地址 {account.callback_path}")
+        click.echo(
+            f"已添加公众号 {account.name}（{account.appid}），回调地址 {account.callback_path}"
+        )
 
     @wechat.command("list-accounts")
     def list_accounts() -> None:

@@ -77,22 +77,32 @@ class MessageCipher:
         for key in keys:
             try:
                 plaintext = PrpCrypto(_aes_key(key)).decrypt(ciphertext, self.appid)
-            except (InvalidAppIdException, ValueError, IndexError, UnicodeDecodeError,
-                    struct.error, binascii.Error):
+            except (
+                InvalidAppIdException,
+                ValueError,
+                IndexError,
+                UnicodeDecodeError,
+                struct.error,
+                binascii.Error,
+            ):
                 continue
             return str(plaintext), key
         raise DecryptionError()
 
-    def verify_and_decrypt(self, encrypt: str, *, msg_signature: str | None, timestamp: str,
-                           nonce: str) -> tuple[str, str]:
+    def verify_and_decrypt(
+        self, encrypt: str, *, msg_signature: str | None, timestamp: str, nonce: str
+    ) -> tuple[str, str]:
         verify_signature(sign(self.token, timestamp, nonce, encrypt), msg_signature)
         return self.decrypt(encrypt)
 
-    def seal(self, plaintext: str, *, timestamp: str, nonce: str,
-             aes_key: str | None = None) -> str:
+    def seal(
+        self, plaintext: str, *, timestamp: str, nonce: str, aes_key: str | None = None
+    ) -> str:
         """The encrypted passive-reply envelope of wechat.md §1.2."""
         encrypt = self.encrypt(plaintext, aes_key=aes_key)
         signature = sign(self.token, timestamp, nonce, encrypt)
-        return (f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt>"
-                f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
-                f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>")
+        return (
+            f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt>"
+            f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
+            f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>"
+        )

@@ -14,8 +14,9 @@ async def claim_delivery(redis: Redis, key: str, *, ttl: int = DEDUPE_TTL_SECOND
     return bool(await redis.set(key, "1", nx=True, ex=ttl))
 
 
-async def remember_reply(redis: Redis, key: str, reply: str, *,
-                         ttl: int = DEDUPE_TTL_SECONDS) -> None:
+async def remember_reply(
+    redis: Redis, key: str, reply: str, *, ttl: int = DEDUPE_TTL_SECONDS
+) -> None:
     await redis.set(f"{key}:reply", reply, ex=ttl)
 
 

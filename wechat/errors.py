@@ -96,175 +96,210 @@ class SystemBusyError(WeChatAPIError):
     message = "微信系统繁忙，请稍后再试"
     retryable = True
 
+
 class InvalidCredentialError(TokenInvalidError):
     errcode = 40001
     code = "wechat_invalid_credential"
     message = "access_token 无效或不是最新"
+
 
 class InvalidAccessTokenError(TokenInvalidError):
     errcode = 40014
     code = "wechat_invalid_access_token"
     message = "access_token 不合法"
 
+
 class AccessTokenExpiredError(TokenInvalidError):
     errcode = 42001
     code = "wechat_access_token_expired"
     message = "access_token 已过期"
+
 
 class AccessTokenMissingError(WeChatAPIError):
     errcode = 41001
     code = "wechat_access_token_missing"
     message = "缺少 access_token 参数"
 
+
 class InvalidOpenidError(WeChatAPIError):
     errcode = 40003
     code = "wechat_invalid_openid"
     message = "openid 无效"
+
 
 class InvalidAppidError(WeChatAPIError):
     errcode = 40013
     code = "wechat_invalid_appid"
     message = "AppID 无效，请检查公众号配置"
 
+
 class InvalidAppSecretError(WeChatAPIError):
     errcode = 40125
     code = "wechat_invalid_appsecret"
     message = "AppSecret 无效，请检查公众号配置"
+
 
 class IpNotWhitelistedError(WeChatAPIError):
     errcode = 40164
     code = "wechat_ip_not_whitelisted"
     message = "服务器 IP 不在公众号白名单中"
 
+
 class RequireSubscribeError(WeChatAPIError):
     errcode = 43004
     code = "wechat_require_subscribe"
     message = "用户未关注公众号"
+
 
 class UserBlacklistedError(WeChatAPIError):
     errcode = 43019
     code = "wechat_user_blacklisted"
     message = "用户已被拉黑"
 
+
 class UserRefusedMessageError(WeChatAPIError):
     errcode = 43101
     code = "wechat_user_refused"
     message = "用户拒绝接收消息（订阅授权已用完）"
+
 
 class ApiQuotaExceededError(WeChatAPIError):
     errcode = 45009
     code = "wechat_quota_exceeded"
     message = "接口调用超过每日限额"
 
+
 class ResponseWindowClosedError(WeChatAPIError):
     errcode = 45015
     code = "wechat_response_window_closed"
     message = "超过48小时客服消息窗口，无法回复"
+
 
 class ResponseCountExceededError(WeChatAPIError):
     errcode = 45047
     code = "wechat_response_count_exceeded"
     message = "客服消息条数已达上限，需等待用户再次互动"
 
+
 class MassQuotaExceededError(WeChatAPIError):
     errcode = 45028
     code = "wechat_mass_quota_exceeded"
     message = "群发次数已用完"
+
 
 class ClientMsgIdExistsError(WeChatAPIError):
     errcode = 45065
     code = "wechat_clientmsgid_exists"
     message = "相同 clientmsgid 的群发已提交"
 
+
 class OpenidListTooShortError(WeChatAPIError):
     errcode = 40130
     code = "wechat_openid_list_too_short"
     message = "群发 openid 列表至少需要两个"
+
 
 class OpenidListSizeError(WeChatAPIError):
     errcode = 40032
     code = "wechat_openid_list_size"
     message = "openid 列表长度不合法"
 
+
 class TooManyTagsError(WeChatAPIError):
     errcode = 45056
     code = "wechat_too_many_tags"
     message = "标签数量已达上限（100个）"
+
 
 class UserTooManyTagsError(WeChatAPIError):
     errcode = 45059
     code = "wechat_user_too_many_tags"
     message = "该粉丝的标签数已达上限"
 
+
 class TagNameDuplicateError(WeChatAPIError):
     errcode = 45157
     code = "wechat_tag_name_duplicate"
     message = "标签名已存在"
+
 
 class TagNameTooLongError(WeChatAPIError):
     errcode = 45158
     code = "wechat_tag_name_too_long"
     message = "标签名超过30个字节"
 
+
 class InvalidTagError(WeChatAPIError):
     errcode = 45159
     code = "wechat_invalid_tag"
     message = "标签不存在"
+
 
 class InvalidTemplateError(WeChatAPIError):
     errcode = 40037
     code = "wechat_invalid_template"
     message = "模板 ID 无效"
 
+
 class InvalidArgumentError(WeChatAPIError):
     errcode = 47003
     code = "wechat_invalid_argument"
     message = "模板参数不合法"
+
 
 class MenuNotExistError(WeChatAPIError):
     errcode = 46003
     code = "wechat_menu_not_exist"
     message = "菜单不存在"
 
+
 class NoDefaultMenuError(WeChatAPIError):
     errcode = 65303
     code = "wechat_no_default_menu"
     message = "请先创建默认菜单"
+
 
 class EmptyMatchRuleError(WeChatAPIError):
     errcode = 65304
     code = "wechat_empty_match_rule"
     message = "个性化菜单匹配规则为空"
 
+
 class TooManyConditionalMenusError(WeChatAPIError):
     errcode = 65305
     code = "wechat_too_many_conditional_menus"
     message = "个性化菜单数量已达上限"
+
 
 class UnsupportedMatchRuleError(WeChatAPIError):
     errcode = 65320
     code = "wechat_unsupported_match_rule"
     message = "个性化菜单不再支持性别、地区、语言规则"
 
+
 class InvalidOAuthCodeError(WeChatAPIError):
     errcode = 40029
     code = "wechat_invalid_oauth_code"
     message = "网页授权 code 无效"
+
 
 class OAuthCodeUsedError(WeChatAPIError):
     errcode = 40163
     code = "wechat_oauth_code_used"
     message = "网页授权 code 已被使用"
 
+
 class ApiUnsupportedError(WeChatAPIError):
     errcode = 45103
     code = "wechat_api_unsupported"
     message = "该接口已被微信下线"
 
+
 class ApiUnauthorizedError(WeChatAPIError):
     errcode = 48001
     code = "wechat_api_unauthorized"
     message = "公众号没有该接口权限"
+
 
 class InvalidMediaIdError(WeChatAPIError):
     errcode = 40007
@@ -275,16 +310,42 @@ class InvalidMediaIdError(WeChatAPIError):
 API_ERRORS: dict[int, type[WeChatAPIError]] = {
     cls.errcode: cls
     for cls in (
-        SystemBusyError, InvalidCredentialError, InvalidAccessTokenError, AccessTokenExpiredError,
-        AccessTokenMissingError, InvalidOpenidError, InvalidAppidError, InvalidAppSecretError,
-        IpNotWhitelistedError, RequireSubscribeError, UserBlacklistedError,
-        UserRefusedMessageError, ApiQuotaExceededError, ResponseWindowClosedError,
-        ResponseCountExceededError, MassQuotaExceededError, ClientMsgIdExistsError,
-        OpenidListTooShortError, OpenidListSizeError, TooManyTagsError, UserTooManyTagsError,
-        TagNameDuplicateError, TagNameTooLongError, InvalidTagError, InvalidTemplateError,
-        InvalidArgumentError, MenuNotExistError, NoDefaultMenuError, EmptyMatchRuleError,
-        TooManyConditionalMenusError, UnsupportedMatchRuleError, InvalidOAuthCodeError,
-        OAuthCodeUsedError, ApiUnsupportedError, ApiUnauthorizedError, InvalidMediaIdError,
+        SystemBusyError,
+        InvalidCredentialError,
+        InvalidAccessTokenError,
+        AccessTokenExpiredError,
+        AccessTokenMissingError,
+        InvalidOpenidError,
+        InvalidAppidError,
+        InvalidAppSecretError,
+        IpNotWhitelistedError,
+        RequireSubscribeError,
+        UserBlacklistedError,
+        UserRefusedMessageError,
+        ApiQuotaExceededError,
+        ResponseWindowClosedError,
+        ResponseCountExceededError,
+        MassQuotaExceededError,
+        ClientMsgIdExistsError,
+        OpenidListTooShortError,
+        OpenidListSizeError,
+        TooManyTagsError,
+        UserTooManyTagsError,
+        TagNameDuplicateError,
+        TagNameTooLongError,
+        InvalidTagError,
+        InvalidTemplateError,
+        InvalidArgumentError,
+        MenuNotExistError,
+        NoDefaultMenuError,
+        EmptyMatchRuleError,
+        TooManyConditionalMenusError,
+        UnsupportedMatchRuleError,
+        InvalidOAuthCodeError,
+        OAuthCodeUsedError,
+        ApiUnsupportedError,
+        ApiUnauthorizedError,
+        InvalidMediaIdError,
     )
 }
 
@@ -366,15 +427,19 @@ class InvalidMenuError(WeChatError):
 class WindowClosedError(WeChatError):
     status_code = 409
     code = "wechat_window_closed"
-    message = ("该粉丝超过 48 小时没有发消息（或已取消关注），微信不允许再发客服消息；"
-               "请等粉丝再次发消息后回复，或改用模板消息")
+    message = (
+        "该粉丝超过 48 小时没有发消息（或已取消关注），微信不允许再发客服消息；"
+        "请等粉丝再次发消息后回复，或改用模板消息"
+    )
 
 
 class ReplyQuotaUsedError(WeChatError):
     status_code = 409
     code = "wechat_reply_quota_used"
-    message = ("粉丝上次互动后可回复的客服消息条数已用完（微信限制每次互动后最多 5 条），"
-               "请等粉丝再次发消息后继续回复")
+    message = (
+        "粉丝上次互动后可回复的客服消息条数已用完（微信限制每次互动后最多 5 条），"
+        "请等粉丝再次发消息后继续回复"
+    )
 
 
 class InvalidAccountError(WeChatError):
@@ -408,8 +473,7 @@ class WeChatPayError(WeChatError, UpstreamError):
     # True: WeChat may or may not have paid; query the bill (gethbinfo) before any resend.
     uncertain: ClassVar[bool] = False
 
-    def __init__(self, err_code: str | None = None, err_code_des: str = "",
-                 **context: Any) -> None:
+    def __init__(self, err_code: str | None = None, err_code_des: str = "", **context: Any) -> None:
         self.err_code_received = err_code or self.err_code or "FAIL"
         self.err_code_des = err_code_des
         super().__init__(f"{self.message}（{self.err_code_received}: {err_code_des}）", **context)
@@ -508,10 +572,21 @@ class PayBillNotFoundError(WeChatPayError):
 
 PAY_ERRORS: dict[str, type[WeChatPayError]] = {
     cls.err_code: cls
-    for cls in (PaySystemError, PayProcessingError, PaySignError, PayCertificateError,
-                PayParamError, PayBalanceError, PaySendNumLimitError, PayMoneyLimitError,
-                PayFrequencyLimitError, PayNoAuthError, PayOpenidError, PaySendFailedError,
-                PayBillNotFoundError)
+    for cls in (
+        PaySystemError,
+        PayProcessingError,
+        PaySignError,
+        PayCertificateError,
+        PayParamError,
+        PayBalanceError,
+        PaySendNumLimitError,
+        PayMoneyLimitError,
+        PayFrequencyLimitError,
+        PayNoAuthError,
+        PayOpenidError,
+        PaySendFailedError,
+        PayBillNotFoundError,
+    )
 }
 PAY_ERRORS["SENDNUMLIMIT"] = PaySendNumLimitError  # older documents spell it without "_"
 

@@ -54,24 +54,36 @@ class InboundDelivery:
         return dedupe_key(self.appid, self.message)
 
 
-def _check_query(account: CallbackAccount, query: Mapping[str, str], *, now: float,
-                 window: int) -> tuple[str, str]:
+def _check_query(
+    account: CallbackAccount, query: Mapping[str, str], *, now: float, window: int
+) -> tuple[str, str]:
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
     verify_signature(sign(account.token, timestamp, nonce), query.get("signature"))
     check_timestamp(timestamp, now=now, window=window)
     return timestamp, nonce
 
 
-def verify_echo(account: CallbackAccount, query: Mapping[str, str], *, now: float,
-                window: int = DEFAULT_TIMESTAMP_WINDOW) -> str:
+def verify_echo(
+    account: CallbackAccount,
+    query: Mapping[str, str],
+    *,
+    now: float,
+    window: int = DEFAULT_TIMESTAMP_WINDOW,
+) -> str:
     """GET handshake: `echostr` verbatim (plain in every mode for official accounts)."""
     _check_query(account, query, now=now, window=window)
     return query.get("echostr", "")
 
 
-def open_delivery(account: CallbackAccount, query: Mapping[str, str], body: bytes, *,
-                  now: float, window: int = DEFAULT_TIMESTAMP_WINDOW,
-                  max_body: int = MAX_BODY_BYTES) -> InboundDelivery:
+def open_delivery(
+    account: CallbackAccount,
+    query: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float,
+    window: int = DEFAULT_TIMESTAMP_WINDOW,
+    max_body: int = MAX_BODY_BYTES,
+) -> InboundDelivery:
     check_size(body, max_body)
     timestamp, nonce = _check_query(account, query, now=now, window=window)
     encrypted = query.get("encrypt_type", "raw").lower() == "aes"
@@ -81,45 +93,65 @@ def open_delivery(account: CallbackAccount, query: Mapping[str, str], body: byte
     # and inside parse_xml are what keep it cheap for unauthenticated callers.
     outer = parse_xml(body, max_bytes=max_body)
     if not encrypted:
-        return InboundDelivery(account.appid, parse_message(outer), body.decode(), "plain",
-                               timestamp, nonce)
+        return InboundDelivery(
+            account.appid, parse_message(outer), body.decode(), "plain", timestamp, nonce
+        )
     cipher = account.cipher()
     encrypt = text_field(outer, "Encrypt")
     if cipher is None or not encrypt:
         raise DecryptionError()
-    xml, aes_key = cipher.verify_and_decrypt(encrypt, msg_signature=query.get("msg_signature"),
-                                             timestamp=timestamp, nonce=nonce)
+    xml, aes_key = cipher.verify_and_decrypt(
+        encrypt, msg_signature=query.get("msg_signature"), timestamp=timestamp, nonce=nonce
+    )
     mode: Mode = "compat" if "MsgType" in outer else "safe"
     if account.require_safe_mode and mode != "safe":
         raise PlaintextNotAllowedError()
     inner = parse_xml(xml, max_bytes=max_body)
     if not inner:
         raise MalformedXmlError()
-    return InboundDelivery(account.appid, parse_message(inner), xml, mode, timestamp, nonce,
-                           aes_key)
+    return InboundDelivery(
+        account.appid, parse_message(inner), xml, mode, timestamp, nonce, aes_key
+    )
 
 
 INLINE_PARSE_BYTES = 8 * 1024
 
 
-async def open_delivery_async(account: CallbackAccount, query: Mapping[str, str], body: bytes, *,
-                              now: float, window: int = DEFAULT_TIMESTAMP_WINDOW,
-                              max_body: int = MAX_BODY_BYTES) -> InboundDelivery:
+async def open_delivery_async(
+    account: CallbackAccount,
+    query: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float,
+    window: int = DEFAULT_TIMESTAMP_WINDOW,
+    max_body: int = MAX_BODY_BYTES,
+) -> InboundDelivery:
     """`open_delivery` in a worker thread for large bodies, so a slow parse never stalls the
     event loop (WH-6); a typical push (under 1 KiB) parses faster inline than a thread hop."""
     if len(body) <= INLINE_PARSE_BYTES:
         return open_delivery(account, query, body, now=now, window=window, max_body=max_body)
-    return await asyncio.to_thread(open_delivery, account, query, body, now=now, window=window,
-                                   max_body=max_body)
+    return await asyncio.to_thread(
+        open_delivery, account, query, body, now=now, window=window, max_body=max_body
+    )
 
 
-def seal_reply(account: CallbackAccount, delivery: InboundDelivery, reply: str | None, *,
-               timestamp: str | None = None, nonce: str | None = None) -> str:
+def seal_reply(
+    account: CallbackAccount,
+    delivery: InboundDelivery,
+    reply: str | None,
+    *,
+    timestamp: str | None = None,
+    nonce: str | None = None,
+) -> str:
     """The response body: `success` for no reply, the XML encrypted when the request was."""
     if not reply or reply == SUCCESS:
         return SUCCESS
     cipher = account.cipher()
     if delivery.mode == "plain" or cipher is None:
         return reply
-    return cipher.seal(reply, timestamp=timestamp or delivery.timestamp,
-                       nonce=nonce or delivery.nonce, aes_key=delivery.aes_key)
+    return cipher.seal(
+        reply,
+        timestamp=timestamp or delivery.timestamp,
+        nonce=nonce or delivery.nonce,
+        aes_key=delivery.aes_key,
+    )

@@ -196,9 +196,12 @@ def _parse_event(head: dict[str, Any], data: dict[str, Any]) -> Event:
         case "scan":
             return ScanEvent(**base, scene=key, ticket=text_field(data, "Ticket"))
         case "location":
-            return LocationEvent(**base, latitude=_number(data, "Latitude", float),
-                                 longitude=_number(data, "Longitude", float),
-                                 precision=_number(data, "Precision", float))
+            return LocationEvent(
+                **base,
+                latitude=_number(data, "Latitude", float),
+                longitude=_number(data, "Longitude", float),
+                precision=_number(data, "Precision", float),
+            )
         case "click":
             return ClickEvent(**base)
         case "view":
@@ -206,17 +209,22 @@ def _parse_event(head: dict[str, Any], data: dict[str, Any]) -> Event:
         case "view_miniprogram":
             return ViewMiniProgramEvent(**base, page_path=key, menu_id=text_field(data, "MenuId"))
         case "templatesendjobfinish":
-            return TemplateSendJobFinishEvent(**base, msg_id=text_field(data, "MsgID"),
-                                              status=text_field(data, "Status"))
+            return TemplateSendJobFinishEvent(
+                **base, msg_id=text_field(data, "MsgID"), status=text_field(data, "Status")
+            )
         case "masssendjobfinish":
             return MassSendJobFinishEvent(
-                **base, msg_id=text_field(data, "MsgID"), status=text_field(data, "Status"),
+                **base,
+                msg_id=text_field(data, "MsgID"),
+                status=text_field(data, "Status"),
                 total_count=_number(data, "TotalCount", int),
                 filter_count=_number(data, "FilterCount", int),
                 sent_count=_number(data, "SentCount", int),
-                error_count=_number(data, "ErrorCount", int))
-        case "subscribe_msg_popup_event" | "subscribe_msg_change_event" | \
-                "subscribe_msg_sent_event":
+                error_count=_number(data, "ErrorCount", int),
+            )
+        case (
+            "subscribe_msg_popup_event" | "subscribe_msg_change_event" | "subscribe_msg_sent_event"
+        ):
             return SubscribeMsgEvent(**base, items=_subscribe_items(data))
     return UnknownEvent(**base)
 
@@ -228,35 +236,54 @@ def parse_message(data: dict[str, Any]) -> InboundMessage:
     if not msg_type or not openid:
         raise MalformedXmlError("缺少 MsgType 或 FromUserName")
     head: dict[str, Any] = {
-        "to_user": text_field(data, "ToUserName"), "openid": openid,
-        "create_time": _number(data, "CreateTime", int), "msg_type": msg_type, "raw": data,
+        "to_user": text_field(data, "ToUserName"),
+        "openid": openid,
+        "create_time": _number(data, "CreateTime", int),
+        "msg_type": msg_type,
+        "raw": data,
     }
     if msg_type == "event":
         return _parse_event(head, data)
     head["msg_id"] = text_field(data, "MsgId")
     match msg_type:
         case "text":
-            return TextMessage(**head, content=text_field(data, "Content"),
-                               menu_id=text_field(data, "bizmsgmenuid"))
+            return TextMessage(
+                **head,
+                content=text_field(data, "Content"),
+                menu_id=text_field(data, "bizmsgmenuid"),
+            )
         case "image":
-            return ImageMessage(**head, pic_url=text_field(data, "PicUrl"),
-                                media_id=text_field(data, "MediaId"))
+            return ImageMessage(
+                **head, pic_url=text_field(data, "PicUrl"), media_id=text_field(data, "MediaId")
+            )
         case "voice":
-            return VoiceMessage(**head, media_id=text_field(data, "MediaId"),
-                                format=text_field(data, "Format"),
-                                recognition=text_field(data, "Recognition"))
+            return VoiceMessage(
+                **head,
+                media_id=text_field(data, "MediaId"),
+                format=text_field(data, "Format"),
+                recognition=text_field(data, "Recognition"),
+            )
         case "video" | "shortvideo":
-            return VideoMessage(**head, media_id=text_field(data, "MediaId"),
-                                thumb_media_id=text_field(data, "ThumbMediaId"))
+            return VideoMessage(
+                **head,
+                media_id=text_field(data, "MediaId"),
+                thumb_media_id=text_field(data, "ThumbMediaId"),
+            )
         case "location":
-            return LocationMessage(**head, latitude=_number(data, "Location_X", float),
-                                   longitude=_number(data, "Location_Y", float),
-                                   scale=_number(data, "Scale", int),
-                                   label=text_field(data, "Label"))
+            return LocationMessage(
+                **head,
+                latitude=_number(data, "Location_X", float),
+                longitude=_number(data, "Location_Y", float),
+                scale=_number(data, "Scale", int),
+                label=text_field(data, "Label"),
+            )
         case "link":
-            return LinkMessage(**head, title=text_field(data, "Title"),
-                               description=text_field(data, "Description"),
-                               url=text_field(data, "Url"))
+            return LinkMessage(
+                **head,
+                title=text_field(data, "Title"),
+                description=text_field(data, "Description"),
+                url=text_field(data, "Url"),
+            )
     return UnknownMessage(**head)
 
 

@@ -88,7 +88,8 @@ class PayMerchant(Model):
 
     id = fields.IntField(primary_key=True)
     account: fields.OneToOneRelation[OfficialAccount] = fields.OneToOneField(
-        "wechat.OfficialAccount", related_name="pay_merchant", on_delete=fields.RESTRICT)
+        "wechat.OfficialAccount", related_name="pay_merchant", on_delete=fields.RESTRICT
+    )
     account_id: int
     mch_id = fields.CharField(max_length=32, unique=True)
     # Sealed with crm_core.vault like the AppSecret; never rendered back.
@@ -110,7 +111,8 @@ class InboundEvent(Model):
 
     id = fields.BigIntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="events", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="events", on_delete=fields.CASCADE
+    )
     account_id: int
     dedupe_key = fields.CharField(max_length=255, unique=True)
     openid = fields.CharField(max_length=64)
@@ -135,7 +137,8 @@ class InboundEvent(Model):
 class QrCode(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="qrcodes", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="qrcodes", on_delete=fields.CASCADE
+    )
     account_id: int
     kind = fields.CharEnumField(QrKind, max_length=16)
     name = fields.CharField(max_length=64)
@@ -163,7 +166,8 @@ class QrCode(Model):
 class QrDailyStat(Model):
     id = fields.IntField(primary_key=True)
     qrcode: fields.ForeignKeyRelation[QrCode] = fields.ForeignKeyField(
-        "wechat.QrCode", related_name="stats", on_delete=fields.CASCADE)
+        "wechat.QrCode", related_name="stats", on_delete=fields.CASCADE
+    )
     qrcode_id: int
     day = fields.DateField()
     scans = fields.IntField(default=0)
@@ -179,7 +183,8 @@ class QrDailyStat(Model):
 class FanTag(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="tags", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="tags", on_delete=fields.CASCADE
+    )
     account_id: int
     name = fields.CharField(max_length=30)
     wx_tag_id = fields.IntField(null=True)
@@ -192,7 +197,8 @@ class FanTag(Model):
 class Fan(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="fans", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="fans", on_delete=fields.CASCADE
+    )
     account_id: int
     openid = fields.CharField(max_length=64)
     unionid = fields.CharField(max_length=64, default="")
@@ -217,7 +223,8 @@ class Fan(Model):
     assigned_staff_id = fields.IntField(null=True)
     member_id = fields.IntField(null=True)
     tags: fields.ManyToManyRelation[FanTag] = fields.ManyToManyField(
-        "wechat.FanTag", related_name="fans", through="wechat_fan_tags")
+        "wechat.FanTag", related_name="fans", through="wechat_fan_tags"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -229,7 +236,8 @@ class Fan(Model):
 class FanMessage(Model):
     id = fields.BigIntField(primary_key=True)
     fan: fields.ForeignKeyRelation[Fan] = fields.ForeignKeyField(
-        "wechat.Fan", related_name="messages", on_delete=fields.CASCADE)
+        "wechat.Fan", related_name="messages", on_delete=fields.CASCADE
+    )
     fan_id: int
     direction = fields.CharEnumField(Direction, max_length=4)
     msg_type = fields.CharField(max_length=32)
@@ -250,7 +258,8 @@ class FanMessage(Model):
 class AutoReply(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="auto_replies", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="auto_replies", on_delete=fields.CASCADE
+    )
     account_id: int
     kind = fields.CharEnumField(ReplyKind, max_length=16)
     match_mode = fields.CharEnumField(MatchMode, max_length=16, default=MatchMode.EXACT)
@@ -273,7 +282,8 @@ class AutoReply(Model):
 class Menu(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
-        "wechat.OfficialAccount", related_name="menus", on_delete=fields.CASCADE)
+        "wechat.OfficialAccount", related_name="menus", on_delete=fields.CASCADE
+    )
     account_id: int
     name = fields.CharField(max_length=64)
     buttons: list[dict[str, Any]] = fields.JSONField(default=list)  # type: ignore[assignment]

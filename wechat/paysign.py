@@ -14,8 +14,11 @@ from wechat.xml import parse_xml
 
 
 def pay_sign(fields: dict[str, Any], api_key: str) -> str:
-    pairs = "&".join(f"{key}={fields[key]}" for key in sorted(fields)
-                     if key != "sign" and fields[key] not in (None, ""))
+    pairs = "&".join(
+        f"{key}={fields[key]}"
+        for key in sorted(fields)
+        if key != "sign" and fields[key] not in (None, "")
+    )
     return hashlib.md5(f"{pairs}&key={api_key}".encode()).hexdigest().upper()  # noqa: S324
 
 
@@ -24,16 +27,18 @@ def sign_valid(fields: dict[str, Any], api_key: str) -> bool:
 
 
 def to_xml(fields: dict[str, Any]) -> str:
-    body = "".join(f"<{key}>{cdata(str(value))}</{key}>" for key, value in fields.items()
-                   if value is not None)
+    body = "".join(
+        f"<{key}>{cdata(str(value))}</{key}>" for key, value in fields.items() if value is not None
+    )
     return f"<xml>{body}</xml>"
 
 
 def from_xml(body: bytes | str) -> dict[str, str]:
     """Flat fields only: a nested or repeated element is malformed (MalformedXmlError)."""
     data = parse_xml(body)
-    return {key: value if isinstance(value, str) else _scalar(key, value)
-            for key, value in data.items()}
+    return {
+        key: value if isinstance(value, str) else _scalar(key, value) for key, value in data.items()
+    }
 
 
 def _scalar(key: str, value: Any) -> str:

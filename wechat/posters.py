@@ -41,10 +41,10 @@ def _fit(text: str, fallback: str) -> str:
     return text if has_cjk_font() or text.isascii() else fallback
 
 
-def render_poster(url: str, *, title: str, subtitle: str = "", fallback: str = "",
-                  logo: bytes | None = None) -> bytes:
-    code = qrcode.QRCode(border=2, box_size=10,
-                         error_correction=qrcode.constants.ERROR_CORRECT_H)
+def render_poster(
+    url: str, *, title: str, subtitle: str = "", fallback: str = "", logo: bytes | None = None
+) -> bytes:
+    code = qrcode.QRCode(border=2, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_H)
     code.add_data(url)
     code.make(fit=True)
     image = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
@@ -56,15 +56,21 @@ def render_poster(url: str, *, title: str, subtitle: str = "", fallback: str = "
     poster = Image.new("RGB", (WIDTH, WIDTH + 130), "white")
     poster.paste(image, (40, 30))
     draw = ImageDraw.Draw(poster)
-    for text, size, top in ((_fit(title, fallback), 32, WIDTH - 30),
-                            (_fit(subtitle, ""), 22, WIDTH + 20)):
+    for text, size, top in (
+        (_fit(title, fallback), 32, WIDTH - 30),
+        (_fit(subtitle, ""), 22, WIDTH + 20),
+    ):
         if not text:
             continue
         font = _font(size)
         width = draw.textlength(text, font=font)
         draw.text(((WIDTH - width) / 2, top), text, fill="#222222", font=font)
-    draw.text((WIDTH / 2 - 70, WIDTH + 70), "微信扫码关注" if has_cjk_font() else "Scan in WeChat",
-              fill="#07c160", font=_font(22))
+    draw.text(
+        (WIDTH / 2 - 70, WIDTH + 70),
+        "微信扫码关注" if has_cjk_font() else "Scan in WeChat",
+        fill="#07c160",
+        font=_font(22),
+    )
     output = io.BytesIO()
     poster.save(output, format="PNG", optimize=True)
     return output.getvalue()

@@ -29,15 +29,19 @@ async def _scope(principal: Principal) -> Q | None:
         managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
         return Q(guide_id=principal.staff_id) | Q(store_id__in=[int(str(i)) for i in managed])
     stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
-        "id", flat=True)
+        "id", flat=True
+    )
     return Q(store_id__in=[int(str(i)) for i in stores])
 
 
 def _assigned(principal: Principal) -> Q:
     if principal.data_scope == "own":
         return Q(assigned_staff_id=principal.staff_id)
-    return Q(assigned_staff_id__in=Subquery(Staff.filter(
-        department_id__in=list(principal.department_ids or [])).values("id")))
+    return Q(
+        assigned_staff_id__in=Subquery(
+            Staff.filter(department_id__in=list(principal.department_ids or [])).values("id")
+        )
+    )
 
 
 async def fans(principal: Principal) -> QuerySet[Fan]:
@@ -73,12 +77,12 @@ async def bump_qr_stat(qrcode_id: int, day: Any, **deltas: int) -> None:
     await connections.get("default").execute_query(BUMP_STAT_SQL, [qrcode_id, day, *counts])
 
 
-async def names_of(store_ids: set[int], staff_ids: set[int]) -> tuple[dict[int, str],
-                                                                      dict[int, str]]:
+async def names_of(
+    store_ids: set[int], staff_ids: set[int]
+) -> tuple[dict[int, str], dict[int, str]]:
     stores = dict(await Store.filter(id__in=list(store_ids)).values_list("id", "name"))
     staff = dict(await Staff.filter(id__in=list(staff_ids)).values_list("id", "name"))
-    return ({int(k): str(v) for k, v in stores.items()},
-            {int(k): str(v) for k, v in staff.items()})
+    return ({int(k): str(v) for k, v in stores.items()}, {int(k): str(v) for k, v in staff.items()})
 
 
 async def tags_of(account_id: int, names: list[str]) -> list[FanTag]:
@@ -89,13 +93,25 @@ async def active_accounts() -> list[OfficialAccount]:
     return await OfficialAccount.filter(is_active=True).order_by("id")
 
 
-EVENT_COLUMNS = ("account_id", "dedupe_key", "openid", "msg_type", "event", "event_key",
-                 "msg_id", "create_time", "xml", "reply", "received_at")
+EVENT_COLUMNS = (
+    "account_id",
+    "dedupe_key",
+    "openid",
+    "msg_type",
+    "event",
+    "event_key",
+    "msg_id",
+    "create_time",
+    "xml",
+    "reply",
+    "received_at",
+)
 _INSERT_EVENT = (
     "INSERT INTO wechat_inbound_event (account_id, dedupe_key, openid, msg_type, event, "
     "event_key, msg_id, create_time, xml, reply, received_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id")
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
 # Many deliveries in one statement (group commit): one round trip and one WAL flush for all.
 # Rows go in dedupe-key order (the caller sorts), so two processes inserting overlapping
 # batches take the unique-index locks in the same order and cannot deadlock.
@@ -107,7 +123,8 @@ _INSERT_EVENTS = (
     "$5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], "
     "$11::timestamptz[]) WITH ORDINALITY AS batch (account_id, dedupe_key, openid, msg_type, "
     "event, event_key, msg_id, create_time, xml, reply, received_at, position) "
-    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
+    "ORDER BY position ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"
+)
 
 
 async def insert_event_once(**values: object) -> int | None:
@@ -115,7 +132,8 @@ async def insert_event_once(**values: object) -> int | None:
     from tortoise import connections
 
     rows = await connections.get("default").execute_query_dict(
-        _INSERT_EVENT, [values[column] for column in EVENT_COLUMNS])
+        _INSERT_EVENT, [values[column] for column in EVENT_COLUMNS]
+    )
     return int(rows[0]["id"]) if rows else None
 
 
@@ -129,8 +147,9 @@ async def held_connection() -> AsyncIterator[Any]:
         yield connection
 
 
-async def insert_events_once(rows: list[dict[str, object]],
-                             connection: Any = None) -> dict[str, int]:
+async def insert_events_once(
+    rows: list[dict[str, object]], connection: Any = None
+) -> dict[str, int]:
     """One autocommitted statement for many events with distinct dedupe keys; the ids of the
     rows inserted by dedupe key (the others were already stored). On `connection` if given,
     else from the pool."""
@@ -149,12 +168,14 @@ async def insert_events_once(rows: list[dict[str, object]],
 _CLAIM_EVENTS = (
     "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id IN (SELECT id FROM "
     "wechat_inbound_event WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 "
-    "FOR UPDATE SKIP LOCKED) RETURNING id")
+    "FOR UPDATE SKIP LOCKED) RETURNING id"
+)
 
 
 _CLAIM_GIVEN_EVENTS = (
     "UPDATE wechat_inbound_event SET dispatched_at = $2 WHERE id = ANY($1::bigint[]) "
-    "AND dispatched_at IS NULL RETURNING id")
+    "AND dispatched_at IS NULL RETURNING id"
+)
 
 
 async def claim_given_events(ids: list[int], now: object) -> list[int]:
@@ -179,4 +200,5 @@ async def release_events(ids: list[int]) -> None:
     from tortoise import connections
 
     await connections.get("default").execute_query(
-        "UPDATE wechat_inbound_event SET dispatched_at = NULL WHERE id = ANY($1::bigint[])", [ids])
+        "UPDATE wechat_inbound_event SET dispatched_at = NULL WHERE id = ANY($1::bigint[])", [ids]
+    )

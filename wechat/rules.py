@@ -8,8 +8,17 @@ from typing import Any
 
 CS_WINDOW = timedelta(hours=48)
 PLACEHOLDER = re.compile(r"\{(store|guide|channel|account|nickname)\}")
-MENU_TYPES = {"click", "view", "miniprogram", "scancode_push", "scancode_waitmsg",
-              "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "location_select"}
+MENU_TYPES = {
+    "click",
+    "view",
+    "miniprogram",
+    "scancode_push",
+    "scancode_waitmsg",
+    "pic_sysphoto",
+    "pic_photo_or_album",
+    "pic_weixin",
+    "location_select",
+}
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,9 @@ def _action_problems(button: Mapping[str, Any], where: str) -> list[str]:
         return [f"{where} 的类型无效"]
     if kind == "view" and not str(button.get("url", "")).startswith(("http://", "https://")):
         return [f"{where} 需要以 http(s):// 开头的网址"]
-    if kind == "miniprogram" and not (button.get("appid") and button.get("pagepath")
-                                      and button.get("url")):
+    if kind == "miniprogram" and not (
+        button.get("appid") and button.get("pagepath") and button.get("url")
+    ):
         return [f"{where} 需要小程序 appid、页面路径和备用网址"]
     if kind not in {"view", "miniprogram"} and not button.get("key"):
         return [f"{where} 需要菜单 key"]

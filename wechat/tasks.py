@@ -4,8 +4,11 @@ from crm_core.celery import task
 from wechat.errors import SystemBusyError, WeChatUnavailableError
 from wechat.service import fans, inbox, menus, processing, qrcodes, relay, tags
 
-TRANSIENT = {"autoretry_for": (WeChatUnavailableError, SystemBusyError), "max_retries": 5,
-             "retry_backoff": True}
+TRANSIENT = {
+    "autoretry_for": (WeChatUnavailableError, SystemBusyError),
+    "max_retries": 5,
+    "retry_backoff": True,
+}
 
 
 @task("wechat.process_event")

@@ -47,8 +47,12 @@ def can(permission: str) -> Principal:
 
 @router.post("/auth/token", response_model=TokenRead, tags=["auth"])
 async def login(body: LoginRequest, request: Request) -> TokenRead:
-    user = await auth.authenticate(body.username, body.password, ip=client_ip(request),
-                                   user_agent=request.headers.get("user-agent", ""))
+    user = await auth.authenticate(
+        body.username,
+        body.password,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     ttl = get_settings().auth.token_ttl_seconds
     token = await auth.issue_token(user.id, ttl_seconds=ttl)
     return TokenRead(access_token=token, expires_in=ttl)
@@ -63,8 +67,13 @@ async def logout(principal: ApiPrincipal, request: Request) -> Response:
 
 @router.get("/me", tags=["auth"])
 async def me(principal: ApiPrincipal) -> dict[str, object]:
-    return {"id": principal.staff_id, "username": principal.username, "name": principal.name,
-            "permissions": sorted(principal.permissions), "data_scope": principal.data_scope}
+    return {
+        "id": principal.staff_id,
+        "username": principal.username,
+        "name": principal.name,
+        "permissions": sorted(principal.permissions),
+        "data_scope": principal.data_scope,
+    }
 
 
 @router.get("/departments", response_model=list[DepartmentRead], tags=["org"])
@@ -73,20 +82,23 @@ async def list_departments(p: Principal = can("org.department:view")) -> list[De
 
 
 @router.post("/departments", status_code=201, response_model=DepartmentRead, tags=["org"])
-async def create_department(body: DepartmentCreate,
-                            p: Principal = can("org.department:create")) -> DepartmentRead:
+async def create_department(
+    body: DepartmentCreate, p: Principal = can("org.department:create")
+) -> DepartmentRead:
     return await departments.create_department(p, body)
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentRead, tags=["org"])
-async def update_department(department_id: int, body: DepartmentUpdate,
-                            p: Principal = can("org.department:edit")) -> DepartmentRead:
+async def update_department(
+    department_id: int, body: DepartmentUpdate, p: Principal = can("org.department:edit")
+) -> DepartmentRead:
     return await departments.update_department(p, department_id, body)
 
 
 @router.delete("/departments/{department_id}", status_code=204, tags=["org"])
-async def delete_department(department_id: int,
-                            p: Principal = can("org.department:delete")) -> Response:
+async def delete_department(
+    department_id: int, p: Principal = can("org.department:delete")
+) -> Response:
     await departments.delete_department(p, department_id)
     return Response(status_code=204)
 
@@ -97,14 +109,16 @@ async def list_positions(p: Principal = can("org.position:view")) -> list[Positi
 
 
 @router.post("/positions", status_code=201, response_model=PositionRead, tags=["org"])
-async def create_position(body: PositionCreate,
-                          p: Principal = can("org.position:create")) -> PositionRead:
+async def create_position(
+    body: PositionCreate, p: Principal = can("org.position:create")
+) -> PositionRead:
     return await positions.create_position(p, body)
 
 
 @router.put("/positions/{position_id}", response_model=PositionRead, tags=["org"])
-async def update_position(position_id: int, body: PositionCreate,
-                          p: Principal = can("org.position:edit")) -> PositionRead:
+async def update_position(
+    position_id: int, body: PositionCreate, p: Principal = can("org.position:edit")
+) -> PositionRead:
     return await positions.update_position(p, position_id, body)
 
 
@@ -125,8 +139,9 @@ async def create_role(body: RoleCreate, p: Principal = can("org.role:create")) -
 
 
 @router.patch("/roles/{role_id}", response_model=RoleRead, tags=["org"])
-async def update_role(role_id: int, body: RoleUpdate,
-                      p: Principal = can("org.role:edit")) -> RoleRead:
+async def update_role(
+    role_id: int, body: RoleUpdate, p: Principal = can("org.role:edit")
+) -> RoleRead:
     return await roles.update_role(p, role_id, body)
 
 
@@ -137,12 +152,22 @@ async def delete_role(role_id: int, p: Principal = can("org.role:delete")) -> Re
 
 
 @router.get("/staff", response_model=Page[StaffRead], tags=["org"])
-async def list_staff(keyword: Annotated[str, Query(max_length=64)] = "",
-                     department_id: int | None = None, active: bool | None = None,
-                     page: PageNumber = 1, page_size: PageSize = 50,
-                     p: Principal = can("org.staff:view")) -> Page[StaffRead]:
-    return await staff.list_staff(p, keyword=keyword, department_id=department_id, active=active,
-                                  page=page, page_size=page_size)
+async def list_staff(
+    keyword: Annotated[str, Query(max_length=64)] = "",
+    department_id: int | None = None,
+    active: bool | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    p: Principal = can("org.staff:view"),
+) -> Page[StaffRead]:
+    return await staff.list_staff(
+        p,
+        keyword=keyword,
+        department_id=department_id,
+        active=active,
+        page=page,
+        page_size=page_size,
+    )
 
 
 @router.get("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
@@ -156,14 +181,16 @@ async def create_staff(body: StaffCreate, p: Principal = can("org.staff:create")
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
-async def update_staff(staff_id: int, body: StaffUpdate,
-                       p: Principal = can("org.staff:edit")) -> StaffRead:
+async def update_staff(
+    staff_id: int, body: StaffUpdate, p: Principal = can("org.staff:edit")
+) -> StaffRead:
     return await staff.update_staff(p, staff_id, body)
 
 
 @router.post("/staff/{staff_id}/move", response_model=StaffRead, tags=["org"])
-async def move_staff(staff_id: int, body: StaffMove,
-                     p: Principal = can("org.staff:assign")) -> StaffRead:
+async def move_staff(
+    staff_id: int, body: StaffMove, p: Principal = can("org.staff:assign")
+) -> StaffRead:
     return await staff.move_staff(p, staff_id, body)
 
 
@@ -178,20 +205,25 @@ async def enable_staff(staff_id: int, p: Principal = can("org.staff:edit")) -> S
 
 
 @router.post("/staff/{staff_id}/password", status_code=204, tags=["org"])
-async def reset_password(staff_id: int, body: PasswordReset,
-                         p: Principal = can("org.staff:edit")) -> Response:
+async def reset_password(
+    staff_id: int, body: PasswordReset, p: Principal = can("org.staff:edit")
+) -> Response:
     await staff.reset_password(p, staff_id, body)
     return Response(status_code=204)
 
 
 @router.get("/stores", response_model=Page[StoreRead], tags=["org"])
-async def list_stores(keyword: Annotated[str, Query(max_length=64)] = "",
-                      status: StoreStatus | None = None,
-                      city: Annotated[str, Query(max_length=32)] = "",
-                      page: PageNumber = 1, page_size: PageSize = 50,
-                      p: Principal = can("org.store:view")) -> Page[StoreRead]:
-    return await stores.list_stores(p, keyword=keyword, status=status, city=city, page=page,
-                                    page_size=page_size)
+async def list_stores(
+    keyword: Annotated[str, Query(max_length=64)] = "",
+    status: StoreStatus | None = None,
+    city: Annotated[str, Query(max_length=32)] = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    p: Principal = can("org.store:view"),
+) -> Page[StoreRead]:
+    return await stores.list_stores(
+        p, keyword=keyword, status=status, city=city, page=page, page_size=page_size
+    )
 
 
 @router.get("/stores/{store_id}", response_model=StoreRead, tags=["org"])
@@ -205,8 +237,9 @@ async def create_store(body: StoreCreate, p: Principal = can("org.store:create")
 
 
 @router.patch("/stores/{store_id}", response_model=StoreRead, tags=["org"])
-async def update_store(store_id: int, body: StoreUpdate,
-                       p: Principal = can("org.store:edit")) -> StoreRead:
+async def update_store(
+    store_id: int, body: StoreUpdate, p: Principal = can("org.store:edit")
+) -> StoreRead:
     return await stores.update_store(p, store_id, body)
 
 
@@ -217,12 +250,16 @@ async def delete_store(store_id: int, p: Principal = can("org.store:delete")) ->
 
 
 @router.get("/audit", response_model=Page[AuditRead], tags=["system"])
-async def list_audit(action: Annotated[str, Query(max_length=64)] = "",
-                     actor: Annotated[str, Query(max_length=64)] = "",
-                     page: PageNumber = 1, page_size: PageSize = 50,
-                     p: Principal = can("system.audit:view")) -> Page[AuditRead]:
-    return await audit_service.list_entries(action=action, actor=actor, page=page,
-                                            page_size=page_size)
+async def list_audit(
+    action: Annotated[str, Query(max_length=64)] = "",
+    actor: Annotated[str, Query(max_length=64)] = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    p: Principal = can("system.audit:view"),
+) -> Page[AuditRead]:
+    return await audit_service.list_entries(
+        action=action, actor=actor, page=page, page_size=page_size
+    )
 
 
 @router.get("/exports/staff.csv", tags=["exports"], response_class=Response)
@@ -236,6 +273,7 @@ async def export_stores(p: Principal = can("org.store:export")) -> Response:
 
 
 @router.get("/exports/audit.csv", tags=["exports"], response_class=Response)
-async def export_audit(action: Annotated[str, Query(max_length=64)] = "",
-                       p: Principal = can("system.audit:export")) -> Response:
+async def export_audit(
+    action: Annotated[str, Query(max_length=64)] = "", p: Principal = can("system.audit:export")
+) -> Response:
     return csv_response(await exports.export_audit(p, action=action), "audit.csv")

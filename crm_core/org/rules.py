@@ -9,59 +9,155 @@ SCOPE_ORDER = [DataScope.OWN, DataScope.DEPARTMENT, DataScope.SUBTREE, DataScope
 
 _store_read = ["org.store:view", "org.department:view"]
 # Upper packages register these resources (wechat/permissions.py, members/permissions.py).
-_wechat_marketing = ["wechat.account:view", "wechat.qrcode:view", "wechat.qrcode:create",
-                     "wechat.qrcode:edit", "wechat.qrcode:delete", "wechat.qrcode:export",
-                     "wechat.fan:view", "wechat.fan:edit", "wechat.fan:export",
-                     "wechat.autoreply:view", "wechat.autoreply:create", "wechat.autoreply:edit",
-                     "wechat.autoreply:delete", "wechat.menu:view", "wechat.menu:create",
-                     "wechat.menu:edit", "wechat.menu:delete", "wechat.inbox:view",
-                     "members.member:view", "members.member:edit"]
+_wechat_marketing = [
+    "wechat.account:view",
+    "wechat.qrcode:view",
+    "wechat.qrcode:create",
+    "wechat.qrcode:edit",
+    "wechat.qrcode:delete",
+    "wechat.qrcode:export",
+    "wechat.fan:view",
+    "wechat.fan:edit",
+    "wechat.fan:export",
+    "wechat.autoreply:view",
+    "wechat.autoreply:create",
+    "wechat.autoreply:edit",
+    "wechat.autoreply:delete",
+    "wechat.menu:view",
+    "wechat.menu:create",
+    "wechat.menu:edit",
+    "wechat.menu:delete",
+    "wechat.inbox:view",
+    "members.member:view",
+    "members.member:edit",
+]
 # members.member:edit: member profiles, profile rewards, merging duplicate members.
-_wechat_store = ["wechat.qrcode:view", "wechat.qrcode:create", "wechat.qrcode:export",
-                 "wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
-                 "members.member:view", "members.member:edit"]
-_wechat_service = ["wechat.fan:view", "wechat.inbox:view", "wechat.inbox:create",
-                   "wechat.inbox:assign", "members.member:view", "members.member:edit"]
+_wechat_store = [
+    "wechat.qrcode:view",
+    "wechat.qrcode:create",
+    "wechat.qrcode:export",
+    "wechat.fan:view",
+    "wechat.inbox:view",
+    "wechat.inbox:create",
+    "members.member:view",
+    "members.member:edit",
+]
+_wechat_service = [
+    "wechat.fan:view",
+    "wechat.inbox:view",
+    "wechat.inbox:create",
+    "wechat.inbox:assign",
+    "members.member:view",
+    "members.member:edit",
+]
 _wechat_guide = ["wechat.qrcode:view", "wechat.fan:view", "members.member:view"]
 # Loyalty (loyalty/permissions.py) and till orders (crm_core/sales/permissions.py).
-_loyalty_marketing = ["members.center:view", "members.center:edit",
-                      "loyalty.points:view", "loyalty.program:view", "loyalty.program:edit",
-                      *(f"loyalty.{r}:{a}" for r in ("coupon", "lottery", "mall")
-                        for a in ("view", "create", "edit", "delete")), "loyalty.coupon:assign",
-                      "loyalty.redpacket:view", "loyalty.redpacket:edit"]
-_loyalty_store = ["sales.order:view", "sales.order:create", "sales.order:edit",
-                  "loyalty.points:view", "loyalty.points:create", "loyalty.coupon:view",
-                  "loyalty.coupon:edit", "loyalty.coupon:assign", "loyalty.mall:view",
-                  "loyalty.mall:edit", "loyalty.lottery:view"]
+_loyalty_marketing = [
+    "members.center:view",
+    "members.center:edit",
+    "loyalty.points:view",
+    "loyalty.program:view",
+    "loyalty.program:edit",
+    *(
+        f"loyalty.{r}:{a}"
+        for r in ("coupon", "lottery", "mall")
+        for a in ("view", "create", "edit", "delete")
+    ),
+    "loyalty.coupon:assign",
+    "loyalty.redpacket:view",
+    "loyalty.redpacket:edit",
+]
+_loyalty_store = [
+    "sales.order:view",
+    "sales.order:create",
+    "sales.order:edit",
+    "loyalty.points:view",
+    "loyalty.points:create",
+    "loyalty.coupon:view",
+    "loyalty.coupon:edit",
+    "loyalty.coupon:assign",
+    "loyalty.mall:view",
+    "loyalty.mall:edit",
+    "loyalty.lottery:view",
+]
 _loyalty_guide = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.coupon:edit"]
-_loyalty_service = ["loyalty.points:view", "loyalty.coupon:view", "loyalty.lottery:view",
-                    "loyalty.lottery:edit", "loyalty.mall:view", "loyalty.mall:edit",
-                    "loyalty.redpacket:view"]
+_loyalty_service = [
+    "loyalty.points:view",
+    "loyalty.coupon:view",
+    "loyalty.lottery:view",
+    "loyalty.lottery:edit",
+    "loyalty.mall:view",
+    "loyalty.mall:edit",
+    "loyalty.redpacket:view",
+]
 # sms_gateway/permissions.py
-_sms_marketing = ["sms.message:view", "sms.message:create", "sms.modem:view", "sms.inbox:view",
-                  "sms.suppression:view", "sms.suppression:create", "sms.template:view",
-                  "sms.template:create", "sms.template:edit", "sms.template:delete"]
+_sms_marketing = [
+    "sms.message:view",
+    "sms.message:create",
+    "sms.modem:view",
+    "sms.inbox:view",
+    "sms.suppression:view",
+    "sms.suppression:create",
+    "sms.template:view",
+    "sms.template:create",
+    "sms.template:edit",
+    "sms.template:delete",
+]
 _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "Full access to every function and all data", [ALL], DataScope.ALL),
-    "marketer": ("营销专员", "QR codes, menus, auto-replies, campaigns, lotteries",
-                 [*_store_read, "org.staff:view", *_wechat_marketing, *_sms_marketing,
-                  *_loyalty_marketing], DataScope.ALL),
-    "store_manager": ("店长", "Runs one store and its guides",
-                      [*_store_read, "org.store:edit", "org.staff:view", "org.staff:create",
-                       "org.staff:edit", "org.staff:assign", *_wechat_store, *_loyalty_store],
-                      DataScope.SUBTREE),
-    "guide": ("导购", "Captures and serves fans in a store", ["org.store:view", *_wechat_guide,
-                                                             *_loyalty_guide], DataScope.OWN),
+    "marketer": (
+        "营销专员",
+        "QR codes, menus, auto-replies, campaigns, lotteries",
+        [*_store_read, "org.staff:view", *_wechat_marketing, *_sms_marketing, *_loyalty_marketing],
+        DataScope.ALL,
+    ),
+    "store_manager": (
+        "店长",
+        "Runs one store and its guides",
+        [
+            *_store_read,
+            "org.store:edit",
+            "org.staff:view",
+            "org.staff:create",
+            "org.staff:edit",
+            "org.staff:assign",
+            *_wechat_store,
+            *_loyalty_store,
+        ],
+        DataScope.SUBTREE,
+    ),
+    "guide": (
+        "导购",
+        "Captures and serves fans in a store",
+        ["org.store:view", *_wechat_guide, *_loyalty_guide],
+        DataScope.OWN,
+    ),
     "sales_rep": ("销售代表", "Works own customers and deals", ["org.store:view"], DataScope.OWN),
-    "sales_manager": ("销售经理", "Leads a sales team",
-                      [*_store_read, "org.staff:view", "org.staff:export"], DataScope.SUBTREE),
-    "service_agent": ("客服专员", "Answers members and service tickets",
-                      ["org.store:view", *_wechat_service, *_sms_service,
-                       *_loyalty_service], DataScope.DEPARTMENT),
-    "finance": ("财务", "Payments, invoices and reports",
-                [*_store_read, "org.store:export", "system.audit:view", "sales.order:view",
-                 "loyalty.points:view"], DataScope.ALL),
+    "sales_manager": (
+        "销售经理",
+        "Leads a sales team",
+        [*_store_read, "org.staff:view", "org.staff:export"],
+        DataScope.SUBTREE,
+    ),
+    "service_agent": (
+        "客服专员",
+        "Answers members and service tickets",
+        ["org.store:view", *_wechat_service, *_sms_service, *_loyalty_service],
+        DataScope.DEPARTMENT,
+    ),
+    "finance": (
+        "财务",
+        "Payments, invoices and reports",
+        [
+            *_store_read,
+            "org.store:export",
+            "system.audit:view",
+            "sales.order:view",
+            "loyalty.points:view",
+        ],
+        DataScope.ALL,
+    ),
 }
 
 
@@ -84,8 +180,9 @@ def subtree(root: int, parents: Mapping[int, int | None]) -> set[int]:
     return found
 
 
-def visible_departments(scope: DataScope, own: int | None,
-                        parents: Mapping[int, int | None]) -> frozenset[int] | None:
+def visible_departments(
+    scope: DataScope, own: int | None, parents: Mapping[int, int | None]
+) -> frozenset[int] | None:
     if scope == DataScope.ALL:
         return None
     if own is None:
@@ -95,6 +192,7 @@ def visible_departments(scope: DataScope, own: int | None,
     return frozenset({own})
 
 
-def would_create_cycle(node: int, new_parent: int | None,
-                       parents: Mapping[int, int | None]) -> bool:
+def would_create_cycle(
+    node: int, new_parent: int | None, parents: Mapping[int, int | None]
+) -> bool:
     return new_parent is not None and new_parent in subtree(node, parents)

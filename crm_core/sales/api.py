@@ -12,9 +12,11 @@ router = APIRouter(prefix="/api/v1/sales", tags=["sales"])
 
 
 @router.post("/orders", response_model=OrderRead, status_code=201)
-async def record_order(body: OrderCreate, response: Response,
-                       principal: Principal = Depends(require("sales.order:create"))
-                       ) -> OrderRead:
+async def record_order(
+    body: OrderCreate,
+    response: Response,
+    principal: Principal = Depends(require("sales.order:create")),
+) -> OrderRead:
     order, created = await service.record_order(principal, body)
     if not created:
         response.status_code = 200
@@ -22,15 +24,19 @@ async def record_order(body: OrderCreate, response: Response,
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
-async def get_order(order_id: int, principal: Principal = Depends(require("sales.order:view"))
-                    ) -> OrderRead:
+async def get_order(
+    order_id: int, principal: Principal = Depends(require("sales.order:view"))
+) -> OrderRead:
     return await service.get_order(principal, order_id)
 
 
 @router.post("/orders/{order_id}/refunds", response_model=RefundRead, status_code=201)
-async def record_refund(order_id: int, body: RefundCreate, response: Response,
-                        principal: Principal = Depends(require("sales.order:edit"))
-                        ) -> RefundRead:
+async def record_refund(
+    order_id: int,
+    body: RefundCreate,
+    response: Response,
+    principal: Principal = Depends(require("sales.order:edit")),
+) -> RefundRead:
     refund, created = await service.record_refund(principal, order_id, body)
     if not created:
         response.status_code = 200

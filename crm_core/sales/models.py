@@ -18,7 +18,8 @@ class OrderStatus(StrEnum):
 class SalesOrder(Model):
     id = fields.IntField(primary_key=True)
     store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField(
-        "crm_core.Store", related_name="orders", on_delete=fields.RESTRICT)
+        "crm_core.Store", related_name="orders", on_delete=fields.RESTRICT
+    )
     store_id: int
     order_no = fields.CharField(max_length=64)
     # A plain id: members sits above crm_core, so the kernel cannot name its model.
@@ -37,15 +38,18 @@ class SalesOrder(Model):
         ordering = ("-id",)
         constraints = (
             CheckConstraint(check="total_fen >= 0", name="sales_order_total_nonneg"),
-            CheckConstraint(check="refunded_fen >= 0 AND refunded_fen <= total_fen",
-                            name="sales_order_refund_within_total"),
+            CheckConstraint(
+                check="refunded_fen >= 0 AND refunded_fen <= total_fen",
+                name="sales_order_refund_within_total",
+            ),
         )
 
 
 class SalesOrderLine(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
-        "crm_core.SalesOrder", related_name="lines", on_delete=fields.CASCADE)
+        "crm_core.SalesOrder", related_name="lines", on_delete=fields.CASCADE
+    )
     order_id: int
     product_code = fields.CharField(max_length=64)
     product_name = fields.CharField(max_length=128, default="")
@@ -61,7 +65,8 @@ class SalesOrderLine(Model):
 class SalesRefund(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
-        "crm_core.SalesOrder", related_name="refunds", on_delete=fields.RESTRICT)
+        "crm_core.SalesOrder", related_name="refunds", on_delete=fields.RESTRICT
+    )
     order_id: int
     refund_no = fields.CharField(max_length=64)
     amount_fen = fields.BigIntField()

@@ -2,5 +2,13 @@
 
 from crm_core.permissions import Action, Resource, register_resource
 
-register_resource(Resource("sales.order", "销售订单", "Sales orders", "销售", "Sales",
-                           (Action.VIEW, Action.CREATE, Action.EDIT)))
+register_resource(
+    Resource(
+        "sales.order",
+        "销售订单",
+        "Sales orders",
+        "销售",
+        "Sales",
+        (Action.VIEW, Action.CREATE, Action.EDIT),
+    )
+)

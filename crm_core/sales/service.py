@@ -41,10 +41,17 @@ async def _read(order: SalesOrder) -> OrderRead:
 
 
 def _plain(order: SalesOrder, lines: list[OrderLineRead]) -> OrderRead:
-    return OrderRead(id=order.id, order_no=order.order_no, store_id=order.store_id,
-                     member_id=order.member_id, total_fen=order.total_fen,
-                     refunded_fen=order.refunded_fen, status=order.status, paid_at=order.paid_at,
-                     lines=lines)
+    return OrderRead(
+        id=order.id,
+        order_no=order.order_no,
+        store_id=order.store_id,
+        member_id=order.member_id,
+        total_fen=order.total_fen,
+        refunded_fen=order.refunded_fen,
+        status=order.status,
+        paid_at=order.paid_at,
+        lines=lines,
+    )
 
 
 async def record_order(principal: Principal, data: OrderCreate) -> tuple[OrderRead, bool]:
@@ -56,14 +63,27 @@ async def record_order(principal: Principal, data: OrderCreate) -> tuple[OrderRe
         try:
             async with unit_of_work():
                 existing = await SalesOrder.create(
-                    store_id=data.store_id, order_no=data.order_no, member_id=data.member_id,
+                    store_id=data.store_id,
+                    order_no=data.order_no,
+                    member_id=data.member_id,
                     total_fen=sum(li.quantity * li.unit_price_fen for li in data.lines),
-                    paid_at=data.paid_at, request_hash=digest, created_at=clock.utc_now())
-                await SalesOrderLine.bulk_create([SalesOrderLine(
-                    order_id=existing.id, product_code=li.product_code,
-                    product_name=li.product_name, quantity=li.quantity,
-                    unit_price_fen=li.unit_price_fen,
-                    amount_fen=li.quantity * li.unit_price_fen) for li in data.lines])
+                    paid_at=data.paid_at,
+                    request_hash=digest,
+                    created_at=clock.utc_now(),
+                )
+                await SalesOrderLine.bulk_create(
+                    [
+                        SalesOrderLine(
+                            order_id=existing.id,
+                            product_code=li.product_code,
+                            product_name=li.product_name,
+                            quantity=li.quantity,
+                            unit_price_fen=li.unit_price_fen,
+                            amount_fen=li.quantity * li.unit_price_fen,
+                        )
+                        for li in data.lines
+                    ]
+                )
                 jobs.enqueue("loyalty.award_purchase_points", order_id=existing.id)
                 jobs.enqueue("campaigns.on_purchase_recorded", order_id=existing.id)
             return await _read(existing), True
@@ -84,8 +104,9 @@ async def get_order(principal: Principal, order_id: int) -> OrderRead:
     return await _read(order)
 
 
-async def record_refund(principal: Principal, order_id: int,
-                        data: RefundCreate) -> tuple[RefundRead, bool]:
+async def record_refund(
+    principal: Principal, order_id: int, data: RefundCreate
+) -> tuple[RefundRead, bool]:
     await get_order(principal, order_id)
     digest = _hash({"order_id": order_id, **data.model_dump(mode="json")})
     async with unit_of_work():
@@ -98,14 +119,20 @@ async def record_refund(principal: Principal, order_id: int,
         refundable = order.total_fen - order.refunded_fen
         if data.amount_fen > refundable:
             raise RefundExceedsOrderError(refundable=refundable)
-        status = (OrderStatus.REFUNDED if data.amount_fen == refundable
-                  else OrderStatus.PARTLY_REFUNDED)
+        status = (
+            OrderStatus.REFUNDED if data.amount_fen == refundable else OrderStatus.PARTLY_REFUNDED
+        )
         await SalesOrder.filter(id=order_id).update(
-            refunded_fen=order.refunded_fen + data.amount_fen, status=status)
-        refund = await SalesRefund.create(order_id=order_id, refund_no=data.refund_no,
-                                          amount_fen=data.amount_fen,
-                                          refunded_at=data.refunded_at, request_hash=digest,
-                                          created_at=clock.utc_now())
+            refunded_fen=order.refunded_fen + data.amount_fen, status=status
+        )
+        refund = await SalesRefund.create(
+            order_id=order_id,
+            refund_no=data.refund_no,
+            amount_fen=data.amount_fen,
+            refunded_at=data.refunded_at,
+            request_hash=digest,
+            created_at=clock.utc_now(),
+        )
         jobs.enqueue("loyalty.reverse_purchase_points", refund_id=refund.id)
     return RefundRead.model_validate(refund), True
 
@@ -124,7 +151,8 @@ async def refund_by_id(refund_id: int) -> RefundRead | None:
 async def refunded_up_to(order_id: int, refund_id: int) -> int:
     """Fen refunded on an order by this refund and the ones recorded before it."""
     amounts = await SalesRefund.filter(order_id=order_id, id__lte=refund_id).values_list(
-        "amount_fen", flat=True)
+        "amount_fen", flat=True
+    )
     return sum(int(str(a)) for a in amounts)
 
 
@@ -132,32 +160,66 @@ async def spend_since(member_id: int, since: datetime) -> int:
     """Net spend (paid minus refunded) of a member's orders paid since a moment, in fen."""
     rows = await connections.get("default").execute_query_dict(
         "SELECT coalesce(sum(total_fen - refunded_fen), 0) AS spend FROM sales_order "
-        "WHERE member_id = $1 AND paid_at >= $2", [member_id, since])
+        "WHERE member_id = $1 AND paid_at >= $2",
+        [member_id, since],
+    )
     return int(rows[0]["spend"])
 
 
 async def orders_of_member(member_id: int, *, limit: int = 50) -> list[tuple[OrderRead, str]]:
     """A member's own purchases (member center), newest first, with each store's name."""
-    orders = await (SalesOrder.filter(member_id=member_id).order_by("-paid_at", "-id")
-                    .limit(limit).prefetch_related("lines", "store"))
-    return [(_plain(o, [OrderLineRead.model_validate(line)
-                        for line in sorted(o.lines, key=lambda line: line.id)]), o.store.name)
-            for o in orders]
+    orders = await (
+        SalesOrder.filter(member_id=member_id)
+        .order_by("-paid_at", "-id")
+        .limit(limit)
+        .prefetch_related("lines", "store")
+    )
+    return [
+        (
+            _plain(
+                o,
+                [
+                    OrderLineRead.model_validate(line)
+                    for line in sorted(o.lines, key=lambda line: line.id)
+                ],
+            ),
+            o.store.name,
+        )
+        for o in orders
+    ]
 
 
 async def purchase_summary(member_id: int) -> PurchaseSummary:
     """No data scope: callers decide who may see it (the caller ID card of sms.call:view)."""
     connection = connections.get("default")
-    totals = (await connection.execute_query_dict(
-        "SELECT count(*) AS orders, coalesce(sum(total_fen), 0) AS paid, "
-        "coalesce(sum(refunded_fen), 0) AS refunded, (SELECT count(*) FROM sales_refund r "
-        "JOIN sales_order o ON o.id = r.order_id WHERE o.member_id = $1) AS refunds "
-        "FROM sales_order WHERE member_id = $1", [member_id]))[0]
-    last = await (SalesOrder.filter(member_id=member_id).order_by("-paid_at", "-id")
-                  .select_related("store").first())
+    totals = (
+        await connection.execute_query_dict(
+            "SELECT count(*) AS orders, coalesce(sum(total_fen), 0) AS paid, "
+            "coalesce(sum(refunded_fen), 0) AS refunded, (SELECT count(*) FROM sales_refund r "
+            "JOIN sales_order o ON o.id = r.order_id WHERE o.member_id = $1) AS refunds "
+            "FROM sales_order WHERE member_id = $1",
+            [member_id],
+        )
+    )[0]
+    last = await (
+        SalesOrder.filter(member_id=member_id)
+        .order_by("-paid_at", "-id")
+        .select_related("store")
+        .first()
+    )
     return PurchaseSummary(
-        order_count=int(totals["orders"]), paid_fen=int(totals["paid"]),
-        refunded_fen=int(totals["refunded"]), refund_count=int(totals["refunds"]),
-        last_order=None if last is None else LastOrder(
-            id=last.id, order_no=last.order_no, store_id=last.store_id,
-            store_name=last.store.name, total_fen=last.total_fen, paid_at=last.paid_at))
+        order_count=int(totals["orders"]),
+        paid_fen=int(totals["paid"]),
+        refunded_fen=int(totals["refunded"]),
+        refund_count=int(totals["refunds"]),
+        last_order=None
+        if last is None
+        else LastOrder(
+            id=last.id,
+            order_no=last.order_no,
+            store_id=last.store_id,
+            store_name=last.store.name,
+            total_fen=last.total_fen,
+            paid_at=last.paid_at,
+        ),
+    )

@@ -45,10 +45,17 @@ class NavItem:
 
 
 NAV: list[NavItem] = [
-    NavItem("组织架构", "Organisation", "部门", "Departments", "/admin/departments",
-            "org.department:view"),
-    NavItem("组织架构", "Organisation", "岗位", "Positions", "/admin/positions",
-            "org.position:view"),
+    NavItem(
+        "组织架构",
+        "Organisation",
+        "部门",
+        "Departments",
+        "/admin/departments",
+        "org.department:view",
+    ),
+    NavItem(
+        "组织架构", "Organisation", "岗位", "Positions", "/admin/positions", "org.position:view"
+    ),
     NavItem("组织架构", "Organisation", "员工", "Staff", "/admin/staff", "org.staff:view"),
     NavItem("组织架构", "Organisation", "角色与权限", "Roles", "/admin/roles", "org.role:view"),
     NavItem("门店与导购", "Stores", "门店", "Stores", "/admin/stores", "org.store:view"),
@@ -108,8 +115,9 @@ async def console_principal(request: Request) -> Principal:
     session = await security.load_session(token, kind="console", ttl_seconds=ttl)
     principal = None
     if session is not None:
-        principal = await _loader[0](session.staff_id, client_ip(request),
-                                     request.headers.get("user-agent", ""))
+        principal = await _loader[0](
+            session.staff_id, client_ip(request), request.headers.get("user-agent", "")
+        )
     if principal is None:
         raise LoginRequiredError(request.url.path)
     request.state.csrf_token = session.csrf_token if session else ""
@@ -146,8 +154,9 @@ class Form:
         value = self.get(name)
         return int(value) if value.isdigit() else None
 
-    def values(self, *names: str, ints: tuple[str, ...] = (), bools: tuple[str, ...] = ()
-               ) -> dict[str, Any]:
+    def values(
+        self, *names: str, ints: tuple[str, ...] = (), bools: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """Fields for a schema: blank optional fields left out, ints and checkboxes converted."""
         result: dict[str, Any] = {}
         for name in names:
@@ -219,17 +228,22 @@ async def _kept_form(request: Request) -> dict[str, Any]:
     return values
 
 
-async def render(request: Request, template: str, status_code: int = 200,
-                 **context: Any) -> HTMLResponse:
+async def render(
+    request: Request, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     lang = lang_of(request)
     principal: Principal | None = getattr(request.state, "principal", None)
     context.update(
-        request=request, lang=lang, principal=principal,
+        request=request,
+        lang=lang,
+        principal=principal,
         nav=navigation(principal, lang) if principal else [],
         csrf_token=getattr(request.state, "csrf_token", ""),
-        flashes=await _pop_flashes(request), path=request.url.path,
+        flashes=await _pop_flashes(request),
+        path=request.url.path,
         kept=await _kept_form(request),
-        t=lambda zh, en: en if lang == "en" else zh, to_local=clock.to_local,
+        t=lambda zh, en: en if lang == "en" else zh,
+        to_local=clock.to_local,
         snippets=[name for permission, name in SNIPPETS if principal and principal.can(permission)],
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
@@ -250,8 +264,9 @@ def install(app: FastAPI) -> None:
 
     async def error_page(request: Request, status: int, code: str, detail: str) -> Response:
         # A failed session lookup leaves no principal: the page then shows without navigation.
-        return await render(request, "error.html", status_code=status, status=status,
-                            code=code, detail=detail)
+        return await render(
+            request, "error.html", status_code=status, status=status, code=code, detail=detail
+        )
 
     set_html_error_renderer("/admin", error_page)
 
@@ -282,11 +297,24 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-FIELD_LABELS = {"name": "名称", "username": "登录名", "password": "密码", "code": "编码",
-                "phone": "电话", "email": "邮箱", "department_id": "部门", "parent_id": "上级部门",
-                "store_id": "门店", "manager_id": "店长", "sort_order": "排序",
-                "permissions": "权限", "data_scope": "数据权限", "status": "状态",
-                "recipient": "收货人", "address": "地址"}
+FIELD_LABELS = {
+    "name": "名称",
+    "username": "登录名",
+    "password": "密码",
+    "code": "编码",
+    "phone": "电话",
+    "email": "邮箱",
+    "department_id": "部门",
+    "parent_id": "上级部门",
+    "store_id": "门店",
+    "manager_id": "店长",
+    "sort_order": "排序",
+    "permissions": "权限",
+    "data_scope": "数据权限",
+    "status": "状态",
+    "recipient": "收货人",
+    "address": "地址",
+}
 
 
 def describe_validation(error: PydanticValidationError) -> str:
@@ -298,22 +326,32 @@ def describe_validation(error: PydanticValidationError) -> str:
 
 
 def _zh_message(kind: str, message: str) -> str:
-    return {"string_too_short": "不能为空或太短", "string_too_long": "太长",
-            "string_pattern_mismatch": "格式不正确", "missing": "必填",
-            "int_parsing": "必须是数字", "enum": "取值无效",
-            "extra_forbidden": "不允许的字段"}.get(kind, message)
+    return {
+        "string_too_short": "不能为空或太短",
+        "string_too_long": "太长",
+        "string_pattern_mismatch": "格式不正确",
+        "missing": "必填",
+        "int_parsing": "必须是数字",
+        "enum": "取值无效",
+        "extra_forbidden": "不允许的字段",
+    }.get(kind, message)
 
 
-async def attempt(request: Request, operation: Callable[[], Awaitable[object]], *, ok: str,
-                  back: str, done: str | None = None, form: Form | None = None
-                  ) -> RedirectResponse:
+async def attempt(
+    request: Request,
+    operation: Callable[[], Awaitable[object]],
+    *,
+    ok: str,
+    back: str,
+    done: str | None = None,
+    form: Form | None = None,
+) -> RedirectResponse:
     """Run a form's service call; on a domain or validation error, flash it and go back with
     what the user typed kept (passwords excepted), so nothing is lost on bad input."""
     try:
         await operation()
     except (CRMError, PydanticValidationError) as error:
-        message = (error.detail if isinstance(error, CRMError)
-                   else describe_validation(error))
+        message = error.detail if isinstance(error, CRMError) else describe_validation(error)
         await flash(request, message, "error")
         if form is not None:
             await _keep_form(request, back, form)

@@ -14,8 +14,11 @@ class StreakReward(Model):
     streak_days = fields.IntField(unique=True)
     points = fields.IntField(default=0)
     coupon_template: fields.ForeignKeyNullableRelation[CouponTemplate] = fields.ForeignKeyField(
-        "loyalty.CouponTemplate", related_name="streak_rewards", null=True,
-        on_delete=fields.RESTRICT)
+        "loyalty.CouponTemplate",
+        related_name="streak_rewards",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
     coupon_template_id: int | None
     red_packet_fen = fields.IntField(default=0)
 
@@ -27,7 +30,8 @@ class StreakReward(Model):
 class Checkin(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="checkins", on_delete=fields.RESTRICT)
+        "members.Member", related_name="checkins", on_delete=fields.RESTRICT
+    )
     member_id: int
     day: date = fields.DateField()  # type: ignore[assignment]
     streak = fields.IntField()

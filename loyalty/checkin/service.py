@@ -37,23 +37,43 @@ async def check_in(member_id: int) -> CheckinRead:
         points = (await program()).checkin_points + (reward.points if reward else 0)
         source = Source("checkin", today.isoformat())
         if points > 0:
-            await credit(account, points, kind=EntryKind.CHECKIN,
-                         key=f"checkin:{member_id}:{today.isoformat()}", source=source)
+            await credit(
+                account,
+                points,
+                kind=EntryKind.CHECKIN,
+                key=f"checkin:{member_id}:{today.isoformat()}",
+                source=source,
+            )
         coupon_id = None
         if reward and reward.coupon_template_id:
-            coupon, _ = await issue_locked(account, reward.coupon_template_id,
-                                           source=CouponSource.CHECKIN,
-                                           key=f"checkin:{member_id}:{today.isoformat()}:coupon",
-                                           enforce_limits=False)
+            coupon, _ = await issue_locked(
+                account,
+                reward.coupon_template_id,
+                source=CouponSource.CHECKIN,
+                key=f"checkin:{member_id}:{today.isoformat()}:coupon",
+                enforce_limits=False,
+            )
             coupon_id = coupon.id
         red_packet_fen = reward.red_packet_fen if reward else 0
-        row = await Checkin.create(member_id=member_id, day=today, streak=streak, points=points,
-                                   coupon_id=coupon_id, red_packet_fen=red_packet_fen,
-                                   created_at=clock.utc_now())
+        row = await Checkin.create(
+            member_id=member_id,
+            day=today,
+            streak=streak,
+            points=points,
+            coupon_id=coupon_id,
+            red_packet_fen=red_packet_fen,
+            created_at=clock.utc_now(),
+        )
         if red_packet_fen:
             await red_packets.record_locked(
-                member_id, RedPacketSource.CHECKIN, row.id, amount_fen=red_packet_fen,
-                day=today, act_name="连续签到奖励", wishing=f"连续签到{streak}天，送你一个红包")
+                member_id,
+                RedPacketSource.CHECKIN,
+                row.id,
+                amount_fen=red_packet_fen,
+                day=today,
+                act_name="连续签到奖励",
+                wishing=f"连续签到{streak}天，送你一个红包",
+            )
     return CheckinRead.model_validate(row)
 
 
@@ -68,12 +88,19 @@ async def set_streak_reward(principal: Principal, data: StreakRewardSet) -> Stre
         try:
             reward, _ = await StreakReward.update_or_create(
                 streak_days=data.streak_days,
-                defaults={"points": data.points,
-                          "coupon_template_id": data.coupon_template_id,
-                          "red_packet_fen": data.red_packet_fen})
+                defaults={
+                    "points": data.points,
+                    "coupon_template_id": data.coupon_template_id,
+                    "red_packet_fen": data.red_packet_fen,
+                },
+            )
         except IntegrityError as error:
             raise ConflictError() from error
-        await audit.record(actor_of(principal), "loyalty.streak_reward_set",
-                           target_type="streak_reward", target_id=reward.id,
-                           after=data.model_dump())
+        await audit.record(
+            actor_of(principal),
+            "loyalty.streak_reward_set",
+            target_type="streak_reward",
+            target_id=reward.id,
+            after=data.model_dump(),
+        )
     return StreakRewardRead.model_validate(reward)

@@ -18,35 +18,41 @@ router = APIRouter(tags=["loyalty"])
 
 
 @router.get("/coupon-templates", response_model=list[TemplateRead])
-async def list_templates(principal: Principal = Depends(require("loyalty.coupon:view"))
-                         ) -> list[TemplateRead]:
+async def list_templates(
+    principal: Principal = Depends(require("loyalty.coupon:view")),
+) -> list[TemplateRead]:
     return await service.list_templates()
 
 
 @router.post("/coupon-templates", response_model=TemplateRead, status_code=201)
-async def create_template(body: TemplateCreate,
-                          principal: Principal = Depends(require("loyalty.coupon:create"))
-                          ) -> TemplateRead:
+async def create_template(
+    body: TemplateCreate, principal: Principal = Depends(require("loyalty.coupon:create"))
+) -> TemplateRead:
     return await service.create_template(principal, body)
 
 
-@router.post("/coupon-templates/{coupon_template_id}/issues", response_model=CouponRead,
-             status_code=201)
-async def issue(coupon_template_id: int, body: IssueCreate,
-                principal: Principal = Depends(require("loyalty.coupon:assign"))) -> CouponRead:
-    return await service.issue_for_staff(principal, coupon_template_id, body.member_id,
-                                         body.idempotency_key)
+@router.post(
+    "/coupon-templates/{coupon_template_id}/issues", response_model=CouponRead, status_code=201
+)
+async def issue(
+    coupon_template_id: int,
+    body: IssueCreate,
+    principal: Principal = Depends(require("loyalty.coupon:assign")),
+) -> CouponRead:
+    return await service.issue_for_staff(
+        principal, coupon_template_id, body.member_id, body.idempotency_key
+    )
 
 
 @router.post("/coupons/verify", response_model=VerificationRead)
-async def verify(body: VerifyCreate,
-                 principal: Principal = Depends(require("loyalty.coupon:edit"))
-                 ) -> VerificationRead:
+async def verify(
+    body: VerifyCreate, principal: Principal = Depends(require("loyalty.coupon:edit"))
+) -> VerificationRead:
     return await service.verify_coupon(principal, body)
 
 
 @router.get("/members/{member_id}/coupons", response_model=list[CouponRead])
-async def member_coupons(member_id: int,
-                         principal: Principal = Depends(require("loyalty.coupon:view"))
-                         ) -> list[CouponRead]:
+async def member_coupons(
+    member_id: int, principal: Principal = Depends(require("loyalty.coupon:view"))
+) -> list[CouponRead]:
     return await service.member_coupons(principal, member_id)

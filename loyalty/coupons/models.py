@@ -60,20 +60,24 @@ class CouponTemplate(Model):
         table = "loyalty_coupon_template"
         ordering = ("-id",)
         constraints = (
-            CheckConstraint(check="stock IS NULL OR stock >= 0",
-                            name="loyalty_coupon_template_stock_nonneg"),
-            CheckConstraint(check="per_member_limit >= 1",
-                            name="loyalty_coupon_template_limit_positive"),
+            CheckConstraint(
+                check="stock IS NULL OR stock >= 0", name="loyalty_coupon_template_stock_nonneg"
+            ),
+            CheckConstraint(
+                check="per_member_limit >= 1", name="loyalty_coupon_template_limit_positive"
+            ),
         )
 
 
 class Coupon(Model):
     id = fields.IntField(primary_key=True)
     template: fields.ForeignKeyRelation[CouponTemplate] = fields.ForeignKeyField(
-        "loyalty.CouponTemplate", related_name="coupons", on_delete=fields.RESTRICT)
+        "loyalty.CouponTemplate", related_name="coupons", on_delete=fields.RESTRICT
+    )
     template_id: int
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="coupons", on_delete=fields.RESTRICT)
+        "members.Member", related_name="coupons", on_delete=fields.RESTRICT
+    )
     member_id: int
     # The n-th coupon of this template for this member: a backstop for the per-member limit.
     seq = fields.IntField()

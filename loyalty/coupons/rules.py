@@ -18,8 +18,13 @@ def normalise_code(typed: str) -> str:
     return typed.strip().upper().replace(" ", "").replace("-", "")
 
 
-def validity(*, now: datetime, valid_from: datetime | None, valid_until: datetime | None,
-             valid_days: int | None) -> tuple[datetime, datetime]:
+def validity(
+    *,
+    now: datetime,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+    valid_days: int | None,
+) -> tuple[datetime, datetime]:
     """Fixed window if the template has one, else valid_days from issue."""
     if valid_days is not None:
         return now, now + timedelta(days=valid_days)
@@ -27,8 +32,9 @@ def validity(*, now: datetime, valid_from: datetime | None, valid_until: datetim
     return valid_from or now, valid_until
 
 
-def discount_fen(*, kind: CouponKind, amount_fen: int, amount_off_fen: int,
-                 discount_percent: int) -> int:
+def discount_fen(
+    *, kind: CouponKind, amount_fen: int, amount_off_fen: int, discount_percent: int
+) -> int:
     """Fen taken off an order; never more than the order. Gift coupons take nothing off."""
     if kind == CouponKind.AMOUNT_OFF:
         return min(amount_off_fen, amount_fen)

@@ -44,9 +44,13 @@ from members import service as members_service
 async def create_template(principal: Principal, data: TemplateCreate) -> TemplateRead:
     async with unit_of_work():
         template = await CouponTemplate.create(**data.model_dump(), stock_total=data.stock)
-        await audit.record(actor_of(principal), "coupon.template_create",
-                           target_type="coupon_template", target_id=template.id,
-                           after=data.model_dump(mode="json"))
+        await audit.record(
+            actor_of(principal),
+            "coupon.template_create",
+            target_type="coupon_template",
+            target_id=template.id,
+            after=data.model_dump(mode="json"),
+        )
     return TemplateRead.model_validate(template)
 
 
@@ -61,8 +65,14 @@ async def get_template(template_id: int) -> CouponTemplate:
     return template
 
 
-async def issue_locked(account: Account, template_id: int, *, source: CouponSource, key: str,
-                       enforce_limits: bool = True) -> tuple[CouponRead, bool]:
+async def issue_locked(
+    account: Account,
+    template_id: int,
+    *,
+    source: CouponSource,
+    key: str,
+    enforce_limits: bool = True,
+) -> tuple[CouponRead, bool]:
     """Issue under the caller's account lock; returns (coupon, replayed).
 
     Prizes and mall items have their own stock and limits, so they pass enforce_limits=False.
@@ -74,8 +84,7 @@ async def issue_locked(account: Account, template_id: int, *, source: CouponSour
         return CouponRead.model_validate(existing), True
     template = await get_template(template_id)
     now = clock.utc_now()
-    if not template.is_active or (template.valid_until is not None
-                                  and template.valid_until <= now):
+    if not template.is_active or (template.valid_until is not None and template.valid_until <= now):
         raise NotAvailableError(name=template.name)
     held = await Coupon.filter(template_id=template_id, member_id=account.member_id).count()
     if enforce_limits and held >= template.per_member_limit:
@@ -83,39 +92,57 @@ async def issue_locked(account: Account, template_id: int, *, source: CouponSour
     if template.stock is not None:
         # Conditional decrement: PostgreSQL re-checks stock > 0 on the latest row version.
         taken = await CouponTemplate.filter(id=template_id, stock__gt=0).update(
-            stock=F("stock") - 1)
+            stock=F("stock") - 1
+        )
         if taken == 0:
             raise SoldOutError(name=template.name)
-    valid_from, valid_until = rules.validity(now=now, valid_from=template.valid_from,
-                                             valid_until=template.valid_until,
-                                             valid_days=template.valid_days)
+    valid_from, valid_until = rules.validity(
+        now=now,
+        valid_from=template.valid_from,
+        valid_until=template.valid_until,
+        valid_days=template.valid_days,
+    )
     coupon = await Coupon.create(
-        template_id=template_id, member_id=account.member_id, seq=held + 1,
-        code=rules.new_code(), source=source, issue_key=key, valid_from=valid_from,
-        valid_until=valid_until, issued_at=now)
+        template_id=template_id,
+        member_id=account.member_id,
+        seq=held + 1,
+        code=rules.new_code(),
+        source=source,
+        issue_key=key,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_at=now,
+    )
     jobs.enqueue(events.COUPON_ISSUED, coupon_id=coupon.id)
     return CouponRead.model_validate(coupon), False
 
 
-async def issue_coupon(template_id: int, member_id: int, *, source: CouponSource,
-                       key: str) -> tuple[CouponRead, bool]:
+async def issue_coupon(
+    template_id: int, member_id: int, *, source: CouponSource, key: str
+) -> tuple[CouponRead, bool]:
     """For rules and campaigns (keys derived from the cause): a replay returns the coupon."""
     async with unit_of_work():
         account = await points_repository.lock_account(member_id)
         return await issue_locked(account, template_id, source=source, key=key)
 
 
-async def issue_for_staff(principal: Principal, template_id: int, member_id: int,
-                          key: str) -> CouponRead:
+async def issue_for_staff(
+    principal: Principal, template_id: int, member_id: int, key: str
+) -> CouponRead:
     await members_service.get_member(principal, member_id)
     async with unit_of_work():
         account = await points_repository.lock_account(member_id)
-        coupon, replayed = await issue_locked(account, template_id, source=CouponSource.HAND,
-                                              key=key)
+        coupon, replayed = await issue_locked(
+            account, template_id, source=CouponSource.HAND, key=key
+        )
         if not replayed:
-            await audit.record(actor_of(principal), "coupon.issue", target_type="member",
-                               target_id=member_id, after={"coupon_id": coupon.id,
-                                                           "template_id": template_id})
+            await audit.record(
+                actor_of(principal),
+                "coupon.issue",
+                target_type="member",
+                target_id=member_id,
+                after={"coupon_id": coupon.id, "template_id": template_id},
+            )
     if replayed:
         raise DuplicateRequestError()
     return coupon
@@ -126,8 +153,9 @@ async def claim_coupon(member_id: int, template_id: int, *, key: str) -> CouponR
     template = await get_template(template_id)
     if not template.claimable:
         raise NotAvailableError(name=template.name)
-    coupon, replayed = await issue_coupon(template_id, member_id, source=CouponSource.CLAIM,
-                                          key=key)
+    coupon, replayed = await issue_coupon(
+        template_id, member_id, source=CouponSource.CLAIM, key=key
+    )
     if replayed:
         raise DuplicateRequestError()
     return coupon
@@ -156,12 +184,19 @@ async def verify_coupon(principal: Principal, data: VerifyCreate) -> Verificatio
         if amount is not None and amount < template.threshold_fen:
             raise CouponThresholdError(threshold=f"{template.threshold_fen / 100:g}")
         await Coupon.filter(id=coupon.id, status=CouponStatus.UNUSED).update(
-            status=CouponStatus.USED, used_at=now, used_store_id=data.store_id,
-            used_order_no=data.order_no, verified_by_id=principal.staff_id)
+            status=CouponStatus.USED,
+            used_at=now,
+            used_store_id=data.store_id,
+            used_order_no=data.order_no,
+            verified_by_id=principal.staff_id,
+        )
         await coupon.refresh_from_db()
-    discount = rules.discount_fen(kind=template.kind, amount_fen=amount or 0,
-                                  amount_off_fen=template.amount_off_fen,
-                                  discount_percent=template.discount_percent)
+    discount = rules.discount_fen(
+        kind=template.kind,
+        amount_fen=amount or 0,
+        amount_off_fen=template.amount_off_fen,
+        discount_percent=template.discount_percent,
+    )
     return VerificationRead(coupon=CouponRead.model_validate(coupon), discount_fen=discount)
 
 
@@ -174,7 +209,8 @@ async def member_coupons(principal: Principal, member_id: int) -> list[CouponRea
 async def expire_coupons(now: datetime | None = None) -> int:
     now = now or clock.utc_now()
     return await Coupon.filter(status=CouponStatus.UNUSED, valid_until__lte=now).update(
-        status=CouponStatus.EXPIRED)
+        status=CouponStatus.EXPIRED
+    )
 
 
 async def notify_expiring(now: datetime | None = None) -> int:
@@ -183,14 +219,18 @@ async def notify_expiring(now: datetime | None = None) -> int:
 
     now = now or clock.utc_now()
     horizon = now + timedelta(days=(await program()).coupon_expiring_notice_days)
-    due = await Coupon.filter(status=CouponStatus.UNUSED, expiring_notified_at=None,
-                              valid_until__gt=now, valid_until__lte=horizon).values_list(
-        "id", flat=True)
+    due = await Coupon.filter(
+        status=CouponStatus.UNUSED,
+        expiring_notified_at=None,
+        valid_until__gt=now,
+        valid_until__lte=horizon,
+    ).values_list("id", flat=True)
     sent = 0
     for coupon_id in due:
         async with unit_of_work():
             marked = await Coupon.filter(id=coupon_id, expiring_notified_at=None).update(
-                expiring_notified_at=now)
+                expiring_notified_at=now
+            )
             if marked:
                 jobs.enqueue(events.COUPON_EXPIRING, coupon_id=coupon_id)
                 sent += 1
@@ -199,10 +239,13 @@ async def notify_expiring(now: datetime | None = None) -> int:
 
 async def wallet(member_id: int) -> list[tuple[CouponRead, TemplateRead]]:
     """The member's own coupons (member center), unused first, each with its template."""
-    rows = await Coupon.filter(member_id=member_id).order_by("status", "valid_until", "-id") \
-        .limit(200).prefetch_related("template")
-    return [(CouponRead.model_validate(r), TemplateRead.model_validate(r.template))
-            for r in rows]
+    rows = (
+        await Coupon.filter(member_id=member_id)
+        .order_by("status", "valid_until", "-id")
+        .limit(200)
+        .prefetch_related("template")
+    )
+    return [(CouponRead.model_validate(r), TemplateRead.model_validate(r.template)) for r in rows]
 
 
 async def unused_count(member_id: int) -> int:
@@ -213,9 +256,16 @@ async def claimable_for(member_id: int) -> list[TemplateRead]:
     """Templates the member can still claim now: active, in stock, in date, under the limit."""
     now = clock.utc_now()
     templates = await CouponTemplate.filter(claimable=True, is_active=True).order_by("-id")
-    held = dict(await Coupon.filter(member_id=member_id).group_by("template_id")
-                .annotate(n=Count("id")).values_list("template_id", "n"))
-    return [TemplateRead.model_validate(t) for t in templates
-            if (t.stock is None or t.stock > 0)
-            and (t.valid_until is None or t.valid_until > now)
-            and held.get(t.id, 0) < t.per_member_limit]
+    held = dict(
+        await Coupon.filter(member_id=member_id)
+        .group_by("template_id")
+        .annotate(n=Count("id"))
+        .values_list("template_id", "n")
+    )
+    return [
+        TemplateRead.model_validate(t)
+        for t in templates
+        if (t.stock is None or t.stock > 0)
+        and (t.valid_until is None or t.valid_until > now)
+        and held.get(t.id, 0) < t.per_member_limit
+    ]

@@ -16,8 +16,8 @@ class FollowGift(Model):
     channel = fields.CharField(max_length=64, default="", db_index=True)
     points = fields.IntField(default=0)
     coupon_template: fields.ForeignKeyNullableRelation[CouponTemplate] = fields.ForeignKeyField(
-        "loyalty.CouponTemplate", related_name="follow_gifts", null=True,
-        on_delete=fields.RESTRICT)
+        "loyalty.CouponTemplate", related_name="follow_gifts", null=True, on_delete=fields.RESTRICT
+    )
     coupon_template_id: int | None
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -31,10 +31,12 @@ class FollowGiftGrant(Model):
     id = fields.IntField(primary_key=True)
     # Unique: one follow gift per member, whichever code or account they follow again.
     member: fields.OneToOneRelation[Member] = fields.OneToOneField(
-        "members.Member", related_name="follow_gift_grant", on_delete=fields.RESTRICT)
+        "members.Member", related_name="follow_gift_grant", on_delete=fields.RESTRICT
+    )
     member_id: int
     gift: fields.ForeignKeyRelation[FollowGift] = fields.ForeignKeyField(
-        "loyalty.FollowGift", related_name="grants", on_delete=fields.RESTRICT)
+        "loyalty.FollowGift", related_name="grants", on_delete=fields.RESTRICT
+    )
     gift_id: int
     qrcode_id = fields.IntField(null=True)
     channel = fields.CharField(max_length=64, default="")

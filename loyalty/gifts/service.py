@@ -16,8 +16,7 @@ from loyalty.points.service.ledger import Source, credit
 
 async def _gift_for(qrcode_id: int | None, channel: str) -> FollowGift | None:
     if qrcode_id is not None:
-        found = await FollowGift.filter(is_active=True, qrcode_id=qrcode_id).order_by(
-            "-id").first()
+        found = await FollowGift.filter(is_active=True, qrcode_id=qrcode_id).order_by("-id").first()
         if found is not None:
             return found
     query = FollowGift.filter(is_active=True, qrcode_id=None)
@@ -28,8 +27,9 @@ async def _gift_for(qrcode_id: int | None, channel: str) -> FollowGift | None:
     return await query.filter(channel="").order_by("-id").first()
 
 
-async def grant_follow_gift(member_id: int, *, qrcode_id: int | None = None,
-                            channel: str = "", scene: str = "") -> GrantRead | None:
+async def grant_follow_gift(
+    member_id: int, *, qrcode_id: int | None = None, channel: str = "", scene: str = ""
+) -> GrantRead | None:
     """Idempotent: a second follow (or a redelivered job) finds the grant and does nothing."""
     async with unit_of_work():
         account = await points_repository.lock_account(member_id)
@@ -40,21 +40,33 @@ async def grant_follow_gift(member_id: int, *, qrcode_id: int | None = None,
             return None
         entry_id = coupon_id = None
         if gift.points > 0:
-            posted = await credit(account, gift.points, kind=EntryKind.FOLLOW,
-                                  key=f"follow-gift:{member_id}",
-                                  source=Source("follow_gift", str(gift.id)),
-                                  reason=scene[:255])
+            posted = await credit(
+                account,
+                gift.points,
+                kind=EntryKind.FOLLOW,
+                key=f"follow-gift:{member_id}",
+                source=Source("follow_gift", str(gift.id)),
+                reason=scene[:255],
+            )
             entry_id = posted.entry.id
         if gift.coupon_template_id is not None:
-            coupon, _ = await issue_locked(account, gift.coupon_template_id,
-                                           source=CouponSource.FOLLOW,
-                                           key=f"follow-gift:{member_id}:coupon",
-                                           enforce_limits=False)
+            coupon, _ = await issue_locked(
+                account,
+                gift.coupon_template_id,
+                source=CouponSource.FOLLOW,
+                key=f"follow-gift:{member_id}:coupon",
+                enforce_limits=False,
+            )
             coupon_id = coupon.id
-        grant = await FollowGiftGrant.create(member_id=member_id, gift_id=gift.id,
-                                             qrcode_id=qrcode_id, channel=channel,
-                                             points_entry_id=entry_id, coupon_id=coupon_id,
-                                             created_at=clock.utc_now())
+        grant = await FollowGiftGrant.create(
+            member_id=member_id,
+            gift_id=gift.id,
+            qrcode_id=qrcode_id,
+            channel=channel,
+            points_entry_id=entry_id,
+            coupon_id=coupon_id,
+            created_at=clock.utc_now(),
+        )
     return GrantRead.model_validate(grant)
 
 
@@ -63,9 +75,13 @@ async def create_follow_gift(principal: Principal, data: FollowGiftCreate) -> Fo
         await get_template(data.coupon_template_id)
     async with unit_of_work():
         gift = await FollowGift.create(**data.model_dump())
-        await audit.record(actor_of(principal), "loyalty.follow_gift_create",
-                           target_type="follow_gift", target_id=gift.id,
-                           after=data.model_dump())
+        await audit.record(
+            actor_of(principal),
+            "loyalty.follow_gift_create",
+            target_type="follow_gift",
+            target_id=gift.id,
+            after=data.model_dump(),
+        )
     return FollowGiftRead.model_validate(gift)
 
 

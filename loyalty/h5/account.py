@@ -27,22 +27,37 @@ async def summary(member_id: int) -> dict[str, Any]:
     account, _ = await accounts.member_points(member_id, limit=1)
     amount, unit = _to_go(standing)
     unused = await coupons.unused_count(member_id)
-    return {"points": account.balance, "coupons": unused,
-            "tier_name": standing.tier.name if standing.tier else "",
-            "next_tier_name": standing.next_tier.name if standing.next_tier else "",
-            "to_next": amount, "unit": unit, "progress_percent": standing.progress_percent}
+    return {
+        "points": account.balance,
+        "coupons": unused,
+        "tier_name": standing.tier.name if standing.tier else "",
+        "next_tier_name": standing.next_tier.name if standing.next_tier else "",
+        "to_next": amount,
+        "unit": unit,
+        "progress_percent": standing.progress_percent,
+    }
 
 
 @router.get("/benefits", response_class=HTMLResponse)
 async def benefits(request: Request, me: h5kit.Me) -> Response:
     standing = await program.standing(me.member_id)
     amount, unit = _to_go(standing)
-    return await h5kit.page(request, "member_benefits.html", csrf_token=me.csrf_token,
-                            standing=standing, tiers=await program.list_tiers(),
-                            to_go=amount, unit=unit)
+    return await h5kit.page(
+        request,
+        "member_benefits.html",
+        csrf_token=me.csrf_token,
+        standing=standing,
+        tiers=await program.list_tiers(),
+        to_go=amount,
+        unit=unit,
+    )
 
 
 @router.get("/orders", response_class=HTMLResponse)
 async def orders(request: Request, me: h5kit.Me) -> Response:
-    return await h5kit.page(request, "member_orders.html", csrf_token=me.csrf_token,
-                            orders=await sales.orders_of_member(me.member_id))
+    return await h5kit.page(
+        request,
+        "member_orders.html",
+        csrf_token=me.csrf_token,
+        orders=await sales.orders_of_member(me.member_id),
+    )

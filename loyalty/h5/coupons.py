@@ -23,34 +23,49 @@ async def coupons_page(request: Request, me: h5kit.Me, tab: str = "unused") -> R
     mine = await coupons.wallet(me.member_id)
     shown = [(c, t) for c, t in mine if c.status == CouponStatus(tab)]
     counts = {key: sum(1 for c, _ in mine if c.status == key) for key in TABS}
-    return await h5kit.page(request, "member_coupons.html", csrf_token=me.csrf_token, tab=tab,
-                            tabs=TABS, counts=counts, coupons=shown,
-                            claimable=await coupons.claimable_for(me.member_id),
-                            claim_key=secrets.token_urlsafe(12))
+    return await h5kit.page(
+        request,
+        "member_coupons.html",
+        csrf_token=me.csrf_token,
+        tab=tab,
+        tabs=TABS,
+        counts=counts,
+        coupons=shown,
+        claimable=await coupons.claimable_for(me.member_id),
+        claim_key=secrets.token_urlsafe(12),
+    )
 
 
 @router.get("/coupons/{coupon_id}", response_class=HTMLResponse)
 async def coupon_page(request: Request, me: h5kit.Me, coupon_id: int) -> Response:
-    found = next(((c, t) for c, t in await coupons.wallet(me.member_id) if c.id == coupon_id),
-                 None)
+    found = next(((c, t) for c, t in await coupons.wallet(me.member_id) if c.id == coupon_id), None)
     if found is None:
         raise NotFoundError("优惠券不存在")
-    return await h5kit.page(request, "member_coupon.html", csrf_token=me.csrf_token,
-                            coupon=found[0], kind=found[1], qr=svg(found[0].code))
+    return await h5kit.page(
+        request,
+        "member_coupon.html",
+        csrf_token=me.csrf_token,
+        coupon=found[0],
+        kind=found[1],
+        qr=svg(found[0].code),
+    )
 
 
 @router.post("/coupons/claim/{template_id}")
-async def claim(request: Request, template_id: int,
-                csrf_token: Annotated[str, Form(max_length=128)],
-                key: Annotated[str, Form(pattern=r"^[A-Za-z0-9_\-]{8,40}$")]) -> Response:
+async def claim(
+    request: Request,
+    template_id: int,
+    csrf_token: Annotated[str, Form(max_length=128)],
+    key: Annotated[str, Form(pattern=r"^[A-Za-z0-9_\-]{8,40}$")],
+) -> Response:
     member_id = await h5kit.member_for_post(request, csrf_token)
     try:
-        coupon = await coupons.claim_coupon(member_id, template_id,
-                                            key=f"h5:{member_id}:{key}")
+        coupon = await coupons.claim_coupon(member_id, template_id, key=f"h5:{member_id}:{key}")
     except DuplicateRequestError:
         # A double tap: the first tap's coupon is already in the wallet.
         return await h5kit.redirect_with(request, "/h5/member/coupons", notice="领取成功")
     except CRMError as error:
         return await h5kit.redirect_with(request, "/h5/member/coupons", error=error.detail)
-    return await h5kit.redirect_with(request, f"/h5/member/coupons/{coupon.id}",
-                                     notice="领取成功，到店出示券码即可使用")
+    return await h5kit.redirect_with(
+        request, f"/h5/member/coupons/{coupon.id}", notice="领取成功，到店出示券码即可使用"
+    )

@@ -17,13 +17,18 @@ router = APIRouter()
 @router.get("/points", response_class=HTMLResponse)
 async def points_page(request: Request, me: h5kit.Me) -> Response:
     account, entries = await accounts.member_points(me.member_id, limit=50)
-    return await h5kit.page(request, "member_points.html", csrf_token=me.csrf_token,
-                            account=account, entries=entries, labels=points_rules.ENTRY_TITLES)
+    return await h5kit.page(
+        request,
+        "member_points.html",
+        csrf_token=me.csrf_token,
+        account=account,
+        entries=entries,
+        labels=points_rules.ENTRY_TITLES,
+    )
 
 
 @router.post("/checkin")
-async def check_in(request: Request,
-                   csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
+async def check_in(request: Request, csrf_token: Annotated[str, Form(max_length=128)]) -> Response:
     member_id = await h5kit.member_for_post(request, csrf_token)
     try:
         done = await checkin.check_in(member_id)

@@ -26,9 +26,9 @@ async def list_activities(principal: Principal = View) -> list[ActivityRead]:
 
 
 @router.post("/lotteries", response_model=ActivityRead, status_code=201)
-async def create_activity(body: ActivityCreate,
-                          principal: Principal = Depends(require("loyalty.lottery:create"))
-                          ) -> ActivityRead:
+async def create_activity(
+    body: ActivityCreate, principal: Principal = Depends(require("loyalty.lottery:create"))
+) -> ActivityRead:
     return await service.create_activity(principal, body)
 
 
@@ -38,9 +38,11 @@ async def list_prizes(activity_id: int, principal: Principal = View) -> list[Pri
 
 
 @router.post("/lotteries/{activity_id}/prizes", response_model=PrizeRead, status_code=201)
-async def add_prize(activity_id: int, body: PrizeCreate,
-                    principal: Principal = Depends(require("loyalty.lottery:edit"))
-                    ) -> PrizeRead:
+async def add_prize(
+    activity_id: int,
+    body: PrizeCreate,
+    principal: Principal = Depends(require("loyalty.lottery:edit")),
+) -> PrizeRead:
     return await service.add_prize(principal, activity_id, body)
 
 
@@ -50,13 +52,16 @@ async def daily_report(activity_id: int, principal: Principal = View) -> list[Da
 
 
 @router.get("/lottery-awards", response_model=list[AwardRead])
-async def list_awards(activity_id: int | None = None, status: AwardStatus | None = None,
-                      principal: Principal = View) -> list[AwardRead]:
+async def list_awards(
+    activity_id: int | None = None, status: AwardStatus | None = None, principal: Principal = View
+) -> list[AwardRead]:
     return await service.list_awards(activity_id, status)
 
 
 @router.patch("/lottery-awards/{award_id}", response_model=AwardRead)
-async def update_fulfilment(award_id: int, body: FulfilmentUpdate,
-                            principal: Principal = Depends(require("loyalty.lottery:edit"))
-                            ) -> AwardRead:
+async def update_fulfilment(
+    award_id: int,
+    body: FulfilmentUpdate,
+    principal: Principal = Depends(require("loyalty.lottery:edit")),
+) -> AwardRead:
     return await service.update_fulfilment(principal, award_id, body)

@@ -50,7 +50,8 @@ class Activity(Model):
 class Prize(Model):
     id = fields.IntField(primary_key=True)
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
-        "loyalty.Activity", related_name="prizes", on_delete=fields.CASCADE)
+        "loyalty.Activity", related_name="prizes", on_delete=fields.CASCADE
+    )
     activity_id: int
     name = fields.CharField(max_length=64)
     kind = fields.CharEnumField(PrizeKind, max_length=16)
@@ -61,7 +62,8 @@ class Prize(Model):
     points = fields.IntField(default=0)
     red_packet_fen = fields.IntField(default=0)
     coupon_template: fields.ForeignKeyNullableRelation[CouponTemplate] = fields.ForeignKeyField(
-        "loyalty.CouponTemplate", related_name="prizes", null=True, on_delete=fields.RESTRICT)
+        "loyalty.CouponTemplate", related_name="prizes", null=True, on_delete=fields.RESTRICT
+    )
     coupon_template_id: int | None
     position = fields.IntField(default=0)
 
@@ -70,8 +72,7 @@ class Prize(Model):
         ordering = ("position", "id")
         constraints = (
             CheckConstraint(check="weight >= 0", name="loyalty_prize_weight_nonneg"),
-            CheckConstraint(check="stock IS NULL OR stock >= 0",
-                            name="loyalty_prize_stock_nonneg"),
+            CheckConstraint(check="stock IS NULL OR stock >= 0", name="loyalty_prize_stock_nonneg"),
         )
 
 
@@ -87,10 +88,12 @@ class Draw(Model):
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
-        "loyalty.Activity", related_name="draws", on_delete=fields.RESTRICT)
+        "loyalty.Activity", related_name="draws", on_delete=fields.RESTRICT
+    )
     activity_id: int
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="draws", on_delete=fields.RESTRICT)
+        "members.Member", related_name="draws", on_delete=fields.RESTRICT
+    )
     member_id: int
     day: date = fields.DateField()  # type: ignore[assignment]
     seq = fields.IntField()
@@ -123,12 +126,14 @@ class AwardStatus(StrEnum):
 class Award(Model):
     id = fields.IntField(primary_key=True)
     draw: fields.OneToOneRelation[Draw] = fields.OneToOneField(
-        "loyalty.Draw", related_name="award", on_delete=fields.RESTRICT)
+        "loyalty.Draw", related_name="award", on_delete=fields.RESTRICT
+    )
     draw_id: int
     activity_id = fields.IntField()
     member_id = fields.IntField()
     prize: fields.ForeignKeyRelation[Prize] = fields.ForeignKeyField(
-        "loyalty.Prize", related_name="awards", on_delete=fields.RESTRICT)
+        "loyalty.Prize", related_name="awards", on_delete=fields.RESTRICT
+    )
     prize_id: int
     # The n-th win of this member in this activity: a backstop for max_wins.
     win_seq = fields.IntField()

@@ -36,8 +36,7 @@ WHERE d.activity_id = $1 AND d.outcome = $2 GROUP BY d.day, p.name
 async def daily_report(activity_id: int) -> list[dict[str, object]]:
     connection = connections.get("default")
     rows = await connection.execute_query_dict(REPORT_SQL, [activity_id, DrawOutcome.WIN.value])
-    prizes = await connection.execute_query_dict(BY_PRIZE_SQL,
-                                                 [activity_id, DrawOutcome.WIN.value])
+    prizes = await connection.execute_query_dict(BY_PRIZE_SQL, [activity_id, DrawOutcome.WIN.value])
     by_day: dict[date, dict[str, int]] = {}
     for row in prizes:
         by_day.setdefault(row["day"], {})[str(row["name"])] = int(row["n"])

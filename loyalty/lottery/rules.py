@@ -34,13 +34,20 @@ def draw_value(total: int) -> int:
 
 
 def config_hash(slots: Sequence[Slot], **settings: object) -> str:
-    canonical = json.dumps({"slots": [[s.prize_id, s.weight] for s in slots], **settings},
-                           sort_keys=True, default=str, separators=(",", ":"))
+    canonical = json.dumps(
+        {"slots": [[s.prize_id, s.weight] for s in slots], **settings},
+        sort_keys=True,
+        default=str,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def chi_square(observed: Sequence[int], weights: Sequence[int]) -> float:
     """Pearson's statistic of observed counts against counts the weights predict."""
     draws, total = sum(observed), sum(weights)
-    return sum((o - draws * w / total) ** 2 / (draws * w / total)
-               for o, w in zip(observed, weights, strict=True) if w > 0)
+    return sum(
+        (o - draws * w / total) ** 2 / (draws * w / total)
+        for o, w in zip(observed, weights, strict=True)
+        if w > 0
+    )

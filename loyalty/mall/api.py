@@ -19,25 +19,26 @@ async def list_items(principal: Principal = View) -> list[ItemRead]:
 
 
 @router.post("/items", response_model=ItemRead, status_code=201)
-async def create_item(body: ItemCreate,
-                      principal: Principal = Depends(require("loyalty.mall:create"))
-                      ) -> ItemRead:
+async def create_item(
+    body: ItemCreate, principal: Principal = Depends(require("loyalty.mall:create"))
+) -> ItemRead:
     return await service.create_item(principal, body)
 
 
 @router.post("/items/{item_id}/exchanges", response_model=ExchangeRead, status_code=201)
-async def exchange(item_id: int, body: ExchangeCreate, principal: Principal = Edit
-                   ) -> ExchangeRead:
+async def exchange(item_id: int, body: ExchangeCreate, principal: Principal = Edit) -> ExchangeRead:
     return await service.exchange_for_staff(principal, item_id, body)
 
 
 @router.get("/orders", response_model=list[ExchangeRead])
-async def list_exchanges(status: ExchangeStatus | None = None, principal: Principal = View
-                         ) -> list[ExchangeRead]:
+async def list_exchanges(
+    status: ExchangeStatus | None = None, principal: Principal = View
+) -> list[ExchangeRead]:
     return await service.list_exchanges(status)
 
 
 @router.patch("/orders/{exchange_id}", response_model=ExchangeRead)
-async def update_exchange(exchange_id: int, body: ExchangeUpdate, principal: Principal = Edit
-                          ) -> ExchangeRead:
+async def update_exchange(
+    exchange_id: int, body: ExchangeUpdate, principal: Principal = Edit
+) -> ExchangeRead:
     return await service.update_exchange(principal, exchange_id, body)

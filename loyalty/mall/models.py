@@ -27,8 +27,8 @@ class MallItem(Model):
     stock = fields.IntField()
     per_member_limit = fields.IntField(null=True)
     coupon_template: fields.ForeignKeyNullableRelation[CouponTemplate] = fields.ForeignKeyField(
-        "loyalty.CouponTemplate", related_name="mall_items", null=True,
-        on_delete=fields.RESTRICT)
+        "loyalty.CouponTemplate", related_name="mall_items", null=True, on_delete=fields.RESTRICT
+    )
     coupon_template_id: int | None
     red_packet_fen = fields.IntField(default=0)
     is_active = fields.BooleanField(default=True)
@@ -54,10 +54,12 @@ class ExchangeStatus(StrEnum):
 class MallOrder(Model):
     id = fields.IntField(primary_key=True)
     item: fields.ForeignKeyRelation[MallItem] = fields.ForeignKeyField(
-        "loyalty.MallItem", related_name="orders", on_delete=fields.RESTRICT)
+        "loyalty.MallItem", related_name="orders", on_delete=fields.RESTRICT
+    )
     item_id: int
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="mall_orders", on_delete=fields.RESTRICT)
+        "members.Member", related_name="mall_orders", on_delete=fields.RESTRICT
+    )
     member_id: int
     seq = fields.IntField()
     idempotency_key = fields.CharField(max_length=128, unique=True)

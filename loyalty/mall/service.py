@@ -28,8 +28,10 @@ from loyalty.points.service.ledger import Source, debit
 from loyalty.redpackets import service as red_packets
 from loyalty.redpackets.models import RedPacketSource
 
-_NEXT = {ExchangeStatus.AWAITING_SHIPMENT: {ExchangeStatus.SHIPPED},
-         ExchangeStatus.SHIPPED: {ExchangeStatus.DELIVERED}}
+_NEXT = {
+    ExchangeStatus.AWAITING_SHIPMENT: {ExchangeStatus.SHIPPED},
+    ExchangeStatus.SHIPPED: {ExchangeStatus.DELIVERED},
+}
 
 
 class ItemNotFoundError(NotFoundError):
@@ -57,8 +59,13 @@ async def create_item(principal: Principal, data: ItemCreate) -> ItemRead:
         await get_template(data.coupon_template_id)
     async with unit_of_work():
         item = await MallItem.create(**data.model_dump())
-        await audit.record(actor_of(principal), "mall.item_create", target_type="mall_item",
-                           target_id=item.id, after=data.model_dump())
+        await audit.record(
+            actor_of(principal),
+            "mall.item_create",
+            target_type="mall_item",
+            target_id=item.id,
+            after=data.model_dump(),
+        )
     return ItemRead.model_validate(item)
 
 
@@ -72,49 +79,73 @@ async def exchange(item_id: int, data: ExchangeCreate) -> ExchangeRead:
         account = await points_repository.lock_account(data.member_id)
         existing = await MallOrder.get_or_none(idempotency_key=data.idempotency_key)
         if existing is not None:
-            raise (DuplicateRequestError() if existing.member_id == data.member_id
-                   and existing.item_id == item_id else IdempotencyKeyConflictError())
+            raise (
+                DuplicateRequestError()
+                if existing.member_id == data.member_id and existing.item_id == item_id
+                else IdempotencyKeyConflictError()
+            )
         item = await MallItem.get_or_none(id=item_id)
         if item is None:
             raise ItemNotFoundError()
         if not item.is_active:
             raise NotAvailableError(name=item.name)
-        if item.kind == ItemKind.PHYSICAL and not (data.recipient and data.phone
-                                                   and data.address):
+        if item.kind == ItemKind.PHYSICAL and not (data.recipient and data.phone and data.address):
             raise AddressRequiredError()
         held = await MallOrder.filter(item_id=item_id, member_id=data.member_id).count()
         if item.per_member_limit is not None and held >= item.per_member_limit:
             raise LimitReachedError(limit=f"每人限兑 {item.per_member_limit} 件")
         if await MallItem.filter(id=item_id, stock__gt=0).update(stock=F("stock") - 1) == 0:
             raise SoldOutError(name=item.name)
-        posted = await debit(account, item.points_price, kind=EntryKind.MALL,
-                             key=f"mall:{data.idempotency_key}",
-                             source=Source("mall", str(item_id)))
+        posted = await debit(
+            account,
+            item.points_price,
+            kind=EntryKind.MALL,
+            key=f"mall:{data.idempotency_key}",
+            source=Source("mall", str(item_id)),
+        )
         coupon_id, status = None, ExchangeStatus.AWAITING_SHIPMENT
         if item.kind == ItemKind.COUPON:
             assert item.coupon_template_id is not None
-            coupon, _ = await issue_locked(account, item.coupon_template_id,
-                                           source=CouponSource.MALL,
-                                           key=f"mall:{data.idempotency_key}:coupon",
-                                           enforce_limits=False)
+            coupon, _ = await issue_locked(
+                account,
+                item.coupon_template_id,
+                source=CouponSource.MALL,
+                key=f"mall:{data.idempotency_key}:coupon",
+                enforce_limits=False,
+            )
             coupon_id, status = coupon.id, ExchangeStatus.COMPLETED
         elif item.kind == ItemKind.RED_PACKET:
             status = ExchangeStatus.PENDING_PAYOUT
         order = await MallOrder.create(
-            item_id=item_id, member_id=data.member_id, seq=held + 1,
-            idempotency_key=data.idempotency_key, points=item.points_price,
-            points_entry_id=posted.entry.id, coupon_id=coupon_id, status=status,
-            recipient=data.recipient, phone=data.phone, address=data.address,
-            created_at=clock.utc_now())
+            item_id=item_id,
+            member_id=data.member_id,
+            seq=held + 1,
+            idempotency_key=data.idempotency_key,
+            points=item.points_price,
+            points_entry_id=posted.entry.id,
+            coupon_id=coupon_id,
+            status=status,
+            recipient=data.recipient,
+            phone=data.phone,
+            address=data.address,
+            created_at=clock.utc_now(),
+        )
         if item.kind == ItemKind.RED_PACKET:
             await red_packets.record_locked(
-                data.member_id, RedPacketSource.MALL, order.id, amount_fen=item.red_packet_fen,
-                day=clock.local_now().date(), act_name="积分商城兑换", wishing=item.name)
+                data.member_id,
+                RedPacketSource.MALL,
+                order.id,
+                amount_fen=item.red_packet_fen,
+                day=clock.local_now().date(),
+                act_name="积分商城兑换",
+                wishing=item.name,
+            )
     return ExchangeRead.model_validate(order)
 
 
-async def update_exchange(principal: Principal, order_id: int,
-                          data: ExchangeUpdate) -> ExchangeRead:
+async def update_exchange(
+    principal: Principal, order_id: int, data: ExchangeUpdate
+) -> ExchangeRead:
     async with unit_of_work():
         order = await MallOrder.select_for_update().get_or_none(id=order_id)
         if order is None:
@@ -122,22 +153,31 @@ async def update_exchange(principal: Principal, order_id: int,
         if data.status not in _NEXT.get(order.status, set()):
             raise ExchangeStateError()
         await MallOrder.filter(id=order_id).update(
-            status=data.status, tracking_no=data.tracking_no or order.tracking_no,
-            updated_at=clock.utc_now())
-        await audit.record(actor_of(principal), "mall.fulfil", target_type="mall_order",
-                           target_id=order_id, before={"status": order.status.value},
-                           after={"status": data.status.value, "tracking_no": data.tracking_no})
+            status=data.status,
+            tracking_no=data.tracking_no or order.tracking_no,
+            updated_at=clock.utc_now(),
+        )
+        await audit.record(
+            actor_of(principal),
+            "mall.fulfil",
+            target_type="mall_order",
+            target_id=order_id,
+            before={"status": order.status.value},
+            after={"status": data.status.value, "tracking_no": data.tracking_no},
+        )
     return ExchangeRead.model_validate(await MallOrder.get(id=order_id))
 
 
-async def list_exchanges(status: ExchangeStatus | None = None,
-                         limit: int = 200) -> list[ExchangeRead]:
+async def list_exchanges(
+    status: ExchangeStatus | None = None, limit: int = 200
+) -> list[ExchangeRead]:
     query = MallOrder.filter(status=status) if status is not None else MallOrder.all()
     return [ExchangeRead.model_validate(o) for o in await query.order_by("-id").limit(limit)]
 
 
-async def exchange_for_staff(principal: Principal, item_id: int,
-                             data: ExchangeCreate) -> ExchangeRead:
+async def exchange_for_staff(
+    principal: Principal, item_id: int, data: ExchangeCreate
+) -> ExchangeRead:
     """A store exchanging on a member's behalf (the member center calls exchange directly)."""
     from members import service as members_service
 
@@ -146,8 +186,12 @@ async def exchange_for_staff(principal: Principal, item_id: int,
 
 
 async def member_exchanges(member_id: int) -> list[tuple[ExchangeRead, ItemRead]]:
-    rows = await MallOrder.filter(member_id=member_id).order_by("-id").limit(100) \
+    rows = (
+        await MallOrder.filter(member_id=member_id)
+        .order_by("-id")
+        .limit(100)
         .prefetch_related("item")
+    )
     return [(ExchangeRead.model_validate(o), ItemRead.model_validate(o.item)) for o in rows]
 
 

@@ -20,8 +20,13 @@ FULFILMENT = "/admin/loyalty/fulfilment"
 @router.get("/mall", response_class=HTMLResponse)
 async def mall_page(request: Request, principal: Console) -> Response:
     need(principal, "loyalty.mall:view")
-    return await render(request, "loyalty_mall.html", items=await service.list_items(),
-                        templates=await coupons.list_templates(), kinds=KIND_LABELS)
+    return await render(
+        request,
+        "loyalty_mall.html",
+        items=await service.list_items(),
+        templates=await coupons.list_templates(),
+        kinds=KIND_LABELS,
+    )
 
 
 @router.post("/mall/items")
@@ -29,22 +34,44 @@ async def item_create(request: Request, principal: Console) -> RedirectResponse:
     need(principal, "loyalty.mall:create")
     form = await check_csrf(request)
     ints = ("points_price", "stock", "per_member_limit", "coupon_template_id", "red_packet_fen")
-    values = optional(form.values("name", "kind", "description", "image_url", *ints, ints=ints),
-                      "per_member_limit", "coupon_template_id")
-    return await attempt(request, lambda: service.create_item(principal, ItemCreate(**values)),
-                         ok="商品已上架", back="/admin/loyalty/mall", form=form)
+    values = optional(
+        form.values("name", "kind", "description", "image_url", *ints, ints=ints),
+        "per_member_limit",
+        "coupon_template_id",
+    )
+    return await attempt(
+        request,
+        lambda: service.create_item(principal, ItemCreate(**values)),
+        ok="商品已上架",
+        back="/admin/loyalty/mall",
+        form=form,
+    )
 
 
 @router.get("/fulfilment", response_class=HTMLResponse)
 async def fulfilment_page(request: Request, principal: Console) -> Response:
     need(principal, "loyalty.mall:view")
-    awards = [a for status in (AwardStatus.AWAITING_SHIPMENT, AwardStatus.AWAITING_ADDRESS,
-                               AwardStatus.SHIPPED) for a in await lottery.list_awards(
-        status=status)]
-    exchanges = [o for status in (ExchangeStatus.AWAITING_SHIPMENT, ExchangeStatus.SHIPPED)
-                 for o in await service.list_exchanges(status)]
-    return await render(request, "loyalty_fulfilment.html", awards=awards, exchanges=exchanges,
-                        statuses=STATUS_LABELS)
+    awards = [
+        a
+        for status in (
+            AwardStatus.AWAITING_SHIPMENT,
+            AwardStatus.AWAITING_ADDRESS,
+            AwardStatus.SHIPPED,
+        )
+        for a in await lottery.list_awards(status=status)
+    ]
+    exchanges = [
+        o
+        for status in (ExchangeStatus.AWAITING_SHIPMENT, ExchangeStatus.SHIPPED)
+        for o in await service.list_exchanges(status)
+    ]
+    return await render(
+        request,
+        "loyalty_fulfilment.html",
+        awards=awards,
+        exchanges=exchanges,
+        statuses=STATUS_LABELS,
+    )
 
 
 @router.post("/fulfilment/awards/{award_id}")
@@ -52,15 +79,24 @@ async def award_update(award_id: int, request: Request, principal: Console) -> R
     need(principal, "loyalty.lottery:edit")
     form = await check_csrf(request)
     values = form.values("status", "tracking_no")
-    return await attempt(request, lambda: lottery.update_fulfilment(
-        principal, award_id, FulfilmentUpdate(**values)), ok="已更新发货状态", back=FULFILMENT)
+    return await attempt(
+        request,
+        lambda: lottery.update_fulfilment(principal, award_id, FulfilmentUpdate(**values)),
+        ok="已更新发货状态",
+        back=FULFILMENT,
+    )
 
 
 @router.post("/fulfilment/exchanges/{exchange_id}")
-async def exchange_update(exchange_id: int, request: Request, principal: Console
-                          ) -> RedirectResponse:
+async def exchange_update(
+    exchange_id: int, request: Request, principal: Console
+) -> RedirectResponse:
     need(principal, "loyalty.mall:edit")
     form = await check_csrf(request)
     values = form.values("status", "tracking_no")
-    return await attempt(request, lambda: service.update_exchange(
-        principal, exchange_id, ExchangeUpdate(**values)), ok="已更新发货状态", back=FULFILMENT)
+    return await attempt(
+        request,
+        lambda: service.update_exchange(principal, exchange_id, ExchangeUpdate(**values)),
+        ok="已更新发货状态",
+        back=FULFILMENT,
+    )

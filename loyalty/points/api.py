@@ -19,27 +19,36 @@ router = APIRouter(tags=["loyalty"])
 
 
 @router.get("/members/{member_id}/account", response_model=AccountRead)
-async def get_account(member_id: int,
-                      principal: Principal = Depends(require("loyalty.points:view"))
-                      ) -> AccountRead:
+async def get_account(
+    member_id: int, principal: Principal = Depends(require("loyalty.points:view"))
+) -> AccountRead:
     return await accounts.account_for_staff(principal, member_id)
 
 
 @router.get("/members/{member_id}/entries", response_model=EntryPage)
-async def list_entries(member_id: int, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                       principal: Principal = Depends(require("loyalty.points:view"))
-                       ) -> EntryPage:
+async def list_entries(
+    member_id: int,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    principal: Principal = Depends(require("loyalty.points:view")),
+) -> EntryPage:
     return await accounts.entries_for_staff(principal, member_id, page=page)
 
 
 @router.post("/members/{member_id}/redemptions", response_model=EntryRead, status_code=201)
-async def redeem(member_id: int, body: RedemptionCreate,
-                 principal: Principal = Depends(require("loyalty.points:create"))) -> EntryRead:
-    return await accounts.redeem_for_staff(principal, member_id, body.points,
-                                           key=body.idempotency_key, reason=body.reason)
+async def redeem(
+    member_id: int,
+    body: RedemptionCreate,
+    principal: Principal = Depends(require("loyalty.points:create")),
+) -> EntryRead:
+    return await accounts.redeem_for_staff(
+        principal, member_id, body.points, key=body.idempotency_key, reason=body.reason
+    )
 
 
 @router.post("/members/{member_id}/adjustments", response_model=EntryRead, status_code=201)
-async def adjust(member_id: int, body: AdjustmentCreate,
-                 principal: Principal = Depends(require("loyalty.points:edit"))) -> EntryRead:
+async def adjust(
+    member_id: int,
+    body: AdjustmentCreate,
+    principal: Principal = Depends(require("loyalty.points:edit")),
+) -> EntryRead:
     return await accounts.adjust_points(principal, member_id, body)

@@ -40,12 +40,14 @@ class Account(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.OneToOneRelation[Member] = fields.OneToOneField(
-        "members.Member", related_name="loyalty_account", on_delete=fields.RESTRICT)
+        "members.Member", related_name="loyalty_account", on_delete=fields.RESTRICT
+    )
     member_id: int
     balance = fields.BigIntField(default=0)
     lifetime_earned = fields.BigIntField(default=0)
     tier: fields.ForeignKeyNullableRelation[Tier] = fields.ForeignKeyField(
-        "loyalty.Tier", related_name="accounts", null=True, on_delete=fields.SET_NULL)
+        "loyalty.Tier", related_name="accounts", null=True, on_delete=fields.SET_NULL
+    )
     tier_id: int | None
     tier_since = fields.DatetimeField(null=True)
     lifecycle = fields.CharEnumField(Lifecycle, max_length=8, default=Lifecycle.NEW)
@@ -55,8 +57,9 @@ class Account(Model):
 
     class Meta:
         table = "loyalty_account"
-        constraints = (CheckConstraint(check="balance >= 0",
-                                       name="loyalty_account_balance_nonneg"),)
+        constraints = (
+            CheckConstraint(check="balance >= 0", name="loyalty_account_balance_nonneg"),
+        )
 
 
 class PointsEntry(Model):
@@ -64,7 +67,8 @@ class PointsEntry(Model):
 
     id = fields.BigIntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "loyalty.Account", related_name="entries", on_delete=fields.RESTRICT)
+        "loyalty.Account", related_name="entries", on_delete=fields.RESTRICT
+    )
     account_id: int
     kind = fields.CharEnumField(EntryKind, max_length=16)
     delta = fields.BigIntField()
@@ -101,10 +105,12 @@ class PointsLot(Model):
 
     id = fields.BigIntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "loyalty.Account", related_name="lots", on_delete=fields.RESTRICT)
+        "loyalty.Account", related_name="lots", on_delete=fields.RESTRICT
+    )
     account_id: int
     entry: fields.OneToOneRelation[PointsEntry] = fields.OneToOneField(
-        "loyalty.PointsEntry", related_name="lot", on_delete=fields.RESTRICT)
+        "loyalty.PointsEntry", related_name="lot", on_delete=fields.RESTRICT
+    )
     entry_id: int
     original = fields.BigIntField()
     remaining = fields.BigIntField()
@@ -117,8 +123,9 @@ class PointsLot(Model):
         indexes = (("account_id", "status"), ("status", "expires_at"))
         constraints = (
             CheckConstraint(check="original > 0", name="loyalty_lot_original_positive"),
-            CheckConstraint(check="remaining >= 0 AND remaining <= original",
-                            name="loyalty_lot_remaining_range"),
+            CheckConstraint(
+                check="remaining >= 0 AND remaining <= original", name="loyalty_lot_remaining_range"
+            ),
         )
 
 
@@ -127,10 +134,12 @@ class LotAllocation(Model):
 
     id = fields.BigIntField(primary_key=True)
     entry: fields.ForeignKeyRelation[PointsEntry] = fields.ForeignKeyField(
-        "loyalty.PointsEntry", related_name="allocations", on_delete=fields.RESTRICT)
+        "loyalty.PointsEntry", related_name="allocations", on_delete=fields.RESTRICT
+    )
     entry_id: int
     lot: fields.ForeignKeyRelation[PointsLot] = fields.ForeignKeyField(
-        "loyalty.PointsLot", related_name="allocations", on_delete=fields.RESTRICT)
+        "loyalty.PointsLot", related_name="allocations", on_delete=fields.RESTRICT
+    )
     lot_id: int
     amount = fields.BigIntField()
 

@@ -9,9 +9,19 @@ from crm_core import clock
 from loyalty.errors import LoyaltyMemberNotFoundError
 from loyalty.points.models import Account, EntryKind, LotStatus, PointsEntry, PointsLot
 
-EARNING_KINDS = [k for k in EntryKind if k not in {
-    EntryKind.REDEEM, EntryKind.LOTTERY_COST, EntryKind.MALL, EntryKind.REFUND,
-    EntryKind.EXPIRE, EntryKind.ADJUST}]
+EARNING_KINDS = [
+    k
+    for k in EntryKind
+    if k
+    not in {
+        EntryKind.REDEEM,
+        EntryKind.LOTTERY_COST,
+        EntryKind.MALL,
+        EntryKind.REFUND,
+        EntryKind.EXPIRE,
+        EntryKind.ADJUST,
+    }
+]
 
 
 async def lock_account(member_id: int) -> Account:
@@ -28,7 +38,9 @@ async def lock_account(member_id: int) -> Account:
         await connections.get("default").execute_query(
             "INSERT INTO loyalty_account (member_id, balance, lifetime_earned, tier_id, "
             "tier_since, lifecycle, created_at) VALUES ($1, 0, 0, $2, $3, 'new', $3) "
-            "ON CONFLICT (member_id) DO NOTHING", [member_id, base, clock.utc_now()])
+            "ON CONFLICT (member_id) DO NOTHING",
+            [member_id, base, clock.utc_now()],
+        )
     except IntegrityError as error:
         raise LoyaltyMemberNotFoundError() from error
     return await Account.select_for_update().get(member_id=member_id)
@@ -51,19 +63,23 @@ async def lot_of(entry_id: int) -> int:
 
 
 async def spendable_lots(account_id: int) -> list[PointsLot]:
-    return await PointsLot.filter(account_id=account_id, status=LotStatus.ACTIVE,
-                                  remaining__gt=0)
+    return await PointsLot.filter(account_id=account_id, status=LotStatus.ACTIVE, remaining__gt=0)
 
 
 async def accounts_with_due_lots(now: datetime, limit: int = 500) -> list[int]:
-    rows = await PointsLot.filter(status=LotStatus.ACTIVE, expires_at__lte=now).distinct(
-    ).limit(limit).values_list("account_id", flat=True)
+    rows = (
+        await PointsLot.filter(status=LotStatus.ACTIVE, expires_at__lte=now)
+        .distinct()
+        .limit(limit)
+        .values_list("account_id", flat=True)
+    )
     return [int(str(r)) for r in rows]
 
 
 async def due_lots(account_id: int, now: datetime) -> list[PointsLot]:
-    return await PointsLot.filter(account_id=account_id, status=LotStatus.ACTIVE,
-                                  expires_at__lte=now).order_by("expires_at", "id")
+    return await PointsLot.filter(
+        account_id=account_id, status=LotStatus.ACTIVE, expires_at__lte=now
+    ).order_by("expires_at", "id")
 
 
 async def earned_since(account_id: int, since: datetime) -> int:
@@ -71,12 +87,14 @@ async def earned_since(account_id: int, since: datetime) -> int:
     rows = await connections.get("default").execute_query_dict(
         "SELECT coalesce(sum(delta - forgiven), 0) AS earned FROM loyalty_points_entry "
         "WHERE account_id = $1 AND created_at >= $2 AND kind = ANY($3::text[])",
-        [account_id, since, [k.value for k in (*EARNING_KINDS, EntryKind.REFUND)]])
+        [account_id, since, [k.value for k in (*EARNING_KINDS, EntryKind.REFUND)]],
+    )
     return int(rows[0]["earned"])
 
 
-async def entries_for(member_id: int, *, page: int, page_size: int) -> tuple[list[PointsEntry],
-                                                                              int]:
+async def entries_for(
+    member_id: int, *, page: int, page_size: int
+) -> tuple[list[PointsEntry], int]:
     query = PointsEntry.filter(account__member_id=member_id)
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)

@@ -36,12 +36,20 @@ class Lot:
 
 def fifo_order(lots: Sequence[Lot]) -> list[Lot]:
     """Soonest-expiring first; never-expiring last; then oldest, then by id."""
-    return sorted(lots, key=lambda lot: (lot.expires_at is None,
-                                         lot.expires_at or lot.earned_at, lot.earned_at, lot.id))
+    return sorted(
+        lots,
+        key=lambda lot: (
+            lot.expires_at is None,
+            lot.expires_at or lot.earned_at,
+            lot.earned_at,
+            lot.id,
+        ),
+    )
 
 
-def allocate(lots: Sequence[Lot], amount: int, *,
-             first: int | None = None) -> list[tuple[int, int]]:
+def allocate(
+    lots: Sequence[Lot], amount: int, *, first: int | None = None
+) -> list[tuple[int, int]]:
     """Take `amount` from the lots in FIFO order (lot `first` before all others).
 
     Returns (lot_id, taken) pairs; takes less than `amount` only if the lots hold less.
@@ -68,8 +76,18 @@ def fingerprint(**values: Any) -> str:
 
 # How the member center and the console timeline name each kind of ledger entry.
 ENTRY_TITLES = {
-    "purchase": "消费积分", "follow": "关注有礼", "checkin": "签到", "profile": "完善资料",
-    "review": "评价", "invite": "邀请好友", "birthday": "生日礼", "lottery_prize": "抽奖奖励",
-    "redeem": "积分兑换", "lottery_cost": "抽奖消耗", "mall": "积分商城",
-    "refund": "退款扣回", "expire": "积分过期", "adjust": "人工调整",
+    "purchase": "消费积分",
+    "follow": "关注有礼",
+    "checkin": "签到",
+    "profile": "完善资料",
+    "review": "评价",
+    "invite": "邀请好友",
+    "birthday": "生日礼",
+    "lottery_prize": "抽奖奖励",
+    "redeem": "积分兑换",
+    "lottery_cost": "抽奖消耗",
+    "mall": "积分商城",
+    "refund": "退款扣回",
+    "expire": "积分过期",
+    "adjust": "人工调整",
 }

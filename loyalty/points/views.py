@@ -12,23 +12,42 @@ from loyalty.points.schemas import AdjustmentCreate
 from loyalty.points.service import accounts
 
 router = APIRouter(prefix="/admin/loyalty")
-KIND_NAMES = {"purchase": "消费", "follow": "关注有礼", "checkin": "签到", "profile": "完善资料",
-              "review": "评价", "invite": "邀请", "birthday": "生日礼", "lottery_prize": "抽奖奖励",
-              "redeem": "积分抵扣", "lottery_cost": "抽奖消耗", "mall": "商城兑换",
-              "refund": "退款扣回", "expire": "过期", "adjust": "人工调整"}
+KIND_NAMES = {
+    "purchase": "消费",
+    "follow": "关注有礼",
+    "checkin": "签到",
+    "profile": "完善资料",
+    "review": "评价",
+    "invite": "邀请",
+    "birthday": "生日礼",
+    "lottery_prize": "抽奖奖励",
+    "redeem": "积分抵扣",
+    "lottery_cost": "抽奖消耗",
+    "mall": "商城兑换",
+    "refund": "退款扣回",
+    "expire": "过期",
+    "adjust": "人工调整",
+}
 
 
 @router.get("/points", response_class=HTMLResponse)
-async def points_page(request: Request, principal: Console,
-                      member_id: Annotated[int | None, Query(ge=1)] = None) -> Response:
+async def points_page(
+    request: Request, principal: Console, member_id: Annotated[int | None, Query(ge=1)] = None
+) -> Response:
     need(principal, "loyalty.points:view")
     account = entries = None
     if member_id is not None:
         account = await accounts.account_for_staff(principal, member_id)
         entries = await accounts.entries_for_staff(principal, member_id)
-    return await render(request, "loyalty_points.html", member_id=member_id, account=account,
-                        entries=entries, kinds=KIND_NAMES,
-                        adjust_key=f"console-{secrets.token_hex(8)}")
+    return await render(
+        request,
+        "loyalty_points.html",
+        member_id=member_id,
+        account=account,
+        entries=entries,
+        kinds=KIND_NAMES,
+        adjust_key=f"console-{secrets.token_hex(8)}",
+    )
 
 
 @router.post("/points/{member_id}/adjustments")
@@ -36,6 +55,10 @@ async def adjust(member_id: int, request: Request, principal: Console) -> Redire
     need(principal, "loyalty.points:edit")
     form = await check_csrf(request)
     values = form.values("delta", "reason", "idempotency_key", ints=("delta",))
-    return await attempt(request, lambda: accounts.adjust_points(
-        principal, member_id, AdjustmentCreate(**values)), ok="积分已调整",
-        back=f"/admin/loyalty/points?member_id={member_id}", form=form)
+    return await attempt(
+        request,
+        lambda: accounts.adjust_points(principal, member_id, AdjustmentCreate(**values)),
+        ok="积分已调整",
+        back=f"/admin/loyalty/points?member_id={member_id}",
+        form=form,
+    )

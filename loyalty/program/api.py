@@ -47,8 +47,7 @@ async def list_streak_rewards(principal: Principal = View) -> list[StreakRewardR
 
 
 @router.put("/streak-rewards", response_model=StreakRewardRead)
-async def set_streak_reward(body: StreakRewardSet, principal: Principal = Edit
-                            ) -> StreakRewardRead:
+async def set_streak_reward(body: StreakRewardSet, principal: Principal = Edit) -> StreakRewardRead:
     return await checkin.set_streak_reward(principal, body)
 
 
@@ -58,6 +57,5 @@ async def list_follow_gifts(principal: Principal = View) -> list[FollowGiftRead]
 
 
 @router.post("/follow-gifts", response_model=FollowGiftRead, status_code=201)
-async def create_follow_gift(body: FollowGiftCreate, principal: Principal = Edit
-                             ) -> FollowGiftRead:
+async def create_follow_gift(body: FollowGiftCreate, principal: Principal = Edit) -> FollowGiftRead:
     return await gifts.create_follow_gift(principal, body)

@@ -54,8 +54,10 @@ class Tier(Model):
         ordering = ("rank",)
         constraints = (
             CheckConstraint(check="threshold >= 0", name="loyalty_tier_threshold_nonneg"),
-            CheckConstraint(check="multiplier_percent BETWEEN 0 AND 1000",
-                            name="loyalty_tier_multiplier_range"),
-            CheckConstraint(check="discount_percent BETWEEN 1 AND 100",
-                            name="loyalty_tier_discount_range"),
+            CheckConstraint(
+                check="multiplier_percent BETWEEN 0 AND 1000", name="loyalty_tier_multiplier_range"
+            ),
+            CheckConstraint(
+                check="discount_percent BETWEEN 1 AND 100", name="loyalty_tier_discount_range"
+            ),
         )

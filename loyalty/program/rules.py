@@ -40,8 +40,13 @@ class LifecycleThresholds:
     churned_days: int
 
 
-def lifecycle_stage(*, joined_at: datetime, last_purchase_at: datetime | None, now: datetime,
-                    thresholds: LifecycleThresholds) -> Lifecycle:
+def lifecycle_stage(
+    *,
+    joined_at: datetime,
+    last_purchase_at: datetime | None,
+    now: datetime,
+    thresholds: LifecycleThresholds,
+) -> Lifecycle:
     """New until the first purchase (or new_days pass); then by days since the last purchase."""
     if last_purchase_at is None:
         if now - joined_at < timedelta(days=thresholds.new_days):

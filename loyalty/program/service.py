@@ -34,8 +34,14 @@ async def update_program(principal: Principal, data: ProgramUpdate) -> ProgramRe
         before = ProgramRead.model_validate(current).model_dump(mode="json")
         await Program.filter(id=1).update(**data.model_dump(), updated_at=clock.utc_now())
         old, new = audit.changes(before, data.model_dump(mode="json"))
-        await audit.record(actor_of(principal), "loyalty.program_update",
-                           target_type="loyalty_program", target_id=1, before=old, after=new)
+        await audit.record(
+            actor_of(principal),
+            "loyalty.program_update",
+            target_type="loyalty_program",
+            target_id=1,
+            before=old,
+            after=new,
+        )
     return await get_program()
 
 
@@ -47,8 +53,13 @@ async def create_tier(principal: Principal, data: TierCreate) -> TierRead:
     try:
         async with unit_of_work():
             tier = await Tier.create(**data.model_dump())
-            await audit.record(actor_of(principal), "loyalty.tier_create", target_type="tier",
-                               target_id=tier.id, after=data.model_dump(mode="json"))
+            await audit.record(
+                actor_of(principal),
+                "loyalty.tier_create",
+                target_type="tier",
+                target_id=tier.id,
+                after=data.model_dump(mode="json"),
+            )
     except IntegrityError as error:
         raise DuplicateTierError() from error
     return TierRead.model_validate(tier)
@@ -63,8 +74,14 @@ async def update_tier(principal: Principal, tier_id: int, data: TierUpdate) -> T
         tier.update_from_dict(data.model_dump(exclude_unset=True))
         await tier.save()
         old, new = audit.changes(before, TierRead.model_validate(tier).model_dump())
-        await audit.record(actor_of(principal), "loyalty.tier_update", target_type="tier",
-                           target_id=tier_id, before=old, after=new)
+        await audit.record(
+            actor_of(principal),
+            "loyalty.tier_update",
+            target_type="tier",
+            target_id=tier_id,
+            before=old,
+            after=new,
+        )
     return TierRead.model_validate(tier)
 
 
@@ -83,8 +100,13 @@ async def _move(account: Account, tier_id: int | None, reason: str) -> None:
     previous = account.tier_id
     await Account.filter(id=account.id).update(tier_id=tier_id, tier_since=clock.utc_now())
     account.tier_id = tier_id
-    jobs.enqueue(events.TIER_CHANGED, member_id=account.member_id, from_tier_id=previous,
-                 to_tier_id=tier_id, reason=reason)
+    jobs.enqueue(
+        events.TIER_CHANGED,
+        member_id=account.member_id,
+        from_tier_id=previous,
+        to_tier_id=tier_id,
+        reason=reason,
+    )
 
 
 async def upgrade_if_due(account: Account) -> bool:
@@ -112,8 +134,9 @@ async def reevaluate_tier(member_id: int) -> int | None:
 
 async def reevaluate_tiers() -> int:
     changed = 0
-    for member_id, tier_id in await Account.all().order_by("id").values_list("member_id",
-                                                                          "tier_id"):
+    for member_id, tier_id in (
+        await Account.all().order_by("id").values_list("member_id", "tier_id")
+    ):
         if await reevaluate_tier(int(member_id)) != tier_id:
             changed += 1
     return changed
@@ -122,13 +145,17 @@ async def reevaluate_tiers() -> int:
 async def refresh_lifecycles(now: datetime | None = None) -> int:
     now = now or clock.utc_now()
     config = await program()
-    thresholds = rules.LifecycleThresholds(config.new_days, config.dormant_days,
-                                           config.churned_days)
+    thresholds = rules.LifecycleThresholds(
+        config.new_days, config.dormant_days, config.churned_days
+    )
     changed = 0
     async for account in Account.all().order_by("id"):
-        stage = rules.lifecycle_stage(joined_at=account.created_at,
-                                      last_purchase_at=account.last_purchase_at, now=now,
-                                      thresholds=thresholds)
+        stage = rules.lifecycle_stage(
+            joined_at=account.created_at,
+            last_purchase_at=account.last_purchase_at,
+            now=now,
+            thresholds=thresholds,
+        )
         if stage != account.lifecycle:
             await Account.filter(id=account.id).update(lifecycle=stage)
             changed += 1
@@ -156,8 +183,15 @@ async def standing(member_id: int) -> Standing:
     above = [t for t in tiers if current is None or t.rank > current.rank]
     target = next((t for t in above if t.threshold > metric), None)
     return Standing(
-        tier=current, next_tier=target, metric=metric,
+        tier=current,
+        next_tier=target,
+        metric=metric,
         to_next=max(0, target.threshold - metric) if target else 0,
-        progress_percent=rules.progress_percent(metric, current.threshold if current else 0,
-                                                target.threshold) if target else 100,
-        basis=config.tier_basis, window_days=config.tier_window_days)
+        progress_percent=rules.progress_percent(
+            metric, current.threshold if current else 0, target.threshold
+        )
+        if target
+        else 100,
+        basis=config.tier_basis,
+        window_days=config.tier_window_days,
+    )

@@ -12,14 +12,15 @@ router = APIRouter(prefix="/red-packets", tags=["loyalty"])
 
 
 @router.get("", response_model=list[RedPacketRead])
-async def list_red_packets(status: RedPacketStatus | None = None,
-                           principal: Principal = Depends(require("loyalty.redpacket:view"))
-                           ) -> list[RedPacketRead]:
+async def list_red_packets(
+    status: RedPacketStatus | None = None,
+    principal: Principal = Depends(require("loyalty.redpacket:view")),
+) -> list[RedPacketRead]:
     return await service.list_red_packets(status)
 
 
 @router.post("/{red_packet_id}/retry", response_model=RedPacketRead, status_code=202)
-async def retry_red_packet(red_packet_id: int,
-                           principal: Principal = Depends(require("loyalty.redpacket:edit"))
-                           ) -> RedPacketRead:
+async def retry_red_packet(
+    red_packet_id: int, principal: Principal = Depends(require("loyalty.redpacket:edit"))
+) -> RedPacketRead:
     return await service.retry_red_packet(principal, red_packet_id)

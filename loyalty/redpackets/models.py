@@ -28,7 +28,8 @@ class RedPacketStatus(StrEnum):
 class RedPacket(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
-        "members.Member", related_name="red_packets", on_delete=fields.RESTRICT)
+        "members.Member", related_name="red_packets", on_delete=fields.RESTRICT
+    )
     member_id: int
     source = fields.CharEnumField(RedPacketSource, max_length=16)
     # The check-in, lottery award or mall order that earned it; unique with `source`.
@@ -37,8 +38,7 @@ class RedPacket(Model):
     amount_fen = fields.IntField()
     act_name = fields.CharField(max_length=32)
     wishing = fields.CharField(max_length=128)
-    status = fields.CharEnumField(RedPacketStatus, max_length=16,
-                                  default=RedPacketStatus.PENDING)
+    status = fields.CharEnumField(RedPacketStatus, max_length=16, default=RedPacketStatus.PENDING)
     # Fixed at the first send and never changed: every retry reuses it, so WeChat pays once.
     mch_billno = fields.CharField(max_length=28, null=True, unique=True)
     merchant_id = fields.IntField(null=True)

@@ -5,8 +5,11 @@ from datetime import date
 from loyalty.redpackets.models import RedPacketSource, RedPacketStatus
 
 MIN_FEN, MAX_FEN = 100, 20_000
-_SOURCE_DIGIT = {RedPacketSource.CHECKIN: "1", RedPacketSource.LOTTERY: "2",
-                 RedPacketSource.MALL: "3"}
+_SOURCE_DIGIT = {
+    RedPacketSource.CHECKIN: "1",
+    RedPacketSource.LOTTERY: "2",
+    RedPacketSource.MALL: "3",
+}
 # gethbinfo statuses: anything but FAILED means WeChat accepted the bill and holds the money.
 _PAID = {"SENDING", "SENT", "RECEIVED", "RFUND_ING", "REFUND"}
 

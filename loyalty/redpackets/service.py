@@ -56,20 +56,39 @@ class _Claim:
     must_query: bool
 
 
-async def record_locked(member_id: int, source: RedPacketSource, source_id: int, *,
-                        amount_fen: int, day: date, act_name: str, wishing: str) -> RedPacket:
+async def record_locked(
+    member_id: int,
+    source: RedPacketSource,
+    source_id: int,
+    *,
+    amount_fen: int,
+    day: date,
+    act_name: str,
+    wishing: str,
+) -> RedPacket:
     """Inside the caller's transaction; the send job is published when it commits."""
-    packet = await RedPacket.create(member_id=member_id, source=source, source_id=source_id,
-                                    day=day, amount_fen=amount_fen, act_name=act_name[:32],
-                                    wishing=wishing[:128], created_at=clock.utc_now())
+    packet = await RedPacket.create(
+        member_id=member_id,
+        source=source,
+        source_id=source_id,
+        day=day,
+        amount_fen=amount_fen,
+        act_name=act_name[:32],
+        wishing=wishing[:128],
+        created_at=clock.utc_now(),
+    )
     jobs.enqueue(SEND_TASK, red_packet_id=packet.id)
     return packet
 
 
 async def _fail_now(packet: RedPacket, err_code: str, message: str) -> None:
     await RedPacket.filter(id=packet.id).update(
-        status=RedPacketStatus.FAILED, err_code=err_code, err_message=message,
-        lease_until=None, updated_at=clock.utc_now())
+        status=RedPacketStatus.FAILED,
+        err_code=err_code,
+        err_message=message,
+        lease_until=None,
+        updated_at=clock.utc_now(),
+    )
 
 
 async def _claim(red_packet_id: int, *, retry_failed: bool) -> _Claim | None:
@@ -80,7 +99,8 @@ async def _claim(red_packet_id: int, *, retry_failed: bool) -> _Claim | None:
             raise RedPacketNotFoundError()
         now = clock.utc_now()
         if packet.status == RedPacketStatus.SENT or (
-                packet.status == RedPacketStatus.FAILED and not retry_failed):
+            packet.status == RedPacketStatus.FAILED and not retry_failed
+        ):
             return None
         if packet.lease_until is not None and packet.lease_until > now:
             return None  # another worker is sending it right now
@@ -94,17 +114,31 @@ async def _claim(red_packet_id: int, *, retry_failed: bool) -> _Claim | None:
                 await _fail_now(packet, "no_openid", "会员未关注发放红包的公众号（没有 openid）")
                 return None
             packet.merchant_id, packet.openid = target.merchant_id, openid
-            packet.mch_billno = rules.mch_billno(target.mch_id, packet.source,
-                                                 packet.source_id, packet.day)
+            packet.mch_billno = rules.mch_billno(
+                target.mch_id, packet.source, packet.source_id, packet.day
+            )
         must_query = packet.status == RedPacketStatus.UNKNOWN
         await RedPacket.filter(id=packet.id).update(
-            status=RedPacketStatus.UNKNOWN, mch_billno=packet.mch_billno,
-            merchant_id=packet.merchant_id, openid=packet.openid,
-            attempts=packet.attempts + 1, lease_until=now + LEASE, updated_at=now)
+            status=RedPacketStatus.UNKNOWN,
+            mch_billno=packet.mch_billno,
+            merchant_id=packet.merchant_id,
+            openid=packet.openid,
+            attempts=packet.attempts + 1,
+            lease_until=now + LEASE,
+            updated_at=now,
+        )
     assert packet.merchant_id is not None
     assert packet.mch_billno is not None
-    return _Claim(packet.id, packet.merchant_id, packet.mch_billno, packet.openid,
-                  packet.amount_fen, packet.act_name, packet.wishing, must_query)
+    return _Claim(
+        packet.id,
+        packet.merchant_id,
+        packet.mch_billno,
+        packet.openid,
+        packet.amount_fen,
+        packet.act_name,
+        packet.wishing,
+        must_query,
+    )
 
 
 async def _finish(claim: _Claim, status: RedPacketStatus, **values: Any) -> None:
@@ -118,8 +152,9 @@ async def _finish(claim: _Claim, status: RedPacketStatus, **values: Any) -> None
             values.setdefault("err_code", "")
             values.setdefault("err_message", "")
             await _settle_cause(packet)
-        await RedPacket.filter(id=claim.id).update(status=status, lease_until=None,
-                                                   updated_at=now, **values)
+        await RedPacket.filter(id=claim.id).update(
+            status=status, lease_until=None, updated_at=now, **values
+        )
 
 
 async def _settle_cause(packet: RedPacket) -> None:
@@ -127,11 +162,12 @@ async def _settle_cause(packet: RedPacket) -> None:
     now = clock.utc_now()
     if packet.source == RedPacketSource.LOTTERY:
         await Award.filter(id=packet.source_id, status=AwardStatus.PENDING_PAYOUT).update(
-            status=AwardStatus.GRANTED, updated_at=now)
+            status=AwardStatus.GRANTED, updated_at=now
+        )
     elif packet.source == RedPacketSource.MALL:
-        await MallOrder.filter(id=packet.source_id,
-                               status=ExchangeStatus.PENDING_PAYOUT).update(
-            status=ExchangeStatus.COMPLETED, updated_at=now)
+        await MallOrder.filter(id=packet.source_id, status=ExchangeStatus.PENDING_PAYOUT).update(
+            status=ExchangeStatus.COMPLETED, updated_at=now
+        )
 
 
 def _error_values(error: WeChatPayError) -> dict[str, Any]:
@@ -157,32 +193,47 @@ async def send_red_packet(red_packet_id: int, *, retry_failed: bool = False) -> 
             if must_query:
                 wechat_status = await _query(claim)
                 if wechat_status is not None:
-                    await _finish(claim, rules.status_for_query(wechat_status),
-                                  wechat_status=wechat_status)
+                    await _finish(
+                        claim, rules.status_for_query(wechat_status), wechat_status=wechat_status
+                    )
                     break
             try:
                 result = await pay.send_redpack(
-                    claim.merchant_id, mch_billno=claim.mch_billno, openid=claim.openid,
-                    amount_fen=claim.amount_fen, wishing=claim.wishing, act_name=claim.act_name,
-                    remark=REMARK)
+                    claim.merchant_id,
+                    mch_billno=claim.mch_billno,
+                    openid=claim.openid,
+                    amount_fen=claim.amount_fen,
+                    wishing=claim.wishing,
+                    act_name=claim.act_name,
+                    remark=REMARK,
+                )
             except WeChatPayError as error:
                 if not error.uncertain:
                     await _finish(claim, RedPacketStatus.FAILED, **_error_values(error))
                     break
                 must_query = True
                 continue
-            await _finish(claim, RedPacketStatus.SENT, wechat_status="SENT",
-                          send_listid=result.get("send_listid", "")[:64])
+            await _finish(
+                claim,
+                RedPacketStatus.SENT,
+                wechat_status="SENT",
+                send_listid=result.get("send_listid", "")[:64],
+            )
             break
         else:
-            await _finish(claim, RedPacketStatus.UNKNOWN, err_code="retry_later",
-                          err_message="微信未给出明确结果，稍后将先查询再决定是否重发")
+            await _finish(
+                claim,
+                RedPacketStatus.UNKNOWN,
+                err_code="retry_later",
+                err_message="微信未给出明确结果，稍后将先查询再决定是否重发",
+            )
     except WeChatPayError as error:
         # The query itself had no definite answer: stay unknown, the sweeper asks again.
         await _finish(claim, RedPacketStatus.UNKNOWN, **_error_values(error))
     except MerchantNotConfiguredError as error:
-        await _finish(claim, RedPacketStatus.UNKNOWN, err_code="no_merchant",
-                      err_message=error.detail)
+        await _finish(
+            claim, RedPacketStatus.UNKNOWN, err_code="no_merchant", err_message=error.detail
+        )
     return await get_red_packet(red_packet_id)
 
 
@@ -193,8 +244,9 @@ async def get_red_packet(red_packet_id: int) -> RedPacketRead:
     return RedPacketRead.model_validate(packet)
 
 
-async def list_red_packets(status: RedPacketStatus | None = None,
-                           limit: int = 200) -> list[RedPacketRead]:
+async def list_red_packets(
+    status: RedPacketStatus | None = None, limit: int = 200
+) -> list[RedPacketRead]:
     query = RedPacket.filter(status=status) if status is not None else RedPacket.all()
     return [RedPacketRead.model_validate(p) for p in await query.order_by("-id").limit(limit)]
 
@@ -207,9 +259,13 @@ async def retry_red_packet(principal: Principal, red_packet_id: int) -> RedPacke
             raise RedPacketNotFoundError()
         if packet.status == RedPacketStatus.SENT:
             raise RedPacketStateError()
-        await audit.record(actor_of(principal), "loyalty.red_packet_retry",
-                           target_type="red_packet", target_id=packet.id,
-                           before={"status": packet.status.value, "err_code": packet.err_code})
+        await audit.record(
+            actor_of(principal),
+            "loyalty.red_packet_retry",
+            target_type="red_packet",
+            target_id=packet.id,
+            before={"status": packet.status.value, "err_code": packet.err_code},
+        )
         jobs.enqueue(SEND_TASK, red_packet_id=packet.id, retry_failed=True)
     return RedPacketRead.model_validate(packet)
 
@@ -217,9 +273,14 @@ async def retry_red_packet(principal: Principal, red_packet_id: int) -> RedPacke
 async def resume_red_packets(limit: int = 100) -> int:
     """Beat safety net: pending packets whose job was lost, unknown ones whose lease ran out."""
     now = clock.utc_now()
-    stale = await RedPacket.filter(
-        status__in=(RedPacketStatus.PENDING, RedPacketStatus.UNKNOWN),
-        created_at__lt=now - LEASE).order_by("id").limit(limit)
+    stale = (
+        await RedPacket.filter(
+            status__in=(RedPacketStatus.PENDING, RedPacketStatus.UNKNOWN),
+            created_at__lt=now - LEASE,
+        )
+        .order_by("id")
+        .limit(limit)
+    )
     for packet in stale:
         jobs.enqueue(SEND_TASK, red_packet_id=packet.id)
     return len(stale)

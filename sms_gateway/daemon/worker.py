@@ -57,13 +57,17 @@ class TokenBucket:
 
 
 class ModemDaemon:
-    def __init__(self, url: str, settings: SmsSettings, *, timeouts: Timeouts | None = None
-                 ) -> None:
+    def __init__(
+        self, url: str, settings: SmsSettings, *, timeouts: Timeouts | None = None
+    ) -> None:
         self.url = url
         self.settings = settings
-        self.modem = Modem(url, timeouts=timeouts,
-                           pin=settings.pin.get_secret_value() if settings.pin else None,
-                           smsc=settings.smsc)
+        self.modem = Modem(
+            url,
+            timeouts=timeouts,
+            pin=settings.pin.get_secret_value() if settings.pin else None,
+            smsc=settings.smsc,
+        )
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{url}"
         self.modem_id = 0
         self.bucket = TokenBucket(settings.parts_per_minute)
@@ -101,16 +105,21 @@ class ModemDaemon:
             else:
                 # Listed in the console even though it never initialised (no SIM, no port).
                 self.modem_id = await modems.report_unavailable(
-                    self.url, daemon=self.owner, reason=self.last_error)
+                    self.url, daemon=self.owner, reason=self.last_error
+                )
             await _sleep(stop, self.settings.park_seconds)
 
     async def start(self) -> None:
         """Open, initialise (§1.2), register by IMSI, then read what waited in storage."""
         await asyncio.to_thread(self._open_and_initialize)
         info = self.modem.info
-        row = await modems.register_modem(info.imsi or port_key(self.url), port=self.url,
-                                          daemon=self.owner, manufacturer=info.manufacturer,
-                                          model=info.model)
+        row = await modems.register_modem(
+            info.imsi or port_key(self.url),
+            port=self.url,
+            daemon=self.owner,
+            manufacturer=info.manufacturer,
+            model=info.model,
+        )
         self.modem_id = self.urcs.modem_id = row.id
         self.urcs.registration = info.registration.creg if info.registration else None
         if info.registration and info.registration.registered:
@@ -178,8 +187,9 @@ class ModemDaemon:
     async def send(self, claim: outbox.Claim) -> None:
         """Every part back to back on this SIM; each outcome is committed before the next."""
         for part in claim.parts:
-            if not await outbox.begin_part(part, claim.message_id, self.modem_id, self.owner,
-                                           self.settings.lease_seconds):
+            if not await outbox.begin_part(
+                part, claim.message_id, self.modem_id, self.owner, self.settings.lease_seconds
+            ):
                 return
             await self.bucket.take()
             submit = SubmitPart(part.tpdu_length, part.pdu_hex, part.sequence, len(claim.parts))
@@ -193,8 +203,7 @@ class ModemDaemon:
                 await self._on_cms(claim, part, exc)
                 return
             except (ModemDisconnectedError, SimNotReadyError) as exc:
-                await outbox.release(claim.message_id, part=part, code=exc.code,
-                                     detail=exc.detail)
+                await outbox.release(claim.message_id, part=part, code=exc.code, detail=exc.detail)
                 await self.recover(exc.detail)
                 return
             except PromptTimeoutError as exc:
@@ -229,8 +238,9 @@ class ModemDaemon:
 
     async def park(self, reason: str) -> None:
         await outbox.release_all(self.owner)
-        await modems.set_state(self.modem_id, ModemState.PARKED, reason,
-                               park_seconds=self.settings.park_seconds)
+        await modems.set_state(
+            self.modem_id, ModemState.PARKED, reason, park_seconds=self.settings.park_seconds
+        )
 
     async def recover(self, reason: str) -> None:
         """Climb the recovery ladder; meanwhile the modem is parked and its work released."""

@@ -26,29 +26,43 @@ def set_caller_lookup(lookup: CallerLookup) -> None:
     _caller_lookup[:] = [lookup]
 
 
-async def record_status_report(modem_id: int, report: StatusReport, *,
-                               window: timedelta) -> int | None:
+async def record_status_report(
+    modem_id: int, report: StatusReport, *, window: timedelta
+) -> int | None:
     """Match on (modem, MR, recipient) near the report's SCTS; unmatched reports wait in a
     buffer, because a report can overtake the commit of its own ``+CMGS`` (gsm.md §6.9 #14)."""
     recipient = normalize_cn_msisdn(report.recipient)
     async with unit_of_work() as connection:
         candidates = await repository.matching_parts(
-            modem_id, report.message_reference, recipient, around=report.timestamp,
-            window=window, connection=connection)
+            modem_id,
+            report.message_reference,
+            recipient,
+            around=report.timestamp,
+            window=window,
+            connection=connection,
+        )
         if not candidates:
-            await SmsReport.create(modem_id=modem_id, message_reference=report.message_reference,
-                                   recipient=recipient, submitted_at=report.timestamp,
-                                   status=report.status, received_at=clock.utc_now(),
-                                   using_db=connection)
+            await SmsReport.create(
+                modem_id=modem_id,
+                message_reference=report.message_reference,
+                recipient=recipient,
+                submitted_at=report.timestamp,
+                status=report.status,
+                received_at=clock.utc_now(),
+                using_db=connection,
+            )
             return None
-        part = max(candidates, key=lambda p: (
-            -abs((p.submitted_at or report.timestamp) - report.timestamp), p.id))
+        part = max(
+            candidates,
+            key=lambda p: (-abs((p.submitted_at or report.timestamp) - report.timestamp), p.id),
+        )
         await _apply_report(part, report.state, report.status, connection)
     return int(part.id)
 
 
-async def _apply_report(part: SmsPart, state: DeliveryState, status: int,
-                        connection: BaseDBAsyncClient) -> None:
+async def _apply_report(
+    part: SmsPart, state: DeliveryState, status: int, connection: BaseDBAsyncClient
+) -> None:
     if state is DeliveryState.PENDING or part.status not in {SmsStatus.SENT, SmsStatus.UNKNOWN}:
         part.report_status = status
         await part.save(using_db=connection)
@@ -68,15 +82,27 @@ async def _apply_report(part: SmsPart, state: DeliveryState, status: int,
 async def retry_unmatched_reports(modem_id: int, *, window: timedelta) -> int:
     matched = 0
     for row in await SmsReport.filter(modem_id=modem_id).order_by("id"):
-        report = StatusReport(None, row.message_reference, row.recipient, row.submitted_at,
-                              row.submitted_at, row.status)
+        report = StatusReport(
+            None,
+            row.message_reference,
+            row.recipient,
+            row.submitted_at,
+            row.submitted_at,
+            row.status,
+        )
         async with unit_of_work() as connection:
             parts = await repository.matching_parts(
-                modem_id, row.message_reference, row.recipient, around=row.submitted_at,
-                window=window, connection=connection)
+                modem_id,
+                row.message_reference,
+                row.recipient,
+                around=row.submitted_at,
+                window=window,
+                connection=connection,
+            )
             if parts:
-                await _apply_report(max(parts, key=lambda p: p.id), report.state, row.status,
-                                    connection)
+                await _apply_report(
+                    max(parts, key=lambda p: p.id), report.state, row.status, connection
+                )
                 await row.delete(using_db=connection)
                 matched += 1
             elif clock.utc_now() - row.received_at > window:
@@ -92,22 +118,36 @@ async def record_inbound(modem_id: int | None, deliver: Deliver) -> SmsInbound:
     async with unit_of_work() as connection:
         row = None
         if deliver.concat is not None:
-            row = await (SmsInbound.filter(
-                sender=sender, concat_reference=deliver.concat.reference,
-                total=deliver.concat.total, complete=False, received_at__gt=now - MULTIPART_TIMEOUT)
-                .select_for_update().using_db(connection).first())
+            row = await (
+                SmsInbound.filter(
+                    sender=sender,
+                    concat_reference=deliver.concat.reference,
+                    total=deliver.concat.total,
+                    complete=False,
+                    received_at__gt=now - MULTIPART_TIMEOUT,
+                )
+                .select_for_update()
+                .using_db(connection)
+                .first()
+            )
         if row is None:
-            row = SmsInbound(modem_id=modem_id, sender=sender, received_at=now, parts={},
-                             concat_reference=deliver.concat.reference if deliver.concat else None,
-                             total=deliver.concat.total if deliver.concat else 1)
+            row = SmsInbound(
+                modem_id=modem_id,
+                sender=sender,
+                received_at=now,
+                parts={},
+                concat_reference=deliver.concat.reference if deliver.concat else None,
+                total=deliver.concat.total if deliver.concat else 1,
+            )
         sequence = deliver.concat.sequence if deliver.concat else 1
         row.parts = {**row.parts, str(sequence): deliver.text}
         row.complete = len(row.parts) >= row.total
         row.text = "".join(row.parts[key] for key in sorted(row.parts, key=int))
         if row.complete and rules.is_opt_out(row.text):
             row.opt_out = True
-            await suppression.suppress(sender, reason=f"短信回复“{row.text}”", source="reply",
-                                       connection=connection)
+            await suppression.suppress(
+                sender, reason=f"短信回复“{row.text}”", source="reply", connection=connection
+            )
         await row.save(using_db=connection)
     return row
 
@@ -115,7 +155,8 @@ async def record_inbound(modem_id: int | None, deliver: Deliver) -> SmsInbound:
 async def flush_incomplete() -> int:
     """Parts that never completed are shown as they are after the multipart timeout."""
     return await SmsInbound.filter(
-        complete=False, received_at__lt=clock.utc_now() - MULTIPART_TIMEOUT).update(complete=True)
+        complete=False, received_at__lt=clock.utc_now() - MULTIPART_TIMEOUT
+    ).update(complete=True)
 
 
 async def record_ring(modem_id: int | None, number: str) -> SmsCall:
@@ -127,25 +168,28 @@ async def record_ring(modem_id: int | None, number: str) -> SmsCall:
         call.number, call.rings, call.last_ring_at = number, call.rings + 1, now
         await call.save()
         return call
-    return await SmsCall.create(modem_id=modem_id, number=number, started_at=now,
-                                last_ring_at=now)
+    return await SmsCall.create(modem_id=modem_id, number=number, started_at=now, last_ring_at=now)
 
 
-async def _with_cards(calls: list[SmsCall], viewer: Principal
-                      ) -> list[tuple[SmsCall, CallerCard | None]]:
+async def _with_cards(
+    calls: list[SmsCall], viewer: Principal
+) -> list[tuple[SmsCall, CallerCard | None]]:
     if not _caller_lookup:
         return [(call, None) for call in calls]
     return [(call, await _caller_lookup[0](call.number, viewer)) for call in calls]
 
 
-async def calls_after(call_id: int, viewer: Principal, limit: int = 5
-                      ) -> list[tuple[SmsCall, CallerCard | None]]:
+async def calls_after(
+    call_id: int, viewer: Principal, limit: int = 5
+) -> list[tuple[SmsCall, CallerCard | None]]:
     return await _with_cards(
-        await SmsCall.filter(id__gt=call_id).order_by("id").limit(limit), viewer)
+        await SmsCall.filter(id__gt=call_id).order_by("id").limit(limit), viewer
+    )
 
 
-async def recent_calls(viewer: Principal, limit: int = 100
-                       ) -> list[tuple[SmsCall, CallerCard | None]]:
+async def recent_calls(
+    viewer: Principal, limit: int = 100
+) -> list[tuple[SmsCall, CallerCard | None]]:
     return await _with_cards(await SmsCall.all().limit(limit), viewer)
 
 

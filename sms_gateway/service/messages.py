@@ -29,15 +29,23 @@ SENSITIVE_PURPOSES = frozenset({"verification_code"})
 
 def normalize_recipient(number: str) -> str:
     phone = normalize_cn_msisdn(number)
-    if not _E164.fullmatch(phone) or (phone.startswith("+86")
-                                      and not re.fullmatch(r"\+861[3-9]\d{9}", phone)):
+    if not _E164.fullmatch(phone) or (
+        phone.startswith("+86") and not re.fullmatch(r"\+861[3-9]\d{9}", phone)
+    ):
         raise InvalidNumberError(f"不是有效的手机号码：{number}")
     return phone
 
 
-async def send_message(recipient: str, text: str, *, kind: MessageKind = MessageKind.TRANSACTIONAL,
-                       purpose: str = "", key: str | None = None, template_code: str = "",
-                       actor_id: int | None = None) -> SmsMessage:
+async def send_message(
+    recipient: str,
+    text: str,
+    *,
+    kind: MessageKind = MessageKind.TRANSACTIONAL,
+    purpose: str = "",
+    key: str | None = None,
+    template_code: str = "",
+    actor_id: int | None = None,
+) -> SmsMessage:
     """Queue one SMS. Marketing needs consent and no opt-out, and waits for the sending hours;
     nothing is dropped: outside the hours the message is queued for the next window."""
     settings = get_settings().sms
@@ -45,8 +53,12 @@ async def send_message(recipient: str, text: str, *, kind: MessageKind = Message
     if not text.strip():
         raise EmptyMessageError()
     marketing = kind is MessageKind.MARKETING
-    body = rules.compose_text(text, marketing=marketing, signature=settings.signature,
-                              opt_out_suffix=settings.opt_out_suffix)
+    body = rules.compose_text(
+        text,
+        marketing=marketing,
+        signature=settings.signature,
+        opt_out_suffix=settings.opt_out_suffix,
+    )
     reference = secrets.randbelow(256)
     parts = encode_submit(phone, body, concat_reference=reference)
     if len(parts) > settings.max_parts:
@@ -59,20 +71,43 @@ async def send_message(recipient: str, text: str, *, kind: MessageKind = Message
         if not await suppression.has_consent(phone):
             raise ConsentRequiredError()
     now = clock.utc_now()
-    not_before = (rules.next_sending_time(now, settings.marketing_start, settings.marketing_end)
-                  if marketing else now)
+    not_before = (
+        rules.next_sending_time(now, settings.marketing_start, settings.marketing_end)
+        if marketing
+        else now
+    )
     try:
         async with unit_of_work() as connection:
             message = await SmsMessage.create(
-                kind=kind, purpose=purpose or kind.value, recipient=phone, text=body,
-                priority=PRIORITY[kind], not_before=not_before, part_count=len(parts),
-                idempotency_key=key, template_code=template_code, created_by=actor_id,
-                created_at=now, updated_at=now, using_db=connection)
-            await SmsPart.bulk_create([
-                SmsPart(message_id=message.id, sequence=part.sequence, total=part.total,
-                        concat_reference=reference if part.total > 1 else 0, recipient=phone,
-                        tpdu_length=part.tpdu_length, pdu_hex=part.pdu_hex)
-                for part in parts], using_db=connection)
+                kind=kind,
+                purpose=purpose or kind.value,
+                recipient=phone,
+                text=body,
+                priority=PRIORITY[kind],
+                not_before=not_before,
+                part_count=len(parts),
+                idempotency_key=key,
+                template_code=template_code,
+                created_by=actor_id,
+                created_at=now,
+                updated_at=now,
+                using_db=connection,
+            )
+            await SmsPart.bulk_create(
+                [
+                    SmsPart(
+                        message_id=message.id,
+                        sequence=part.sequence,
+                        total=part.total,
+                        concat_reference=reference if part.total > 1 else 0,
+                        recipient=phone,
+                        tpdu_length=part.tpdu_length,
+                        pdu_hex=part.pdu_hex,
+                    )
+                    for part in parts
+                ],
+                using_db=connection,
+            )
     except IntegrityError:
         if key is None:
             raise
@@ -83,8 +118,9 @@ async def send_message(recipient: str, text: str, *, kind: MessageKind = Message
 
 def to_read(message: SmsMessage, parts: list[SmsPart] | None = None) -> MessageRead:
     # `parts` on the model is the reverse relation, so fields are copied one by one.
-    read = MessageRead.model_validate({name: getattr(message, name)
-                                       for name in MessageRead.model_fields if name != "parts"})
+    read = MessageRead.model_validate(
+        {name: getattr(message, name) for name in MessageRead.model_fields if name != "parts"}
+    )
     if message.purpose in SENSITIVE_PURPOSES:
         # Codes stay out of logs and screens; the handset is the only place to read them.
         read.text = re.sub(r"\d{4,8}", lambda m: "*" * len(m.group()), read.text)
@@ -99,12 +135,15 @@ async def get_message(message_id: int) -> MessageRead:
     return to_read(message, await repository.parts_of(message_id))
 
 
-async def list_messages(*, status: str = "", kind: str = "", recipient: str = "",
-                        page: int = 1, page_size: int = 50) -> MessagePage:
+async def list_messages(
+    *, status: str = "", kind: str = "", recipient: str = "", page: int = 1, page_size: int = 50
+) -> MessagePage:
     if status and status not in {s.value for s in SmsStatus}:
         status = ""
-    query = SmsMessage.filter(repository.message_filter(status=status, kind=kind,
-                                                        recipient=recipient))
+    query = SmsMessage.filter(
+        repository.message_filter(status=status, kind=kind, recipient=recipient)
+    )
     total, items = await repository.page(query, page, page_size)
-    return MessagePage(items=[to_read(m) for m in items], total=total, page=page,
-                       page_size=page_size)
+    return MessagePage(
+        items=[to_read(m) for m in items], total=total, page=page, page_size=page_size
+    )

@@ -21,11 +21,13 @@ class Gate:
         if not self.enabled or self.state is ModemState.DOWN:
             return False
         return self.state is ModemState.ONLINE or (
-            self.parked_until is not None and self.parked_until <= now)
+            self.parked_until is not None and self.parked_until <= now
+        )
 
 
-async def register_modem(imsi: str, *, port: str, daemon: str, manufacturer: str = "",
-                         model: str = "") -> Modem:
+async def register_modem(
+    imsi: str, *, port: str, daemon: str, manufacturer: str = "", model: str = ""
+) -> Modem:
     modem, _ = await Modem.get_or_create(imsi=imsi, defaults={"port": port})
     modem.port, modem.daemon = port, daemon
     modem.manufacturer, modem.model = manufacturer[:64], model[:64]
@@ -44,8 +46,9 @@ async def report_unavailable(port: str, *, daemon: str, reason: str) -> int:
     oldest = datetime.min.replace(tzinfo=clock.utc_now().tzinfo)
     modem = max(rows, key=lambda m: (m.last_heartbeat_at or oldest, m.id), default=None)
     if modem is None:
-        modem, _ = await Modem.get_or_create(imsi=rules.port_key(port),
-                                             defaults={"port": port, "daemon": daemon})
+        modem, _ = await Modem.get_or_create(
+            imsi=rules.port_key(port), defaults={"port": port, "daemon": daemon}
+        )
     modem.daemon, modem.state, modem.state_reason = daemon, ModemState.DOWN, reason[:255]
     modem.parked_until = None
     await modem.save(update_fields=["daemon", "state", "state_reason", "parked_until"])
@@ -53,15 +56,18 @@ async def report_unavailable(port: str, *, daemon: str, reason: str) -> int:
 
 
 async def heartbeat(modem_id: int, *, rssi: int | None, registration: int | None) -> None:
-    await Modem.filter(id=modem_id).update(rssi=rssi, registration=registration,
-                                           last_heartbeat_at=clock.utc_now())
+    await Modem.filter(id=modem_id).update(
+        rssi=rssi, registration=registration, last_heartbeat_at=clock.utc_now()
+    )
 
 
-async def set_state(modem_id: int, state: ModemState, reason: str = "", *,
-                    park_seconds: int | None = None) -> None:
+async def set_state(
+    modem_id: int, state: ModemState, reason: str = "", *, park_seconds: int | None = None
+) -> None:
     until = clock.utc_now() + timedelta(seconds=park_seconds) if park_seconds else None
-    await Modem.filter(id=modem_id).update(state=state, state_reason=reason[:255],
-                                           parked_until=until)
+    await Modem.filter(id=modem_id).update(
+        state=state, state_reason=reason[:255], parked_until=until
+    )
 
 
 async def count_failure(modem_id: int) -> int:
@@ -86,9 +92,14 @@ async def set_enabled(modem_id: int, enabled: bool, actor: audit.Actor) -> Modem
         await modem.save(update_fields=["enabled"])
         if not enabled:
             await outbox.fail_pinned(modem.id)
-        await audit.record(actor, "sms.modem_enable" if enabled else "sms.modem_disable",
-                           target_type="sms_modem", target_id=modem.id,
-                           before={"enabled": not enabled}, after={"enabled": enabled})
+        await audit.record(
+            actor,
+            "sms.modem_enable" if enabled else "sms.modem_disable",
+            target_type="sms_modem",
+            target_id=modem.id,
+            before={"enabled": not enabled},
+            after={"enabled": enabled},
+        )
     return (await list_modems(only=modem.id))[0]
 
 

@@ -43,46 +43,81 @@ async def claim_next(modem_id: int, owner: str, settings: SmsSettings) -> Claim 
         marketing_open = rules.within_hours(now, settings.marketing_start, settings.marketing_end)
         async with unit_of_work() as connection:
             message_id = await repository.claim_message(
-                modem_id, owner, now=now, lease=timedelta(seconds=settings.lease_seconds),
-                marketing_open=marketing_open, connection=connection)
+                modem_id,
+                owner,
+                now=now,
+                lease=timedelta(seconds=settings.lease_seconds),
+                marketing_open=marketing_open,
+                connection=connection,
+            )
             if message_id is None:
                 return None
             message = await repository.lock_message(message_id, connection)
             # Consent is checked again at send time: an opt-out after enqueue still wins (TQ-8).
             if message.kind is MessageKind.MARKETING and (
-                    await suppression.is_suppressed(message.recipient, connection)
-                    or not await suppression.has_consent(message.recipient, connection)):
-                await _finish(message, connection, status=SmsStatus.FAILED,
-                              code="suppressed", detail="号码已退订或撤回同意，未发送")
+                await suppression.is_suppressed(message.recipient, connection)
+                or not await suppression.has_consent(message.recipient, connection)
+            ):
+                await _finish(
+                    message,
+                    connection,
+                    status=SmsStatus.FAILED,
+                    code="suppressed",
+                    detail="号码已退订或撤回同意，未发送",
+                )
                 continue
             parts = await repository.parts_of(message_id, connection)
-            return Claim(message.id, message.kind, message.recipient,
-                         [PartWork(p.id, p.sequence, p.tpdu_length, p.pdu_hex)
-                          for p in parts if p.status is SmsStatus.QUEUED])
+            return Claim(
+                message.id,
+                message.kind,
+                message.recipient,
+                [
+                    PartWork(p.id, p.sequence, p.tpdu_length, p.pdu_hex)
+                    for p in parts
+                    if p.status is SmsStatus.QUEUED
+                ],
+            )
 
 
-async def begin_part(part: PartWork, message_id: int, modem_id: int, owner: str,
-                     lease_seconds: int) -> bool:
+async def begin_part(
+    part: PartWork, message_id: int, modem_id: int, owner: str, lease_seconds: int
+) -> bool:
     """Renew the lease and mark the part in flight; False if the lease was lost meanwhile."""
     now = clock.utc_now()
     async with unit_of_work() as connection:
-        renewed = await SmsMessage.filter(
-            id=message_id, status=SmsStatus.SENDING, lease_owner=owner).using_db(
-            connection).update(lease_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+        renewed = (
+            await SmsMessage.filter(id=message_id, status=SmsStatus.SENDING, lease_owner=owner)
+            .using_db(connection)
+            .update(lease_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+        )
         if not renewed:
             return False
-        await SmsPart.filter(id=part.id, status=SmsStatus.QUEUED).using_db(connection).update(
-            status=SmsStatus.SENDING, modem_id=modem_id, attempts=F("attempts") + 1)
+        await (
+            SmsPart.filter(id=part.id, status=SmsStatus.QUEUED)
+            .using_db(connection)
+            .update(status=SmsStatus.SENDING, modem_id=modem_id, attempts=F("attempts") + 1)
+        )
     return True
 
 
 async def part_sent(part: PartWork, modem_id: int, message_reference: int) -> None:
     async with unit_of_work() as connection:
-        await SmsPart.filter(id=part.id).using_db(connection).update(
-            status=SmsStatus.SENT, message_reference=message_reference,
-            submitted_at=clock.utc_now(), error_code="", error_detail="")
-        await Modem.filter(id=modem_id).using_db(connection).update(
-            parts_sent=F("parts_sent") + 1, consecutive_failures=0)
+        await (
+            SmsPart.filter(id=part.id)
+            .using_db(connection)
+            .update(
+                status=SmsStatus.SENT,
+                message_reference=message_reference,
+                submitted_at=clock.utc_now(),
+                error_code="",
+                error_detail="",
+            )
+        )
+        await (
+            Modem.filter(id=modem_id)
+            .using_db(connection)
+            .update(parts_sent=F("parts_sent") + 1, consecutive_failures=0)
+        )
 
 
 async def finish_sent(message_id: int) -> None:
@@ -96,23 +131,33 @@ async def part_unknown(part: PartWork, message_id: int, detail: str) -> None:
     """Written but unanswered: the SMS may be on the handset. Never resent automatically, and
     the parts after it stay unsent (sending them would deliver a message with a hole)."""
     async with unit_of_work() as connection:
-        await SmsPart.filter(id=part.id).using_db(connection).update(
-            status=SmsStatus.UNKNOWN, error_code="outcome_unknown", error_detail=detail[:255])
+        await (
+            SmsPart.filter(id=part.id)
+            .using_db(connection)
+            .update(
+                status=SmsStatus.UNKNOWN, error_code="outcome_unknown", error_detail=detail[:255]
+            )
+        )
         message = await repository.lock_message(message_id, connection)
-        await _finish(message, connection, status=SmsStatus.UNKNOWN, code="outcome_unknown",
-                      detail=detail)
+        await _finish(
+            message, connection, status=SmsStatus.UNKNOWN, code="outcome_unknown", detail=detail
+        )
 
 
 async def part_failed(part: PartWork, message_id: int, code: str, detail: str) -> None:
     async with unit_of_work() as connection:
-        await SmsPart.filter(id=part.id).using_db(connection).update(
-            status=SmsStatus.FAILED, error_code=code[:64], error_detail=detail[:255])
+        await (
+            SmsPart.filter(id=part.id)
+            .using_db(connection)
+            .update(status=SmsStatus.FAILED, error_code=code[:64], error_detail=detail[:255])
+        )
         message = await repository.lock_message(message_id, connection)
         await _finish(message, connection, status=SmsStatus.FAILED, code=code, detail=detail)
 
 
-async def part_retry(part: PartWork, message_id: int, code: str, detail: str,
-                     settings: SmsSettings) -> bool:
+async def part_retry(
+    part: PartWork, message_id: int, code: str, detail: str, settings: SmsSettings
+) -> bool:
     """A transient error before anything went out: back to the queue with back-off.
     Returns False when the part used up its attempts and the message failed instead."""
     stored = await SmsPart.get(id=part.id)
@@ -120,26 +165,40 @@ async def part_retry(part: PartWork, message_id: int, code: str, detail: str,
         await part_failed(part, message_id, code, f"重试 {stored.attempts} 次后仍失败：{detail}")
         return False
     delay = rules.retry_delay(stored.attempts, settings.retry_backoff_seconds)
-    await release(message_id, part=part, code=code, detail=detail,
-                  not_before=clock.utc_now() + timedelta(seconds=delay))
+    await release(
+        message_id,
+        part=part,
+        code=code,
+        detail=detail,
+        not_before=clock.utc_now() + timedelta(seconds=delay),
+    )
     return True
 
 
-async def release(message_id: int, *, part: PartWork | None = None, code: str = "",
-                  detail: str = "", not_before: datetime | None = None) -> None:
+async def release(
+    message_id: int,
+    *,
+    part: PartWork | None = None,
+    code: str = "",
+    detail: str = "",
+    not_before: datetime | None = None,
+) -> None:
     """Give the message back to the queue. It stays pinned to its modem only if some part
     already went out on that SIM; otherwise any modem may take it."""
     async with unit_of_work() as connection:
         if part is not None:
-            await SmsPart.filter(id=part.id, status=SmsStatus.SENDING).using_db(
-                connection).update(status=SmsStatus.QUEUED, error_code=code[:64],
-                                   error_detail=detail[:255])
+            await (
+                SmsPart.filter(id=part.id, status=SmsStatus.SENDING)
+                .using_db(connection)
+                .update(status=SmsStatus.QUEUED, error_code=code[:64], error_detail=detail[:255])
+            )
         message = await repository.lock_message(message_id, connection)
         await _requeue(message, connection, not_before or clock.utc_now(), code, detail)
 
 
-async def _requeue(message: SmsMessage, connection: BaseDBAsyncClient, not_before: datetime,
-                   code: str, detail: str) -> None:
+async def _requeue(
+    message: SmsMessage, connection: BaseDBAsyncClient, not_before: datetime, code: str, detail: str
+) -> None:
     parts = await repository.parts_of(message.id, connection)
     pinned = any(p.status is not SmsStatus.QUEUED for p in parts)
     message.status = SmsStatus.QUEUED
@@ -155,8 +214,13 @@ async def release_all(owner: str) -> int:
     async with unit_of_work() as connection:
         messages = await repository.leased_by(owner, connection)
         for message in messages:
-            await _requeue(message, connection, clock.utc_now(), "modem_released",
-                           "模块停用，消息已转交其他模块")
+            await _requeue(
+                message,
+                connection,
+                clock.utc_now(),
+                "modem_released",
+                "模块停用，消息已转交其他模块",
+            )
     return len(messages)
 
 
@@ -166,8 +230,13 @@ async def fail_pinned(modem_id: int) -> int:
     async with unit_of_work() as connection:
         messages = await repository.pinned_to(modem_id, connection)
         for message in messages:
-            await _finish(message, connection, status=SmsStatus.FAILED, code="modem_disabled",
-                          detail="模块停用时长短信只发出了一部分，其余分段未发送")
+            await _finish(
+                message,
+                connection,
+                status=SmsStatus.FAILED,
+                code="modem_disabled",
+                detail="模块停用时长短信只发出了一部分，其余分段未发送",
+            )
     return len(messages)
 
 
@@ -177,30 +246,49 @@ async def reap_expired_leases() -> int:
     async with unit_of_work() as connection:
         messages = await repository.expired_leases(clock.utc_now(), connection)
         for message in messages:
-            in_flight = await SmsPart.filter(message_id=message.id, status=SmsStatus.SENDING
-                                             ).using_db(connection).update(
-                status=SmsStatus.UNKNOWN, error_code="lease_expired",
-                error_detail="发送中断，结果未知")
+            in_flight = (
+                await SmsPart.filter(message_id=message.id, status=SmsStatus.SENDING)
+                .using_db(connection)
+                .update(
+                    status=SmsStatus.UNKNOWN,
+                    error_code="lease_expired",
+                    error_detail="发送中断，结果未知",
+                )
+            )
             if in_flight:
-                await _finish(message, connection, status=SmsStatus.UNKNOWN,
-                              code="lease_expired", detail="发送进程中断，结果未知")
+                await _finish(
+                    message,
+                    connection,
+                    status=SmsStatus.UNKNOWN,
+                    code="lease_expired",
+                    detail="发送进程中断，结果未知",
+                )
             else:
-                await _requeue(message, connection, clock.utc_now(), "lease_expired",
-                               "租约过期，重新排队")
+                await _requeue(
+                    message, connection, clock.utc_now(), "lease_expired", "租约过期，重新排队"
+                )
     return len(messages)
 
 
-async def _finish(message: SmsMessage, connection: BaseDBAsyncClient, *, status: SmsStatus,
-                  code: str, detail: str) -> None:
-    await SmsPart.filter(message_id=message.id, status=SmsStatus.QUEUED).using_db(
-        connection).update(status=SmsStatus.FAILED, error_code="not_sent",
-                           error_detail="前面的分段失败或结果未知，未发送")
+async def _finish(
+    message: SmsMessage, connection: BaseDBAsyncClient, *, status: SmsStatus, code: str, detail: str
+) -> None:
+    await (
+        SmsPart.filter(message_id=message.id, status=SmsStatus.QUEUED)
+        .using_db(connection)
+        .update(
+            status=SmsStatus.FAILED,
+            error_code="not_sent",
+            error_detail="前面的分段失败或结果未知，未发送",
+        )
+    )
     message.error_code, message.error_detail = code[:64], detail[:255]
     await settle(message, connection, default=status)
 
 
-async def settle(message: SmsMessage, connection: BaseDBAsyncClient,
-                 default: SmsStatus | None = None) -> None:
+async def settle(
+    message: SmsMessage, connection: BaseDBAsyncClient, default: SmsStatus | None = None
+) -> None:
     """Derive the message's status from its parts, clearing the lease once it is final."""
     parts = await repository.parts_of(message.id, connection)
     status = SmsStatus(rules.message_status(p.status.value for p in parts))

@@ -8,16 +8,22 @@ from sms_gateway.models import SmsConsent, SmsSuppression
 from sms_gateway.pdu import normalize_cn_msisdn
 
 
-async def suppress(phone: str, *, reason: str, source: str,
-                   connection: BaseDBAsyncClient | None = None) -> SmsSuppression:
+async def suppress(
+    phone: str, *, reason: str, source: str, connection: BaseDBAsyncClient | None = None
+) -> SmsSuppression:
     """Idempotent: a second opt-out keeps the first row. Consent is withdrawn with it."""
     number = normalize_cn_msisdn(phone)
     now = clock.utc_now()
     row, _ = await SmsSuppression.get_or_create(
-        phone=number, defaults={"reason": reason[:255], "source": source, "created_at": now},
-        using_db=connection)
-    await SmsConsent.filter(phone=number, withdrawn_at__isnull=True).using_db(connection).update(
-        withdrawn_at=now)
+        phone=number,
+        defaults={"reason": reason[:255], "source": source, "created_at": now},
+        using_db=connection,
+    )
+    await (
+        SmsConsent.filter(phone=number, withdrawn_at__isnull=True)
+        .using_db(connection)
+        .update(withdrawn_at=now)
+    )
     return row
 
 
@@ -28,15 +34,17 @@ async def remove(phone: str) -> None:
 
 
 async def is_suppressed(phone: str, connection: BaseDBAsyncClient | None = None) -> bool:
-    return await SmsSuppression.filter(phone=normalize_cn_msisdn(phone)).using_db(
-        connection).exists()
+    return (
+        await SmsSuppression.filter(phone=normalize_cn_msisdn(phone)).using_db(connection).exists()
+    )
 
 
 async def grant_consent(phone: str, *, source: str) -> SmsConsent:
     """Recorded by whoever collected the consent (member card, import); re-granting renews it."""
     number = normalize_cn_msisdn(phone)
     row, created = await SmsConsent.get_or_create(
-        phone=number, defaults={"source": source, "granted_at": clock.utc_now()})
+        phone=number, defaults={"source": source, "granted_at": clock.utc_now()}
+    )
     if not created:
         row.source, row.granted_at, row.withdrawn_at = source, clock.utc_now(), None
         await row.save()
@@ -44,8 +52,11 @@ async def grant_consent(phone: str, *, source: str) -> SmsConsent:
 
 
 async def has_consent(phone: str, connection: BaseDBAsyncClient | None = None) -> bool:
-    return await SmsConsent.filter(phone=normalize_cn_msisdn(phone),
-                                   withdrawn_at__isnull=True).using_db(connection).exists()
+    return (
+        await SmsConsent.filter(phone=normalize_cn_msisdn(phone), withdrawn_at__isnull=True)
+        .using_db(connection)
+        .exists()
+    )
 
 
 async def list_suppressed(limit: int = 200) -> list[SmsSuppression]:

@@ -63,5 +63,11 @@ async def send(body: MessageCreate, *, actor_id: int | None) -> SmsMessage:
         if template is None:
             raise SmsNotFoundError("短信模板不存在或已停用")
         text, kind = render(template.body, body.params), template.kind
-    return await messages.send_message(body.to, text, kind=kind, key=body.idempotency_key,
-                                       template_code=body.template_code, actor_id=actor_id)
+    return await messages.send_message(
+        body.to,
+        text,
+        kind=kind,
+        key=body.idempotency_key,
+        template_code=body.template_code,
+        actor_id=actor_id,
+    )

@@ -37,12 +37,14 @@ async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> Iss
     """Send a fresh code; it replaces any earlier one for the same number and purpose."""
     settings = get_settings().sms
     number = normalize_recipient(phone)
-    limits = [(f"sms:code:minute:{number}", settings.code_per_number_per_minute, 60),
-              (f"sms:code:day:{number}", settings.code_per_number_per_day, 86400)]
+    limits = [
+        (f"sms:code:minute:{number}", settings.code_per_number_per_minute, 60),
+        (f"sms:code:day:{number}", settings.code_per_number_per_day, 86400),
+    ]
     if ip:
         limits.append((f"sms:code:ip:{ip}", settings.code_per_ip_per_hour, 3600))
     await ratelimit.take(limits, CodeRateLimitedError)
-    code = f"{secrets.randbelow(10 ** settings.code_length):0{settings.code_length}d}"
+    code = f"{secrets.randbelow(10**settings.code_length):0{settings.code_length}d}"
     minutes = max(settings.code_ttl_seconds // 60, 1)
     text = f"您的验证码是{code}，{minutes}分钟内有效。请勿泄露给他人。"
     message = await send_message(number, text, kind=MessageKind.TRANSACTIONAL, purpose=PURPOSE)

@@ -9,9 +9,10 @@ async def test_care_events_are_stored_once_per_delivery() -> None:
     assert len(set(ids)) == 1
     await tasks.on_tier_changed(member_id=1, from_tier_id=None, to_tier_id=2)
     rows = await CareEvent.all().values_list("name", "payload", "handled_at")
-    assert rows == [("points_changed", {"entry_id": 7}, None),
-                    ("tier_changed", {"member_id": 1, "from_tier_id": None, "to_tier_id": 2},
-                     None)]
+    assert rows == [
+        ("points_changed", {"entry_id": 7}, None),
+        ("tier_changed", {"member_id": 1, "from_tier_id": None, "to_tier_id": 2}, None),
+    ]
 
 
 def test_every_published_loyalty_event_has_a_consumer() -> None:

@@ -17,16 +17,36 @@ from scrm.app import create_app
 from tests.factories import bearer, make_staff, make_store
 
 PUBLIC = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("GET", "/api/v1/me")}
-SCOPED = {"department_id": "department", "staff_id": "staff", "store_id": "store",
-          "qrcode_id": "qrcode", "fan_id": "fan", "member_id": "member"}
+SCOPED = {
+    "department_id": "department",
+    "staff_id": "staff",
+    "store_id": "store",
+    "qrcode_id": "qrcode",
+    "fan_id": "fan",
+    "member_id": "member",
+}
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
-UNSCOPED = {"account_id", "reply_id", "menu_id", "position_id", "role_id", "message_id",
-            "modem_id", "template_id", "phone",
-            # The loyalty programme's configuration, and prize, mall and red-packet fulfilment,
-            # which the brand runs centrally (docs/loyalty.md).
-            "tier_id", "coupon_template_id", "activity_id", "item_id", "award_id", "exchange_id",
-            "red_packet_id"}
+UNSCOPED = {
+    "account_id",
+    "reply_id",
+    "menu_id",
+    "position_id",
+    "role_id",
+    "message_id",
+    "modem_id",
+    "template_id",
+    "phone",
+    # The loyalty programme's configuration, and prize, mall and red-packet fulfilment,
+    # which the brand runs centrally (docs/loyalty.md).
+    "tier_id",
+    "coupon_template_id",
+    "activity_id",
+    "item_id",
+    "award_id",
+    "exchange_id",
+    "red_packet_id",
+}
 # Scoped through a parent the world does not build: an order through its store, a merge
 # through the member it kept.
 SCOPED_THROUGH_PARENT = {"order_id", "merge_id"}
@@ -48,8 +68,11 @@ def api_routes() -> list[tuple[str, str, str | None]]:
     found = []
     for route in all_routes(create_app(boot=False).routes):
         if route.path.startswith("/api/v1"):
-            needs = [d.call.permission for d in route.dependant.dependencies
-                     if isinstance(d.call, require)]
+            needs = [
+                d.call.permission
+                for d in route.dependant.dependencies
+                if isinstance(d.call, require)
+            ]
             for method in sorted(route.methods):
                 found.append((method, route.path, needs[0] if needs else None))
     return found
@@ -96,31 +119,53 @@ async def build_world(role_code: str) -> World:
     channel = await wechat_world(east_store.id, actor.id, south_store.id, stranger.id)
     return World(
         actor=actor,
-        inside={"department": east.id, "store": east_store.id,
-                "staff": actor.id if own_scope else colleague.id, **channel["inside"]},
-        outside={"department": south.id, "store": south_store.id, "staff": stranger.id,
-                 **channel["outside"]},
-        position=position.id, role=role.id, account=channel["account"]["id"],
+        inside={
+            "department": east.id,
+            "store": east_store.id,
+            "staff": actor.id if own_scope else colleague.id,
+            **channel["inside"],
+        },
+        outside={
+            "department": south.id,
+            "store": south_store.id,
+            "staff": stranger.id,
+            **channel["outside"],
+        },
+        position=position.id,
+        role=role.id,
+        account=channel["account"]["id"],
     )
 
 
-async def wechat_world(store: int, guide: int, far_store: int,
-                       far_guide: int) -> dict[str, dict[str, int]]:
+async def wechat_world(
+    store: int, guide: int, far_store: int, far_guide: int
+) -> dict[str, dict[str, int]]:
     """A guide code, fan and member inside the actor's scope, and the same outside it."""
     from members.models import Member
     from wechat.models import Fan, OfficialAccount, QrCode, QrKind
 
-    account = await OfficialAccount.create(appid="wxmatrix0000001", name="矩阵", secret_sealed="",
-                                           token_sealed="")
+    account = await OfficialAccount.create(
+        appid="wxmatrix0000001", name="矩阵", secret_sealed="", token_sealed=""
+    )
     ids: dict[str, dict[str, int]] = {"account": {"id": account.id}}
-    for side, (store_id, guide_id) in (("inside", (store, guide)),
-                                       ("outside", (far_store, far_guide))):
-        code = await QrCode.create(account=account, kind=QrKind.GUIDE, name=side,
-                                   scene=f"g_{side}", store_id=store_id, guide_id=guide_id)
-        fan = await Fan.create(account=account, openid=f"o_{side}", store_id=store_id,
-                               guide_id=guide_id)
-        member = await Member.create(first_store_id=store_id, first_guide_id=guide_id,
-                                     created_at=fan.created_at)
+    for side, (store_id, guide_id) in (
+        ("inside", (store, guide)),
+        ("outside", (far_store, far_guide)),
+    ):
+        code = await QrCode.create(
+            account=account,
+            kind=QrKind.GUIDE,
+            name=side,
+            scene=f"g_{side}",
+            store_id=store_id,
+            guide_id=guide_id,
+        )
+        fan = await Fan.create(
+            account=account, openid=f"o_{side}", store_id=store_id, guide_id=guide_id
+        )
+        member = await Member.create(
+            first_store_id=store_id, first_guide_id=guide_id, created_at=fan.created_at
+        )
         ids[side] = {"qrcode": code.id, "fan": fan.id, "member": member.id}
     return ids
 
@@ -132,42 +177,69 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         ("PATCH", "/api/v1/departments/{department_id}"): {"name": "改名部门"},
         ("POST", "/api/v1/positions"): {"name": "新岗位"},
         ("PUT", "/api/v1/positions/{position_id}"): {"name": "改名岗位"},
-        ("POST", "/api/v1/roles"): {"code": "new_role", "name": "新角色",
-                                    "permissions": ["org.store:view"], "data_scope": "own"},
+        ("POST", "/api/v1/roles"): {
+            "code": "new_role",
+            "name": "新角色",
+            "permissions": ["org.store:view"],
+            "data_scope": "own",
+        },
         ("PATCH", "/api/v1/roles/{role_id}"): {"name": "改名角色"},
-        ("POST", "/api/v1/staff"): {"username": "newbie", "name": "新人", "password": "abc12345",
-                                    "department_id": department},
+        ("POST", "/api/v1/staff"): {
+            "username": "newbie",
+            "name": "新人",
+            "password": "abc12345",
+            "department_id": department,
+        },
         ("PATCH", "/api/v1/staff/{staff_id}"): {"name": "改名"},
         ("POST", "/api/v1/staff/{staff_id}/move"): {"department_id": department},
         ("POST", "/api/v1/staff/{staff_id}/password"): {"password": "newpass123"},
         ("POST", "/api/v1/stores"): {"code": "NEW1", "name": "新店", "department_id": department},
         ("PATCH", "/api/v1/stores/{store_id}"): {"name": "改名门店"},
-        ("POST", "/api/v1/wechat/accounts"): {"appid": "wxnew000000001", "name": "新号",
-                                              "secret": "s", "token": "tok", "mode": "plain"},
+        ("POST", "/api/v1/wechat/accounts"): {
+            "appid": "wxnew000000001",
+            "name": "新号",
+            "secret": "s",
+            "token": "tok",
+            "mode": "plain",
+        },
         ("PATCH", "/api/v1/wechat/accounts/{account_id}"): {"name": "改名"},
-        ("POST", "/api/v1/wechat/qrcodes"): {"account_id": world.account, "kind": "store",
-                                             "name": "新码", "store_id": world.inside["store"]},
+        ("POST", "/api/v1/wechat/qrcodes"): {
+            "account_id": world.account,
+            "kind": "store",
+            "name": "新码",
+            "store_id": world.inside["store"],
+        },
         ("PATCH", "/api/v1/wechat/qrcodes/{qrcode_id}"): {"name": "改名码"},
-        ("POST", "/api/v1/wechat/auto-replies"): {"account_id": world.account,
-                                                  "kind": "keyword", "keyword": "会员",
-                                                  "content": "回复"},
+        ("POST", "/api/v1/wechat/auto-replies"): {
+            "account_id": world.account,
+            "kind": "keyword",
+            "keyword": "会员",
+            "content": "回复",
+        },
         ("PATCH", "/api/v1/wechat/auto-replies/{reply_id}"): {"content": "改"},
         ("POST", "/api/v1/wechat/fans/{fan_id}/messages"): {"content": "您好"},
         ("PUT", "/api/v1/wechat/fans/{fan_id}/assignee"): {"staff_id": None},
         ("PUT", "/api/v1/wechat/fans/{fan_id}/tags"): {"tags": ["VIP"]},
         ("PUT", "/api/v1/wechat/fans/{fan_id}/blacklist"): {"blacklisted": True},
-        ("POST", "/api/v1/wechat/menus"): {"account_id": world.account, "name": "菜单",
-                                           "buttons": [{"type": "click", "name": "会员",
-                                                        "key": "MEMBER"}]},
+        ("POST", "/api/v1/wechat/menus"): {
+            "account_id": world.account,
+            "name": "菜单",
+            "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}],
+        },
         ("POST", "/api/v1/sms/messages"): {"to": "13800138000", "text": "您好"},
         ("PATCH", "/api/v1/sms/modems/{modem_id}"): {"enabled": False},
         ("POST", "/api/v1/sms/suppressions"): {"phone": "13800138000"},
         ("POST", "/api/v1/sms/templates"): {"code": "shipped", "name": "发货", "body": "已发货"},
-        ("PUT", "/api/v1/sms/templates/{template_id}"): {"code": "shipped", "name": "发货",
-                                                         "body": "已发货"},
+        ("PUT", "/api/v1/sms/templates/{template_id}"): {
+            "code": "shipped",
+            "name": "发货",
+            "body": "已发货",
+        },
         ("POST", "/api/v1/sms/verification-codes"): {"phone": "13800138000"},
-        ("POST", "/api/v1/sms/verification-codes/verify"): {"phone": "13800138000",
-                                                            "code": "123456"},
+        ("POST", "/api/v1/sms/verification-codes/verify"): {
+            "phone": "13800138000",
+            "code": "123456",
+        },
         **loyalty_bodies(world),
         **member_bodies(),
     }
@@ -188,76 +260,156 @@ def member_bodies() -> dict[tuple[str, str], dict[str, object]]:
 def loyalty_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     member, store = world.inside["member"], world.inside["store"]
     window = {"starts_at": "2026-01-01T00:00:00+00:00", "ends_at": "2099-01-01T00:00:00+00:00"}
-    program = {"points_per_yuan": 1, "follow_points": 10, "checkin_points": 5,
-               "profile_points": 20, "review_points": 10, "invite_points": 50,
-               "points_validity_days": 365, "tier_basis": "points", "tier_window_days": 365,
-               "new_days": 30, "dormant_days": 90, "churned_days": 180,
-               "coupon_expiring_notice_days": 3}
+    program = {
+        "points_per_yuan": 1,
+        "follow_points": 10,
+        "checkin_points": 5,
+        "profile_points": 20,
+        "review_points": 10,
+        "invite_points": 50,
+        "points_validity_days": 365,
+        "tier_basis": "points",
+        "tier_window_days": 365,
+        "new_days": 30,
+        "dormant_days": 90,
+        "churned_days": 180,
+        "coupon_expiring_notice_days": 3,
+    }
     prefix = "/api/v1/loyalty"
     return {
         ("POST", "/api/v1/sales/orders"): {
-            "order_no": "M1", "store_id": store, "member_id": member,
+            "order_no": "M1",
+            "store_id": store,
+            "member_id": member,
             "lines": [{"product_code": "P1", "quantity": 1, "unit_price_fen": 1000}],
-            "paid_at": "2026-01-01T00:00:00+00:00"},
+            "paid_at": "2026-01-01T00:00:00+00:00",
+        },
         ("POST", "/api/v1/sales/orders/{order_id}/refunds"): {
-            "refund_no": "R1", "amount_fen": 100, "refunded_at": "2026-01-02T00:00:00+00:00"},
+            "refund_no": "R1",
+            "amount_fen": 100,
+            "refunded_at": "2026-01-02T00:00:00+00:00",
+        },
         ("POST", f"{prefix}/members/{{member_id}}/redemptions"): {
-            "points": 10, "idempotency_key": "matrix-redeem-1"},
+            "points": 10,
+            "idempotency_key": "matrix-redeem-1",
+        },
         ("POST", f"{prefix}/members/{{member_id}}/adjustments"): {
-            "delta": 10, "reason": "补录积分", "idempotency_key": "matrix-adjust-1"},
+            "delta": 10,
+            "reason": "补录积分",
+            "idempotency_key": "matrix-adjust-1",
+        },
         ("PUT", f"{prefix}/program"): program,
         ("POST", f"{prefix}/tiers"): {"code": "vip", "name": "VIP", "rank": 5, "threshold": 100},
         ("PATCH", f"{prefix}/tiers/{{tier_id}}"): {"name": "改名"},
         ("PUT", f"{prefix}/streak-rewards"): {"streak_days": 3, "points": 10},
         ("POST", f"{prefix}/follow-gifts"): {"name": "关注礼", "points": 10},
-        ("POST", f"{prefix}/coupon-templates"): {"name": "券", "kind": "amount_off",
-                                                 "amount_off_fen": 500, "valid_days": 7},
+        ("POST", f"{prefix}/coupon-templates"): {
+            "name": "券",
+            "kind": "amount_off",
+            "amount_off_fen": 500,
+            "valid_days": 7,
+        },
         ("POST", f"{prefix}/coupon-templates/{{coupon_template_id}}/issues"): {
-            "member_id": member, "idempotency_key": "matrix-issue-1"},
+            "member_id": member,
+            "idempotency_key": "matrix-issue-1",
+        },
         ("POST", f"{prefix}/coupons/verify"): {"code": "ABCDEFGH2345", "store_id": store},
         ("POST", f"{prefix}/lotteries"): {"name": "转盘", **window},
         ("POST", f"{prefix}/lotteries/{{activity_id}}/prizes"): {
-            "name": "杯子", "kind": "physical", "weight": 1, "stock": 1},
+            "name": "杯子",
+            "kind": "physical",
+            "weight": 1,
+            "stock": 1,
+        },
         ("PATCH", f"{prefix}/lottery-awards/{{award_id}}"): {"status": "shipped"},
-        ("POST", f"{prefix}/mall/items"): {"name": "杯子", "kind": "physical",
-                                           "points_price": 100, "stock": 5},
+        ("POST", f"{prefix}/mall/items"): {
+            "name": "杯子",
+            "kind": "physical",
+            "points_price": 100,
+            "stock": 5,
+        },
         ("POST", f"{prefix}/mall/items/{{item_id}}/exchanges"): {
-            "member_id": member, "idempotency_key": "matrix-exchange-1"},
+            "member_id": member,
+            "idempotency_key": "matrix-exchange-1",
+        },
         ("PATCH", f"{prefix}/mall/orders/{{exchange_id}}"): {"status": "shipped"},
     }
 
 
 def fill(path: str, world: World, ids: dict[str, int]) -> str:
-    return path.format(department_id=ids["department"], staff_id=ids["staff"],
-                       store_id=ids["store"], position_id=world.position, role_id=world.role,
-                       account_id=world.account, qrcode_id=ids["qrcode"], fan_id=ids["fan"],
-                       member_id=ids["member"], reply_id=0, menu_id=0,
-                       # SMS objects the world does not create: granted roles get a 404.
-                       message_id=999999, modem_id=999999, template_id=999999,
-                       phone="13800138000",
-                       # Loyalty and sales objects the world does not create either.
-                       order_id=999999, tier_id=999999, coupon_template_id=999999,
-                       activity_id=999999, award_id=999999, item_id=999999,
-                       exchange_id=999999, merge_id=999999,
-                       red_packet_id=999999)
+    return path.format(
+        department_id=ids["department"],
+        staff_id=ids["staff"],
+        store_id=ids["store"],
+        position_id=world.position,
+        role_id=world.role,
+        account_id=world.account,
+        qrcode_id=ids["qrcode"],
+        fan_id=ids["fan"],
+        member_id=ids["member"],
+        reply_id=0,
+        menu_id=0,
+        # SMS objects the world does not create: granted roles get a 404.
+        message_id=999999,
+        modem_id=999999,
+        template_id=999999,
+        phone="13800138000",
+        # Loyalty and sales objects the world does not create either.
+        order_id=999999,
+        tier_id=999999,
+        coupon_template_id=999999,
+        activity_id=999999,
+        award_id=999999,
+        item_id=999999,
+        exchange_id=999999,
+        merge_id=999999,
+        red_packet_id=999999,
+    )
 
 
 async def snapshot() -> dict[str, str]:
     connection = connections.get("default")
     result = {}
-    for table in ("org_department", "org_position", "org_role", "org_staff", "org_staff_role",
-                  "org_store", "audit_log", "wechat_account", "wechat_qrcode", "wechat_fan",
-                  "wechat_fan_message", "wechat_auto_reply", "wechat_menu", "members_member",
-                  "sales_order", "sales_refund", "loyalty_program", "loyalty_tier",
-                  "loyalty_account", "loyalty_points_entry", "loyalty_coupon_template",
-                  "loyalty_coupon", "loyalty_lottery_activity", "loyalty_lottery_prize",
-                  "loyalty_mall_item", "loyalty_mall_order", "loyalty_follow_gift",
-                  "loyalty_streak_reward", "members_profile_reward", "members_merge",
-                  "members_profile_completion", "members_identity", "loyalty_red_packet",
-                  "wechat_pay_merchant"):
+    for table in (
+        "org_department",
+        "org_position",
+        "org_role",
+        "org_staff",
+        "org_staff_role",
+        "org_store",
+        "audit_log",
+        "wechat_account",
+        "wechat_qrcode",
+        "wechat_fan",
+        "wechat_fan_message",
+        "wechat_auto_reply",
+        "wechat_menu",
+        "members_member",
+        "sales_order",
+        "sales_refund",
+        "loyalty_program",
+        "loyalty_tier",
+        "loyalty_account",
+        "loyalty_points_entry",
+        "loyalty_coupon_template",
+        "loyalty_coupon",
+        "loyalty_lottery_activity",
+        "loyalty_lottery_prize",
+        "loyalty_mall_item",
+        "loyalty_mall_order",
+        "loyalty_follow_gift",
+        "loyalty_streak_reward",
+        "members_profile_reward",
+        "members_merge",
+        "members_profile_completion",
+        "members_identity",
+        "loyalty_red_packet",
+        "wechat_pay_merchant",
+    ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
-            f"FROM {table} t")
+            f"FROM {table} t"
+        )
         result[table] = rows[0]["h"]
     return result
 
@@ -267,18 +419,26 @@ def grants(role_code: str, permission: str) -> bool:
     return ALL in permissions or permission in permissions
 
 
-CASES = [pytest.param(role, method, path, perm, id=f"{role}-{method}-{path[8:]}")
-         for method, path, perm in ROUTES if perm is not None for role in BUILTIN_ROLES]
+CASES = [
+    pytest.param(role, method, path, perm, id=f"{role}-{method}-{path[8:]}")
+    for method, path, perm in ROUTES
+    if perm is not None
+    for role in BUILTIN_ROLES
+]
 
 
 @pytest.mark.parametrize(("role", "method", "path", "permission"), CASES)
-async def test_function_permission(client: httpx.AsyncClient, role: str, method: str, path: str,
-                                   permission: str) -> None:
+async def test_function_permission(
+    client: httpx.AsyncClient, role: str, method: str, path: str, permission: str
+) -> None:
     world = await build_world(role)
     before = await snapshot()
-    response = await client.request(method, fill(path, world, world.inside),
-                                    json=body_for(method, path, world),
-                                    headers=await bearer(world.actor))
+    response = await client.request(
+        method,
+        fill(path, world, world.inside),
+        json=body_for(method, path, world),
+        headers=await bearer(world.actor),
+    )
     if grants(role, permission):
         assert response.status_code not in {401, 403, 422}, response.text
         assert response.status_code < 500
@@ -299,12 +459,16 @@ SCOPE_CASES = [
 
 @pytest.mark.parametrize(("role", "method", "path", "permission"), SCOPE_CASES)
 async def test_objects_outside_the_data_scope_answer_404(
-        client: httpx.AsyncClient, role: str, method: str, path: str, permission: str) -> None:
+    client: httpx.AsyncClient, role: str, method: str, path: str, permission: str
+) -> None:
     world = await build_world(role)
     before = await snapshot()
-    response = await client.request(method, fill(path, world, world.outside),
-                                    json=body_for(method, path, world),
-                                    headers=await bearer(world.actor))
+    response = await client.request(
+        method,
+        fill(path, world, world.outside),
+        json=body_for(method, path, world),
+        headers=await bearer(world.actor),
+    )
     assert response.status_code == 404, response.text
     assert response.json()["error"].endswith("not_found")
     assert await snapshot() == before
@@ -320,13 +484,17 @@ async def test_out_of_scope_answer_equals_missing_answer(client: httpx.AsyncClie
     assert [s["code"] for s in listing.json()["items"]] == ["E01"]
 
 
-FAN_SCOPED_ROLES = [role for role, (_, _, _, scope) in BUILTIN_ROLES.items()
-                    if scope != "all" and grants(role, "wechat.fan:view")]
+FAN_SCOPED_ROLES = [
+    role
+    for role, (_, _, _, scope) in BUILTIN_ROLES.items()
+    if scope != "all" and grants(role, "wechat.fan:view")
+]
 
 
 @pytest.mark.parametrize("role", FAN_SCOPED_ROLES)
-async def test_a_fan_assigned_to_the_actor_is_inside_the_scope(client: httpx.AsyncClient,
-                                                                role: str) -> None:
+async def test_a_fan_assigned_to_the_actor_is_inside_the_scope(
+    client: httpx.AsyncClient, role: str
+) -> None:
     """The inbox assignment widens the fan scope: an outside store's fan assigned to me is
     mine to see, the same fan assigned to a stranger stays a 404."""
     from wechat.models import Fan

@@ -9,8 +9,9 @@ from tests.factories import PASSWORD, bearer, console_login, make_staff
 
 async def test_api_login_issues_a_working_token(client: httpx.AsyncClient) -> None:
     staff = await make_staff("admin", username="alice")
-    response = await client.post("/api/v1/auth/token",
-                                 json={"username": "alice", "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
     assert response.status_code == 200
     token = response.json()["access_token"]
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
@@ -21,16 +22,18 @@ async def test_api_login_issues_a_working_token(client: httpx.AsyncClient) -> No
 
 async def test_wrong_password_is_refused_and_audited(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post("/api/v1/auth/token",
-                                 json={"username": "alice", "password": "wrong-pass1"})
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": "wrong-pass1"}
+    )
     assert response.status_code == 401
     assert response.json() == {"error": "invalid_credentials", "detail": "用户名或密码错误"}
     assert await AuditLog.filter(action="auth.login_failed").count() == 1
 
 
 async def test_unknown_user_gets_the_same_answer(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/v1/auth/token",
-                                 json={"username": "nobody", "password": "whatever1"})
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": "nobody", "password": "whatever1"}
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_credentials"
 
@@ -38,11 +41,13 @@ async def test_unknown_user_gets_the_same_answer(client: httpx.AsyncClient) -> N
 async def test_login_is_throttled_after_repeated_failures(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
     for _ in range(5):
-        wrong = await client.post("/api/v1/auth/token",
-                                  json={"username": "alice", "password": "bad-guess1"})
+        wrong = await client.post(
+            "/api/v1/auth/token", json={"username": "alice", "password": "bad-guess1"}
+        )
         assert wrong.status_code == 401
-    locked = await client.post("/api/v1/auth/token",
-                               json={"username": "alice", "password": PASSWORD})
+    locked = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
     assert locked.status_code == 429
     assert locked.json()["error"] == "rate_limited"
     assert 1 <= int(locked.headers["Retry-After"]) <= 900
@@ -51,8 +56,9 @@ async def test_login_is_throttled_after_repeated_failures(client: httpx.AsyncCli
 
 async def test_disabled_account_cannot_log_in(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="bob", is_active=False)
-    response = await client.post("/api/v1/auth/token",
-                                 json={"username": "bob", "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": "bob", "password": PASSWORD}
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "account_disabled"
 
@@ -62,8 +68,7 @@ async def test_disabling_revokes_existing_tokens(client: httpx.AsyncClient) -> N
     other = await make_staff("admin")
     other_headers = await bearer(other)
     assert (await client.get("/api/v1/me", headers=other_headers)).status_code == 200
-    response = await client.post(f"/api/v1/staff/{other.id}/disable",
-                                 headers=await bearer(admin))
+    response = await client.post(f"/api/v1/staff/{other.id}/disable", headers=await bearer(admin))
     assert response.status_code == 200
     assert response.json()["is_active"] is False
     assert (await client.get("/api/v1/me", headers=other_headers)).status_code == 401
@@ -75,8 +80,11 @@ async def test_logout_deletes_the_token(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
 
 
-@pytest.mark.parametrize("header", ["", "Bearer", "Bearer not-a-token", "Basic abc"],
-                         ids=["none", "empty", "unknown", "basic"])
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer not-a-token", "Basic abc"],
+    ids=["none", "empty", "unknown", "basic"],
+)
 async def test_bad_credentials_get_401(client: httpx.AsyncClient, header: str) -> None:
     response = await client.get("/api/v1/staff", headers={"Authorization": header})
     assert response.status_code == 401
@@ -100,8 +108,7 @@ async def test_passwords_are_argon2id_and_rehashed_when_weaker() -> None:
 
 async def test_console_login_sets_a_safe_cookie(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post("/admin/login", data={"username": "alice",
-                                                       "password": PASSWORD})
+    response = await client.post("/admin/login", data={"username": "alice", "password": PASSWORD})
     assert response.status_code == 303
     assert response.headers["location"] == "/admin"
     cookie = response.headers["set-cookie"].lower()
@@ -123,8 +130,10 @@ async def test_console_redirects_anonymous_users_to_login(client: httpx.AsyncCli
 
 async def test_login_next_does_not_redirect_offsite(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post("/admin/login", data={
-        "username": "alice", "password": PASSWORD, "next": "https://evil.example/"})
+    response = await client.post(
+        "/admin/login",
+        data={"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response.headers["location"] == "/admin"
 
 
@@ -140,9 +149,11 @@ async def test_console_post_without_csrf_token_is_refused(client: httpx.AsyncCli
 async def test_console_post_from_another_origin_is_refused(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
     token = await console_login(client, "alice")
-    response = await client.post("/admin/departments",
-                                 data={"name": "新部门", "csrf_token": token},
-                                 headers={"Origin": "https://evil.example"})
+    response = await client.post(
+        "/admin/departments",
+        data={"name": "新部门", "csrf_token": token},
+        headers={"Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert await Department.all().count() == 0
 
@@ -150,9 +161,11 @@ async def test_console_post_from_another_origin_is_refused(client: httpx.AsyncCl
 async def test_console_post_with_token_and_same_origin_works(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
     token = await console_login(client, "alice")
-    response = await client.post("/admin/departments",
-                                 data={"name": "新部门", "csrf_token": token},
-                                 headers={"Origin": "http://testserver"})
+    response = await client.post(
+        "/admin/departments",
+        data={"name": "新部门", "csrf_token": token},
+        headers={"Origin": "http://testserver"},
+    )
     assert response.status_code == 303
     assert await Department.filter(name="新部门").count() == 1
 

@@ -16,7 +16,8 @@ async def test_jobs_are_published_only_after_commit(published_jobs: list[jobs.Jo
 
 
 async def test_jobs_of_a_rolled_back_transaction_are_dropped(
-        published_jobs: list[jobs.Job]) -> None:
+    published_jobs: list[jobs.Job],
+) -> None:
     with pytest.raises(RuntimeError):
         async with unit_of_work():
             await Position.create(name="店员")
@@ -27,7 +28,8 @@ async def test_jobs_of_a_rolled_back_transaction_are_dropped(
 
 
 async def test_nested_units_publish_once_at_the_outer_commit(
-        published_jobs: list[jobs.Job]) -> None:
+    published_jobs: list[jobs.Job],
+) -> None:
     async with unit_of_work():
         async with unit_of_work():
             jobs.enqueue("demo.inner")
@@ -35,23 +37,30 @@ async def test_nested_units_publish_once_at_the_outer_commit(
     assert [job.name for job in published_jobs] == ["demo.inner"]
 
 
-@pytest.mark.parametrize(("method", "path", "status", "code"), [
-    ("GET", "/api/v1/nope", 404, "not_found"),
-    ("PUT", "/api/v1/departments", 405, "method_not_allowed"),
-    ("GET", "/api/v1/staff/abc", 422, "validation_error"),
-    ("GET", "/api/v1/staff?page_size=1000", 422, "validation_error"),
-], ids=["unknown-route", "wrong-method", "bad-id", "page-too-large"])
-async def test_malformed_requests_get_stable_codes(client: httpx.AsyncClient, method: str,
-                                                   path: str, status: int, code: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/v1/nope", 404, "not_found"),
+        ("PUT", "/api/v1/departments", 405, "method_not_allowed"),
+        ("GET", "/api/v1/staff/abc", 422, "validation_error"),
+        ("GET", "/api/v1/staff?page_size=1000", 422, "validation_error"),
+    ],
+    ids=["unknown-route", "wrong-method", "bad-id", "page-too-large"],
+)
+async def test_malformed_requests_get_stable_codes(
+    client: httpx.AsyncClient, method: str, path: str, status: int, code: str
+) -> None:
     response = await client.request(method, path, headers=await bearer(await make_staff("admin")))
     assert response.status_code == status
     assert response.json()["error"] == code
 
 
 async def test_broken_json_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/v1/departments", content=b"{not json",
-                                 headers={**await bearer(await make_staff("admin")),
-                                          "content-type": "application/json"})
+    response = await client.post(
+        "/api/v1/departments",
+        content=b"{not json",
+        headers={**await bearer(await make_staff("admin")), "content-type": "application/json"},
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "validation_error"
 
@@ -62,7 +71,8 @@ async def test_openapi_is_served(client: httpx.AsyncClient) -> None:
 
 
 async def test_production_settings_hide_the_schema_and_secure_the_cookie(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from crm_core.config import get_settings
     from scrm.app import create_app
 
@@ -74,8 +84,9 @@ async def test_production_settings_hide_the_schema_and_secure_the_cookie(
         async with httpx.AsyncClient(transport=transport, base_url="https://prod") as http:
             assert (await http.get("/openapi.json")).status_code == 404
             await make_staff("admin", username="alice")
-            login = await http.post("/admin/login", data={"username": "alice",
-                                                          "password": "secret123"})
+            login = await http.post(
+                "/admin/login", data={"username": "alice", "password": "secret123"}
+            )
             assert "secure" in login.headers["set-cookie"].lower()
     finally:
         get_settings.cache_clear()  # monkeypatch restores SCRM_ENV; the next read sees it
@@ -105,6 +116,12 @@ def test_access_logs_never_carry_query_strings(caplog: pytest.LogCaptureFixture)
     logger = logging.getLogger("test.access")
     logger.addFilter(DropQueryStrings())
     with caplog.at_level(logging.INFO, logger="test.access"):
-        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST",
-                    "/wechat/wx1/callback?signature=abc&nonce=1&msg_signature=def", "1.1", 200)
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "127.0.0.1:5000",
+            "POST",
+            "/wechat/wx1/callback?signature=abc&nonce=1&msg_signature=def",
+            "1.1",
+            200,
+        )
     assert caplog.messages == ['127.0.0.1:5000 - "POST /wechat/wx1/callback HTTP/1.1" 200']

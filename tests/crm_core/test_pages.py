@@ -10,25 +10,39 @@ from crm_core.org.rules import BUILTIN_ROLES
 from crm_core.web.console import NAV
 from tests.factories import console_login, make_staff, make_store
 
-PAGES = ["/admin", "/admin/departments", "/admin/positions", "/admin/staff", "/admin/guides",
-         "/admin/roles", "/admin/roles/new", "/admin/stores", "/admin/audit"]
+PAGES = [
+    "/admin",
+    "/admin/departments",
+    "/admin/positions",
+    "/admin/staff",
+    "/admin/guides",
+    "/admin/roles",
+    "/admin/roles/new",
+    "/admin/stores",
+    "/admin/audit",
+]
 
 
 async def _world(role: str) -> Staff:
     root = await Department.create(name="总部")
     store = await make_store(root, code="SH001", name="上海店")
     await Position.create(name="店员")
-    return await make_staff(role, username=f"{role}_user", department=root, store=store,
-                            is_guide=role == "guide")
+    return await make_staff(
+        role, username=f"{role}_user", department=root, store=store, is_guide=role == "guide"
+    )
 
 
 async def test_admin_sees_every_page_in_chinese(client: httpx.AsyncClient) -> None:
     admin = await _world("admin")
     await console_login(client, admin.username)
-    store_id = (await client.get("/admin/stores")).text.split('/admin/stores/', 1)[1][:1]
+    store_id = (await client.get("/admin/stores")).text.split("/admin/stores/", 1)[1][:1]
     role_id = (await Role.get(code="guide")).id
-    for path in [*PAGES, f"/admin/staff/{admin.id}", f"/admin/stores/{store_id}",
-                 f"/admin/roles/{role_id}"]:
+    for path in [
+        *PAGES,
+        f"/admin/staff/{admin.id}",
+        f"/admin/stores/{store_id}",
+        f"/admin/roles/{role_id}",
+    ]:
         response = await client.get(path)
         assert response.status_code == 200, path
         assert 'lang="zh-CN"' in response.text
@@ -36,15 +50,17 @@ async def test_admin_sees_every_page_in_chinese(client: httpx.AsyncClient) -> No
 
 
 @pytest.mark.parametrize("role", list(BUILTIN_ROLES))
-async def test_navigation_shows_only_permitted_menus(client: httpx.AsyncClient,
-                                                     role: str) -> None:
+async def test_navigation_shows_only_permitted_menus(client: httpx.AsyncClient, role: str) -> None:
     user = await _world(role)
     await console_login(client, user.username)
     nav = (await client.get("/admin")).text.split('data-testid="nav"', 1)[1].split("</nav>")[0]
     links = set(re.findall(r'href="(/admin/[a-z/_-]+)"', nav))
     permissions = BUILTIN_ROLES[role][2]
-    expected = {item.href for item in NAV
-                if item.permission is None or "*" in permissions or item.permission in permissions}
+    expected = {
+        item.href
+        for item in NAV
+        if item.permission is None or "*" in permissions or item.permission in permissions
+    }
     assert links == expected
     for path in PAGES[1:]:
         status = (await client.get(path)).status_code
@@ -68,9 +84,16 @@ async def test_form_errors_come_back_as_a_message(client: httpx.AsyncClient) -> 
     admin = await _world("admin")
     token = await console_login(client, admin.username)
     department_id = (await Department.get(name="总部")).id
-    response = await client.post("/admin/stores", data={
-        "csrf_token": token, "code": "SH001", "name": "重复店", "department_id": department_id,
-        "status": "open"})
+    response = await client.post(
+        "/admin/stores",
+        data={
+            "csrf_token": token,
+            "code": "SH001",
+            "name": "重复店",
+            "department_id": department_id,
+            "status": "open",
+        },
+    )
     assert response.status_code == 303
     page = await client.get(response.headers["location"])
     assert "门店编码“SH001”已存在" in page.text
@@ -82,9 +105,16 @@ async def test_form_errors_come_back_as_a_message(client: httpx.AsyncClient) -> 
 async def test_role_permissions_are_edited_through_the_matrix(client: httpx.AsyncClient) -> None:
     admin = await _world("admin")
     token = await console_login(client, admin.username)
-    response = await client.post("/admin/roles", data={
-        "csrf_token": token, "code": "store_auditor", "name": "门店稽核",
-        "data_scope": "subtree", "permissions": ["org.store:view", "org.store:export"]})
+    response = await client.post(
+        "/admin/roles",
+        data={
+            "csrf_token": token,
+            "code": "store_auditor",
+            "name": "门店稽核",
+            "data_scope": "subtree",
+            "permissions": ["org.store:view", "org.store:export"],
+        },
+    )
     assert response.status_code == 303
     role = await Role.get(code="store_auditor")
     assert role.permissions == ["org.store:export", "org.store:view"]

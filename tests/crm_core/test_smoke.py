@@ -16,5 +16,4 @@ async def test_admin_lists_departments(client: httpx.AsyncClient) -> None:
     head = await make_department("总部")
     response = await client.get("/api/v1/departments", headers=await bearer(admin))
     assert response.status_code == 200
-    assert response.json() == [{"id": head.id, "name": "总部", "parent_id": None,
-                                "sort_order": 0}]
+    assert response.json() == [{"id": head.id, "name": "总部", "parent_id": None, "sort_order": 0}]

@@ -43,8 +43,9 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) ->
 def spawn(name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"e2e-{name}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
-                            env=env, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
+    )
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
@@ -58,8 +59,9 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 
 
 
 @contextlib.contextmanager
-def member_card_stack(prefix: str, *, imsi: str, seed: int,
-                      worker: bool) -> Iterator[dict[str, str]]:
+def member_card_stack(
+    prefix: str, *, imsi: str, seed: int, worker: bool
+) -> Iterator[dict[str, str]]:
     """The member card's real processes: the WeChat sandbox (its SMS inbox reads the modem
     simulator's handsets), the web app, a modem daemon on a pty, and optionally a worker with
     the sandbox pushing events to the web callback."""
@@ -75,14 +77,29 @@ def member_card_stack(prefix: str, *, imsi: str, seed: int,
     env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_BASE_URL": web, "SCRM_ENV": "test"}
     pushes = ["--webhook", f"{web}/wechat/{DEMO_APP['appid']}/callback"] if worker else []
     processes = [
-        spawn(f"{prefix}-sandbox", ["wechat.sandbox", "--port", str(sandbox_port), *pushes,
-                                    "--sms-inbox", f"http://127.0.0.1:{handset_port}/sms"], env),
+        spawn(
+            f"{prefix}-sandbox",
+            [
+                "wechat.sandbox",
+                "--port",
+                str(sandbox_port),
+                *pushes,
+                "--sms-inbox",
+                f"http://127.0.0.1:{handset_port}/sms",
+            ],
+            env,
+        ),
         spawn(f"{prefix}-web", ["scrm.cli", "serve", "--port", str(web_port)], env),
         spawn(f"{prefix}-daemon", ["scrm.cli", "modem-daemon", "--port", device], env),
     ]
     if worker:
-        processes.append(spawn(f"{prefix}-worker", ["scrm.cli", "worker", "--pool", "solo",
-                                                    "--concurrency", "1"], env))
+        processes.append(
+            spawn(
+                f"{prefix}-worker",
+                ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
+                env,
+            )
+        )
     try:
         wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
         wait_for(f"{web}/healthz", processes[1])
@@ -111,7 +128,10 @@ def live_server(booted: object) -> Iterator[str]:
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "scrm.cli", "serve", "--port", str(port)],
-            stdout=output, stderr=subprocess.STDOUT, env=os.environ.copy())
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+        )
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz", process)
             yield f"http://127.0.0.1:{port}"
@@ -128,8 +148,16 @@ async def browser() -> AsyncIterator[object]:
 
     async with async_playwright() as playwright:
         instance = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield instance
         await instance.close()

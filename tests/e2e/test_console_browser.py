@@ -10,9 +10,15 @@ from tests.factories import PASSWORD, make_staff, make_store
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("部门", "/admin/departments"), ("岗位", "/admin/positions"), ("员工", "/admin/staff"),
-         ("角色与权限", "/admin/roles"), ("门店", "/admin/stores"), ("导购", "/admin/guides"),
-         ("审计日志", "/admin/audit")]
+PAGES = [
+    ("部门", "/admin/departments"),
+    ("岗位", "/admin/positions"),
+    ("员工", "/admin/staff"),
+    ("角色与权限", "/admin/roles"),
+    ("门店", "/admin/stores"),
+    ("导购", "/admin/guides"),
+    ("审计日志", "/admin/audit"),
+]
 
 
 async def test_admin_logs_in_and_walks_the_console(live_server: str, browser: Any) -> None:

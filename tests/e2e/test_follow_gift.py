@@ -15,9 +15,11 @@ from wechat.models import QrCode, QrKind
 
 async def _drain(published: list[jobs.Job]) -> list[str]:
     ran = []
-    handlers = {"wechat.process_events": wechat_tasks.process_events,
-                "members.on_fan_subscribed": member_tasks.on_fan_subscribed,
-                "loyalty.grant_follow_gift": loyalty_tasks.grant_follow_gift}
+    handlers = {
+        "wechat.process_events": wechat_tasks.process_events,
+        "members.on_fan_subscribed": member_tasks.on_fan_subscribed,
+        "loyalty.grant_follow_gift": loyalty_tasks.grant_follow_gift,
+    }
     while published:
         job = published.pop(0)
         if job.name in handlers:
@@ -27,16 +29,26 @@ async def _drain(published: list[jobs.Job]) -> list[str]:
 
 
 async def test_a_follow_through_a_guide_code_grants_the_gift_once_ever(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     shop = await make_shop()
     account = await make_account()
-    code = await QrCode.create(account=account, kind=QrKind.GUIDE, name="导购码", scene="g1",
-                               store_id=shop.store.id, guide_id=shop.guide.id)
+    code = await QrCode.create(
+        account=account,
+        kind=QrKind.GUIDE,
+        name="导购码",
+        scene="g1",
+        store_id=shop.store.id,
+        guide_id=shop.guide.id,
+    )
     await FollowGift.create(name="关注送 50 积分", qrcode_id=code.id, points=50)
     await post(client, event_xml("o_gift", "subscribe", key="qrscene_g1", create_time=1000))
     ran = await _drain(published_jobs)
-    assert ran == ["wechat.process_events", "members.on_fan_subscribed",
-                   "loyalty.grant_follow_gift"]
+    assert ran == [
+        "wechat.process_events",
+        "members.on_fan_subscribed",
+        "loyalty.grant_follow_gift",
+    ]
     member = await Member.get()
     deltas = await PointsEntry.filter(account__member_id=member.id).values_list("delta", flat=True)
     assert deltas == [50]

@@ -28,8 +28,13 @@ from tests.loyalty.factories import (
 )
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 
 
 async def test_member_taps_through_the_member_center(live_server: str, browser: Any) -> None:
@@ -43,17 +48,36 @@ async def test_member_taps_through_the_member_center(live_server: str, browser: 
     await make_prize(activity, name="20积分", kind=PrizeKind.POINTS, points=20, weight=1)
     await make_prize(activity, name="谢谢参与", kind=PrizeKind.NONE, weight=0)
     gift = await make_template(name="兑换券")
-    await MallItem.create(name="咖啡兑换券", kind=ItemKind.COUPON, points_price=100, stock=3,
-                          coupon_template_id=gift.id)
+    await MallItem.create(
+        name="咖啡兑换券",
+        kind=ItemKind.COUPON,
+        points_price=100,
+        stock=3,
+        coupon_template_id=gift.id,
+    )
     store = await make_any_store()
-    await SalesOrder.create(store=store, order_no="B-2001", member_id=member.id, total_fen=5800,
-                            paid_at=datetime(2026, 11, 20, 6, tzinfo=UTC), request_hash="h",
-                            created_at=datetime(2026, 11, 20, 6, tzinfo=UTC))
+    await SalesOrder.create(
+        store=store,
+        order_no="B-2001",
+        member_id=member.id,
+        total_fen=5800,
+        paid_at=datetime(2026, 11, 20, 6, tzinfo=UTC),
+        request_hash="h",
+        created_at=datetime(2026, 11, 20, 6, tzinfo=UTC),
+    )
     token, _ = await security.create_session(member.id, kind="member", ttl_seconds=3600)
 
     context = await browser.new_context(**PHONE)
-    await context.add_cookies([{"name": "scrm_member", "value": token,
-                                "domain": urlsplit(live_server).hostname, "path": "/h5/member"}])
+    await context.add_cookies(
+        [
+            {
+                "name": "scrm_member",
+                "value": token,
+                "domain": urlsplit(live_server).hostname,
+                "path": "/h5/member",
+            }
+        ]
+    )
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -89,7 +113,8 @@ async def test_member_taps_through_the_member_center(live_server: str, browser: 
     await page.screenshot(path=str(ARTIFACTS / "member-center-wheel.png"), full_page=True)
     await page.click("[data-testid=spin]")
     await page.wait_for_function(
-        "document.querySelector('[data-testid=result]').textContent.includes('次数')")
+        "document.querySelector('[data-testid=result]').textContent.includes('次数')"
+    )
     assert await Draw.filter(member_id=member.id).count() == 1
 
     await page.click(".tabbar a:has-text('积分商城')")

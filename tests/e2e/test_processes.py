@@ -17,14 +17,24 @@ pytestmark = pytest.mark.e2e
 
 
 def scrm(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scrm.cli", *args], capture_output=True,
-                          text=True, input=stdin, env=os.environ.copy(), timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "scrm.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
 
 
 async def test_worker_runs_tasks_on_one_loop_per_process(booted: wiring.Urls) -> None:
     worker = subprocess.Popen(
         [sys.executable, "-m", "scrm.cli", "worker", "--concurrency", "2", "--pool", "prefork"],
-        env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         answers = set()
         for _ in range(6):
@@ -45,18 +55,28 @@ async def test_worker_runs_tasks_on_one_loop_per_process(booted: wiring.Urls) ->
 
 
 async def test_createsuperuser_and_migrate_from_the_cli() -> None:
-    created = await asyncio.to_thread(scrm, "createsuperuser", "--username", "boss",
-                                      "--name", "老板", "--password", "boss-pass-1")
+    created = await asyncio.to_thread(
+        scrm, "createsuperuser", "--username", "boss", "--name", "老板", "--password", "boss-pass-1"
+    )
     assert created.returncode == 0, created.stderr
     assert "已创建管理员 boss" in created.stdout
     boss = await Staff.get(username="boss")
     assert [r.code for r in await boss.roles.all()] == ["admin"]
-    duplicate = await asyncio.to_thread(scrm, "createsuperuser", "--username", "boss",
-                                        "--name", "又一个", "--password", "boss-pass-1")
+    duplicate = await asyncio.to_thread(
+        scrm,
+        "createsuperuser",
+        "--username",
+        "boss",
+        "--name",
+        "又一个",
+        "--password",
+        "boss-pass-1",
+    )
     assert duplicate.returncode == 1
     assert "登录名“boss”已被使用" in duplicate.stderr
-    weak = await asyncio.to_thread(scrm, "createsuperuser", "--username", "weak",
-                                   "--name", "弱", "--password", "short")
+    weak = await asyncio.to_thread(
+        scrm, "createsuperuser", "--username", "weak", "--name", "弱", "--password", "short"
+    )
     assert weak.returncode == 1
     assert not await Staff.exists(username="weak")
     again = await asyncio.to_thread(scrm, "migrate")

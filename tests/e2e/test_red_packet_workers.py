@@ -42,10 +42,11 @@ def pay_stack(booted: object) -> Iterator[str]:
     sandbox = f"http://127.0.0.1:{free_port()}"
     env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test"}
     workers = ["rp-worker-1", "rp-worker-2"]
-    processes = [spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]],
-                        env)]
-    processes += [spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"],
-                         env) for name in workers]
+    processes = [spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]], env)]
+    processes += [
+        spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"], env)
+        for name in workers
+    ]
     try:
         wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
         _wait_ready(workers)
@@ -58,32 +59,48 @@ def pay_stack(booted: object) -> Iterator[str]:
 
 
 async def test_the_same_job_on_two_workers_pays_one_red_packet(pay_stack: str) -> None:
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=DEMO_APP["appid"], name=DEMO_APP["name"], secret=DEMO_APP["secret"],  # type: ignore[arg-type]
-        token=DEMO_APP["token"], aes_key=DEMO_APP["aes_key"], mode=AccountMode.SAFE))
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=DEMO_APP["appid"],
+            name=DEMO_APP["name"],
+            secret=DEMO_APP["secret"],  # type: ignore[arg-type]
+            token=DEMO_APP["token"],
+            aes_key=DEMO_APP["aes_key"],
+            mode=AccountMode.SAFE,
+        ),
+    )
     account = await OfficialAccount.get(appid=DEMO_APP["appid"])
-    await pay.set_merchant(SYSTEM, MerchantSet(
-        account_id=account.id, mch_id=str(DEMO_MERCHANT["mch_id"]),
-        api_key=str(DEMO_MERCHANT["api_key"]), send_name="演示品牌"))  # type: ignore[arg-type]
+    await pay.set_merchant(
+        SYSTEM,
+        MerchantSet(
+            account_id=account.id,
+            mch_id=str(DEMO_MERCHANT["mch_id"]),
+            api_key=str(DEMO_MERCHANT["api_key"]),
+            send_name="演示品牌",
+        ),
+    )  # type: ignore[arg-type]
     async with httpx.AsyncClient(base_url=pay_stack, timeout=15) as http:
         users = (await http.get("/sandbox/api/users", params={"appid": account.appid})).json()
         openid = users["users"][0]["openid"]
         member = await make_member()
-        await MemberIdentity.create(member=member, kind="openid", appid=account.appid,
-                                    value=openid, created_at=clock.utc_now())
+        await MemberIdentity.create(
+            member=member,
+            kind="openid",
+            appid=account.appid,
+            value=openid,
+            created_at=clock.utc_now(),
+        )
         activity = await make_activity()
-        await make_prize(activity, name="8.88元红包", kind=PrizeKind.RED_PACKET,
-                         red_packet_fen=888)
+        await make_prize(activity, name="8.88元红包", kind=PrizeKind.RED_PACKET, red_packet_fen=888)
         won = await draw(activity.id, member.id, key="e2e-draw")
         packet = await RedPacket.get(source_id=won.award_id)
         # The first send is slow, so the second worker arrives while it is in flight.
         await http.post("/__admin/inject", json={"path": SEND, "latency_ms": 1500})
         for _ in range(2):
-            celery_app.send_task("loyalty.send_red_packet",
-                                 kwargs={"red_packet_id": packet.id})
+            celery_app.send_task("loyalty.send_red_packet", kwargs={"red_packet_id": packet.id})
 
-        await eventually(lambda: RedPacket.get_or_none(id=packet.id,
-                                                       status=RedPacketStatus.SENT))
+        await eventually(lambda: RedPacket.get_or_none(id=packet.id, status=RedPacketStatus.SENT))
         await asyncio.sleep(2)  # any duplicate send would land now
         books = (await http.get("/__admin/redpacks")).json()
         calls = (await http.get("/__admin/state")).json()["calls"]

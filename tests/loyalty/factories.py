@@ -19,8 +19,9 @@ _counter = itertools.count(1)
 async def make_member(*, points: int = 0, name: str = "") -> Member:
     member = await Member.create(name=name or f"会员{next(_counter)}", created_at=clock.utc_now())
     if points:
-        await earn_points(member.id, points, kind=EntryKind.ADJUST,
-                          key=f"seed:{member.id}:{next(_counter)}")
+        await earn_points(
+            member.id, points, kind=EntryKind.ADJUST, key=f"seed:{member.id}:{next(_counter)}"
+        )
     return member
 
 
@@ -38,12 +39,26 @@ async def make_program(**values: object) -> Program:
 
 async def make_tiers() -> list[Tier]:
     """普卡 0, 银卡 1000, 金卡 5000 (points in the window); gold earns 1.5×."""
-    return [await Tier.create(code="basic", name="普卡", rank=0, threshold=0),
-            await Tier.create(code="silver", name="银卡", rank=1, threshold=1000,
-                              multiplier_percent=120, discount_percent=98),
-            await Tier.create(code="gold", name="金卡", rank=2, threshold=5000,
-                              multiplier_percent=150, discount_percent=95,
-                              birthday_points=200)]
+    return [
+        await Tier.create(code="basic", name="普卡", rank=0, threshold=0),
+        await Tier.create(
+            code="silver",
+            name="银卡",
+            rank=1,
+            threshold=1000,
+            multiplier_percent=120,
+            discount_percent=98,
+        ),
+        await Tier.create(
+            code="gold",
+            name="金卡",
+            rank=2,
+            threshold=5000,
+            multiplier_percent=150,
+            discount_percent=95,
+            birthday_points=200,
+        ),
+    ]
 
 
 async def make_template(**values: object) -> CouponTemplate:

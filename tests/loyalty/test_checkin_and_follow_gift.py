@@ -15,9 +15,11 @@ from loyalty.tasks import grant_follow_gift
 from tests.loyalty.factories import make_member, make_program, make_template
 
 
-@pytest.mark.parametrize(("last", "streak", "expected"), [
-    (None, 0, 1), ("2026-03-09", 4, 5), ("2026-03-08", 4, 1), ("2026-03-10", 4, 1)],
-    ids=["first", "yesterday", "gap", "same-day"])
+@pytest.mark.parametrize(
+    ("last", "streak", "expected"),
+    [(None, 0, 1), ("2026-03-09", 4, 5), ("2026-03-08", 4, 1), ("2026-03-10", 4, 1)],
+    ids=["first", "yesterday", "gap", "same-day"],
+)
 def test_next_streak(last: str | None, streak: int, expected: int) -> None:
     from datetime import date
 
@@ -40,8 +42,15 @@ async def test_streak_rewards_on_days_3_and_7_and_reset_after_a_gap() -> None:
         clock.advance(timedelta(days=1))
         after_gap = await check_in(member.id)
 
-    assert [(d.streak, d.points) for d in days] == [(1, 5), (2, 5), (3, 25), (4, 5), (5, 5),
-                                                    (6, 5), (7, 55)]
+    assert [(d.streak, d.points) for d in days] == [
+        (1, 5),
+        (2, 5),
+        (3, 25),
+        (4, 5),
+        (5, 5),
+        (6, 5),
+        (7, 55),
+    ]
     assert days[6].coupon_id is not None
     assert (after_gap.streak, after_gap.points) == (1, 5)
     assert (await Account.get(member_id=member.id)).balance == 110
@@ -64,8 +73,9 @@ async def test_follow_gift_of_the_code_beats_channel_and_default_and_comes_once(
     template = await make_template(name="关注券")
     await FollowGift.create(name="默认关注礼", points=10)
     await FollowGift.create(name="海报渠道", channel="poster", points=30)
-    code_gift = await FollowGift.create(name="门店码", qrcode_id=77, points=50,
-                                        coupon_template=template)
+    code_gift = await FollowGift.create(
+        name="门店码", qrcode_id=77, points=50, coupon_template=template
+    )
     member = await make_member()
 
     first = await grant_follow_gift(member.id, qrcode_id=77, channel="poster", scene="s_77")
@@ -79,10 +89,10 @@ async def test_follow_gift_of_the_code_beats_channel_and_default_and_comes_once(
     assert await Coupon.filter(member_id=member.id, source=CouponSource.FOLLOW).count() == 1
 
 
-@pytest.mark.parametrize(("channel", "expected"), [("poster", 30), ("parcel", 10)],
-                         ids=["channel-gift", "default-gift"])
-async def test_follow_gift_falls_back_to_channel_then_default(channel: str,
-                                                              expected: int) -> None:
+@pytest.mark.parametrize(
+    ("channel", "expected"), [("poster", 30), ("parcel", 10)], ids=["channel-gift", "default-gift"]
+)
+async def test_follow_gift_falls_back_to_channel_then_default(channel: str, expected: int) -> None:
     await FollowGift.create(name="默认关注礼", points=10)
     await FollowGift.create(name="海报渠道", channel="poster", points=30)
     member = await make_member()

@@ -33,8 +33,12 @@ async def test_300_members_claiming_50_coupons_get_exactly_50() -> None:
 
     async def claim(member_id: int) -> str:
         try:
-            await issue_coupon(template.id, member_id, source=CouponSource.RULE,
-                               key=f"rule:{template.id}:{member_id}")
+            await issue_coupon(
+                template.id,
+                member_id,
+                source=CouponSource.RULE,
+                key=f"rule:{template.id}:{member_id}",
+            )
         except CRMError as error:
             return error.code
         return "ok"
@@ -53,8 +57,12 @@ async def test_per_member_limit_holds_under_concurrency(published_jobs: list) ->
 
     async def claim(number: int) -> str:
         try:
-            await issue_coupon(template.id, member.id, source=CouponSource.CAMPAIGN,
-                               key=f"campaign:7:{member.id}:{number}")
+            await issue_coupon(
+                template.id,
+                member.id,
+                source=CouponSource.CAMPAIGN,
+                key=f"campaign:7:{member.id}:{number}",
+            )
         except LimitReachedError:
             return "limit"
         return "ok"
@@ -69,10 +77,12 @@ async def test_per_member_limit_holds_under_concurrency(published_jobs: list) ->
 async def test_a_replayed_issue_key_returns_the_same_coupon() -> None:
     template = await make_template(per_member_limit=5)
     member = await make_member()
-    first, replayed_first = await issue_coupon(template.id, member.id,
-                                               source=CouponSource.RULE, key="rule:1:1")
-    again, replayed_again = await issue_coupon(template.id, member.id,
-                                               source=CouponSource.RULE, key="rule:1:1")
+    first, replayed_first = await issue_coupon(
+        template.id, member.id, source=CouponSource.RULE, key="rule:1:1"
+    )
+    again, replayed_again = await issue_coupon(
+        template.id, member.id, source=CouponSource.RULE, key="rule:1:1"
+    )
     assert (first.id, replayed_first, replayed_again) == (again.id, False, True)
     assert await Coupon.all().count() == 1
 
@@ -91,13 +101,14 @@ async def test_verify_marks_used_once_and_refuses_the_second_scan() -> None:
     store = await make_any_store()
     template = await make_template(threshold_fen=10000, amount_off_fen=1500)
     member = await make_member()
-    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND,
-                                   key="hand:2:1")
+    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND, key="hand:2:1")
     principal = await principal_for_store()
     typed = "-".join([coupon.code[:4].lower(), coupon.code[4:8], coupon.code[8:]])
 
-    result = await verify_coupon(principal, VerifyCreate(code=typed, store_id=store.id,
-                                                         order_amount_fen=12000, order_no="A1"))
+    result = await verify_coupon(
+        principal,
+        VerifyCreate(code=typed, store_id=store.id, order_amount_fen=12000, order_no="A1"),
+    )
 
     assert (result.coupon.status, result.discount_fen) == (CouponStatus.USED, 1500)
     assert result.coupon.used_store_id == store.id
@@ -111,8 +122,7 @@ async def test_expired_and_wrong_store_coupons_are_refused_unchanged() -> None:
     store, other = await make_any_store(), await make_any_store()
     template = await make_template(valid_days=1, store_ids=[other.id], threshold_fen=0)
     member = await make_member()
-    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND,
-                                   key="hand:3:1")
+    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND, key="hand:3:1")
     principal = await principal_for_store()
     with pytest.raises(CouponStoreError):
         await verify_coupon(principal, VerifyCreate(code=coupon.code, store_id=store.id))
@@ -127,13 +137,13 @@ async def test_expired_and_wrong_store_coupons_are_refused_unchanged() -> None:
 async def test_expiring_notice_is_sent_once(published_jobs: list) -> None:
     template = await make_template(valid_days=2, per_member_limit=3)
     member = await make_member()
-    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND,
-                                   key="hand:4:1")
+    coupon, _ = await issue_coupon(template.id, member.id, source=CouponSource.HAND, key="hand:4:1")
     published_jobs.clear()
     assert await notify_expiring() == 1
     assert await notify_expiring() == 0
-    assert [(j.name, j.kwargs) for j in published_jobs] == [(COUPON_EXPIRING,
-                                                             {"coupon_id": coupon.id})]
+    assert [(j.name, j.kwargs) for j in published_jobs] == [
+        (COUPON_EXPIRING, {"coupon_id": coupon.id})
+    ]
 
 
 def test_codes_are_long_unambiguous_and_distinct() -> None:
@@ -142,14 +152,25 @@ def test_codes_are_long_unambiguous_and_distinct() -> None:
     assert all(len(c) == 12 and not set(c) & set("01ILO") for c in codes)
 
 
-@pytest.mark.parametrize(("kind", "amount", "expected"), [
-    ("amount_off", 12000, 1500), ("amount_off", 1000, 1000), ("discount", 10000, 1200),
-    ("gift", 10000, 0)], ids=["amount-off", "capped-at-order", "88-percent", "gift"])
+@pytest.mark.parametrize(
+    ("kind", "amount", "expected"),
+    [
+        ("amount_off", 12000, 1500),
+        ("amount_off", 1000, 1000),
+        ("discount", 10000, 1200),
+        ("gift", 10000, 0),
+    ],
+    ids=["amount-off", "capped-at-order", "88-percent", "gift"],
+)
 def test_discount_fen(kind: str, amount: int, expected: int) -> None:
     from loyalty.coupons.models import CouponKind
 
-    assert rules.discount_fen(kind=CouponKind(kind), amount_fen=amount, amount_off_fen=1500,
-                              discount_percent=88) == expected
+    assert (
+        rules.discount_fen(
+            kind=CouponKind(kind), amount_fen=amount, amount_off_fen=1500, discount_percent=88
+        )
+        == expected
+    )
 
 
 async def test_campaign_task_issues_once_per_derived_key() -> None:

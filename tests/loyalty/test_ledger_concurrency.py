@@ -48,8 +48,9 @@ async def test_50_identical_requests_with_one_key_write_one_entry() -> None:
 
     outcomes = await asyncio.gather(*(attempt() for _ in range(50)))
 
-    assert sorted(set(outcomes)) == sorted({o for o in outcomes if o.startswith("entry:")}
-                                           | {"duplicate_request"})
+    assert sorted(set(outcomes)) == sorted(
+        {o for o in outcomes if o.startswith("entry:")} | {"duplicate_request"}
+    )
     assert sum(o.startswith("entry:") for o in outcomes) == 1
     assert outcomes.count("duplicate_request") == 49
     assert await PointsEntry.filter(idempotency_key="same-key-0001").count() == 1
@@ -70,8 +71,7 @@ async def test_expiry_racing_redemptions_keeps_every_invariant() -> None:
         with contextlib.suppress(CRMError):
             await redeem_points(member.id, 15, key=f"race-{number}")
 
-    await asyncio.gather(expire_points(), *(redeem(n) for n in range(40)),
-                         expire_points())
+    await asyncio.gather(expire_points(), *(redeem(n) for n in range(40)), expire_points())
 
     assert await check_invariants() == []
     assert await expire_points() == 0
@@ -89,16 +89,30 @@ async def test_redelivered_award_and_reversal_jobs_racing_write_one_entry_each()
     await make_program(points_per_yuan=1)
     store, member = await make_any_store(), await make_member()
     now = clock.utc_now()
-    order = await SalesOrder.create(store_id=store.id, order_no="RACE1", member_id=member.id,
-                                    total_fen=50000, paid_at=now, request_hash="x",
-                                    created_at=now)
+    order = await SalesOrder.create(
+        store_id=store.id,
+        order_no="RACE1",
+        member_id=member.id,
+        total_fen=50000,
+        paid_at=now,
+        request_hash="x",
+        created_at=now,
+    )
     await asyncio.gather(*(award_purchase_points(order.id) for _ in range(30)))
-    refund = await SalesRefund.create(order_id=order.id, refund_no="RACE1-R", amount_fen=20000,
-                                      refunded_at=now, request_hash="x", created_at=now)
+    refund = await SalesRefund.create(
+        order_id=order.id,
+        refund_no="RACE1-R",
+        amount_fen=20000,
+        refunded_at=now,
+        request_hash="x",
+        created_at=now,
+    )
     await asyncio.gather(*(reverse_purchase_points(refund.id) for _ in range(30)))
 
     entries = await PointsEntry.filter(account__member_id=member.id).order_by("id")
-    assert [(e.kind, e.delta) for e in entries] == [(EntryKind.PURCHASE, 500),
-                                                    (EntryKind.REFUND, -200)]
+    assert [(e.kind, e.delta) for e in entries] == [
+        (EntryKind.PURCHASE, 500),
+        (EntryKind.REFUND, -200),
+    ]
     assert (await Account.get(member_id=member.id)).balance == 300
     assert await check_invariants() == []

@@ -92,8 +92,11 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(points=st.integers(1, 500))
     def earn(self, points: int) -> None:
-        self.run(earn_points(self.member_id, points, kind=EntryKind.CHECKIN,
-                             key=f"sm-earn-{next(_keys)}"))
+        self.run(
+            earn_points(
+                self.member_id, points, kind=EntryKind.CHECKIN, key=f"sm-earn-{next(_keys)}"
+            )
+        )
         self._new_lot(points)
 
     @rule(points=st.integers(1, 800))
@@ -108,22 +111,35 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(yuan=st.integers(1, 900))
     def purchase(self, yuan: int) -> None:
-        order = self.run(SalesOrder.create(
-            store_id=self.store_id, order_no=f"SM{next(_keys)}", member_id=self.member_id,
-            total_fen=yuan * 100, paid_at=clock.utc_now(), request_hash="x",
-            created_at=clock.utc_now()))
+        order = self.run(
+            SalesOrder.create(
+                store_id=self.store_id,
+                order_no=f"SM{next(_keys)}",
+                member_id=self.member_id,
+                total_fen=yuan * 100,
+                paid_at=clock.utc_now(),
+                request_hash="x",
+                created_at=clock.utc_now(),
+            )
+        )
         self.run(award_purchase_points(order.id))
         self.orders.append(ModelOrder(order.id, yuan * 100, yuan, self._new_lot(yuan)))
 
     @precondition(lambda self: any(o.refunded_fen < o.total_fen for o in self.orders))
     @rule(data=st.data())
     def refund(self, data: st.DataObject) -> None:
-        order = data.draw(st.sampled_from([o for o in self.orders
-                                           if o.refunded_fen < o.total_fen]))
+        order = data.draw(st.sampled_from([o for o in self.orders if o.refunded_fen < o.total_fen]))
         amount = data.draw(st.integers(1, order.total_fen - order.refunded_fen))
-        refund = self.run(SalesRefund.create(
-            order_id=order.id, refund_no=f"R{next(_keys)}", amount_fen=amount,
-            refunded_at=clock.utc_now(), request_hash="x", created_at=clock.utc_now()))
+        refund = self.run(
+            SalesRefund.create(
+                order_id=order.id,
+                refund_no=f"R{next(_keys)}",
+                amount_fen=amount,
+                refunded_at=clock.utc_now(),
+                request_hash="x",
+                created_at=clock.utc_now(),
+            )
+        )
         self.run(reverse_purchase_points(refund.id))
         self.run(reverse_purchase_points(refund.id))  # a redelivered job changes nothing
         order.refunded_fen += amount
@@ -149,6 +165,10 @@ async def test_ledger_state_machine_keeps_every_invariant() -> None:
     await make_program(points_validity_days=VALIDITY_DAYS, points_per_yuan=1)
     Ledger.loop = asyncio.get_running_loop()
     Ledger.store_id = (await make_any_store()).id
-    config = settings(max_examples=30, stateful_step_count=25, deadline=None,
-                      suppress_health_check=list(HealthCheck))
+    config = settings(
+        max_examples=30,
+        stateful_step_count=25,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     await asyncio.to_thread(run_state_machine_as_test, Ledger, settings=config)

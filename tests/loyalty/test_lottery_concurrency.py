@@ -13,8 +13,9 @@ async def test_1000_concurrent_draws_against_stock_100_award_exactly_100() -> No
     prize = await make_prize(activity, name="保温杯", weight=1, stock=100)
     members = [await make_member() for _ in range(1000)]
 
-    outcomes = await asyncio.gather(*(draw(activity.id, m.id, key=f"draw-{m.id:06d}")
-                                      for m in members))
+    outcomes = await asyncio.gather(
+        *(draw(activity.id, m.id, key=f"draw-{m.id:06d}") for m in members)
+    )
 
     wins = [o for o in outcomes if o.outcome == DrawOutcome.WIN]
     assert len(wins) == 100

@@ -50,8 +50,11 @@ def test_the_lottery_package_never_imports_random() -> None:
     root = Path(loyalty.lottery.__file__).parent
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text())
-        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for alias in node.names}
-        names |= {node.module or "" for node in ast.walk(tree)
-                  if isinstance(node, ast.ImportFrom)}
+        names = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert "random" not in names, path

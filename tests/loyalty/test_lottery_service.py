@@ -23,8 +23,7 @@ from tests.loyalty.factories import (
 
 
 async def test_free_draw_then_paid_draws_then_refusal() -> None:
-    activity = await make_activity(free_draws_per_day=1, points_per_draw=20,
-                                   max_draws_per_day=3)
+    activity = await make_activity(free_draws_per_day=1, points_per_draw=20, max_draws_per_day=3)
     await make_prize(activity, kind=PrizeKind.NONE, name="谢谢参与", weight=1)
     member = await make_member(points=30)
 
@@ -65,8 +64,9 @@ async def test_points_and_coupon_prizes_are_granted_in_the_draw() -> None:
     assert (won.outcome, won.prize_id) == (DrawOutcome.WIN, points.id)
     points.weight = 0
     await points.save()
-    coupon_prize = await make_prize(activity, kind=PrizeKind.COUPON,
-                                    coupon_template=template, weight=1)
+    coupon_prize = await make_prize(
+        activity, kind=PrizeKind.COUPON, coupon_template=template, weight=1
+    )
     won_coupon = await draw(activity.id, member.id, key="grant-0002")
 
     assert won_coupon.prize_id == coupon_prize.id
@@ -87,43 +87,74 @@ async def test_physical_prize_address_and_shipping(client: httpx.AsyncClient) ->
 
     early = await client.patch(url, json={"status": "shipped"}, headers=headers)
     assert (early.status_code, early.json()["error"]) == (409, "award_wrong_state")
-    await submit_address(member.id, won.award_id,
-                         AddressSubmit(recipient="李四", phone="13900139000",
-                                       address="杭州市西湖区文三路100号"))
-    shipped = await client.patch(url, json={"status": "shipped", "tracking_no": "YT9"},
-                                 headers=headers)
+    await submit_address(
+        member.id,
+        won.award_id,
+        AddressSubmit(recipient="李四", phone="13900139000", address="杭州市西湖区文三路100号"),
+    )
+    shipped = await client.patch(
+        url, json={"status": "shipped", "tracking_no": "YT9"}, headers=headers
+    )
     assert (shipped.status_code, shipped.json()["status"], shipped.json()["address"]) == (
-        200, "shipped", "杭州市西湖区文三路100号")
+        200,
+        "shipped",
+        "杭州市西湖区文三路100号",
+    )
     with pytest.raises(AwardStateError):
-        await submit_address(member.id, won.award_id,
-                             AddressSubmit(recipient="李四", phone="13900139000",
-                                           address="改地址改地址"))
+        await submit_address(
+            member.id,
+            won.award_id,
+            AddressSubmit(recipient="李四", phone="13900139000", address="改地址改地址"),
+        )
 
 
 async def test_configure_and_report_over_the_api(client: httpx.AsyncClient) -> None:
     headers = await bearer(await make_staff("marketer"))
     now = clock.utc_now()
-    created = await client.post("/api/v1/loyalty/lotteries", headers=headers, json={
-        "name": "双十一大转盘", "skin": "festival", "starts_at": (now - timedelta(hours=1))
-        .isoformat(), "ends_at": (now + timedelta(days=1)).isoformat(),
-        "free_draws_per_day": 2})
+    created = await client.post(
+        "/api/v1/loyalty/lotteries",
+        headers=headers,
+        json={
+            "name": "双十一大转盘",
+            "skin": "festival",
+            "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat(),
+            "free_draws_per_day": 2,
+        },
+    )
     assert created.status_code == 201
     activity_id = created.json()["id"]
-    for body in ({"name": "耳机", "kind": "physical", "weight": 1, "stock": 1},
-                 {"name": "谢谢参与", "kind": "none", "weight": 0}):
-        assert (await client.post(f"/api/v1/loyalty/lotteries/{activity_id}/prizes",
-                                  json=body, headers=headers)).status_code == 201
-    bad = await client.post(f"/api/v1/loyalty/lotteries/{activity_id}/prizes",
-                            json={"name": "积分", "kind": "points", "weight": 1},
-                            headers=headers)
+    for body in (
+        {"name": "耳机", "kind": "physical", "weight": 1, "stock": 1},
+        {"name": "谢谢参与", "kind": "none", "weight": 0},
+    ):
+        assert (
+            await client.post(
+                f"/api/v1/loyalty/lotteries/{activity_id}/prizes", json=body, headers=headers
+            )
+        ).status_code == 201
+    bad = await client.post(
+        f"/api/v1/loyalty/lotteries/{activity_id}/prizes",
+        json={"name": "积分", "kind": "points", "weight": 1},
+        headers=headers,
+    )
     assert bad.status_code == 422
     first, second = await make_member(), await make_member()
     await draw(activity_id, first.id, key="report-01")
     await draw(activity_id, second.id, key="report-02")
     await draw(activity_id, second.id, key="report-03")
 
-    report = (await client.get(f"/api/v1/loyalty/lotteries/{activity_id}/report",
-                               headers=headers)).json()
+    report = (
+        await client.get(f"/api/v1/loyalty/lotteries/{activity_id}/report", headers=headers)
+    ).json()
     today = clock.local_now().date().isoformat()
-    assert report == [{"day": today, "participants": 2, "draws": 3, "wins": 1, "claimed": 0,
-                       "by_prize": {"耳机": 1}}]
+    assert report == [
+        {
+            "day": today,
+            "participants": 2,
+            "draws": 3,
+            "wins": 1,
+            "claimed": 0,
+            "by_prize": {"耳机": 1},
+        }
+    ]

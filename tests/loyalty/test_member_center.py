@@ -52,7 +52,8 @@ async def member() -> Member:
 
 
 async def test_card_shows_points_tier_and_the_way_to_the_next_tier(
-        client: httpx.AsyncClient, member: Member) -> None:
+    client: httpx.AsyncClient, member: Member
+) -> None:
     await make_tiers()
     await earn_points(member.id, 400, kind=EntryKind.CHECKIN, key="seed:card:1")
     await open_session(client, member)
@@ -68,8 +69,9 @@ async def test_card_shows_points_tier_and_the_way_to_the_next_tier(
     assert "购物 9.5 折" in benefits
 
 
-async def test_claim_a_coupon_once_and_show_its_code(client: httpx.AsyncClient,
-                                                     member: Member) -> None:
+async def test_claim_a_coupon_once_and_show_its_code(
+    client: httpx.AsyncClient, member: Member
+) -> None:
     template = await make_template(name="新人券", claimable=True, stock=5, per_member_limit=1)
     csrf = await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
@@ -91,19 +93,18 @@ async def test_claim_a_coupon_once_and_show_its_code(client: httpx.AsyncClient,
     assert "新人券" in listing.split('data-testid="wallet"', 1)[1]
 
 
-async def test_a_sold_out_coupon_changes_nothing(client: httpx.AsyncClient,
-                                                 member: Member) -> None:
+async def test_a_sold_out_coupon_changes_nothing(client: httpx.AsyncClient, member: Member) -> None:
     template = await make_template(name="限量券", claimable=True, stock=0)
     csrf = await open_session(client, member)
-    refused = await client.post(f"/h5/member/coupons/claim/{template.id}",
-                                data={"csrf_token": csrf, "key": "tap-0000002"})
+    refused = await client.post(
+        f"/h5/member/coupons/claim/{template.id}", data={"csrf_token": csrf, "key": "tap-0000002"}
+    )
     page = (await client.get(refused.headers["location"])).text
     assert "限量券已抢光" in page
     assert await Coupon.all().count() == 0
 
 
-async def test_someone_elses_coupon_is_not_found(client: httpx.AsyncClient,
-                                                member: Member) -> None:
+async def test_someone_elses_coupon_is_not_found(client: httpx.AsyncClient, member: Member) -> None:
     other = await make_member()
     template = await make_template(claimable=True)
     coupon = await claim_coupon(other.id, template.id, key="other-claim-1")
@@ -114,52 +115,77 @@ async def test_someone_elses_coupon_is_not_found(client: httpx.AsyncClient,
 
 
 async def test_spin_the_wheel_then_give_an_address_for_the_prize(
-        client: httpx.AsyncClient, member: Member) -> None:
+    client: httpx.AsyncClient, member: Member
+) -> None:
     activity = await make_activity(name="周年庆大转盘", free_draws_per_day=1)
     prize = await make_prize(activity, name="保温杯", kind=PrizeKind.PHYSICAL, stock=3)
     csrf = await open_session(client, member)
     page = (await client.get(f"/h5/member/wheel/{activity.id}")).text
     assert text_of(page, "allowance") == "今日已抽 0 次，还可免费抽 1 次"
     assert f'data-prize="{prize.id}"' in page
-    spun = await client.post(f"/h5/member/wheel/{activity.id}/draw",
-                             data={"csrf_token": csrf, "key": "spin-000001"},
-                             headers={"Accept": "application/json"})
+    spun = await client.post(
+        f"/h5/member/wheel/{activity.id}/draw",
+        data={"csrf_token": csrf, "key": "spin-000001"},
+        headers={"Accept": "application/json"},
+    )
     assert spun.status_code == 200
     award = await Award.get(member_id=member.id)
-    assert spun.json() == {"outcome": "win", "prize_id": prize.id,
-                           "message": "恭喜您抽中「保温杯」！请填写收货地址，我们会尽快寄出",
-                           "allowance": "今日已抽 1 次",
-                           "award_id": award.id, "needs_address": True}
-    none_left = await client.post(f"/h5/member/wheel/{activity.id}/draw",
-                                  data={"csrf_token": csrf, "key": "spin-000002"},
-                                  headers={"Accept": "application/json"})
+    assert spun.json() == {
+        "outcome": "win",
+        "prize_id": prize.id,
+        "message": "恭喜您抽中「保温杯」！请填写收货地址，我们会尽快寄出",
+        "allowance": "今日已抽 1 次",
+        "award_id": award.id,
+        "needs_address": True,
+    }
+    none_left = await client.post(
+        f"/h5/member/wheel/{activity.id}/draw",
+        data={"csrf_token": csrf, "key": "spin-000002"},
+        headers={"Accept": "application/json"},
+    )
     assert none_left.status_code == 409
     assert none_left.json()["error"] == "draw_limit_reached"
     assert await Draw.all().count() == 1
-    bad = await client.post(f"/h5/member/awards/{award.id}/address",
-                            data={"csrf_token": csrf, "recipient": "王小明", "phone": "123",
-                                  "address": "上海市黄浦区南京东路1号"})
+    bad = await client.post(
+        f"/h5/member/awards/{award.id}/address",
+        data={
+            "csrf_token": csrf,
+            "recipient": "王小明",
+            "phone": "123",
+            "address": "上海市黄浦区南京东路1号",
+        },
+    )
     assert "电话：格式不正确" in (await client.get(bad.headers["location"])).text
     assert (await Award.get(id=award.id)).status == AwardStatus.AWAITING_ADDRESS
-    ok = await client.post(f"/h5/member/awards/{award.id}/address",
-                           data={"csrf_token": csrf, "recipient": "王小明",
-                                 "phone": "13800138000", "address": "上海市黄浦区南京东路1号"})
+    ok = await client.post(
+        f"/h5/member/awards/{award.id}/address",
+        data={
+            "csrf_token": csrf,
+            "recipient": "王小明",
+            "phone": "13800138000",
+            "address": "上海市黄浦区南京东路1号",
+        },
+    )
     assert "收货地址已提交" in (await client.get(ok.headers["location"])).text
     saved = await Award.get(id=award.id)
-    assert (saved.status, saved.recipient, saved.phone) == (AwardStatus.AWAITING_SHIPMENT,
-                                                            "王小明", "13800138000")
+    assert (saved.status, saved.recipient, saved.phone) == (
+        AwardStatus.AWAITING_SHIPMENT,
+        "王小明",
+        "13800138000",
+    )
 
 
-async def test_draws_are_rate_limited_per_member(client: httpx.AsyncClient,
-                                                 member: Member) -> None:
+async def test_draws_are_rate_limited_per_member(client: httpx.AsyncClient, member: Member) -> None:
     activity = await make_activity(free_draws_per_day=100)
     await make_prize(activity, name="谢谢参与", kind=PrizeKind.NONE, weight=1)
     csrf = await open_session(client, member)
     codes = []
     for number in range(7):
-        response = await client.post(f"/h5/member/wheel/{activity.id}/draw",
-                                     data={"csrf_token": csrf, "key": f"burst-{number:06d}"},
-                                     headers={"Accept": "application/json"})
+        response = await client.post(
+            f"/h5/member/wheel/{activity.id}/draw",
+            data={"csrf_token": csrf, "key": f"burst-{number:06d}"},
+            headers={"Accept": "application/json"},
+        )
         codes.append(response.status_code)
     assert codes == [200] * 5 + [429] * 2
     assert response.json()["error"] == "rate_limited"
@@ -167,30 +193,44 @@ async def test_draws_are_rate_limited_per_member(client: httpx.AsyncClient,
 
 
 async def test_exchange_in_the_mall_and_refuse_when_points_are_short(
-        client: httpx.AsyncClient, member: Member) -> None:
+    client: httpx.AsyncClient, member: Member
+) -> None:
     template = await make_template(name="10元券")
-    item = await MallItem.create(name="10元代金券", kind=ItemKind.COUPON, points_price=300,
-                                 stock=10, coupon_template_id=template.id)
-    pricey = await MallItem.create(name="电饭煲", kind=ItemKind.PHYSICAL, points_price=5000,
-                                   stock=1)
+    item = await MallItem.create(
+        name="10元代金券",
+        kind=ItemKind.COUPON,
+        points_price=300,
+        stock=10,
+        coupon_template_id=template.id,
+    )
+    pricey = await MallItem.create(
+        name="电饭煲", kind=ItemKind.PHYSICAL, points_price=5000, stock=1
+    )
     await earn_points(member.id, 500, kind=EntryKind.ADJUST, key="seed:mall:1")
     csrf = await open_session(client, member)
     listing = (await client.get("/h5/member/mall")).text
     assert text_of(listing, "mall-balance") == "500"
     assert "10元代金券" in listing
     assert "电饭煲" in listing
-    done = await client.post(f"/h5/member/mall/{item.id}/exchange",
-                             data={"csrf_token": csrf, "key": "buy-0000001"})
+    done = await client.post(
+        f"/h5/member/mall/{item.id}/exchange", data={"csrf_token": csrf, "key": "buy-0000001"}
+    )
     assert done.headers["location"] == "/h5/member/mall/orders"
     orders = (await client.get("/h5/member/mall/orders")).text
     assert "兑换成功" in orders
     assert "10元代金券" in orders
     assert "查看券码" in orders
     assert await balance(member) == 200
-    refused = await client.post(f"/h5/member/mall/{pricey.id}/exchange",
-                                data={"csrf_token": csrf, "key": "buy-0000002",
-                                      "recipient": "王小明", "phone": "13800138000",
-                                      "address": "上海市黄浦区南京东路1号"})
+    refused = await client.post(
+        f"/h5/member/mall/{pricey.id}/exchange",
+        data={
+            "csrf_token": csrf,
+            "key": "buy-0000002",
+            "recipient": "王小明",
+            "phone": "13800138000",
+            "address": "上海市黄浦区南京东路1号",
+        },
+    )
     assert refused.headers["location"] == f"/h5/member/mall/{pricey.id}"
     assert "积分不足" in (await client.get(refused.headers["location"])).text
     assert await balance(member) == 200
@@ -199,18 +239,37 @@ async def test_exchange_in_the_mall_and_refuse_when_points_are_short(
     assert await PointsEntry.filter(kind=EntryKind.MALL).count() == 1
 
 
-async def test_purchases_page_lists_the_members_orders(client: httpx.AsyncClient,
-                                                      member: Member) -> None:
+async def test_purchases_page_lists_the_members_orders(
+    client: httpx.AsyncClient, member: Member
+) -> None:
     store = await make_any_store()
-    order = await SalesOrder.create(store=store, order_no="T-1001", member_id=member.id,
-                                    total_fen=12_850, paid_at=datetime(2026, 11, 1, 4, tzinfo=UTC),
-                                    request_hash="x", created_at=datetime(2026, 11, 1, tzinfo=UTC))
-    await SalesOrderLine.create(order=order, product_code="SKU1", product_name="拿铁",
-                                quantity=2, unit_price_fen=6425, amount_fen=12_850)
+    order = await SalesOrder.create(
+        store=store,
+        order_no="T-1001",
+        member_id=member.id,
+        total_fen=12_850,
+        paid_at=datetime(2026, 11, 1, 4, tzinfo=UTC),
+        request_hash="x",
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    await SalesOrderLine.create(
+        order=order,
+        product_code="SKU1",
+        product_name="拿铁",
+        quantity=2,
+        unit_price_fen=6425,
+        amount_fen=12_850,
+    )
     other = await make_member()
-    await SalesOrder.create(store=store, order_no="T-1002", member_id=other.id, total_fen=999,
-                            paid_at=datetime(2026, 11, 2, tzinfo=UTC), request_hash="y",
-                            created_at=datetime(2026, 11, 2, tzinfo=UTC))
+    await SalesOrder.create(
+        store=store,
+        order_no="T-1002",
+        member_id=other.id,
+        total_fen=999,
+        paid_at=datetime(2026, 11, 2, tzinfo=UTC),
+        request_hash="y",
+        created_at=datetime(2026, 11, 2, tzinfo=UTC),
+    )
     await open_session(client, member)
     page = (await client.get("/h5/member/orders")).text
     assert "T-1001" in page
@@ -222,20 +281,32 @@ async def test_purchases_page_lists_the_members_orders(client: httpx.AsyncClient
 
 
 async def test_pages_need_a_member_session(client: httpx.AsyncClient) -> None:
-    for path in ("/h5/member/coupons", "/h5/member/wheel", "/h5/member/mall",
-                 "/h5/member/orders", "/h5/member/benefits", "/h5/member/mall/orders"):
+    for path in (
+        "/h5/member/coupons",
+        "/h5/member/wheel",
+        "/h5/member/mall",
+        "/h5/member/orders",
+        "/h5/member/benefits",
+        "/h5/member/mall/orders",
+    ):
         response = await client.get(path)
         assert (response.status_code, response.headers["location"]) == (303, "/h5/member")
     template = await make_template(claimable=True)
-    forged = await client.post(f"/h5/member/coupons/claim/{template.id}",
-                               data={"csrf_token": "x", "key": "forged-0001"})
+    forged = await client.post(
+        f"/h5/member/coupons/claim/{template.id}", data={"csrf_token": "x", "key": "forged-0001"}
+    )
     assert forged.status_code == 403
     assert await Coupon.all().count() == 0
 
 
 async def test_discount_coupon_shows_its_rate(client: httpx.AsyncClient, member: Member) -> None:
-    await make_template(name="八五折券", kind=CouponKind.DISCOUNT, amount_off_fen=0,
-                        discount_percent=85, claimable=True)
+    await make_template(
+        name="八五折券",
+        kind=CouponKind.DISCOUNT,
+        amount_off_fen=0,
+        discount_percent=85,
+        claimable=True,
+    )
     await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
     assert "<b>8.5</b>折" in page

@@ -10,8 +10,9 @@ from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared
 from tests.wechat.support import Served
 
 
-async def test_check_in_once_a_day_and_see_the_points(client: httpx.AsyncClient,
-                                                      wired: Served) -> None:  # noqa: F811
+async def test_check_in_once_a_day_and_see_the_points(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     await make_program(checkin_points=5)
     await sign_in(client)
     page = await client.get("/h5/member/points")
@@ -39,7 +40,8 @@ async def test_points_page_needs_a_signed_in_member(client: httpx.AsyncClient) -
 
 
 async def test_a_streak_red_packet_is_announced_after_the_check_in(
-        client: httpx.AsyncClient, wired: Served) -> None:  # noqa: F811
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     await make_program(checkin_points=5)
     await StreakReward.create(streak_days=1, red_packet_fen=888)
     await sign_in(client)

@@ -41,25 +41,31 @@ QUERY = "/mmpaymkttransfers/gethbinfo"
 
 
 @pytest.fixture
-async def paying(sandbox: SandboxState, sandbox_server: Served,  # noqa: F811
-                 monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Merchant]:
+async def paying(
+    sandbox: SandboxState,
+    sandbox_server: Served,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Merchant]:
     monkeypatch.setenv("WECHAT_PAY_API_BASE", sandbox_server.url)
     get_settings.cache_clear()
     merchant = Merchant(MCH_ID, API_KEY, appids=[APPID], balance_fen=100_000)
     sandbox.merchants[MCH_ID] = merchant
-    account = await OfficialAccount.create(appid=APPID, name="测试号",
-                                           secret_sealed=vault.seal("s"),
-                                           token_sealed=vault.seal("t"))
-    await pay.set_merchant(SYSTEM, MerchantSet(account_id=account.id, mch_id=MCH_ID,
-                                               api_key=API_KEY, send_name="示例品牌"))
+    account = await OfficialAccount.create(
+        appid=APPID, name="测试号", secret_sealed=vault.seal("s"), token_sealed=vault.seal("t")
+    )
+    await pay.set_merchant(
+        SYSTEM,
+        MerchantSet(account_id=account.id, mch_id=MCH_ID, api_key=API_KEY, send_name="示例品牌"),
+    )
     yield merchant
     get_settings.cache_clear()
 
 
 async def follower(openid: str = "o_alice") -> Member:
     member = await make_member()
-    await MemberIdentity.create(member=member, kind="openid", appid=APPID, value=openid,
-                                created_at=clock.utc_now())
+    await MemberIdentity.create(
+        member=member, kind="openid", appid=APPID, value=openid, created_at=clock.utc_now()
+    )
     return member
 
 
@@ -77,8 +83,9 @@ async def streak_packet(member: Member, fen: int = 888) -> tuple[Checkin, RedPac
 
 async def wheel_packet(member: Member, fen: int = 666) -> RedPacket:
     activity = await make_activity(name="周年庆大转盘")
-    await make_prize(activity, name="6.66元红包", kind=PrizeKind.RED_PACKET, weight=1,
-                     red_packet_fen=fen)
+    await make_prize(
+        activity, name="6.66元红包", kind=PrizeKind.RED_PACKET, weight=1, red_packet_fen=fen
+    )
     result = await draw(activity.id, member.id, key="draw-1")
     assert result.award_id is not None
     return await RedPacket.get(source=RedPacketSource.LOTTERY, source_id=result.award_id)
@@ -100,19 +107,25 @@ def test_streak_reward_amount_is_validated(fen: int) -> None:
 
 
 async def test_streak_red_packet_is_recorded_and_its_send_enqueued_after_commit(
-        published_jobs: list[jobs.Job]) -> None:
+    published_jobs: list[jobs.Job],
+) -> None:
     member = await follower()
     checkin, packet = await streak_packet(member)
     assert (checkin.red_packet_fen, packet.amount_fen, packet.status) == (
-        888, 888, RedPacketStatus.PENDING)
+        888,
+        888,
+        RedPacketStatus.PENDING,
+    )
     assert packet.day == date(2026, 3, 2)
     assert packet.mch_billno is None
     assert [j for j in published_jobs if j.name == "loyalty.send_red_packet"] == [
-        jobs.Job("loyalty.send_red_packet", {"red_packet_id": packet.id})]
+        jobs.Job("loyalty.send_red_packet", {"red_packet_id": packet.id})
+    ]
 
 
 async def test_streak_red_packet_pays_once_when_the_task_runs_twice_concurrently(
-        paying: Merchant, sandbox: SandboxState) -> None:  # noqa: F811
+    paying: Merchant, sandbox: SandboxState
+) -> None:
     member = await follower()
     checkin, packet = await streak_packet(member)
     sandbox.injections.append(Injection(path=SEND, latency_ms=300))
@@ -132,8 +145,10 @@ async def test_streak_red_packet_pays_once_when_the_task_runs_twice_concurrently
 
 
 async def test_without_the_lease_two_workers_still_pay_once_on_the_same_bill_number(
-        paying: Merchant, sandbox: SandboxState,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    paying: Merchant,
+    sandbox: SandboxState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The last line of defence: both workers send, WeChat pays one bill number once."""
     from loyalty.redpackets import service
 
@@ -156,11 +171,17 @@ async def test_without_the_lease_two_workers_still_pay_once_on_the_same_bill_num
     assert paying.balance_fen == 100_000 - 888
 
 
-@pytest.mark.parametrize(("effective", "sends"), [(False, 2), (True, 1)],
-                         ids=["error-before-paying", "paid-but-answer-lost"])
+@pytest.mark.parametrize(
+    ("effective", "sends"),
+    [(False, 2), (True, 1)],
+    ids=["error-before-paying", "paid-but-answer-lost"],
+)
 async def test_wheel_red_packet_after_systemerror_pays_exactly_once(
-        paying: Merchant, sandbox: SandboxState, effective: bool,  # noqa: F811
-        sends: int) -> None:
+    paying: Merchant,
+    sandbox: SandboxState,
+    effective: bool,
+    sends: int,
+) -> None:
     member = await follower()
     packet = await wheel_packet(member)
     award = await Award.get(id=packet.source_id)
@@ -179,36 +200,48 @@ async def test_wheel_red_packet_after_systemerror_pays_exactly_once(
 
 
 async def test_unanswered_query_stays_unknown_and_the_next_run_queries_before_sending(
-        paying: Merchant, sandbox: SandboxState) -> None:  # noqa: F811
+    paying: Merchant, sandbox: SandboxState
+) -> None:
     member = await follower()
     packet = await wheel_packet(member)
-    sandbox.injections += [Injection(path=SEND, err_code="SYSTEMERROR", effective=True),
-                           Injection(path=QUERY, err_code="SYSTEMERROR")]
+    sandbox.injections += [
+        Injection(path=SEND, err_code="SYSTEMERROR", effective=True),
+        Injection(path=QUERY, err_code="SYSTEMERROR"),
+    ]
 
     assert await send_red_packet(packet.id) == "unknown"
     await packet.refresh_from_db()
     assert (packet.status, packet.err_code, packet.lease_until) == (
-        RedPacketStatus.UNKNOWN, "SYSTEMERROR", None)
+        RedPacketStatus.UNKNOWN,
+        "SYSTEMERROR",
+        None,
+    )
     assert (await Award.get(id=packet.source_id)).status == AwardStatus.PENDING_PAYOUT
 
     assert await send_red_packet(packet.id) == "sent"
     await packet.refresh_from_db()
     assert (packet.status, packet.attempts, packet.wechat_status) == (
-        RedPacketStatus.SENT, 2, "SENT")
+        RedPacketStatus.SENT,
+        2,
+        "SENT",
+    )
     assert (sandbox.calls[SEND], sandbox.calls[QUERY]) == (1, 2)
     assert len(sandbox.redpacks) == 1
     assert paying.balance_fen == 100_000 - 666
 
 
 async def test_a_crashed_worker_leaves_unknown_and_the_sweeper_queries_instead_of_paying_again(
-        paying: Merchant, sandbox: SandboxState,  # noqa: F811
-        published_jobs: list[jobs.Job]) -> None:
+    paying: Merchant,
+    sandbox: SandboxState,
+    published_jobs: list[jobs.Job],
+) -> None:
     member = await follower()
     packet = await wheel_packet(member)
     assert await send_red_packet(packet.id) == "sent"
     # As if the worker died after WeChat paid but before recording it.
-    await RedPacket.filter(id=packet.id).update(status=RedPacketStatus.UNKNOWN,
-                                                lease_until=clock.utc_now() - timedelta(1))
+    await RedPacket.filter(id=packet.id).update(
+        status=RedPacketStatus.UNKNOWN, lease_until=clock.utc_now() - timedelta(1)
+    )
     with clock.freeze(clock.utc_now() + timedelta(minutes=5)):
         published_jobs.clear()
         assert await resume_red_packets() == 1
@@ -219,7 +252,8 @@ async def test_a_crashed_worker_leaves_unknown_and_the_sweeper_queries_instead_o
 
 
 async def test_not_enough_balance_fails_then_a_retry_resends_the_same_bill(
-        paying: Merchant, sandbox: SandboxState) -> None:  # noqa: F811
+    paying: Merchant, sandbox: SandboxState
+) -> None:
     paying.balance_fen = 100
     member = await follower()
     packet = await wheel_packet(member)
@@ -243,7 +277,8 @@ async def test_not_enough_balance_fails_then_a_retry_resends_the_same_bill(
 
 
 async def test_member_without_openid_fails_without_calling_wechat(
-        paying: Merchant, sandbox: SandboxState) -> None:  # noqa: F811
+    paying: Merchant, sandbox: SandboxState
+) -> None:
     member = await make_member()
     packet = await wheel_packet(member)
     assert await send_red_packet(packet.id) == "failed"
@@ -252,8 +287,7 @@ async def test_member_without_openid_fails_without_calling_wechat(
     assert sandbox.calls[SEND] == 0
 
 
-async def test_no_merchant_configured_fails_and_pays_nothing(
-        sandbox: SandboxState) -> None:  # noqa: F811
+async def test_no_merchant_configured_fails_and_pays_nothing(sandbox: SandboxState) -> None:
     member = await follower()
     packet = await wheel_packet(member)
     assert await send_red_packet(packet.id) == "failed"
@@ -263,14 +297,18 @@ async def test_no_merchant_configured_fails_and_pays_nothing(
 
 
 async def test_mall_red_packet_completes_the_order_once_paid(
-        paying: Merchant, sandbox: SandboxState) -> None:  # noqa: F811
+    paying: Merchant, sandbox: SandboxState
+) -> None:
     member = await make_member(points=500)
-    await MemberIdentity.create(member=member, kind="openid", appid=APPID, value="o_bob",
-                                created_at=clock.utc_now())
-    item = await MallItem.create(name="5元微信红包", kind=ItemKind.RED_PACKET, points_price=300,
-                                 stock=10, red_packet_fen=500)
-    order = await exchange(item.id, ExchangeCreate(member_id=member.id,
-                                                   idempotency_key="mall-rp-1"))
+    await MemberIdentity.create(
+        member=member, kind="openid", appid=APPID, value="o_bob", created_at=clock.utc_now()
+    )
+    item = await MallItem.create(
+        name="5元微信红包", kind=ItemKind.RED_PACKET, points_price=300, stock=10, red_packet_fen=500
+    )
+    order = await exchange(
+        item.id, ExchangeCreate(member_id=member.id, idempotency_key="mall-rp-1")
+    )
     assert order.status == ExchangeStatus.PENDING_PAYOUT
     packet = await RedPacket.get(source=RedPacketSource.MALL, source_id=order.id)
     assert await send_red_packet(packet.id) == "sent"
@@ -279,40 +317,46 @@ async def test_mall_red_packet_completes_the_order_once_paid(
 
 
 async def test_a_refused_second_check_in_records_no_second_red_packet(
-        published_jobs: list[jobs.Job]) -> None:
+    published_jobs: list[jobs.Job],
+) -> None:
     member = await follower()
     await streak_packet(member)
     published_jobs.clear()
-    with clock.freeze(datetime(2026, 3, 2, 3, 0, tzinfo=UTC)), \
-            pytest.raises(AlreadyCheckedInError):
+    with clock.freeze(datetime(2026, 3, 2, 3, 0, tzinfo=UTC)), pytest.raises(AlreadyCheckedInError):
         await check_in(member.id)
     assert await RedPacket.all().count() == 1
     assert published_jobs == []
 
 
 async def test_console_lists_red_packets_and_retries_unknown_ones(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     member = await follower()
     packet = await wheel_packet(member)
-    await RedPacket.filter(id=packet.id).update(status=RedPacketStatus.UNKNOWN,
-                                                mch_billno="1900000109202603022000000001")
-    admin = await make_staff("admin", username="boss",
-                             department=await Department.create(name="总部"))
+    await RedPacket.filter(id=packet.id).update(
+        status=RedPacketStatus.UNKNOWN, mch_billno="1900000109202603022000000001"
+    )
+    admin = await make_staff(
+        "admin", username="boss", department=await Department.create(name="总部")
+    )
     csrf = await console_login(client, admin.username)
     page = await client.get("/admin/loyalty/red-packets", params={"status": "unknown"})
     assert page.status_code == 200
     assert "1900000109202603022000000001" in page.text
     assert "查询并重试" in page.text
     published_jobs.clear()
-    response = await client.post(f"/admin/loyalty/red-packets/{packet.id}/retry",
-                                 data={"csrf_token": csrf})
+    response = await client.post(
+        f"/admin/loyalty/red-packets/{packet.id}/retry", data={"csrf_token": csrf}
+    )
     assert response.status_code == 303
-    assert published_jobs == [jobs.Job("loyalty.send_red_packet",
-                                       {"red_packet_id": packet.id, "retry_failed": True})]
+    assert published_jobs == [
+        jobs.Job("loyalty.send_red_packet", {"red_packet_id": packet.id, "retry_failed": True})
+    ]
 
 
 async def test_retry_of_a_sent_red_packet_is_refused_and_enqueues_nothing(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     from tests.factories import bearer
 
     member = await follower()
@@ -320,8 +364,9 @@ async def test_retry_of_a_sent_red_packet_is_refused_and_enqueues_nothing(
     await RedPacket.filter(id=packet.id).update(status=RedPacketStatus.SENT)
     marketer = await make_staff("marketer", department=await Department.create(name="总部"))
     published_jobs.clear()
-    response = await client.post(f"/api/v1/loyalty/red-packets/{packet.id}/retry",
-                                 headers=await bearer(marketer))
+    response = await client.post(
+        f"/api/v1/loyalty/red-packets/{packet.id}/retry", headers=await bearer(marketer)
+    )
     assert response.status_code == 409
     assert response.json()["error"] == "red_packet_wrong_state"
     assert published_jobs == []

@@ -24,17 +24,42 @@ async def viewer(role: str) -> Principal:
     return await auth.principal_for(staff.id, ip="203.0.113.7", user_agent="test")
 
 
-async def order(store: Store, member_id: int | None, number: str, total_fen: int, paid_at: datetime,
-                refunds: tuple[int, ...] = ()) -> SalesOrder:
+async def order(
+    store: Store,
+    member_id: int | None,
+    number: str,
+    total_fen: int,
+    paid_at: datetime,
+    refunds: tuple[int, ...] = (),
+) -> SalesOrder:
     refunded = sum(refunds)
-    status = (OrderStatus.PAID if not refunded else OrderStatus.REFUNDED
-              if refunded == total_fen else OrderStatus.PARTLY_REFUNDED)
-    row = await SalesOrder.create(store=store, order_no=number, member_id=member_id,
-                                  total_fen=total_fen, refunded_fen=refunded, status=status,
-                                  paid_at=paid_at, request_hash="x", created_at=paid_at)
+    status = (
+        OrderStatus.PAID
+        if not refunded
+        else OrderStatus.REFUNDED
+        if refunded == total_fen
+        else OrderStatus.PARTLY_REFUNDED
+    )
+    row = await SalesOrder.create(
+        store=store,
+        order_no=number,
+        member_id=member_id,
+        total_fen=total_fen,
+        refunded_fen=refunded,
+        status=status,
+        paid_at=paid_at,
+        request_hash="x",
+        created_at=paid_at,
+    )
     for index, amount in enumerate(refunds):
-        await SalesRefund.create(order=row, refund_no=f"{number}-R{index}", amount_fen=amount,
-                                 refunded_at=paid_at, request_hash="x", created_at=paid_at)
+        await SalesRefund.create(
+            order=row,
+            refund_no=f"{number}-R{index}",
+            amount_fen=amount,
+            refunded_at=paid_at,
+            request_hash="x",
+            created_at=paid_at,
+        )
     return row
 
 
@@ -42,13 +67,25 @@ async def member_with_orders() -> tuple[Member, Store]:
     department = await Department.create(name="华东区")
     home = await Store.create(code="S1", name="上海南京西路店", department=department)
     other = await Store.create(code="S2", name="杭州湖滨店", department=department)
-    member = await Member.create(name="王女士", phone="+8613800138000", card_no="880000000042",
-                                 first_store_id=home.id, created_at=clock.utc_now())
-    await order(home, member.id, "A001", 39_900, datetime(2026, 11, 1, 2, 0, tzinfo=UTC),
-                refunds=(10_000,))
+    member = await Member.create(
+        name="王女士",
+        phone="+8613800138000",
+        card_no="880000000042",
+        first_store_id=home.id,
+        created_at=clock.utc_now(),
+    )
+    await order(
+        home, member.id, "A001", 39_900, datetime(2026, 11, 1, 2, 0, tzinfo=UTC), refunds=(10_000,)
+    )
     await order(other, member.id, "B002", 12_850, datetime(2026, 11, 20, 6, 30, tzinfo=UTC))
-    await order(home, member.id, "A003", 5_000, datetime(2026, 10, 5, 2, 0, tzinfo=UTC),
-                refunds=(2_000, 3_000))
+    await order(
+        home,
+        member.id,
+        "A003",
+        5_000,
+        datetime(2026, 10, 5, 2, 0, tzinfo=UTC),
+        refunds=(2_000, 3_000),
+    )
     await order(home, None, "A004", 99_999, datetime(2026, 11, 21, 2, 0, tzinfo=UTC))
     return member, home
 
@@ -57,39 +94,62 @@ async def test_member_card_with_purchases_and_links():
     member, _ = await member_with_orders()
     fan = await Fan.create(account=await make_account(), openid="o-wang", member_id=member.id)
     card = await caller_card("138 0013 8000", await viewer("admin"))
-    assert card == CallerCard(known=True, title="王女士", sections=[
-        CardSection(title="会员", fields=[
-            CardField(label="会员", value="王女士"),
-            CardField(label="会员卡号", value="880000000042"),
-            CardField(label="归属门店", value="上海南京西路店"),
-            CardField(label="会员编号", value=str(member.id))]),
-        CardSection(title="客户", fields=[
-            CardField(label="订单数", value="3 笔"),
-            CardField(label="累计消费", value="¥427.50"),
-            CardField(label="退款", value="3 笔，¥150.00"),
-            CardField(label="最近订单", value="2026-11-20 14:30 · 杭州湖滨店 · ¥128.50 · B002")])],
-        links=[CardLink(label="会员资料", href="/admin/members?phone=%2B8613800138000"),
-               CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{fan.id}")])
+    assert card == CallerCard(
+        known=True,
+        title="王女士",
+        sections=[
+            CardSection(
+                title="会员",
+                fields=[
+                    CardField(label="会员", value="王女士"),
+                    CardField(label="会员卡号", value="880000000042"),
+                    CardField(label="归属门店", value="上海南京西路店"),
+                    CardField(label="会员编号", value=str(member.id)),
+                ],
+            ),
+            CardSection(
+                title="客户",
+                fields=[
+                    CardField(label="订单数", value="3 笔"),
+                    CardField(label="累计消费", value="¥427.50"),
+                    CardField(label="退款", value="3 笔，¥150.00"),
+                    CardField(
+                        label="最近订单", value="2026-11-20 14:30 · 杭州湖滨店 · ¥128.50 · B002"
+                    ),
+                ],
+            ),
+        ],
+        links=[
+            CardLink(label="会员资料", href="/admin/members?phone=%2B8613800138000"),
+            CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{fan.id}"),
+        ],
+    )
 
 
 async def test_member_without_orders():
-    store = await Store.create(code="S1", name="上海南京西路店",
-                               department=await Department.create(name="华东区"))
-    await Member.create(phone="+8613800138000", first_store_id=store.id,
-                        created_at=clock.utc_now())
+    store = await Store.create(
+        code="S1", name="上海南京西路店", department=await Department.create(name="华东区")
+    )
+    await Member.create(phone="+8613800138000", first_store_id=store.id, created_at=clock.utc_now())
     card = await caller_card("+8613800138000", await viewer("service_agent"))
     assert card is not None
     assert card.title == "未填写姓名"
     assert card.sections[1].fields == [
-        CardField(label="订单数", value="0 笔"), CardField(label="累计消费", value="¥0.00"),
-        CardField(label="退款", value="无"), CardField(label="最近订单", value="—")]
+        CardField(label="订单数", value="0 笔"),
+        CardField(label="累计消费", value="¥0.00"),
+        CardField(label="退款", value="无"),
+        CardField(label="最近订单", value="—"),
+    ]
 
 
 async def test_stranger_gets_a_prefilled_member_search():
     await member_with_orders()
     card = await caller_card("13999999999", await viewer("service_agent"))
-    assert card == CallerCard(known=False, title="陌生来电", links=[
-        CardLink(label="新建会员检索", href="/admin/members?phone=%2B8613999999999")])
+    assert card == CallerCard(
+        known=False,
+        title="陌生来电",
+        links=[CardLink(label="新建会员检索", href="/admin/members?phone=%2B8613999999999")],
+    )
 
 
 async def test_links_follow_the_viewers_permissions():
@@ -114,8 +174,7 @@ async def test_recent_calls_use_the_registered_lookup():
     now = clock.utc_now()
     await SmsCall.create(number="+8613800138000", started_at=now, last_ring_at=now)
     await SmsCall.create(number="未知号码", started_at=now, last_ring_at=now)
-    cards = {call.number: card for call, card in
-             await inbound.recent_calls(await viewer("admin"))}
+    cards = {call.number: card for call, card in await inbound.recent_calls(await viewer("admin"))}
     assert cards["未知号码"] is None
     assert cards["+8613800138000"] is not None
     assert cards["+8613800138000"].sections[0].fields[3].value == str(member.id)
@@ -151,8 +210,9 @@ async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.A
 async def test_links_only_lead_to_what_the_viewer_may_see():
     member, home = await member_with_orders()
     account = await make_account()
-    assigned = await Fan.create(account=account, openid="o-1", member_id=member.id,
-                                store_id=home.id)
+    assigned = await Fan.create(
+        account=account, openid="o-1", member_id=member.id, store_id=home.id
+    )
     await Fan.create(account=account, openid="o-2", member_id=member.id, store_id=home.id)
     desk = await Department.create(name="客服部")
     agent = await make_staff("service_agent", department=desk)
@@ -163,7 +223,8 @@ async def test_links_only_lead_to_what_the_viewer_may_see():
     # The agent serves this member through the assigned fan, so the member page is theirs too.
     assert card.links == [
         CardLink(label="会员资料", href="/admin/members?phone=%2B8613800138000"),
-        CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{assigned.id}")]
+        CardLink(label="微信粉丝", href=f"/admin/wechat/fans/{assigned.id}"),
+    ]
     manager = await make_staff("store_manager", department=await home.department)
     principal = await auth.principal_for(manager.id, ip="203.0.113.7", user_agent="test")
     card = await caller_card("13800138000", principal)

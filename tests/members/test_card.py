@@ -24,13 +24,23 @@ PHONE = "13800138000"
 
 
 @pytest.fixture
-async def wired(sandbox: SandboxState, sandbox_server: Served,  # noqa: F811
-                monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Served]:
+async def wired(
+    sandbox: SandboxState,
+    sandbox_server: Served,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Served]:
     monkeypatch.setenv("WECHAT_API_BASE", sandbox_server.url)
     get_settings.cache_clear()
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=APPID, name="沙箱号", secret=SECRET, token=TOKEN,  # type: ignore[arg-type]
-        mode=AccountMode.PLAIN))
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=APPID,
+            name="沙箱号",
+            secret=SECRET,
+            token=TOKEN,  # type: ignore[arg-type]
+            mode=AccountMode.PLAIN,
+        ),
+    )
     yield sandbox_server
     get_settings.cache_clear()
 
@@ -54,8 +64,9 @@ def csrf_of(page: str) -> str:
     return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
 
-async def test_sign_in_then_bind_a_card_with_the_sms_code(client: httpx.AsyncClient,
-                                                         wired: Served) -> None:
+async def test_sign_in_then_bind_a_card_with_the_sms_code(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     await sign_in(client)
     page = await client.get("/h5/member")
     assert page.status_code == 200
@@ -66,13 +77,19 @@ async def test_sign_in_then_bind_a_card_with_the_sms_code(client: httpx.AsyncCli
     message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
     code = re.search(r"验证码是(\d{6})", message.text)
     assert code is not None
-    wrong = await client.post("/h5/member/bind", data={"phone": PHONE, "code": "000000"
-                                                       if code.group(1) != "000000" else "111111",
-                                                       "csrf_token": token})
+    wrong = await client.post(
+        "/h5/member/bind",
+        data={
+            "phone": PHONE,
+            "code": "000000" if code.group(1) != "000000" else "111111",
+            "csrf_token": token,
+        },
+    )
     assert "验证码" in (await client.get(wrong.headers["location"])).text
     assert (await Member.get()).card_no is None
-    bound = await client.post("/h5/member/bind", data={"phone": PHONE, "code": code.group(1),
-                                                       "csrf_token": token})
+    bound = await client.post(
+        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+    )
     card = await client.get(bound.headers["location"])
     member = await Member.get()
     assert member.phone == normalize_recipient(PHONE)
@@ -84,8 +101,9 @@ async def test_sign_in_then_bind_a_card_with_the_sms_code(client: httpx.AsyncCli
     assert await AuditLog.filter(action="member.card_bound").count() == 1
 
 
-async def test_oauth_state_and_code_are_single_use(client: httpx.AsyncClient,
-                                                   wired: Served) -> None:
+async def test_oauth_state_and_code_are_single_use(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     callback = await sign_in(client)
     replay = await client.get(callback, headers={"accept": "text/html"})
     assert replay.status_code == 400
@@ -96,28 +114,32 @@ async def test_oauth_state_and_code_are_single_use(client: httpx.AsyncClient,
     assert await Member.all().count() == 1
 
 
-async def test_posts_without_the_session_token_are_refused(client: httpx.AsyncClient,
-                                                           wired: Served) -> None:
+async def test_posts_without_the_session_token_are_refused(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     await sign_in(client)
     response = await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": "x"})
     assert response.status_code == 403
     assert await SmsMessage.all().count() == 0
 
 
-async def test_a_phone_bound_to_another_member_is_refused(client: httpx.AsyncClient,
-                                                          wired: Served) -> None:
+async def test_a_phone_bound_to_another_member_is_refused(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     from crm_core import clock
 
-    await Member.create(phone=normalize_recipient(PHONE), card_no="880000000001",
-                        created_at=clock.utc_now())
+    await Member.create(
+        phone=normalize_recipient(PHONE), card_no="880000000001", created_at=clock.utc_now()
+    )
     await sign_in(client)
     token = csrf_of((await client.get("/h5/member")).text)
     await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
     message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
     code = re.search(r"验证码是(\d{6})", message.text)
     assert code is not None
-    refused = await client.post("/h5/member/bind", data={"phone": PHONE, "code": code.group(1),
-                                                         "csrf_token": token})
+    refused = await client.post(
+        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+    )
     page = await client.get(refused.headers["location"])
     assert "该手机号已绑定其他会员" in page.text
     me = await Member.filter(card_no=None).get()

@@ -24,23 +24,29 @@ def test_a_fresh_code_names_its_card() -> None:
     assert card_code.card_no_of(code, NOW + timedelta(seconds=60)) == "88000000000001"
 
 
-@pytest.mark.parametrize("later", [timedelta(seconds=120), timedelta(minutes=10),
-                                   timedelta(days=30), timedelta(seconds=-60)],
-                         ids=["two-steps", "ten-minutes", "a-month", "from-the-future"])
+@pytest.mark.parametrize(
+    "later",
+    [timedelta(seconds=120), timedelta(minutes=10), timedelta(days=30), timedelta(seconds=-60)],
+    ids=["two-steps", "ten-minutes", "a-month", "from-the-future"],
+)
 def test_a_screenshot_stops_working(later: timedelta) -> None:
     code = card_code.mint("88000000000001", NOW)
     with pytest.raises(CardCodeInvalidError):
         card_code.card_no_of(code, NOW + later)
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda c: c.replace("88000000000001", "88000000000002"),
-    lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),
-    lambda c: c.rsplit(".", 1)[0],
-    lambda c: "88000000000001",
-    lambda c: "",
-    lambda c: "not.a.code",
-], ids=["other-card", "mac-changed", "no-mac", "bare-card-no", "empty", "garbage"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda c: c.replace("88000000000001", "88000000000002"),
+        lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),
+        lambda c: c.rsplit(".", 1)[0],
+        lambda c: "88000000000001",
+        lambda c: "",
+        lambda c: "not.a.code",
+    ],
+    ids=["other-card", "mac-changed", "no-mac", "bare-card-no", "empty", "garbage"],
+)
 def test_forged_codes_are_refused(tamper: object) -> None:
     code = card_code.mint("88000000000001", NOW)
     with pytest.raises(CardCodeInvalidError):
@@ -51,11 +57,16 @@ async def test_the_till_resolves_a_fresh_code(client: httpx.AsyncClient) -> None
     member = await make_card_member()
     guide = await make_staff("guide")
     code = card_code.mint(member.card_no or "")
-    response = await client.post("/api/v1/members/card-code/resolve", json={"code": code},
-                                 headers=await bearer(guide))
+    response = await client.post(
+        "/api/v1/members/card-code/resolve", json={"code": code}, headers=await bearer(guide)
+    )
     assert response.status_code == 200, response.text
-    assert response.json() == {"id": member.id, "name_masked": "张**",
-                               "phone_masked": "138****8000", "card_no": member.card_no}
+    assert response.json() == {
+        "id": member.id,
+        "name_masked": "张**",
+        "phone_masked": "138****8000",
+        "card_no": member.card_no,
+    }
 
 
 async def test_expired_and_forged_codes_get_a_stable_error(client: httpx.AsyncClient) -> None:
@@ -65,8 +76,9 @@ async def test_expired_and_forged_codes_get_a_stable_error(client: httpx.AsyncCl
         old = card_code.mint(member.card_no or "")
     forged = f"{member.card_no}.{int(clock.utc_now().timestamp()) // 60}.AAAAAAAAAAAA"
     for code in (old, forged, "88999999999999.1.AAAAAAAAAAAA"):
-        response = await client.post("/api/v1/members/card-code/resolve", json={"code": code},
-                                     headers=headers)
+        response = await client.post(
+            "/api/v1/members/card-code/resolve", json={"code": code}, headers=headers
+        )
         assert response.status_code == 400
         assert response.json()["error"] == "card_code_invalid"
 
@@ -75,17 +87,21 @@ async def test_a_merged_member_code_does_not_resolve(client: httpx.AsyncClient) 
     member = await make_card_member()
     other = await make_card_member(phone="+8613900139000")
     await member.__class__.filter(id=member.id).update(merged_into_id=other.id)
-    response = await client.post("/api/v1/members/card-code/resolve",
-                                 json={"code": card_code.mint(member.card_no or "")},
-                                 headers=await bearer(await make_staff("admin")))
+    response = await client.post(
+        "/api/v1/members/card-code/resolve",
+        json={"code": card_code.mint(member.card_no or "")},
+        headers=await bearer(await make_staff("admin")),
+    )
     assert response.json()["error"] == "card_code_invalid"
 
 
 async def test_resolving_needs_the_member_view_permission(client: httpx.AsyncClient) -> None:
     member = await make_card_member()
-    response = await client.post("/api/v1/members/card-code/resolve",
-                                 json={"code": card_code.mint(member.card_no or "")},
-                                 headers=await bearer(await make_staff("sales_rep")))
+    response = await client.post(
+        "/api/v1/members/card-code/resolve",
+        json={"code": card_code.mint(member.card_no or "")},
+        headers=await bearer(await make_staff("sales_rep")),
+    )
     assert response.status_code == 403
 
 

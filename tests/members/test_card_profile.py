@@ -29,7 +29,8 @@ async def authorize(client: httpx.AsyncClient, path: str, extra: str) -> httpx.R
 
 
 async def test_userinfo_sign_in_gives_the_fan_and_member_a_nickname(
-        client: httpx.AsyncClient, wired: Served) -> None:  # noqa: F811
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     fan = await local_fan()
     await sign_in(client)
     assert (await Fan.get(id=fan.id)).nickname == ""
@@ -48,27 +49,30 @@ async def test_userinfo_sign_in_gives_the_fan_and_member_a_nickname(
     assert 'data-testid="profile-link"' not in card.text
 
 
-async def test_silent_sign_in_asks_for_no_profile(client: httpx.AsyncClient,
-                                                  wired: Served) -> None:  # noqa: F811
+async def test_silent_sign_in_asks_for_no_profile(client: httpx.AsyncClient, wired: Served) -> None:
     start = await client.get("/h5/member")
     assert parse_qs(urlsplit(start.headers["location"]).query)["scope"] == ["snsapi_base"]
 
 
-async def test_refusing_the_consent_page_keeps_everything(client: httpx.AsyncClient,
-                                                          wired: Served) -> None:  # noqa: F811
+async def test_refusing_the_consent_page_keeps_everything(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     fan = await local_fan()
     await sign_in(client)
     declined = await authorize(client, "/h5/member?profile=1", "__deny=1")
     assert (declined.status_code, declined.headers["location"]) == (
-        303, "/h5/member?notice=declined")
+        303,
+        "/h5/member?notice=declined",
+    )
     page = await client.get(declined.headers["location"])
     assert "未获得微信昵称和头像授权" in page.text
     assert (await Fan.get(id=fan.id)).nickname == ""
     assert [m.name for m in await Member.all()] == [""]
 
 
-async def test_a_declined_state_cannot_be_replayed(client: httpx.AsyncClient,
-                                                   wired: Served) -> None:  # noqa: F811
+async def test_a_declined_state_cannot_be_replayed(
+    client: httpx.AsyncClient, wired: Served
+) -> None:
     start = await client.get("/h5/member?profile=1")
     state = parse_qs(urlsplit(start.headers["location"].split("#", 1)[0]).query)["state"][0]
     first = await client.get(f"/h5/member/oauth?state={state}")

@@ -34,18 +34,20 @@ async def member_page(client: httpx.AsyncClient, member: Member, path: str = "/h
 
 async def test_brand_look_and_banners_reach_the_member_center(client: httpx.AsyncClient) -> None:
     csrf = await as_admin(client)
-    saved = await client.post("/admin/members/center",
-                              data={"csrf_token": csrf, "brand_name": "星巴克会员",
-                                    "primary_color": "#00704A"},
-                              files={"logo": ("logo.png", png(), "image/png")})
+    saved = await client.post(
+        "/admin/members/center",
+        data={"csrf_token": csrf, "brand_name": "星巴克会员", "primary_color": "#00704A"},
+        files={"logo": ("logo.png", png(), "image/png")},
+    )
     assert saved.status_code == 303
     theme = await CenterTheme.get(id=1)
     assert (theme.brand_name, theme.primary_color) == ("星巴克会员", "#00704a")
     assert theme.logo_id is not None
-    added = await client.post("/admin/members/center/banners",
-                              data={"csrf_token": csrf, "title": "双十二",
-                                    "link": "/h5/member/wheel", "position": "1"},
-                              files={"image": ("b.png", png(750, 300), "image/png")})
+    added = await client.post(
+        "/admin/members/center/banners",
+        data={"csrf_token": csrf, "title": "双十二", "link": "/h5/member/wheel", "position": "1"},
+        files={"image": ("b.png", png(750, 300), "image/png")},
+    )
     assert added.status_code == 303
     banner = await CenterBanner.get()
     member = await make_member()
@@ -58,8 +60,9 @@ async def test_brand_look_and_banners_reach_the_member_center(client: httpx.Asyn
     picture = await client.get(f"/h5/member/assets/{banner.image_id}")
     assert (picture.status_code, picture.headers["content-type"]) == (200, "image/png")
     assert picture.content == png(750, 300)
-    cached = await client.get(f"/h5/member/assets/{banner.image_id}",
-                              headers={"If-None-Match": picture.headers["etag"]})
+    cached = await client.get(
+        f"/h5/member/assets/{banner.image_id}", headers={"If-None-Match": picture.headers["etag"]}
+    )
     assert (cached.status_code, cached.content) == (304, b"")
     actions = {a.action for a in await AuditLog.all()}
     assert {"member_center.theme_update", "member_center.banner_add"} <= actions
@@ -67,29 +70,34 @@ async def test_brand_look_and_banners_reach_the_member_center(client: httpx.Asyn
 
 async def test_bad_colour_name_or_picture_changes_nothing(client: httpx.AsyncClient) -> None:
     csrf = await as_admin(client)
-    refused = await client.post("/admin/members/center",
-                                data={"csrf_token": csrf, "brand_name": "品牌",
-                                      "primary_color": "red;}body{display:none"})
+    refused = await client.post(
+        "/admin/members/center",
+        data={"csrf_token": csrf, "brand_name": "品牌", "primary_color": "red;}body{display:none"},
+    )
     assert refused.status_code == 303
     page = (await client.get("/admin/members/center")).text
     assert "主题色须为 #RRGGBB 格式" in page
     assert 'value="品牌"' in page
     assert await CenterTheme.all().count() == 0
-    not_image = await client.post("/admin/members/center/banners",
-                                  data={"csrf_token": csrf, "title": "x", "link": "/h5/member"},
-                                  files={"image": ("x.png", b"<svg onload=alert(1)>", "image/png")})
+    not_image = await client.post(
+        "/admin/members/center/banners",
+        data={"csrf_token": csrf, "title": "x", "link": "/h5/member"},
+        files={"image": ("x.png", b"<svg onload=alert(1)>", "image/png")},
+    )
     assert not_image.status_code == 303
     assert "图片无法识别" in (await client.get("/admin/members/center")).text
-    script_link = await client.post("/admin/members/center/banners",
-                                    data={"csrf_token": csrf, "title": "x",
-                                          "link": "javascript:alert(1)"},
-                                    files={"image": ("b.png", png(), "image/png")})
+    script_link = await client.post(
+        "/admin/members/center/banners",
+        data={"csrf_token": csrf, "title": "x", "link": "javascript:alert(1)"},
+        files={"image": ("b.png", png(), "image/png")},
+    )
     assert script_link.status_code == 303
     assert "链接须以 / 开头" in (await client.get("/admin/members/center")).text
-    huge = await client.post("/admin/members/center/banners",
-                             data={"csrf_token": csrf, "title": "x", "link": ""},
-                             files={"image": ("b.png", b"\x89PNG" + b"0" * 1_100_000,
-                                              "image/png")})
+    huge = await client.post(
+        "/admin/members/center/banners",
+        data={"csrf_token": csrf, "title": "x", "link": ""},
+        files={"image": ("b.png", b"\x89PNG" + b"0" * 1_100_000, "image/png")},
+    )
     assert huge.status_code == 303
     assert "图片不能超过 1 MB" in (await client.get("/admin/members/center")).text
     assert await CenterBanner.all().count() == 0
@@ -108,8 +116,9 @@ async def test_only_permitted_staff_edit_the_look(client: httpx.AsyncClient) -> 
     guide = await make_staff("guide")
     csrf = await console_login(client, guide.username)
     assert (await client.get("/admin/members/center")).status_code == 403
-    refused = await client.post("/admin/members/center",
-                                data={"csrf_token": csrf, "brand_name": "x",
-                                      "primary_color": "#000000"})
+    refused = await client.post(
+        "/admin/members/center",
+        data={"csrf_token": csrf, "brand_name": "x", "primary_color": "#000000"},
+    )
     assert refused.status_code == 403
     assert await CenterTheme.all().count() == 0

@@ -36,8 +36,7 @@ SNAPSHOT = {
     "members_touch": "SELECT id, member_id, event_id FROM members_touch",
     "members_profile_completion": "SELECT member_id, field FROM members_profile_completion",
     "wechat_fan": "SELECT id, member_id FROM wechat_fan",
-    "loyalty_account": "SELECT member_id, balance, lifetime_earned, tier_id FROM "
-                       "loyalty_account",
+    "loyalty_account": "SELECT member_id, balance, lifetime_earned, tier_id FROM loyalty_account",
     "loyalty_coupon": "SELECT id, member_id, seq, status FROM loyalty_coupon",
     "loyalty_lottery_award": "SELECT id, member_id, win_seq FROM loyalty_lottery_award",
     "loyalty_mall_order": "SELECT id, member_id, seq FROM loyalty_mall_order",
@@ -49,8 +48,10 @@ SNAPSHOT = {
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
     connection = connections.get("default")
-    return {table: await connection.execute_query_dict(f"{sql} ORDER BY 1, 2")
-            for table, sql in SNAPSHOT.items()}
+    return {
+        table: await connection.execute_query_dict(f"{sql} ORDER BY 1, 2")
+        for table, sql in SNAPSHOT.items()
+    }
 
 
 async def balance_per_ledger(member_id: int) -> tuple[int, int]:
@@ -65,18 +66,21 @@ async def make_world() -> dict[str, Any]:
     a prize, a mall order, the follow gift, a check-in-free history)."""
     await make_program(points_validity_days=365)
     template = await make_template(per_member_limit=5)
-    account = await OfficialAccount.create(appid="wxmerge0000001", name="号", secret_sealed="",
-                                           token_sealed="")
+    account = await OfficialAccount.create(
+        appid="wxmerge0000001", name="号", secret_sealed="", token_sealed=""
+    )
     a = await make_card_member(name="张三", phone="+8613800000001")
     b = await make_card_member(name="", phone="+8613800000002")
     await Member.filter(id=b.id).update(address="文三路 1 号", province="浙江省", city="杭州市")
     await ProfileCompletion.create(member_id=b.id, field="region", completed_at=T1)
     now = clock.utc_now()
-    await MemberIdentity.create(member_id=a.id, kind="openid", appid="wxa", value="o_a",
-                                created_at=now)
+    await MemberIdentity.create(
+        member_id=a.id, kind="openid", appid="wxa", value="o_a", created_at=now
+    )
     for kind, appid, value in (("openid", "wxb", "o_b"), ("unionid", "", "u_person")):
-        await MemberIdentity.create(member_id=b.id, kind=kind, appid=appid, value=value,
-                                    created_at=now)
+        await MemberIdentity.create(
+            member_id=b.id, kind=kind, appid=appid, value=value, created_at=now
+        )
     await MemberTouch.create(member_id=b.id, event_id=1, kind="follow", at=now)
     fan = await Fan.create(account=account, openid="o_b", member_id=b.id)
     await earn_points(a.id, 100, kind=EntryKind.ADJUST, key="seed-a")
@@ -89,33 +93,56 @@ async def make_world() -> dict[str, Any]:
     await issue_coupon(template.id, b.id, source=CouponSource.HAND, key="coupon-b")
     activity = await make_activity()
     prize = await make_prize(activity, kind=PrizeKind.PHYSICAL, weight=1, stock=5)
-    draw = await Draw.create(activity_id=activity.id, member_id=b.id, day=date(2026, 1, 10),
-                             seq=1, idempotency_key="draw-b", rng_value=0, total_weight=1,
-                             config_hash="x", outcome=DrawOutcome.WIN, prize_id=prize.id,
-                             created_at=now)
-    await Award.create(draw_id=draw.id, activity_id=activity.id, member_id=b.id,
-                       prize_id=prize.id, win_seq=1, status=AwardStatus.AWAITING_ADDRESS,
-                       created_at=now)
+    draw = await Draw.create(
+        activity_id=activity.id,
+        member_id=b.id,
+        day=date(2026, 1, 10),
+        seq=1,
+        idempotency_key="draw-b",
+        rng_value=0,
+        total_weight=1,
+        config_hash="x",
+        outcome=DrawOutcome.WIN,
+        prize_id=prize.id,
+        created_at=now,
+    )
+    await Award.create(
+        draw_id=draw.id,
+        activity_id=activity.id,
+        member_id=b.id,
+        prize_id=prize.id,
+        win_seq=1,
+        status=AwardStatus.AWAITING_ADDRESS,
+        created_at=now,
+    )
     item = await MallItem.create(name="杯子", kind=ItemKind.PHYSICAL, points_price=10, stock=5)
-    await MallOrder.create(item_id=item.id, member_id=b.id, seq=1, idempotency_key="mall-b",
-                           points=10, points_entry_id=1, status=ExchangeStatus.SHIPPED,
-                           created_at=now)
+    await MallOrder.create(
+        item_id=item.id,
+        member_id=b.id,
+        seq=1,
+        idempotency_key="mall-b",
+        points=10,
+        points_entry_id=1,
+        status=ExchangeStatus.SHIPPED,
+        created_at=now,
+    )
     gift = await FollowGift.create(name="关注礼", points=0, coupon_template_id=template.id)
     await FollowGiftGrant.create(member_id=b.id, gift_id=gift.id, created_at=now)
     return {"a": a, "b": b, "fan": fan, "template": template}
 
 
-async def test_merge_moves_everything_and_undo_restores_exactly(
-        client: httpx.AsyncClient) -> None:
+async def test_merge_moves_everything_and_undo_restores_exactly(client: httpx.AsyncClient) -> None:
     world = await make_world()
     a, b = world["a"], world["b"]
     admin = await make_staff("admin")
     headers = await bearer(admin)
     before = await snapshot()
 
-    response = await client.post(f"/api/v1/members/{a.id}/merges",
-                                 json={"source": b.card_no, "reason": "同一顾客"},
-                                 headers=headers)
+    response = await client.post(
+        f"/api/v1/members/{a.id}/merges",
+        json={"source": b.card_no, "reason": "同一顾客"},
+        headers=headers,
+    )
     assert response.status_code == 201, response.text
     merge_id = response.json()["id"]
 
@@ -124,7 +151,10 @@ async def test_merge_moves_everything_and_undo_restores_exactly(
     assert (await Fan.get(id=world["fan"].id)).member_id == a.id
     merged_a, merged_b = await Member.get(id=a.id), await Member.get(id=b.id)
     assert (merged_b.merged_into_id, merged_a.card_no, merged_a.phone) == (
-        a.id, a.card_no, "+8613800000001")
+        a.id,
+        a.card_no,
+        "+8613800000001",
+    )
     assert (merged_b.card_no, merged_b.phone) == (b.card_no, "+8613800000002")
     # A's blank profile fields were filled from B; the name A already had is kept.
     assert (merged_a.name, merged_a.address, merged_a.city) == ("张三", "文三路 1 号", "杭州市")
@@ -132,13 +162,18 @@ async def test_merge_moves_everything_and_undo_restores_exactly(
     assert await balance_per_ledger(a.id) == (160, 160)
     assert await balance_per_ledger(b.id) == (0, 0)
     assert (await Account.get(member_id=a.id)).lifetime_earned == 170
-    keys = sorted(await PointsEntry.filter(source_type="member_merge").values_list(
-        "idempotency_key", flat=True))
+    keys = sorted(
+        await PointsEntry.filter(source_type="member_merge").values_list(
+            "idempotency_key", flat=True
+        )
+    )
     assert keys == [f"merge:{merge_id}:in", f"merge:{merge_id}:in:2", f"merge:{merge_id}:out"]
     # B's points keep their expiry dates on A.
     lots = await PointsLot.filter(entry__idempotency_key__startswith=f"merge:{merge_id}:in")
     assert sorted((lot.remaining, lot.expires_at) for lot in lots) == [
-        (30, T1 + timedelta(days=365)), (30, T2 + timedelta(days=365))]
+        (30, T1 + timedelta(days=365)),
+        (30, T2 + timedelta(days=365)),
+    ]
     assert await MallOrder.filter(member_id=a.id).count() == 1
     assert await Award.filter(member_id=a.id).values_list("win_seq", flat=True) == [1]
     assert sorted(await Coupon.filter(member_id=a.id).values_list("seq", flat=True)) == [1, 2]
@@ -157,14 +192,18 @@ async def test_merge_moves_everything_and_undo_restores_exactly(
     assert await balance_per_ledger(b.id) == (60, 60)
     restored = await PointsLot.filter(entry__idempotency_key__startswith=f"merge:{merge_id}:undo")
     assert sorted((lot.remaining, lot.expires_at) for lot in restored) == [
-        (30, T1 + timedelta(days=365)), (30, T2 + timedelta(days=365))]
+        (30, T1 + timedelta(days=365)),
+        (30, T2 + timedelta(days=365)),
+    ]
     assert await check_invariants() == []
 
     again = await client.post(f"/api/v1/members/merges/{merge_id}/undo", headers=headers)
     assert (again.status_code, again.json()["error"]) == (409, "merge_already_undone")
     audit = await AuditLog.filter(action__startswith="member.merge").order_by("id")
     assert [(e.action, e.actor_id, e.target_id) for e in audit] == [
-        ("member.merge", admin.id, str(a.id)), ("member.merge_undo", admin.id, str(a.id))]
+        ("member.merge", admin.id, str(a.id)),
+        ("member.merge_undo", admin.id, str(a.id)),
+    ]
     assert audit[0].before == {"source_id": b.id, "source_merged_into": None}
     assert audit[0].after["source_merged_into"] == a.id
     assert audit[0].after["moved"]["loyalty.points"] == 60
@@ -185,17 +224,21 @@ async def test_target_without_card_takes_the_source_card_and_phone_back_and_fort
 
 
 @pytest.mark.parametrize("case", ["self", "into-merged", "merged-source"])
-async def test_refused_merges_get_409_and_change_nothing(client: httpx.AsyncClient,
-                                                         case: str) -> None:
+async def test_refused_merges_get_409_and_change_nothing(
+    client: httpx.AsyncClient, case: str
+) -> None:
     a, b, c = [await make_card_member(phone=f"+861380000000{i}") for i in range(3)]
     await merge.merge(a.id, b.id)
     headers = await bearer(await make_staff("admin"))
-    target, source, code = {"self": (c.id, c.id, "merge_same_member"),
-                            "into-merged": (b.id, c.id, "member_already_merged"),
-                            "merged-source": (c.id, b.id, "member_already_merged")}[case]
+    target, source, code = {
+        "self": (c.id, c.id, "merge_same_member"),
+        "into-merged": (b.id, c.id, "member_already_merged"),
+        "merged-source": (c.id, b.id, "member_already_merged"),
+    }[case]
     before = await snapshot()
-    response = await client.post(f"/api/v1/members/{target}/merges",
-                                 json={"source": str(source)}, headers=headers)
+    response = await client.post(
+        f"/api/v1/members/{target}/merges", json={"source": str(source)}, headers=headers
+    )
     assert (response.status_code, response.json()["error"]) == (409, code)
     assert await snapshot() == before
     assert await MemberMerge.all().count() == 1
@@ -204,8 +247,12 @@ async def test_refused_merges_get_409_and_change_nothing(client: httpx.AsyncClie
 async def test_concurrent_double_merges_let_one_through() -> None:
     world = await make_world()
     a, b = world["a"], world["b"]
-    results = await asyncio.gather(merge.merge(a.id, b.id), merge.merge(a.id, b.id),
-                                   merge.merge(b.id, a.id), return_exceptions=True)
+    results = await asyncio.gather(
+        merge.merge(a.id, b.id),
+        merge.merge(a.id, b.id),
+        merge.merge(b.id, a.id),
+        return_exceptions=True,
+    )
     done = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(done) == 1
@@ -234,10 +281,12 @@ async def test_a_known_unionid_on_another_member_unifies_them(published_jobs: li
     newer = await make_card_member(phone="+8613800000002")
     await Member.filter(id=older.id).update(card_no=None, phone=None)
     now = clock.utc_now()
-    await MemberIdentity.create(member_id=older.id, kind="openid", appid="wx1", value="o_1",
-                                created_at=now)
-    await MemberIdentity.create(member_id=newer.id, kind="unionid", appid="", value="u_1",
-                                created_at=now)
+    await MemberIdentity.create(
+        member_id=older.id, kind="openid", appid="wx1", value="o_1", created_at=now
+    )
+    await MemberIdentity.create(
+        member_id=newer.id, kind="unionid", appid="", value="u_1", created_at=now
+    )
     async with unit_of_work():
         member = await service._member_for("wx1", "o_1", "u_1")
     # The member with the card is kept, whatever the age.
@@ -259,8 +308,10 @@ async def test_console_previews_merges_and_undoes(client: httpx.AsyncClient) -> 
     assert "<th>优惠券</th><td>1</td>" in preview
     missing = await client.get(f"/admin/members/{a.id}", params={"merge_source": "42424242"})
     assert "找不到要合并的会员" in missing.text
-    done = await client.post(f"/admin/members/{a.id}/merges",
-                             data={"csrf_token": csrf, "source": str(b.id), "reason": "重复"})
+    done = await client.post(
+        f"/admin/members/{a.id}/merges",
+        data={"csrf_token": csrf, "source": str(b.id), "reason": "重复"},
+    )
     assert done.status_code == 303
     shown = await client.get(f"/admin/members/{a.id}")
     history = shown.text.split('data-testid="merge-history"', 1)[1]
@@ -268,8 +319,9 @@ async def test_console_previews_merges_and_undoes(client: httpx.AsyncClient) -> 
     assert 'data-testid="undo-form"' in history
     assert "已合并到" in (await client.get(f"/admin/members/{b.id}")).text
     record = await MemberMerge.get()
-    undone = await client.post(f"/admin/members/{a.id}/merges/{record.id}/undo",
-                               data={"csrf_token": csrf})
+    undone = await client.post(
+        f"/admin/members/{a.id}/merges/{record.id}/undo", data={"csrf_token": csrf}
+    )
     assert undone.status_code == 303
     assert (await Member.get(id=b.id)).merged_into_id is None
     audit_page = await client.get("/admin/audit")
@@ -280,14 +332,18 @@ async def test_console_previews_merges_and_undoes(client: httpx.AsyncClient) -> 
 async def test_merging_needs_the_edit_permission(client: httpx.AsyncClient) -> None:
     a = await make_card_member(phone="+8613800000001")
     b = await make_card_member(phone="+8613800000002")
-    response = await client.post(f"/api/v1/members/{a.id}/merges", json={"source": str(b.id)},
-                                 headers=await bearer(await make_staff("guide")))
+    response = await client.post(
+        f"/api/v1/members/{a.id}/merges",
+        json={"source": str(b.id)},
+        headers=await bearer(await make_staff("guide")),
+    )
     assert response.status_code == 403
     assert await MemberMerge.all().count() == 0
 
 
 async def test_a_merged_members_h5_session_continues_as_the_kept_member(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     a = await make_card_member(name="张三", phone="+8613800000001")
     b = await make_card_member(name="", phone="+8613800000002")
     await h5_session(client, b.id)

@@ -29,20 +29,44 @@ from wechat.models import Direction, Fan, FanMessage, MessageStatus, OfficialAcc
 async def _member_with_history() -> tuple[Member, int]:
     department = await make_department("华东")
     store = await make_store(department, code="SH9", name="静安店")
-    member = await Member.create(name="赵会员", first_store_id=store.id,
-                                 created_at=datetime(2026, 11, 1, tzinfo=UTC))
-    await MemberTouch.create(member=member, event_id=1, kind="follow", store_id=store.id,
-                             channel="门店海报", at=datetime(2026, 11, 1, 1, tzinfo=UTC))
-    account = await OfficialAccount.create(appid="wxtimeline000001", name="测试号",
-                                           secret_sealed="x", token_sealed="t")
-    fan = await Fan.create(account=account, openid="o_timeline", member_id=member.id,
-                           store_id=store.id, subscribed=True)
-    await FanMessage.create(fan=fan, direction=Direction.OUT, msg_type="text",
-                            content="您好，欢迎光临", status=MessageStatus.SENT,
-                            created_at=datetime(2026, 11, 1, 2, tzinfo=UTC))
-    await SalesOrder.create(store=store, order_no="TL-1", member_id=member.id, total_fen=8800,
-                            paid_at=datetime(2026, 11, 2, tzinfo=UTC), request_hash="h",
-                            created_at=datetime(2026, 11, 2, tzinfo=UTC))
+    member = await Member.create(
+        name="赵会员", first_store_id=store.id, created_at=datetime(2026, 11, 1, tzinfo=UTC)
+    )
+    await MemberTouch.create(
+        member=member,
+        event_id=1,
+        kind="follow",
+        store_id=store.id,
+        channel="门店海报",
+        at=datetime(2026, 11, 1, 1, tzinfo=UTC),
+    )
+    account = await OfficialAccount.create(
+        appid="wxtimeline000001", name="测试号", secret_sealed="x", token_sealed="t"
+    )
+    fan = await Fan.create(
+        account=account,
+        openid="o_timeline",
+        member_id=member.id,
+        store_id=store.id,
+        subscribed=True,
+    )
+    await FanMessage.create(
+        fan=fan,
+        direction=Direction.OUT,
+        msg_type="text",
+        content="您好，欢迎光临",
+        status=MessageStatus.SENT,
+        created_at=datetime(2026, 11, 1, 2, tzinfo=UTC),
+    )
+    await SalesOrder.create(
+        store=store,
+        order_no="TL-1",
+        member_id=member.id,
+        total_fen=8800,
+        paid_at=datetime(2026, 11, 2, tzinfo=UTC),
+        request_hash="h",
+        created_at=datetime(2026, 11, 2, tzinfo=UTC),
+    )
     await earn_points(member.id, 200, kind=EntryKind.CHECKIN, key="timeline:earn:1")
     template = await make_template(name="时间线券")
     await issue_coupon(template.id, member.id, source=CouponSource.HAND, key="timeline:c:1")
@@ -50,9 +74,16 @@ async def _member_with_history() -> tuple[Member, int]:
     await make_prize(activity, name="谢谢参与", kind=PrizeKind.NONE)
     await draw(activity.id, member.id, key="timeline-draw-1")
     item = await MallItem.create(name="帆布袋", kind=ItemKind.PHYSICAL, points_price=50, stock=2)
-    await exchange(item.id, ExchangeCreate(member_id=member.id, idempotency_key="timeline-buy-1",
-                                           recipient="赵", phone="13800000000",
-                                           address="上海市静安区某路1号"))
+    await exchange(
+        item.id,
+        ExchangeCreate(
+            member_id=member.id,
+            idempotency_key="timeline-buy-1",
+            recipient="赵",
+            phone="13800000000",
+            address="上海市静安区某路1号",
+        ),
+    )
     return member, department.id
 
 
@@ -62,8 +93,16 @@ async def test_admin_sees_every_kind_newest_first() -> None:
     assert admin is not None
     entries = await member_timeline(admin, member.id)
     titles = [e.title for e in entries]
-    assert {"关注（新粉丝）", "客服回复", "消费", "积分 +200", "获得优惠券", "大转盘：未中奖",
-            "积分兑换", "积分 -50"} <= set(titles)
+    assert {
+        "关注（新粉丝）",
+        "客服回复",
+        "消费",
+        "积分 +200",
+        "获得优惠券",
+        "大转盘：未中奖",
+        "积分兑换",
+        "积分 -50",
+    } <= set(titles)
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
     order = next(e for e in entries if e.title == "消费")
     assert order.detail == "静安店 单号 TL-1 ¥88"

@@ -15,11 +15,17 @@ from sms_gateway.at.modem import Timeouts
 from sms_gateway.daemon import ModemDaemon
 from sms_gateway.simulator import ModemSim
 
-FAST = Timeouts(simple=2.0, sim=1.0, prompt=2.0, submit=3.0, storage=2.0, probe=0.1, boot=0.5,
-                sim_retry=0.05)
+FAST = Timeouts(
+    simple=2.0, sim=1.0, prompt=2.0, submit=3.0, storage=2.0, probe=0.1, boot=0.5, sim_retry=0.05
+)
 FAST_SETTINGS: dict[str, Any] = {
-    "parts_per_minute": 0, "lease_seconds": 30, "heartbeat_seconds": 0.2, "poll_seconds": 0.02,
-    "retry_backoff_seconds": [0, 0, 0], "park_seconds": 1, "report_window_seconds": 600,
+    "parts_per_minute": 0,
+    "lease_seconds": 30,
+    "heartbeat_seconds": 0.2,
+    "poll_seconds": 0.02,
+    "retry_backoff_seconds": [0, 0, 0],
+    "park_seconds": 1,
+    "report_window_seconds": 600,
 }
 
 

@@ -9,60 +9,87 @@ from tests.factories import bearer, console_login, make_staff
 
 async def test_send_and_read_back(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("admin"))
-    response = await client.post("/api/v1/sms/messages", headers=headers,
-                                 json={"to": "13800138000", "text": "您的订单已发货"})
+    response = await client.post(
+        "/api/v1/sms/messages",
+        headers=headers,
+        json={"to": "13800138000", "text": "您的订单已发货"},
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert (body["recipient"], body["text"], body["status"], body["part_count"]) == (
-        "+8613800138000", "【示例商城】您的订单已发货", "queued", 1)
+        "+8613800138000",
+        "【示例商城】您的订单已发货",
+        "queued",
+        1,
+    )
     assert [p["status"] for p in body["parts"]] == ["queued"]
     listing = await client.get("/api/v1/sms/messages?status=queued", headers=headers)
     assert [m["id"] for m in listing.json()["items"]] == [body["id"]]
-    assert (await client.get("/api/v1/sms/messages?status=sent", headers=headers)
-            ).json()["items"] == []
+    assert (await client.get("/api/v1/sms/messages?status=sent", headers=headers)).json()[
+        "items"
+    ] == []
 
 
 async def test_bad_input_gets_stable_codes_and_stores_nothing(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("admin"))
-    cases = [({"to": "12345", "text": "你好"}, 422, "sms_invalid_number"),
-             ({"to": "13800138000", "text": " "}, 422, "sms_empty_text"),
-             ({"to": "13800138000", "text": "长" * 500}, 413, "sms_message_too_long"),
-             ({"to": "13800138000", "text": "新品", "kind": "marketing"}, 409,
-              "sms_consent_required"),
-             ({"to": "13800138000", "text": "x", "extra": 1}, 422, "validation_error"),
-             ({"to": "13800138000", "template_code": "nope"}, 404, "sms_not_found")]
+    cases = [
+        ({"to": "12345", "text": "你好"}, 422, "sms_invalid_number"),
+        ({"to": "13800138000", "text": " "}, 422, "sms_empty_text"),
+        ({"to": "13800138000", "text": "长" * 500}, 413, "sms_message_too_long"),
+        ({"to": "13800138000", "text": "新品", "kind": "marketing"}, 409, "sms_consent_required"),
+        ({"to": "13800138000", "text": "x", "extra": 1}, 422, "validation_error"),
+        ({"to": "13800138000", "template_code": "nope"}, 404, "sms_not_found"),
+    ]
     for body, status, code in cases:
         response = await client.post("/api/v1/sms/messages", headers=headers, json=body)
         assert (response.status_code, response.json()["error"]) == (status, code), body
     await suppression.grant_consent("13800138000", source="test")
     await client.post("/api/v1/sms/suppressions", headers=headers, json={"phone": "13800138000"})
-    refused = await client.post("/api/v1/sms/messages", headers=headers,
-                                json={"to": "13800138000", "text": "新品", "kind": "marketing"})
+    refused = await client.post(
+        "/api/v1/sms/messages",
+        headers=headers,
+        json={"to": "13800138000", "text": "新品", "kind": "marketing"},
+    )
     assert (refused.status_code, refused.json()["error"]) == (409, "sms_number_suppressed")
     assert await SmsMessage.all().count() == 0
 
 
 async def test_template_send_fills_parameters(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("admin"))
-    created = await client.post("/api/v1/sms/templates", headers=headers, json={
-        "code": "shipped", "name": "发货通知", "body": "您的订单{order}已发货"})
+    created = await client.post(
+        "/api/v1/sms/templates",
+        headers=headers,
+        json={"code": "shipped", "name": "发货通知", "body": "您的订单{order}已发货"},
+    )
     assert created.status_code == 201
-    duplicate = await client.post("/api/v1/sms/templates", headers=headers, json={
-        "code": "shipped", "name": "重复", "body": "x"})
+    duplicate = await client.post(
+        "/api/v1/sms/templates",
+        headers=headers,
+        json={"code": "shipped", "name": "重复", "body": "x"},
+    )
     assert (duplicate.status_code, duplicate.json()["error"]) == (409, "sms_template_exists")
-    missing = await client.post("/api/v1/sms/messages", headers=headers, json={
-        "to": "13800138000", "template_code": "shipped"})
+    missing = await client.post(
+        "/api/v1/sms/messages",
+        headers=headers,
+        json={"to": "13800138000", "template_code": "shipped"},
+    )
     assert (missing.status_code, missing.json()["error"]) == (422, "sms_template_params")
-    sent = await client.post("/api/v1/sms/messages", headers=headers, json={
-        "to": "13800138000", "template_code": "shipped", "params": {"order": "A1001"}})
+    sent = await client.post(
+        "/api/v1/sms/messages",
+        headers=headers,
+        json={"to": "13800138000", "template_code": "shipped", "params": {"order": "A1001"}},
+    )
     assert sent.json()["text"] == "【示例商城】您的订单A1001已发货"
     assert await SmsTemplate.all().count() == 1
 
 
 async def test_suppression_list_and_removal(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("admin"))
-    added = await client.post("/api/v1/sms/suppressions", headers=headers,
-                              json={"phone": "+86 139 0000 0001", "reason": "投诉"})
+    added = await client.post(
+        "/api/v1/sms/suppressions",
+        headers=headers,
+        json={"phone": "+86 139 0000 0001", "reason": "投诉"},
+    )
     assert added.json()["phone"] == "+8613900000001"
     listing = await client.get("/api/v1/sms/suppressions", headers=headers)
     assert [r["phone"] for r in listing.json()] == ["+8613900000001"]
@@ -78,8 +105,9 @@ async def test_modem_disable_is_audited(client: httpx.AsyncClient):
 
     headers = await bearer(await make_staff("admin"))
     modem = await Modem.create(imsi="460001234567890", state=ModemState.ONLINE)
-    response = await client.patch(f"/api/v1/sms/modems/{modem.id}", headers=headers,
-                                  json={"enabled": False})
+    response = await client.patch(
+        f"/api/v1/sms/modems/{modem.id}", headers=headers, json={"enabled": False}
+    )
     assert response.json()["enabled"] is False
     assert (await Modem.get(id=modem.id)).enabled is False
     assert [a.action for a in await AuditLog.all()] == ["sms.modem_disable"]
@@ -87,16 +115,25 @@ async def test_modem_disable_is_audited(client: httpx.AsyncClient):
 
 async def test_verification_code_api(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("admin"))
-    issued = await client.post("/api/v1/sms/verification-codes", headers=headers,
-                               json={"phone": "13800138000", "purpose": "card"})
+    issued = await client.post(
+        "/api/v1/sms/verification-codes",
+        headers=headers,
+        json={"phone": "13800138000", "purpose": "card"},
+    )
     assert issued.status_code == 201
-    again = await client.post("/api/v1/sms/verification-codes", headers=headers,
-                              json={"phone": "13800138000", "purpose": "card"})
+    again = await client.post(
+        "/api/v1/sms/verification-codes",
+        headers=headers,
+        json={"phone": "13800138000", "purpose": "card"},
+    )
     assert again.status_code == 429
     assert again.json()["error"] == "sms_code_rate_limited"
     assert 1 <= int(again.headers["retry-after"]) <= 60
-    wrong = await client.post("/api/v1/sms/verification-codes/verify", headers=headers,
-                              json={"phone": "13800138000", "purpose": "card", "code": "0000000"})
+    wrong = await client.post(
+        "/api/v1/sms/verification-codes/verify",
+        headers=headers,
+        json={"phone": "13800138000", "purpose": "card", "code": "0000000"},
+    )
     assert (wrong.status_code, wrong.json()["error"]) == (400, "sms_code_invalid")
 
 
@@ -104,10 +141,14 @@ async def test_console_pages_render_in_chinese(client: httpx.AsyncClient):
     admin = await make_staff("admin")
     await console_login(client, admin.username)
     await Modem.create(imsi="460001234567890", state=ModemState.ONLINE, rssi=20, registration=1)
-    for path, marker in [("/admin/sms/modems", "460001234567890"),
-                         ("/admin/sms/messages", "短信记录"), ("/admin/sms/inbox", "短信收件箱"),
-                         ("/admin/sms/suppressions", "退订名单"),
-                         ("/admin/sms/templates", "短信模板"), ("/admin/sms/calls", "来电记录")]:
+    for path, marker in [
+        ("/admin/sms/modems", "460001234567890"),
+        ("/admin/sms/messages", "短信记录"),
+        ("/admin/sms/inbox", "短信收件箱"),
+        ("/admin/sms/suppressions", "退订名单"),
+        ("/admin/sms/templates", "短信模板"),
+        ("/admin/sms/calls", "来电记录"),
+    ]:
         page = await client.get(path)
         assert page.status_code == 200, path
         assert marker in page.text, path
@@ -120,12 +161,16 @@ async def test_console_send_form_and_call_poll(client: httpx.AsyncClient):
 
     admin = await make_staff("admin")
     csrf = await console_login(client, admin.username)
-    posted = await client.post("/admin/sms/messages", data={
-        "csrf_token": csrf, "to": "13800138000", "text": "你好", "kind": "transactional"})
+    posted = await client.post(
+        "/admin/sms/messages",
+        data={"csrf_token": csrf, "to": "13800138000", "text": "你好", "kind": "transactional"},
+    )
     assert posted.status_code == 303
     assert [m.text for m in await SmsMessage.all()] == ["【示例商城】你好"]
-    bad = await client.post("/admin/sms/messages", data={
-        "csrf_token": csrf, "to": "123", "text": "你好", "kind": "transactional"})
+    bad = await client.post(
+        "/admin/sms/messages",
+        data={"csrf_token": csrf, "to": "123", "text": "你好", "kind": "transactional"},
+    )
     assert bad.status_code == 303
     assert await SmsMessage.all().count() == 1
     assert "不是有效的手机号码：123" in (await client.get("/admin/sms/messages")).text
@@ -166,11 +211,13 @@ async def test_console_disable_and_enable_a_modem(client: httpx.AsyncClient):
 
 async def test_marketer_may_send_but_not_touch_modems(client: httpx.AsyncClient):
     headers = await bearer(await make_staff("marketer"))
-    sent = await client.post("/api/v1/sms/messages", headers=headers,
-                             json={"to": "13800138000", "text": "你好"})
+    sent = await client.post(
+        "/api/v1/sms/messages", headers=headers, json={"to": "13800138000", "text": "你好"}
+    )
     assert sent.status_code == 201
     modem = await Modem.create(imsi="460001234567890", state=ModemState.ONLINE)
-    refused = await client.patch(f"/api/v1/sms/modems/{modem.id}", headers=headers,
-                                 json={"enabled": False})
+    refused = await client.patch(
+        f"/api/v1/sms/modems/{modem.id}", headers=headers, json={"enabled": False}
+    )
     assert (refused.status_code, refused.json()["error"]) == (403, "permission_denied")
     assert (await Modem.get(id=modem.id)).enabled is True

@@ -9,8 +9,10 @@ from sms_gateway.service.messages import send_message
 from sms_gateway.simulator.state import SubmitRecord
 from tests.sms_gateway_db.conftest import eventually
 
-LONG = "【示例商城】尊敬的会员：双十一大促已开启，全场满300减50，会员再享9折，活动时间11月1日至" \
-       "11月11日，数量有限，先到先得。详情请登录官网或关注公众号“示例商城”查询。"
+LONG = (
+    "【示例商城】尊敬的会员：双十一大促已开启，全场满300减50，会员再享9折，活动时间11月1日至"
+    "11月11日，数量有限，先到先得。详情请登录官网或关注公众号“示例商城”查询。"
+)
 
 
 async def status_of(message_id: int) -> SmsStatus:
@@ -85,8 +87,9 @@ async def test_permanent_cms_error_fails_without_retry(sim_factory, daemon_facto
     assert (await Modem.get()).state is ModemState.ONLINE
 
 
-async def test_timeout_after_submission_is_unknown_and_never_resent(sim_factory,
-                                                                   daemon_factory, daytime):
+async def test_timeout_after_submission_is_unknown_and_never_resent(
+    sim_factory, daemon_factory, daytime
+):
     from sms_gateway.models import MessageKind
     from sms_gateway.service import suppression
 
@@ -100,13 +103,14 @@ async def test_timeout_after_submission_is_unknown_and_never_resent(sim_factory,
     await reach(after.id, SmsStatus.SENT, SmsStatus.DELIVERED)
     parts = await SmsPart.filter(message_id=message.id).order_by("sequence")
     assert [(p.status, p.error_code) for p in parts] == [
-        (SmsStatus.UNKNOWN, "outcome_unknown"), (SmsStatus.FAILED, "not_sent")]
+        (SmsStatus.UNKNOWN, "outcome_unknown"),
+        (SmsStatus.FAILED, "not_sent"),
+    ]
     assert [s.decoded.destination for s in sim.submits] == ["+8613800138000"]
     assert await status_of(message.id) is SmsStatus.UNKNOWN
 
 
-async def test_unplug_mid_send_loses_nothing_and_sends_nothing_twice(sim_factory,
-                                                                     daemon_factory):
+async def test_unplug_mid_send_loses_nothing_and_sends_nothing_twice(sim_factory, daemon_factory):
     sim = sim_factory()
     await daemon_factory(sim)
     sim.configure(unplug_on_submit=True)
@@ -158,8 +162,10 @@ async def test_pool_failover_when_a_sim_is_barred(sim_factory, daemon_factory):
     healthy = sim_factory()
     barred.fail_next_send("cms:8", count=50)
     await daemon_factory(barred)
-    messages = [await send_message(f"139000000{i:02d}", LONG if i % 3 == 0 else f"通知{i}")
-                for i in range(12)]
+    messages = [
+        await send_message(f"139000000{i:02d}", LONG if i % 3 == 0 else f"通知{i}")
+        for i in range(12)
+    ]
     await daemon_factory(healthy)
     for message in messages:
         await reach(message.id, SmsStatus.SENT, SmsStatus.DELIVERED, timeout=15)
@@ -269,7 +275,8 @@ async def test_a_stalled_modem_hands_its_work_to_the_pool(sim_factory, daemon_fa
         await reach(message.id, SmsStatus.SENT, SmsStatus.DELIVERED, timeout=15)
     assert stalled.submits == []
     assert sorted(s.decoded.text for s in healthy.submits) == sorted(
-        f"【示例商城】通知{i}" for i in range(6))
+        f"【示例商城】通知{i}" for i in range(6)
+    )
 
     async def down() -> bool:
         return (await Modem.get(imsi="460000000000000")).state is ModemState.DOWN
@@ -328,7 +335,9 @@ async def test_disabling_a_modem_fails_its_half_sent_message_visibly():
     await modems.set_enabled(modem.id, False, SYSTEM)
     parts = await SmsPart.filter(message_id=message.id).order_by("sequence")
     assert [(p.status, p.error_code) for p in parts] == [
-        (SmsStatus.SENT, ""), (SmsStatus.FAILED, "not_sent")]
+        (SmsStatus.SENT, ""),
+        (SmsStatus.FAILED, "not_sent"),
+    ]
     stored = await SmsMessage.get(id=message.id)
     assert (stored.status, stored.error_code) == (SmsStatus.FAILED, "modem_disabled")
     assert await status_of(untouched.id) is SmsStatus.QUEUED

@@ -14,10 +14,19 @@ from sms_gateway.service.verification import issue_code, verify_code
 from tests.sms_gateway_db.conftest import eventually
 from tests.sms_gateway_db.test_daemon import reach
 
-DESK = Principal(staff_id=1, username="desk", name="客服", department_id=None, store_id=None,
-                 permissions=frozenset({ALL}), data_scope="all")
-LONG_REPLY = "你好，我想咨询一下双十一活动的具体规则，满300减50是否可以和会员九折同时使用？另外" \
-             "活动商品是否包括新品，线下门店是否同步参加，积分能不能抵扣现金，快递几天能到？谢谢！"
+DESK = Principal(
+    staff_id=1,
+    username="desk",
+    name="客服",
+    department_id=None,
+    store_id=None,
+    permissions=frozenset({ALL}),
+    data_scope="all",
+)
+LONG_REPLY = (
+    "你好，我想咨询一下双十一活动的具体规则，满300减50是否可以和会员九折同时使用？另外"
+    "活动商品是否包括新品，线下门店是否同步参加，积分能不能抵扣现金，快递几天能到？谢谢！"
+)
 
 
 async def inbound_rows() -> list[SmsInbound]:
@@ -36,7 +45,8 @@ async def test_long_reply_is_reassembled(sim_factory, daemon_factory):
     await eventually(complete)
     rows = await inbound_rows()
     assert [(r.sender, r.text, r.total, r.opt_out) for r in rows] == [
-        ("+8613912345678", LONG_REPLY, 2, False)]
+        ("+8613912345678", LONG_REPLY, 2, False)
+    ]
 
 
 async def test_messages_waiting_in_storage_are_read_at_start_up(sim_factory, daemon_factory):
@@ -50,14 +60,17 @@ async def test_messages_waiting_in_storage_are_read_at_start_up(sim_factory, dae
 
     await eventually(two)
     assert sorted((r.sender, r.text, r.opt_out) for r in await inbound_rows()) == [
-        ("+8613912345678", "在吗", False), ("+8613912345679", "TD", True)]
+        ("+8613912345678", "在吗", False),
+        ("+8613912345679", "TD", True),
+    ]
     assert "AT+CMGD=1" in sim.commands
     assert "AT+CMGD=2" in sim.commands
     assert await suppression.is_suppressed("13912345679")
 
 
-async def test_opt_out_blocks_marketing_at_enqueue_and_at_send(sim_factory, daemon_factory,
-                                                               daytime):
+async def test_opt_out_blocks_marketing_at_enqueue_and_at_send(
+    sim_factory, daemon_factory, daytime
+):
     await suppression.grant_consent("13912345678", source="member_card")
     queued = await send_message("13912345678", "新品上市", kind=MessageKind.MARKETING)
     await suppression.grant_consent("13912345670", source="member_card")
@@ -90,12 +103,18 @@ async def test_failed_report_fails_the_message(sim_factory, daemon_factory):
     await reach(message.id, SmsStatus.FAILED)
     part = await SmsPart.get(message_id=message.id)
     assert (part.status, part.report_status, part.error_code) == (
-        SmsStatus.FAILED, 0x46, "report_failed")
+        SmsStatus.FAILED,
+        0x46,
+        "report_failed",
+    )
 
 
 async def test_incoming_call_pops_up_with_the_caller(sim_factory, daemon_factory):
-    card = CallerCard(known=True, title="张三", sections=[CardSection(
-        title="会员", fields=[CardField(label="等级", value="金卡")])])
+    card = CallerCard(
+        known=True,
+        title="张三",
+        sections=[CardSection(title="会员", fields=[CardField(label="等级", value="金卡")])],
+    )
 
     async def lookup(number: str, viewer: Principal) -> CallerCard | None:
         return card if number == "+8613912345678" else None

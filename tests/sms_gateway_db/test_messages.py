@@ -25,7 +25,11 @@ async def test_transactional_message_is_queued_with_signature_and_parts():
     with clock.freeze(LATE):
         message = await send_message("138 0013 8000", "您的订单已发货")
     assert (message.recipient, message.text, message.status, message.priority) == (
-        "+8613800138000", "【示例商城】您的订单已发货", SmsStatus.QUEUED, 10)
+        "+8613800138000",
+        "【示例商城】您的订单已发货",
+        SmsStatus.QUEUED,
+        10,
+    )
     assert message.not_before == LATE
     parts = await SmsPart.filter(message_id=message.id)
     assert [(p.sequence, p.total, p.status) for p in parts] == [(1, 1, SmsStatus.QUEUED)]
@@ -46,12 +50,15 @@ async def test_marketing_inside_hours_goes_now_and_outside_waits_for_the_window(
     assert otp.not_before == LATE
 
 
-@pytest.mark.parametrize(("number", "text", "error"), [
-    pytest.param("12345", "你好", InvalidNumberError, id="bad-number"),
-    pytest.param("not a phone", "你好", InvalidNumberError, id="letters"),
-    pytest.param("13800138000", "   ", EmptyMessageError, id="empty-text"),
-    pytest.param("13800138000", "长" * 500, MessageTooLongError, id="over-max-parts"),
-])
+@pytest.mark.parametrize(
+    ("number", "text", "error"),
+    [
+        pytest.param("12345", "你好", InvalidNumberError, id="bad-number"),
+        pytest.param("not a phone", "你好", InvalidNumberError, id="letters"),
+        pytest.param("13800138000", "   ", EmptyMessageError, id="empty-text"),
+        pytest.param("13800138000", "长" * 500, MessageTooLongError, id="over-max-parts"),
+    ],
+)
 async def test_bad_input_is_refused_and_nothing_is_stored(number, text, error):
     with pytest.raises(error):
         await send_message(number, text)

@@ -43,20 +43,26 @@ async def listed(port: str, reason: str) -> Callable[[], object]:
     return check
 
 
-async def test_modem_without_sim_is_listed_then_replaced_by_its_sim(sim_factory, bare_daemon,
-                                                                    client: httpx.AsyncClient):
+async def test_modem_without_sim_is_listed_then_replaced_by_its_sim(
+    sim_factory, bare_daemon, client: httpx.AsyncClient
+):
     sim = sim_factory(sim="absent", imsi="460009999999999")
     daemon = bare_daemon(sim.url)
     await eventually(await listed(sim.url, NO_SIM))
     row = await Modem.get(port=sim.url)
     assert (row.imsi, row.state, row.daemon, row.last_heartbeat_at) == (
-        port_key(sim.url), ModemState.DOWN, daemon.owner, None)
+        port_key(sim.url),
+        ModemState.DOWN,
+        daemon.owner,
+        None,
+    )
     assert not daemon.healthy
 
     admin = await make_staff("admin")
     api = await client.get("/api/v1/sms/modems", headers=await bearer(admin))
     assert [(m["port"], m["state"], m["state_reason"]) for m in api.json()] == [
-        (sim.url, "down", NO_SIM)]
+        (sim.url, "down", NO_SIM)
+    ]
     await console_login(client, admin.username)
     page = (await client.get("/admin/sms/modems")).text
     assert NO_SIM in page
@@ -70,7 +76,8 @@ async def test_modem_without_sim_is_listed_then_replaced_by_its_sim(sim_factory,
 
     await eventually(up)
     assert [(m.imsi, m.port, m.state, m.state_reason) for m in await Modem.all()] == [
-        ("460009999999999", sim.url, ModemState.ONLINE, "")]
+        ("460009999999999", sim.url, ModemState.ONLINE, "")
+    ]
 
 
 async def test_missing_port_is_listed_with_the_reason(bare_daemon):
@@ -78,8 +85,7 @@ async def test_missing_port_is_listed_with_the_reason(bare_daemon):
     bare_daemon(port)
     reason = f"串口不存在：{port}（检查设备路径和 USB 连接）"
     await eventually(await listed(port, reason))
-    assert [(m.imsi, m.state) for m in await Modem.all()] == [
-        (port_key(port), ModemState.DOWN)]
+    assert [(m.imsi, m.state) for m in await Modem.all()] == [(port_key(port), ModemState.DOWN)]
 
 
 async def test_modem_that_never_answers_is_listed(sim_factory, bare_daemon):
@@ -101,7 +107,9 @@ async def test_daemon_stopping_keeps_the_last_error(sim_factory):
     await asyncio.wait_for(task, 10)
     row = await Modem.get(port=sim.url)
     assert (row.state, row.state_reason) == (
-        ModemState.OFFLINE, f"守护进程已停止；上次错误：{NO_SIM}")
+        ModemState.OFFLINE,
+        f"守护进程已停止；上次错误：{NO_SIM}",
+    )
 
 
 async def test_failure_on_a_known_port_marks_the_sim_last_seen_there():
@@ -111,9 +119,11 @@ async def test_failure_on_a_known_port_marks_the_sim_last_seen_there():
     found = await modems.report_unavailable("/dev/ttyUSB0", daemon="c", reason=NO_SIM)
     assert found == newer.id
     rows = {m.imsi: (m.state, m.state_reason) for m in await Modem.all()}
-    assert rows == {"460001111111111": (ModemState.ONLINE, ""),
-                    "460002222222222": (ModemState.DOWN, NO_SIM),
-                    "460003333333333": (ModemState.ONLINE, "")}
+    assert rows == {
+        "460001111111111": (ModemState.ONLINE, ""),
+        "460002222222222": (ModemState.DOWN, NO_SIM),
+        "460003333333333": (ModemState.ONLINE, ""),
+    }
     assert old.id != other.id
 
 

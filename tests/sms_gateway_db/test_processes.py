@@ -14,9 +14,12 @@ pytestmark = pytest.mark.e2e
 
 
 def scrm(*args: str, **env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "scrm.cli", *args],
-                            env={**os.environ, "SCRM_SMS__POLL_SECONDS": "0.1", **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrm.cli", *args],
+        env={**os.environ, "SCRM_SMS__POLL_SECONDS": "0.1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 async def test_cli_send_then_daemon_process_delivers(sim_factory):

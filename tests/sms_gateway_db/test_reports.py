@@ -13,16 +13,18 @@ T0 = datetime(2026, 11, 11, 2, 0, tzinfo=UTC)
 
 
 def report(mr: int, at: datetime, status: int = 0) -> StatusReport:
-    return StatusReport("+8613800100500", mr, "+8613800138000", at, at + timedelta(seconds=5),
-                        status)
+    return StatusReport(
+        "+8613800100500", mr, "+8613800138000", at, at + timedelta(seconds=5), status
+    )
 
 
 async def sent_part(modem: Modem, mr: int, at: datetime) -> SmsPart:
     with clock.freeze(at):
         message = await send_message("13800138000", f"第{mr}条 {at.isoformat()}")
     part = await SmsPart.get(message_id=message.id)
-    await SmsPart.filter(id=part.id).update(status=SmsStatus.SENT, modem_id=modem.id,
-                                            message_reference=mr, submitted_at=at)
+    await SmsPart.filter(id=part.id).update(
+        status=SmsStatus.SENT, modem_id=modem.id, message_reference=mr, submitted_at=at
+    )
     await message.__class__.filter(id=message.id).update(status=SmsStatus.SENT)
     return await SmsPart.get(id=part.id)
 
@@ -32,8 +34,9 @@ async def test_old_report_matches_the_old_part_not_the_newest_with_that_mr():
     old = await sent_part(modem, 5, T0)
     new = await sent_part(modem, 5, T0 + timedelta(hours=2))
     with clock.freeze(T0 + timedelta(hours=2, minutes=1)):
-        matched = await inbound.record_status_report(modem.id, report(5, T0 + timedelta(seconds=2)),
-                                                     window=WINDOW)
+        matched = await inbound.record_status_report(
+            modem.id, report(5, T0 + timedelta(seconds=2)), window=WINDOW
+        )
     assert matched == old.id
     assert (await SmsPart.get(id=old.id)).status is SmsStatus.DELIVERED
     assert (await SmsPart.get(id=new.id)).status is SmsStatus.SENT
@@ -56,8 +59,9 @@ async def test_report_overtaking_its_cmgs_is_matched_from_the_buffer():
         assert await inbound.record_status_report(modem.id, report(9, T0), window=WINDOW) is None
     assert await SmsReport.all().count() == 1
     part = await SmsPart.get(message_id=message.id)
-    await SmsPart.filter(id=part.id).update(status=SmsStatus.SENT, modem_id=modem.id,
-                                            message_reference=9, submitted_at=T0)
+    await SmsPart.filter(id=part.id).update(
+        status=SmsStatus.SENT, modem_id=modem.id, message_reference=9, submitted_at=T0
+    )
     with clock.freeze(T0 + timedelta(seconds=3)):
         assert await inbound.retry_unmatched_reports(modem.id, window=WINDOW) == 1
     assert (await SmsPart.get(id=part.id)).status is SmsStatus.DELIVERED
@@ -87,8 +91,9 @@ async def test_incomplete_concatenated_reply_is_flushed_after_the_timeout():
     from sms_gateway.pdu import Alphabet, ConcatInfo, Deliver
 
     def part(sequence: int, text: str) -> Deliver:
-        return Deliver(None, "+8613912345678", T0, 0, 8, Alphabet.UCS2, text,
-                       ConcatInfo(7, 3, sequence, False))
+        return Deliver(
+            None, "+8613912345678", T0, 0, 8, Alphabet.UCS2, text, ConcatInfo(7, 3, sequence, False)
+        )
 
     with clock.freeze(T0):
         await inbound.record_inbound(None, part(3, "丙"))

@@ -20,47 +20,67 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
 async def make_account(mode: str = "plain", appid: str = APPID) -> OfficialAccount:
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=appid, name="测试服务号", secret="s3cret", token=TOKEN,  # type: ignore[arg-type]
-        aes_key=AES_KEY if mode != "plain" else None, mode=AccountMode(mode)))
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=appid,
+            name="测试服务号",
+            secret="s3cret",
+            token=TOKEN,  # type: ignore[arg-type]
+            aes_key=AES_KEY if mode != "plain" else None,
+            mode=AccountMode(mode),
+        ),
+    )
     return await OfficialAccount.get(appid=appid)
 
 
-def event_xml(openid: str, event: str, *, key: str = "", create_time: int | None = None,
-              extra: str = "") -> str:
-    return (f"<xml><ToUserName>{cdata('gh_test')}</ToUserName>"
-            f"<FromUserName>{cdata(openid)}</FromUserName>"
-            f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
-            f"<MsgType>{cdata('event')}</MsgType><Event>{cdata(event)}</Event>"
-            f"<EventKey>{cdata(key)}</EventKey>{extra}</xml>")
+def event_xml(
+    openid: str, event: str, *, key: str = "", create_time: int | None = None, extra: str = ""
+) -> str:
+    return (
+        f"<xml><ToUserName>{cdata('gh_test')}</ToUserName>"
+        f"<FromUserName>{cdata(openid)}</FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
+        f"<MsgType>{cdata('event')}</MsgType><Event>{cdata(event)}</Event>"
+        f"<EventKey>{cdata(key)}</EventKey>{extra}</xml>"
+    )
 
 
 def text_xml(openid: str, content: str, msg_id: int, create_time: int | None = None) -> str:
-    return (f"<xml><ToUserName>{cdata('gh_test')}</ToUserName>"
-            f"<FromUserName>{cdata(openid)}</FromUserName>"
-            f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
-            f"<MsgType>{cdata('text')}</MsgType><Content>{cdata(content)}</Content>"
-            f"<MsgId>{msg_id}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName>{cdata('gh_test')}</ToUserName>"
+        f"<FromUserName>{cdata(openid)}</FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
+        f"<MsgType>{cdata('text')}</MsgType><Content>{cdata(content)}</Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
 
 
-def signed(xml: str, *, mode: str = "plain", timestamp: int | None = None,
-           token: str = TOKEN) -> tuple[dict[str, str], bytes]:
+def signed(
+    xml: str, *, mode: str = "plain", timestamp: int | None = None, token: str = TOKEN
+) -> tuple[dict[str, str], bytes]:
     ts, nonce = str(timestamp or int(time.time())), random_nonce()
     query = {"signature": sign(token, ts, nonce), "timestamp": ts, "nonce": nonce}
     if mode == "plain":
         return query, xml.encode()
     encrypt = MessageCipher(token, AES_KEY, APPID).encrypt(xml)
     query |= {"encrypt_type": "aes", "msg_signature": sign(token, ts, nonce, encrypt)}
-    envelope = (f"<xml><ToUserName>{cdata('gh_test')}</ToUserName>"
-                f"<Encrypt>{cdata(encrypt)}</Encrypt>")
+    envelope = (
+        f"<xml><ToUserName>{cdata('gh_test')}</ToUserName><Encrypt>{cdata(encrypt)}</Encrypt>"
+    )
     return query, (envelope + "</xml>").encode()
 
 
-async def post(client: httpx.AsyncClient, xml: str, *, appid: str = APPID,
-               mode: str = "plain") -> httpx.Response:
+async def post(
+    client: httpx.AsyncClient, xml: str, *, appid: str = APPID, mode: str = "plain"
+) -> httpx.Response:
     query, body = signed(xml, mode=mode)
-    response = await client.post(f"/wechat/{appid}/callback", params=query, content=body,
-                                 headers={"Content-Type": "text/xml"})
+    response = await client.post(
+        f"/wechat/{appid}/callback",
+        params=query,
+        content=body,
+        headers={"Content-Type": "text/xml"},
+    )
     await relay.dispatch_pending()  # what the web process's relay loop does right after
     return response
 

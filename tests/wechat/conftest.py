@@ -46,13 +46,21 @@ async def redis(booted: Any) -> AsyncIterator[aioredis.Redis]:
 
 
 @pytest.fixture
-async def account(sandbox: SandboxState, sandbox_server: Served,
-                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[OfficialAccount]:
+async def account(
+    sandbox: SandboxState, sandbox_server: Served, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[OfficialAccount]:
     """An official account whose API calls go to the in-test sandbox."""
     monkeypatch.setenv("WECHAT_API_BASE", sandbox_server.url)
     get_settings.cache_clear()
-    await accounts.create_account(SYSTEM, AccountCreate(
-        appid=APPID, name="沙箱号", secret=SECRET, token=TOKEN,  # type: ignore[arg-type]
-        mode=AccountMode.PLAIN))
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=APPID,
+            name="沙箱号",
+            secret=SECRET,
+            token=TOKEN,  # type: ignore[arg-type]
+            mode=AccountMode.PLAIN,
+        ),
+    )
     yield await OfficialAccount.get(appid=APPID)
     get_settings.cache_clear()

@@ -22,8 +22,9 @@ class Served:
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", http="h11")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
         self.thread.start()
         deadline = time.monotonic() + 5
         while not self.server.started:
@@ -41,9 +42,19 @@ def serve(app: FastAPI) -> Served:
 
 def default_seed(**app: Any) -> dict[str, Any]:
     return {
-        "apps": [{"appid": APPID, "secret": SECRET, "token": TOKEN, "aes_key": AES_KEY,
-                  "templates": ["TPL_ORDER"], **app}],
-        "users": [{"appid": APPID, "openid": "o_alice", "nickname": "爱丽丝", "subscribed": True},
-                  {"appid": APPID, "openid": "o_bob", "nickname": "鲍勃", "subscribed": True},
-                  {"appid": APPID, "openid": "o_carol", "nickname": "卡罗尔"}],
+        "apps": [
+            {
+                "appid": APPID,
+                "secret": SECRET,
+                "token": TOKEN,
+                "aes_key": AES_KEY,
+                "templates": ["TPL_ORDER"],
+                **app,
+            }
+        ],
+        "users": [
+            {"appid": APPID, "openid": "o_alice", "nickname": "爱丽丝", "subscribed": True},
+            {"appid": APPID, "openid": "o_bob", "nickname": "鲍勃", "subscribed": True},
+            {"appid": APPID, "openid": "o_carol", "nickname": "卡罗尔"},
+        ],
     }

@@ -27,27 +27,30 @@ async def _counts() -> int:
     return await InboundEvent.all().count()
 
 
-async def test_get_verification_echoes_and_rejects_bad_signature(
-        client: httpx.AsyncClient) -> None:
+async def test_get_verification_echoes_and_rejects_bad_signature(client: httpx.AsyncClient) -> None:
     await make_account()
     query, _ = signed("")
     ok = await client.get(f"/wechat/{APPID}/callback", params={**query, "echostr": "e123"})
     assert (ok.status_code, ok.text) == (200, "e123")
-    bad = await client.get(f"/wechat/{APPID}/callback",
-                           params={**query, "signature": "0" * 40, "echostr": "e123"})
+    bad = await client.get(
+        f"/wechat/{APPID}/callback", params={**query, "signature": "0" * 40, "echostr": "e123"}
+    )
     assert (bad.status_code, bad.json()["error"]) == (403, "wechat_invalid_signature")
 
 
-@pytest.mark.parametrize(("case", "status", "code"), [
-    pytest.param("bad_signature", 403, "wechat_invalid_signature", id="bad-signature"),
-    pytest.param("stale", 403, "wechat_stale_timestamp", id="stale-timestamp"),
-    pytest.param("unknown_app", 403, "wechat_unknown_app", id="unknown-appid"),
-    pytest.param("too_large", 413, "payload_too_large", id="oversized"),
-    pytest.param("dtd", 400, "wechat_malformed_xml", id="dtd"),
-])
+@pytest.mark.parametrize(
+    ("case", "status", "code"),
+    [
+        pytest.param("bad_signature", 403, "wechat_invalid_signature", id="bad-signature"),
+        pytest.param("stale", 403, "wechat_stale_timestamp", id="stale-timestamp"),
+        pytest.param("unknown_app", 403, "wechat_unknown_app", id="unknown-appid"),
+        pytest.param("too_large", 413, "payload_too_large", id="oversized"),
+        pytest.param("dtd", 400, "wechat_malformed_xml", id="dtd"),
+    ],
+)
 async def test_bad_input_is_refused_and_nothing_is_stored(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job], case: str, status: int,
-        code: str) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job], case: str, status: int, code: str
+) -> None:
     await make_account()
     xml = text_xml("o_bad", "hi", 1)
     query, body = signed(xml, timestamp=int(time.time()) - 301 if case == "stale" else None)
@@ -65,18 +68,32 @@ async def test_bad_input_is_refused_and_nothing_is_stored(
 
 
 async def test_text_message_is_stored_enqueued_and_answered_by_keyword(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     account = await make_account()
-    await AutoReply.create(account=account, kind=ReplyKind.KEYWORD, match_mode=MatchMode.CONTAINS,
-                           keyword="会员|积分", priority=5, content="回复 1 查询积分")
+    await AutoReply.create(
+        account=account,
+        kind=ReplyKind.KEYWORD,
+        match_mode=MatchMode.CONTAINS,
+        keyword="会员|积分",
+        priority=5,
+        content="回复 1 查询积分",
+    )
     await AutoReply.create(account=account, kind=ReplyKind.DEFAULT, content="您好，客服稍后回复")
     response = await post(client, text_xml("o_alice", "我的积分多少", 1001))
     reply = parse_xml(response.text)
     assert (response.status_code, reply["Content"], reply["ToUserName"]) == (
-        200, "回复 1 查询积分", "o_alice")
+        200,
+        "回复 1 查询积分",
+        "o_alice",
+    )
     event = await InboundEvent.get()
     assert (event.openid, event.msg_type, event.msg_id, event.dedupe_key) == (
-        "o_alice", "text", "1001", f"wx:dedupe:{APPID}:1001")
+        "o_alice",
+        "text",
+        "1001",
+        f"wx:dedupe:{APPID}:1001",
+    )
     assert published_jobs == [jobs.Job("wechat.process_events", {"event_ids": [event.id]})]
     assert event.dispatched_at is not None
     other = await post(client, text_xml("o_alice", "随便说说", 1002))
@@ -84,7 +101,8 @@ async def test_text_message_is_stored_enqueued_and_answered_by_keyword(
 
 
 async def test_three_concurrent_deliveries_have_one_effect_and_the_same_reply(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     account = await make_account()
     await AutoReply.create(account=account, kind=ReplyKind.FOLLOW, content="欢迎关注{account}")
     xml = event_xml("o_new", "subscribe", create_time=int(time.time()))
@@ -97,21 +115,32 @@ async def test_three_concurrent_deliveries_have_one_effect_and_the_same_reply(
 
 
 async def test_safe_mode_reply_is_encrypted_with_the_key_that_opened_the_request(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     shop = await make_shop()
     account = await make_account("safe")
-    await QrCode.create(account=account, kind=QrKind.GUIDE, name="张小美的码", scene="g1",
-                        store_id=shop.store.id, guide_id=shop.guide.id,
-                        welcome_text="欢迎来到{store}，我是导购{guide}")
-    response = await post(client, event_xml("o_scan", "subscribe", key="qrscene_g1",
-                                            extra="<Ticket><![CDATA[T]]></Ticket>"), mode="safe")
+    await QrCode.create(
+        account=account,
+        kind=QrKind.GUIDE,
+        name="张小美的码",
+        scene="g1",
+        store_id=shop.store.id,
+        guide_id=shop.guide.id,
+        welcome_text="欢迎来到{store}，我是导购{guide}",
+    )
+    response = await post(
+        client,
+        event_xml("o_scan", "subscribe", key="qrscene_g1", extra="<Ticket><![CDATA[T]]></Ticket>"),
+        mode="safe",
+    )
     envelope = parse_xml(response.text)
     inner = parse_xml(MessageCipher(TOKEN, AES_KEY, APPID).decrypt(envelope["Encrypt"])[0])
     assert inner["Content"] == "欢迎来到上海南京西路店，我是导购张小美"
 
 
-async def test_plaintext_is_refused_in_production(client: httpx.AsyncClient,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_plaintext_is_refused_in_production(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from crm_core.config import get_settings
 
     await make_account("safe")
@@ -120,13 +149,13 @@ async def test_plaintext_is_refused_in_production(client: httpx.AsyncClient,
 
     await replies.bump_config_version()
     response = await post(client, text_xml("o_x", "hi", 5))
-    assert (response.status_code, response.json()["error"]) == (
-        403, "wechat_plaintext_not_allowed")
+    assert (response.status_code, response.json()["error"]) == (403, "wechat_plaintext_not_allowed")
     assert await _counts() == 0
 
 
 async def test_the_relay_hands_stored_events_over_once_in_order(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     from wechat.service import relay
 
     await make_account()
@@ -141,7 +170,8 @@ async def test_the_relay_hands_stored_events_over_once_in_order(
 
 
 async def test_a_failed_publish_gives_the_claim_back(
-        client: httpx.AsyncClient, published_jobs: list[jobs.Job]) -> None:
+    client: httpx.AsyncClient, published_jobs: list[jobs.Job]
+) -> None:
     from wechat.service import relay
 
     await make_account()

@@ -18,20 +18,30 @@ from wechat.xml import parse_xml
 
 
 def row(account_id: int, key: str, **changes: object) -> dict[str, object]:
-    return {"account_id": account_id, "dedupe_key": key, "openid": "o_gc", "msg_type": "text",
-            "event": "", "event_key": "", "msg_id": key, "create_time": 1,
-            "xml": f"<xml>{key}</xml>", "reply": f"reply-{key}",
-            "received_at": clock.utc_now(), **changes}
+    return {
+        "account_id": account_id,
+        "dedupe_key": key,
+        "openid": "o_gc",
+        "msg_type": "text",
+        "event": "",
+        "event_key": "",
+        "msg_id": key,
+        "create_time": 1,
+        "xml": f"<xml>{key}</xml>",
+        "reply": f"reply-{key}",
+        "received_at": clock.utc_now(),
+        **changes,
+    }
 
 
 async def test_concurrent_deliveries_share_statements_and_each_gets_its_answer(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     account = await make_account()
     statements: list[int] = []
     original = repository.insert_events_once
 
-    async def counted(rows: list[dict[str, object]],
-                      connection: object = None) -> dict[str, int]:
+    async def counted(rows: list[dict[str, object]], connection: object = None) -> dict[str, int]:
         statements.append(len(rows))
         return await original(rows, connection)
 
@@ -56,9 +66,12 @@ async def test_a_refused_row_fails_alone_and_its_neighbours_are_stored() -> None
     writer = GroupCommit()
     bad = row(account.id, "k-bad", openid="o" * 65)  # longer than the column allows
 
-    results = await asyncio.gather(writer.insert(row(account.id, "k-a")), writer.insert(bad),
-                                   writer.insert(row(account.id, "k-b")),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        writer.insert(row(account.id, "k-a")),
+        writer.insert(bad),
+        writer.insert(row(account.id, "k-b")),
+        return_exceptions=True,
+    )
 
     stored = dict(await InboundEvent.all().values_list("dedupe_key", "id"))
     assert (results[0], results[2]) == (stored["k-a"], stored["k-b"])
@@ -74,11 +87,20 @@ async def test_the_row_is_committed_when_the_answer_arrives() -> None:
     client = connections.get("default")
     assert await group_commit.writer.insert(row(account.id, "k-seen")) is not None
     # A session of its own, outside the pool: it sees the row only if it is committed.
-    other = await asyncpg.connect(host=client.host, port=client.port, user=client.user,
-                                  password=client.password, database=client.database)
+    other = await asyncpg.connect(
+        host=client.host,
+        port=client.port,
+        user=client.user,
+        password=client.password,
+        database=client.database,
+    )
     try:
-        assert await other.fetchval(
-            "SELECT count(*) FROM wechat_inbound_event WHERE dedupe_key = 'k-seen'") == 1
+        assert (
+            await other.fetchval(
+                "SELECT count(*) FROM wechat_inbound_event WHERE dedupe_key = 'k-seen'"
+            )
+            == 1
+        )
     finally:
         await other.close()
 
@@ -101,13 +123,13 @@ async def test_deliveries_arriving_while_drainers_finish_are_not_stranded() -> N
 
 
 async def test_config_version_is_fetched_once_by_concurrent_requests(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from crm_core.redis import get_redis
     from wechat.service import replies
 
     await config_version()
-    replies._version[replies.VERSION_KEY] = (
-        "stale", time.monotonic() - 1)
+    replies._version[replies.VERSION_KEY] = ("stale", time.monotonic() - 1)
     redis = get_redis()
     calls: list[str] = []
     original = redis.get
@@ -128,18 +150,29 @@ def test_parse_keeps_the_shape_of_nested_and_repeated_elements() -> None:
     data = parse_xml(
         b"<xml><Event>pic_weixin</Event><EventKey></EventKey><SendPicsInfo><Count>2</Count>"
         b"<PicList><item><PicMd5Sum>a</PicMd5Sum></item><item><PicMd5Sum>b</PicMd5Sum></item>"
-        b"</PicList></SendPicsInfo><A x=\"1\">t</A></xml>")
-    assert data == {"Event": "pic_weixin", "EventKey": None,
-                    "SendPicsInfo": {"Count": "2", "PicList": {"item": [
-                        {"PicMd5Sum": "a"}, {"PicMd5Sum": "b"}]}},
-                    "A": {"@x": "1", "#text": "t"}}
+        b'</PicList></SendPicsInfo><A x="1">t</A></xml>'
+    )
+    assert data == {
+        "Event": "pic_weixin",
+        "EventKey": None,
+        "SendPicsInfo": {
+            "Count": "2",
+            "PicList": {"item": [{"PicMd5Sum": "a"}, {"PicMd5Sum": "b"}]},
+        },
+        "A": {"@x": "1", "#text": "t"},
+    }
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param('<?xml version="1.0" encoding="utf-16"?><xml><a>x</a></xml>'.encode("utf-16"),
-                 id="utf-16"),
-    pytest.param(b"<xml><a>\xff</a></xml>", id="not-utf-8"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            '<?xml version="1.0" encoding="utf-16"?><xml><a>x</a></xml>'.encode("utf-16"),
+            id="utf-16",
+        ),
+        pytest.param(b"<xml><a>\xff</a></xml>", id="not-utf-8"),
+    ],
+)
 def test_only_utf8_bodies_are_parsed(body: bytes) -> None:
     from wechat.errors import MalformedXmlError
 
@@ -147,8 +180,7 @@ def test_only_utf8_bodies_are_parsed(body: bytes) -> None:
         parse_xml(body)
 
 
-async def test_the_relay_claims_its_own_fresh_events_by_id(
-        published_jobs: list[jobs.Job]) -> None:
+async def test_the_relay_claims_its_own_fresh_events_by_id(published_jobs: list[jobs.Job]) -> None:
     relay._fresh.clear()  # ids woken by earlier tests of the session
     account = await make_account()
     ids = [await group_commit.writer.insert(row(account.id, f"f{i}")) for i in range(3)]
@@ -161,8 +193,7 @@ async def test_the_relay_claims_its_own_fresh_events_by_id(
     assert await relay.dispatch_fresh() == 3
 
     assert [job.kwargs for job in published_jobs] == [{"event_ids": sorted(ids)}]
-    assert await InboundEvent.filter(dispatched_at=None).values_list("id", flat=True) == [
-        stray.id]
+    assert await InboundEvent.filter(dispatched_at=None).values_list("id", flat=True) == [stray.id]
     assert await relay.dispatch_fresh() == 0
     assert await relay.dispatch_pending() == 1  # the sweep finds the rest
 
@@ -171,7 +202,9 @@ async def test_the_relay_sweep_has_its_partial_index() -> None:
     from tortoise import connections
 
     rows = await connections.get("default").execute_query_dict(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'wechat_inbound_event_undispatched'")
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'wechat_inbound_event_undispatched'"
+    )
     assert [r["indexdef"] for r in rows] == [
         "CREATE INDEX wechat_inbound_event_undispatched ON public.wechat_inbound_event "
-        "USING btree (id) WHERE (dispatched_at IS NULL)"]
+        "USING btree (id) WHERE (dispatched_at IS NULL)"
+    ]

@@ -68,13 +68,20 @@ TEXT_XML = (
 )
 
 
-def signed_query(account: CallbackAccount, *, timestamp: int = NOW, nonce: str = "n1",
-                 encrypt: str | None = None) -> dict[str, str]:
-    query = {"signature": sign(account.token, str(timestamp), nonce), "timestamp": str(timestamp),
-             "nonce": nonce, "openid": "oUSER"}
+def signed_query(
+    account: CallbackAccount, *, timestamp: int = NOW, nonce: str = "n1", encrypt: str | None = None
+) -> dict[str, str]:
+    query = {
+        "signature": sign(account.token, str(timestamp), nonce),
+        "timestamp": str(timestamp),
+        "nonce": nonce,
+        "openid": "oUSER",
+    }
     if encrypt is not None:
-        query |= {"encrypt_type": "aes",
-                  "msg_signature": sign(account.token, str(timestamp), nonce, encrypt)}
+        query |= {
+            "encrypt_type": "aes",
+            "msg_signature": sign(account.token, str(timestamp), nonce, encrypt),
+        }
     return query
 
 
@@ -82,8 +89,11 @@ def safe_body(account: CallbackAccount, xml: str, *, key: str | None = None) -> 
     cipher = account.cipher()
     assert cipher is not None
     encrypt = cipher.encrypt(xml, aes_key=key)
-    return f"<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><Encrypt><![CDATA[{encrypt}]]>" \
-           f"</Encrypt></xml>".encode(), encrypt
+    return (
+        f"<xml><ToUserName><![CDATA[gh_abc]]></ToUserName><Encrypt><![CDATA[{encrypt}]]>"
+        f"</Encrypt></xml>".encode(),
+        encrypt,
+    )
 
 
 def test_signature_is_sha1_of_sorted_parts() -> None:
@@ -93,32 +103,47 @@ def test_signature_is_sha1_of_sorted_parts() -> None:
 
 
 def test_tencent_sample_vector_decrypts_through_the_callback_path() -> None:
-    query = {"msg_signature": POST_MSG_SIGNATURE, "timestamp": POST_TIMESTAMP,
-             "nonce": POST_NONCE, "encrypt_type": "aes",
-             "signature": sign(TOKEN, POST_TIMESTAMP, POST_NONCE)}
+    query = {
+        "msg_signature": POST_MSG_SIGNATURE,
+        "timestamp": POST_TIMESTAMP,
+        "nonce": POST_NONCE,
+        "encrypt_type": "aes",
+        "signature": sign(TOKEN, POST_TIMESTAMP, POST_NONCE),
+    }
 
     delivery = open_delivery(SAMPLE, query, POST_BODY.encode(), now=int(POST_TIMESTAMP) + 2)
 
     assert delivery.xml == POST_PLAIN
     assert delivery.mode == "safe"
     assert delivery.message == TextMessage(
-        to_user=APPID, openid="mycreate", create_time=1409659813, msg_type="text",
-        msg_id="4561255354251345929", content="hello", raw={})
+        to_user=APPID,
+        openid="mycreate",
+        create_time=1409659813,
+        msg_type="text",
+        msg_id="4561255354251345929",
+        content="hello",
+        raw={},
+    )
     assert delivery.dedupe_key == f"wx:dedupe:{APPID}:4561255354251345929"
 
 
 def test_tencent_sample_echostr_decrypts() -> None:
     cipher = SAMPLE.cipher()
     assert cipher is not None
-    plain, key = cipher.verify_and_decrypt(GET_ECHOSTR, msg_signature=GET_MSG_SIGNATURE,
-                                           timestamp=GET_TIMESTAMP, nonce=GET_NONCE)
+    plain, key = cipher.verify_and_decrypt(
+        GET_ECHOSTR, msg_signature=GET_MSG_SIGNATURE, timestamp=GET_TIMESTAMP, nonce=GET_NONCE
+    )
     assert (plain, key) == (GET_ECHO_PLAIN, AES_KEY)
 
 
 def test_sample_reply_is_encrypted_and_round_trips() -> None:
-    query = {"msg_signature": POST_MSG_SIGNATURE, "timestamp": POST_TIMESTAMP,
-             "nonce": POST_NONCE, "encrypt_type": "aes",
-             "signature": sign(TOKEN, POST_TIMESTAMP, POST_NONCE)}
+    query = {
+        "msg_signature": POST_MSG_SIGNATURE,
+        "timestamp": POST_TIMESTAMP,
+        "nonce": POST_NONCE,
+        "encrypt_type": "aes",
+        "signature": sign(TOKEN, POST_TIMESTAMP, POST_NONCE),
+    }
     delivery = open_delivery(SAMPLE, query, POST_BODY.encode(), now=int(POST_TIMESTAMP))
     reply = text_reply(openid="mycreate", account=APPID, create_time=1409659814, content="收到")
 
@@ -170,11 +195,14 @@ def test_echo_returns_echostr_verbatim() -> None:
     assert verify_echo(SAMPLE, query, now=NOW) == "8812345678"
 
 
-@pytest.mark.parametrize("tamper", [
-    pytest.param({"signature": "0" * 40}, id="wrong-signature"),
-    pytest.param({"signature": ""}, id="empty-signature"),
-    pytest.param({"nonce": "other"}, id="nonce-changed"),
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param({"signature": "0" * 40}, id="wrong-signature"),
+        pytest.param({"signature": ""}, id="empty-signature"),
+        pytest.param({"nonce": "other"}, id="nonce-changed"),
+    ],
+)
 def test_bad_signature_is_rejected(tamper: dict[str, str]) -> None:
     query = signed_query(SAMPLE) | {"echostr": "x"} | tamper
     with pytest.raises(InvalidSignatureError) as excinfo:
@@ -203,12 +231,15 @@ def test_signature_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) 
     assert calls == [(sign(TOKEN, str(NOW), "n1").encode(),) * 2]
 
 
-@pytest.mark.parametrize(("offset", "accepted"), [
-    pytest.param(-301, False, id="301s-old"),
-    pytest.param(301, False, id="301s-ahead"),
-    pytest.param(-300, True, id="300s-old"),
-    pytest.param(-20, True, id="20s-old"),
-])
+@pytest.mark.parametrize(
+    ("offset", "accepted"),
+    [
+        pytest.param(-301, False, id="301s-old"),
+        pytest.param(301, False, id="301s-ahead"),
+        pytest.param(-300, True, id="300s-old"),
+        pytest.param(-20, True, id="20s-old"),
+    ],
+)
 def test_timestamp_window(offset: int, accepted: bool) -> None:
     query = signed_query(SAMPLE, timestamp=NOW + offset)
     if accepted:
@@ -250,21 +281,25 @@ def test_ciphertext_for_another_appid_is_rejected() -> None:
 
 
 def test_previous_aes_key_still_opens_and_answers_with_that_key() -> None:
-    rotated = CallbackAccount(appid=APPID, token=TOKEN, encoding_aes_key=OTHER_KEY,
-                              previous_aes_key=AES_KEY)
+    rotated = CallbackAccount(
+        appid=APPID, token=TOKEN, encoding_aes_key=OTHER_KEY, previous_aes_key=AES_KEY
+    )
     body, encrypt = safe_body(SAMPLE, TEXT_XML)  # sealed with the old key
 
     delivery = open_delivery(rotated, signed_query(rotated, encrypt=encrypt), body, now=NOW)
     sealed = parse_xml(seal_reply(rotated, delivery, "<xml>r</xml>"))
 
     assert delivery.aes_key == AES_KEY
-    assert MessageCipher(TOKEN, AES_KEY, APPID).decrypt(sealed["Encrypt"]) == ("<xml>r</xml>",
-                                                                               AES_KEY)
+    assert MessageCipher(TOKEN, AES_KEY, APPID).decrypt(sealed["Encrypt"]) == (
+        "<xml>r</xml>",
+        AES_KEY,
+    )
 
 
 def test_safe_only_account_refuses_plaintext_and_compat() -> None:
-    strict = CallbackAccount(appid=APPID, token=TOKEN, encoding_aes_key=AES_KEY,
-                             require_safe_mode=True)
+    strict = CallbackAccount(
+        appid=APPID, token=TOKEN, encoding_aes_key=AES_KEY, require_safe_mode=True
+    )
     with pytest.raises(PlaintextNotAllowedError):
         open_delivery(strict, signed_query(strict), TEXT_XML.encode(), now=NOW)
     cipher = strict.cipher()
@@ -297,19 +332,28 @@ BILLION_LAUGHS = (
 )
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                 "<xml><Content>&x;</Content></xml>", id="xxe"),
-    pytest.param(BILLION_LAUGHS, id="billion-laughs"),
-    pytest.param('<!DOCTYPE xml SYSTEM "http://evil.example/x.dtd"><xml/>', id="external-dtd"),
-    pytest.param("<!doctype xml><xml/>", id="lowercase-doctype"),
-    pytest.param("<xml><Content>&foo;</Content></xml>", id="undeclared-entity"),
-    pytest.param("<xml><MsgType>text</MsgType>", id="truncated"),
-    pytest.param("<xml><FromUserName>o</FromUserName><MsgType>text</MsgType>"
-                 "<MsgType>image</MsgType></xml>", id="duplicated-msgtype"),
-    pytest.param("<xml><Content>x</Content></xml>", id="missing-msgtype"),
-    pytest.param("<root><MsgType>text</MsgType></root>", id="wrong-root"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            "<xml><Content>&x;</Content></xml>",
+            id="xxe",
+        ),
+        pytest.param(BILLION_LAUGHS, id="billion-laughs"),
+        pytest.param('<!DOCTYPE xml SYSTEM "http://evil.example/x.dtd"><xml/>', id="external-dtd"),
+        pytest.param("<!doctype xml><xml/>", id="lowercase-doctype"),
+        pytest.param("<xml><Content>&foo;</Content></xml>", id="undeclared-entity"),
+        pytest.param("<xml><MsgType>text</MsgType>", id="truncated"),
+        pytest.param(
+            "<xml><FromUserName>o</FromUserName><MsgType>text</MsgType>"
+            "<MsgType>image</MsgType></xml>",
+            id="duplicated-msgtype",
+        ),
+        pytest.param("<xml><Content>x</Content></xml>", id="missing-msgtype"),
+        pytest.param("<root><MsgType>text</MsgType></root>", id="wrong-root"),
+    ],
+)
 def test_hostile_or_broken_xml_is_400_and_fast(body: str) -> None:
     started = time.perf_counter()
     with pytest.raises(MalformedXmlError) as excinfo:

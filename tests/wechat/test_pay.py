@@ -43,22 +43,39 @@ def pay_client(server: Served, *, key: str = API_KEY, timeout: float = 5.0) -> W
     return WeChatPayClient(MCH_ID, key, APPID, api_base=server.url, timeout=timeout)
 
 
-def packet(billno: str = "1900000109202611261000000001", *, openid: str = "o_alice",
-           amount: int = 888) -> RedPackRequest:
-    return RedPackRequest(mch_billno=billno, openid=openid, total_amount=amount,
-                          send_name="示例品牌", wishing="恭喜发财", act_name="连续签到奖励",
-                          remark="感谢支持", client_ip="127.0.0.1")
+def packet(
+    billno: str = "1900000109202611261000000001", *, openid: str = "o_alice", amount: int = 888
+) -> RedPackRequest:
+    return RedPackRequest(
+        mch_billno=billno,
+        openid=openid,
+        total_amount=amount,
+        send_name="示例品牌",
+        wishing="恭喜发财",
+        act_name="连续签到奖励",
+        remark="感谢支持",
+        client_ip="127.0.0.1",
+    )
 
 
 def test_pay_sign_matches_the_wechat_pay_documentation_example() -> None:
-    fields = {"appid": "wxd930ea5d5a258f4f", "mch_id": "10000100", "device_info": "1000",
-              "body": "test", "nonce_str": "ibuaiVcKdpRxkhJA", "sign": "ignored", "empty": ""}
+    fields = {
+        "appid": "wxd930ea5d5a258f4f",
+        "mch_id": "10000100",
+        "device_info": "1000",
+        "body": "test",
+        "nonce_str": "ibuaiVcKdpRxkhJA",
+        "sign": "ignored",
+        "empty": "",
+    }
     assert pay_sign(fields, "192006250b4c09247ec02edce69f6a2d") == (
-        "9A0A8659F005D6984697E2CA0A9CF3B7")
+        "9A0A8659F005D6984697E2CA0A9CF3B7"
+    )
 
 
 async def test_send_pays_once_and_shows_on_the_phone(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server) as client:
         first = await client.send_redpack(packet())
         again = await client.send_redpack(packet())
@@ -77,7 +94,8 @@ async def test_send_pays_once_and_shows_on_the_phone(
 
 
 async def test_reused_billno_with_another_payload_is_refused(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server) as client:
         await client.send_redpack(packet())
         with pytest.raises(PayParamError) as caught:
@@ -88,7 +106,8 @@ async def test_reused_billno_with_another_payload_is_refused(
 
 
 async def test_wrong_api_key_is_a_sign_error_and_pays_nothing(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server, key="not-the-merchant-key") as client:
         with pytest.raises(PaySignError) as caught:
             await client.send_redpack(packet())
@@ -98,11 +117,22 @@ async def test_wrong_api_key_is_a_sign_error_and_pays_nothing(
 
 
 async def test_tampered_body_fails_the_sign_check(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     fields: dict[str, Any] = {
-        "mch_billno": "B1", "mch_id": MCH_ID, "wxappid": APPID, "send_name": "品牌",
-        "re_openid": "o_alice", "total_amount": 100, "total_num": 1, "wishing": "w",
-        "client_ip": "127.0.0.1", "act_name": "a", "remark": "r", "nonce_str": "n1"}
+        "mch_billno": "B1",
+        "mch_id": MCH_ID,
+        "wxappid": APPID,
+        "send_name": "品牌",
+        "re_openid": "o_alice",
+        "total_amount": 100,
+        "total_num": 1,
+        "wishing": "w",
+        "client_ip": "127.0.0.1",
+        "act_name": "a",
+        "remark": "r",
+        "nonce_str": "n1",
+    }
     fields["sign"] = pay_sign(fields, API_KEY)
     fields["total_amount"] = 20_000
     async with httpx.AsyncClient(base_url=sandbox_server.url) as http:
@@ -115,7 +145,8 @@ async def test_tampered_body_fails_the_sign_check(
 
 @pytest.mark.parametrize("amount", [99, 20_001], ids=["under-1-yuan", "over-200-yuan"])
 async def test_amount_outside_1_to_200_yuan_is_money_limit(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant, amount: int) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant, amount: int
+) -> None:
     async with pay_client(sandbox_server) as client:
         with pytest.raises(PayMoneyLimitError):
             await client.send_redpack(packet(amount=amount))
@@ -124,7 +155,8 @@ async def test_amount_outside_1_to_200_yuan_is_money_limit(
 
 
 async def test_eleventh_packet_of_the_day_is_sendnum_limit(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server) as client:
         for n in range(10):
             await client.send_redpack(packet(f"B{n}", amount=100))
@@ -137,7 +169,8 @@ async def test_eleventh_packet_of_the_day_is_sendnum_limit(
 
 
 async def test_more_than_1000_yuan_a_day_to_one_user_is_money_limit(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server) as client:
         for n in range(5):
             await client.send_redpack(packet(f"M{n}", amount=20_000))
@@ -149,7 +182,8 @@ async def test_more_than_1000_yuan_a_day_to_one_user_is_money_limit(
 
 
 async def test_not_enough_balance_then_the_same_billno_pays_after_top_up(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     merchant.balance_fen = 500
     async with pay_client(sandbox_server) as client:
         with pytest.raises(PayBalanceError) as caught:
@@ -163,7 +197,8 @@ async def test_not_enough_balance_then_the_same_billno_pays_after_top_up(
 
 
 async def test_unbound_appid_and_foreign_openid_are_refused(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     sandbox.add_app(appid="wxother", secret="s", token="t")
     sandbox.add_user("wxother", openid="o_other")
     async with pay_client(sandbox_server) as client:
@@ -185,8 +220,9 @@ async def test_unknown_merchant_is_refused(sandbox: SandboxState, sandbox_server
     assert sandbox.redpacks == {}
 
 
-async def test_frequency_limit(sandbox: SandboxState, sandbox_server: Served,
-                               merchant: Merchant) -> None:
+async def test_frequency_limit(
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     merchant.per_second = 0
     async with pay_client(sandbox_server) as client:
         with pytest.raises(PayFrequencyLimitError):
@@ -195,7 +231,8 @@ async def test_frequency_limit(sandbox: SandboxState, sandbox_server: Served,
 
 
 async def test_injected_systemerror_before_paying_then_query_finds_nothing(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     sandbox.injections.append(Injection(path=SEND, err_code="SYSTEMERROR"))
     async with pay_client(sandbox_server) as client:
         with pytest.raises(PaySystemError) as caught:
@@ -209,7 +246,8 @@ async def test_injected_systemerror_before_paying_then_query_finds_nothing(
 
 
 async def test_injected_systemerror_after_paying_then_query_finds_the_payment(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     sandbox.injections.append(Injection(path=SEND, err_code="SYSTEMERROR", effective=True))
     async with pay_client(sandbox_server) as client:
         with pytest.raises(PaySystemError):
@@ -223,7 +261,8 @@ async def test_injected_systemerror_after_paying_then_query_finds_the_payment(
 
 
 async def test_timeout_is_an_unknown_outcome_and_the_payment_may_land(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     sandbox.injections.append(Injection(path=SEND, latency_ms=600))
     async with pay_client(sandbox_server, timeout=0.2) as client:
         with pytest.raises(PayOutcomeUnknownError) as caught:
@@ -237,19 +276,29 @@ async def test_timeout_is_an_unknown_outcome_and_the_payment_may_land(
 
 
 async def test_admin_lists_payments_and_balances(
-        sandbox: SandboxState, sandbox_server: Served, merchant: Merchant) -> None:
+    sandbox: SandboxState, sandbox_server: Served, merchant: Merchant
+) -> None:
     async with pay_client(sandbox_server) as client:
         await client.send_redpack(packet())
     async with httpx.AsyncClient(base_url=sandbox_server.url) as http:
         books = (await http.get("/__admin/redpacks")).json()
     assert [(p["mch_billno"], p["total_amount"]) for p in books["redpacks"]] == [
-        (packet().mch_billno, 888)]
+        (packet().mch_billno, 888)
+    ]
     assert books["merchants"] == [{"mch_id": MCH_ID, "appids": [APPID], "balance_fen": 99_112}]
 
 
-@pytest.mark.parametrize(("err_code", "uncertain"), [
-    ("SYSTEMERROR", True), ("PROCESSING", True), ("SOMETHING_NEW", True),
-    ("NOTENOUGH", False), ("SENDNUMLIMIT", False), ("CA_ERROR", False)])
+@pytest.mark.parametrize(
+    ("err_code", "uncertain"),
+    [
+        ("SYSTEMERROR", True),
+        ("PROCESSING", True),
+        ("SOMETHING_NEW", True),
+        ("NOTENOUGH", False),
+        ("SENDNUMLIMIT", False),
+        ("CA_ERROR", False),
+    ],
+)
 def test_unknown_error_codes_are_uncertain(err_code: str, uncertain: bool) -> None:
     error = pay_error_for(err_code, "des")
     assert isinstance(error, WeChatPayError)

@@ -25,8 +25,13 @@ API_KEY = "sandbox-pay-key-0123456789abcdef"
 
 
 def merchant_set(account_id: int, **values: object) -> MerchantSet:
-    fields: dict[str, object] = {"account_id": account_id, "mch_id": "1900000109",
-                                 "api_key": SecretStr(API_KEY), "send_name": "示例品牌", **values}
+    fields: dict[str, object] = {
+        "account_id": account_id,
+        "mch_id": "1900000109",
+        "api_key": SecretStr(API_KEY),
+        "send_name": "示例品牌",
+        **values,
+    }
     return MerchantSet(**fields)  # type: ignore[arg-type]
 
 
@@ -39,7 +44,8 @@ def pay_base(sandbox_server: Served, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 
 def test_pay_base_defaults_to_the_merchant_host_and_follows_a_sandbox_root(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("WECHAT_PAY_API_BASE", raising=False)
     monkeypatch.delenv("WECHAT_API_BASE", raising=False)
     get_settings.cache_clear()
@@ -67,7 +73,8 @@ async def test_api_key_is_sealed_and_replacing_the_merchant_keeps_one_row() -> N
     logs = await AuditLog.filter(action="wechat.pay_merchant.set").order_by("id")
     assert [log.after for log in logs] == [
         {"mch_id": "1900000109", "send_name": "示例品牌", "certificate": False},
-        {"mch_id": "1900000109", "send_name": "新名称", "certificate": False}]
+        {"mch_id": "1900000109", "send_name": "新名称", "certificate": False},
+    ]
     assert API_KEY not in str([log.after for log in logs])
     target = await pay.active_target()
     assert target == pay.PayTarget(first.id, "1900000109", APPID)
@@ -82,12 +89,20 @@ async def test_unknown_account_and_half_a_certificate_are_refused() -> None:
 
 
 async def test_service_sends_through_the_configured_base(
-        sandbox: SandboxState, pay_base: str) -> None:
+    sandbox: SandboxState, pay_base: str
+) -> None:
     sandbox.merchants["1900000109"] = Merchant("1900000109", API_KEY, appids=[APPID])
     account = await make_account(appid=APPID)
     merchant = await pay.set_merchant(SYSTEM, merchant_set(account.id))
-    sent = await pay.send_redpack(merchant.id, mch_billno="B-SERVICE-1", openid="o_alice",
-                                  amount_fen=520, wishing="祝福", act_name="活动", remark="备注")
+    sent = await pay.send_redpack(
+        merchant.id,
+        mch_billno="B-SERVICE-1",
+        openid="o_alice",
+        amount_fen=520,
+        wishing="祝福",
+        act_name="活动",
+        remark="备注",
+    )
     info = await pay.query_redpack(merchant.id, "B-SERVICE-1")
     assert (sent["re_openid"], sent["total_amount"]) == ("o_alice", "520")
     assert info["status"] == "SENT"
@@ -99,8 +114,15 @@ async def test_a_disabled_merchant_cannot_send(sandbox: SandboxState, pay_base: 
     merchant = await pay.set_merchant(SYSTEM, merchant_set(account.id))
     await PayMerchant.filter(id=merchant.id).update(is_active=False)
     with pytest.raises(MerchantNotConfiguredError):
-        await pay.send_redpack(merchant.id, mch_billno="B1", openid="o_alice", amount_fen=520,
-                               wishing="w", act_name="a", remark="r")
+        await pay.send_redpack(
+            merchant.id,
+            mch_billno="B1",
+            openid="o_alice",
+            amount_fen=520,
+            wishing="w",
+            act_name="a",
+            remark="r",
+        )
     assert sandbox.calls["/mmpaymkttransfers/sendredpack"] == 0
 
 
@@ -109,8 +131,9 @@ def test_certificate_files_are_loaded_for_production(tmp_path: Path) -> None:
         tls_context(str(tmp_path / "missing_cert.pem"), str(tmp_path / "missing_key.pem"))
     assert caught.value.uncertain is False
     with pytest.raises(PayCertificateError):
-        WeChatPayClient("1900000109", API_KEY, APPID,
-                        cert=(str(tmp_path / "a.pem"), str(tmp_path / "b.pem")))
+        WeChatPayClient(
+            "1900000109", API_KEY, APPID, cert=(str(tmp_path / "a.pem"), str(tmp_path / "b.pem"))
+        )
 
 
 async def test_console_form_saves_the_merchant(client: httpx.AsyncClient) -> None:
@@ -119,10 +142,19 @@ async def test_console_form_saves_the_merchant(client: httpx.AsyncClient) -> Non
     csrf = await console_login(client, "boss")
     page = await client.get("/admin/wechat/accounts")
     assert "尚未配置" in page.text
-    saved = await client.post("/admin/wechat/pay-merchant", data={
-        "csrf_token": csrf, "account_id": str(account.id), "mch_id": "1900000109",
-        "api_key": API_KEY, "send_name": "示例品牌", "client_ip": "10.0.0.8",
-        "cert_path": "", "key_path": ""})
+    saved = await client.post(
+        "/admin/wechat/pay-merchant",
+        data={
+            "csrf_token": csrf,
+            "account_id": str(account.id),
+            "mch_id": "1900000109",
+            "api_key": API_KEY,
+            "send_name": "示例品牌",
+            "client_ip": "10.0.0.8",
+            "cert_path": "",
+            "key_path": "",
+        },
+    )
     assert saved.status_code == 303
     stored = await PayMerchant.get(account_id=account.id)
     assert (stored.mch_id, stored.client_ip) == ("1900000109", "10.0.0.8")

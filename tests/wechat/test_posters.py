@@ -12,10 +12,17 @@ from wechat.models import Fan, QrCode, QrKind, QrStatus
 
 
 async def _code(account_id: int, store_id: int, guide_id: int | None, scene: str) -> QrCode:
-    return await QrCode.create(account_id=account_id, kind=QrKind.GUIDE if guide_id
-                               else QrKind.STORE, name=scene, scene=scene, store_id=store_id,
-                               guide_id=guide_id, status=QrStatus.ACTIVE,
-                               ticket=f"T_{scene}", url=f"http://weixin.qq.com/q/{scene}")
+    return await QrCode.create(
+        account_id=account_id,
+        kind=QrKind.GUIDE if guide_id else QrKind.STORE,
+        name=scene,
+        scene=scene,
+        store_id=store_id,
+        guide_id=guide_id,
+        status=QrStatus.ACTIVE,
+        ticket=f"T_{scene}",
+        url=f"http://weixin.qq.com/q/{scene}",
+    )
 
 
 async def test_poster_png_and_the_stores_guide_zip(client: httpx.AsyncClient) -> None:
@@ -24,8 +31,9 @@ async def test_poster_png_and_the_stores_guide_zip(client: httpx.AsyncClient) ->
     second = await make_staff("guide", store=shop.store, is_guide=True)
     first_code = await _code(account.id, shop.store.id, shop.guide.id, "g1")
     await _code(account.id, shop.store.id, second.id, "g2")
-    pending = await QrCode.create(account=account, kind=QrKind.CHANNEL, name="未生成",
-                                  scene="c1", status=QrStatus.PENDING)
+    pending = await QrCode.create(
+        account=account, kind=QrKind.CHANNEL, name="未生成", scene="c1", status=QrStatus.PENDING
+    )
     headers = await bearer(await make_staff("admin"))
     poster = await client.get(f"/api/v1/wechat/qrcodes/{first_code.id}/poster", headers=headers)
     assert (poster.status_code, poster.headers["content-type"]) == (200, "image/png")
@@ -46,8 +54,13 @@ async def test_guide_workbench_shows_my_code_fans_and_ranking(client: httpx.Asyn
     account = await make_account()
     code = await _code(account.id, shop.store.id, shop.guide.id, "g1")
     for number in range(3):
-        await Fan.create(account=account, openid=f"o_{number}", subscribed=True,
-                         store_id=shop.store.id, guide_id=shop.guide.id)
+        await Fan.create(
+            account=account,
+            openid=f"o_{number}",
+            subscribed=True,
+            store_id=shop.store.id,
+            guide_id=shop.guide.id,
+        )
     await console_login(client, shop.guide.username)
     page = await client.get("/h5/guide")
     assert page.status_code == 200

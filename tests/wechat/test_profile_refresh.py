@@ -16,25 +16,36 @@ async def tag_names(fan: Fan) -> set[str]:
 
 
 async def test_refresh_updates_remark_and_tags_but_keeps_the_nickname(
-        sandbox: SandboxState, account: OfficialAccount):
+    sandbox: SandboxState, account: OfficialAccount
+):
     alice = sandbox.users["o_alice"]
     alice.remark, alice.tagids, alice.unionid = "老客户", [2, 120], "u_alice"
     await FanTag.create(account=account, name="星标组", wx_tag_id=2)
     stale = await FanTag.create(account=account, name="旧标签", wx_tag_id=119)
     pending = await FanTag.create(account=account, name="待同步")
     await FanTag.create(account=account, name="高价值", wx_tag_id=120)
-    fan = await Fan.create(account=account, openid="o_alice", subscribed=True,
-                           nickname="爱丽丝（授权）", remark="旧备注")
+    fan = await Fan.create(
+        account=account,
+        openid="o_alice",
+        subscribed=True,
+        nickname="爱丽丝（授权）",
+        remark="旧备注",
+    )
     await fan.tags.add(stale, pending)
     assert await refresh_profile(fan.id) == "refreshed"
     fan = await Fan.get(id=fan.id)
     assert (fan.nickname, fan.remark, fan.unionid, fan.subscribed) == (
-        "爱丽丝（授权）", "老客户", "u_alice", True)
+        "爱丽丝（授权）",
+        "老客户",
+        "u_alice",
+        True,
+    )
     assert await tag_names(fan) == {"星标组", "高价值", "待同步"}
 
 
 async def test_refresh_reconciles_missed_follow_and_unfollow_events(
-        sandbox: SandboxState, account: OfficialAccount):
+    sandbox: SandboxState, account: OfficialAccount
+):
     sandbox.users["o_bob"].subscribed = False
     carol = sandbox.users["o_carol"]
     carol.subscribed, carol.subscribe_time = True, 1_790_000_000
@@ -45,24 +56,29 @@ async def test_refresh_reconciles_missed_follow_and_unfollow_events(
     bob, carol_fan = await Fan.get(id=bob.id), await Fan.get(id=gone.id)
     assert (bob.subscribed, bob.unsubscribed_at is not None, bob.nickname) == (False, True, "")
     assert (carol_fan.subscribed, carol_fan.subscribed_at, carol_fan.first_subscribed_at) == (
-        True, datetime.fromtimestamp(1_790_000_000, UTC),
-        datetime.fromtimestamp(1_790_000_000, UTC))
+        True,
+        datetime.fromtimestamp(1_790_000_000, UTC),
+        datetime.fromtimestamp(1_790_000_000, UTC),
+    )
 
 
 async def test_a_newer_local_unfollow_wins_over_an_older_subscription(
-        sandbox: SandboxState, account: OfficialAccount):
+    sandbox: SandboxState, account: OfficialAccount
+):
     carol = sandbox.users["o_carol"]
     carol.subscribed, carol.subscribe_time = True, 1_790_000_000
     unfollowed = datetime.fromtimestamp(1_790_000_100, UTC)
-    fan = await Fan.create(account=account, openid="o_carol", subscribed=False,
-                           unsubscribed_at=unfollowed)
+    fan = await Fan.create(
+        account=account, openid="o_carol", subscribed=False, unsubscribed_at=unfollowed
+    )
     assert await refresh_profile(fan.id) == "refreshed"
     fan = await Fan.get(id=fan.id)
     assert (fan.subscribed, fan.unsubscribed_at) == (False, unfollowed)
 
 
-async def test_console_shows_unauthorised_nickname(account: OfficialAccount,
-                                                   client: httpx.AsyncClient):
+async def test_console_shows_unauthorised_nickname(
+    account: OfficialAccount, client: httpx.AsyncClient
+):
     await Fan.create(account=account, openid="o_alice", subscribed=True)
     await Fan.create(account=account, openid="o_bob", subscribed=True, nickname="鲍勃")
     admin = await make_staff("admin")

@@ -48,9 +48,18 @@ class WeChatHosts:
 
 
 class WeChatBaseClient:
-    def __init__(self, appid: str, secret: str, *, redis: Redis, api_base: str | None = None,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, max_retries: int = 2,
-                 backoff_seconds: float = 0.2, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        appid: str,
+        secret: str,
+        *,
+        redis: Redis,
+        api_base: str | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        backoff_seconds: float = 0.2,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         self.appid = appid
         self.secret = secret
         self.hosts = WeChatHosts.for_base(api_base)
@@ -70,8 +79,9 @@ class WeChatBaseClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def _send(self, method: str, url: str, *, idempotent: bool,
-                    **kwargs: Any) -> httpx.Response:
+    async def _send(
+        self, method: str, url: str, *, idempotent: bool, **kwargs: Any
+    ) -> httpx.Response:
         """Retry transport failures and errcode -1 with backoff; bounded by `max_retries`."""
         for attempt in range(self.max_retries + 1):
             try:
@@ -94,9 +104,16 @@ class WeChatBaseClient:
 
     async def _fetch_token(self, force: bool) -> dict[str, Any]:
         response = await self._send(
-            "POST", f"{self.hosts.api}/cgi-bin/stable_token", idempotent=True,
-            json={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret,
-                  "force_refresh": force})
+            "POST",
+            f"{self.hosts.api}/cgi-bin/stable_token",
+            idempotent=True,
+            json={
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret,
+                "force_refresh": force,
+            },
+        )
         return self._result(response)
 
     @staticmethod
@@ -112,25 +129,49 @@ class WeChatBaseClient:
             raise api_error_for(errcode, str(data.get("errmsg", "")), response=data)
         return data
 
-    async def call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                   json_body: dict[str, Any] | None = None, files: Any = None,
-                   idempotent: bool = False) -> dict[str, Any]:
-        result = await self._call(method, path, params=params, json_body=json_body,
-                                  files=files, idempotent=idempotent, raw=False)
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: dict[str, Any] | None = None,
+        files: Any = None,
+        idempotent: bool = False,
+    ) -> dict[str, Any]:
+        result = await self._call(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            files=files,
+            idempotent=idempotent,
+            raw=False,
+        )
         assert isinstance(result, dict)
         return result
 
-    async def call_bytes(self, method: str, path: str, *,
-                         params: dict[str, Any] | None = None) -> bytes:
+    async def call_bytes(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None
+    ) -> bytes:
         """A download: bytes on success, the typed error when WeChat answers with JSON."""
-        result = await self._call(method, path, params=params, json_body=None, files=None,
-                                  idempotent=True, raw=True)
+        result = await self._call(
+            method, path, params=params, json_body=None, files=None, idempotent=True, raw=True
+        )
         assert isinstance(result, bytes)
         return result
 
-    async def _call(self, method: str, path: str, *, params: dict[str, Any] | None,
-                    json_body: dict[str, Any] | None, files: Any, idempotent: bool,
-                    raw: bool) -> dict[str, Any] | bytes:
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        json_body: dict[str, Any] | None,
+        files: Any,
+        idempotent: bool,
+        raw: bool,
+    ) -> dict[str, Any] | bytes:
         """One API call with the access_token; on 40001/40014/42001 rotate once and retry once.
 
         `idempotent` also allows retrying errcode -1; sends without a dedupe id must not.
@@ -146,11 +187,18 @@ class WeChatBaseClient:
         busy_budget = self.max_retries if idempotent else 0
         for rotation in range(2):
             for busy in range(busy_budget + 1):
-                response = await self._send(method, url, idempotent=idempotent,
-                                            params={**(params or {}), "access_token": token},
-                                            content=content, headers=headers, files=files)
+                response = await self._send(
+                    method,
+                    url,
+                    idempotent=idempotent,
+                    params={**(params or {}), "access_token": token},
+                    content=content,
+                    headers=headers,
+                    files=files,
+                )
                 if raw and not response.headers.get("content-type", "").startswith(
-                        ("application/json", "text/plain")):
+                    ("application/json", "text/plain")
+                ):
                     return response.content
                 try:
                     return self._result(response)

@@ -49,9 +49,17 @@ def tls_context(cert_path: str, key_path: str) -> ssl.SSLContext:
 
 
 class WeChatPayClient:
-    def __init__(self, mch_id: str, api_key: str, appid: str, *,
-                 api_base: str = DEFAULT_PAY_BASE, cert: tuple[str, str] | None = None,
-                 timeout: float = 10.0, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        mch_id: str,
+        api_key: str,
+        appid: str,
+        *,
+        api_base: str = DEFAULT_PAY_BASE,
+        cert: tuple[str, str] | None = None,
+        timeout: float = 10.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         self.mch_id = mch_id
         self.api_key = api_key
         self.appid = appid
@@ -59,7 +67,8 @@ class WeChatPayClient:
         self._owns_http = http is None
         verify: ssl.SSLContext | bool = tls_context(*cert) if cert else True
         self.http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=3.05), verify=verify)
+            timeout=httpx.Timeout(timeout, connect=3.05), verify=verify
+        )
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -74,27 +83,44 @@ class WeChatPayClient:
     async def send_redpack(self, request: RedPackRequest) -> dict[str, str]:
         """The SUCCESS answer; raises WeChatPayError (`uncertain` says whether to query)."""
         fields: dict[str, Any] = {
-            "mch_billno": request.mch_billno, "mch_id": self.mch_id, "wxappid": self.appid,
-            "send_name": request.send_name, "re_openid": request.openid,
-            "total_amount": request.total_amount, "total_num": 1, "wishing": request.wishing,
-            "client_ip": request.client_ip, "act_name": request.act_name,
-            "remark": request.remark, "scene_id": request.scene_id}
+            "mch_billno": request.mch_billno,
+            "mch_id": self.mch_id,
+            "wxappid": self.appid,
+            "send_name": request.send_name,
+            "re_openid": request.openid,
+            "total_amount": request.total_amount,
+            "total_num": 1,
+            "wishing": request.wishing,
+            "client_ip": request.client_ip,
+            "act_name": request.act_name,
+            "remark": request.remark,
+            "scene_id": request.scene_id,
+        }
         return await self._post("/mmpaymkttransfers/sendredpack", fields)
 
     async def get_redpack_info(self, mch_billno: str) -> dict[str, str]:
         """The bill's `status` (SENDING/SENT/FAILED/RECEIVED/RFUND_ING/REFUND);
         PayBillNotFoundError when WeChat never accepted it."""
-        return await self._post("/mmpaymkttransfers/gethbinfo",
-                                {"mch_billno": mch_billno, "bill_type": "MCHT",
-                                 "appid": self.appid, "mch_id": self.mch_id})
+        return await self._post(
+            "/mmpaymkttransfers/gethbinfo",
+            {
+                "mch_billno": mch_billno,
+                "bill_type": "MCHT",
+                "appid": self.appid,
+                "mch_id": self.mch_id,
+            },
+        )
 
     async def _post(self, path: str, fields: dict[str, Any]) -> dict[str, str]:
         body = {k: v for k, v in fields.items() if v is not None}
         body["nonce_str"] = random_nonce()
         body["sign"] = pay_sign(body, self.api_key)
         try:
-            response = await self.http.post(f"{self.api_base}{path}", content=to_xml(body),
-                                            headers={"Content-Type": "text/xml; charset=utf-8"})
+            response = await self.http.post(
+                f"{self.api_base}{path}",
+                content=to_xml(body),
+                headers={"Content-Type": "text/xml; charset=utf-8"},
+            )
         except httpx.TransportError as exc:
             # Even a connect error is reported as unknown: the caller queries, which is cheap.
             raise PayOutcomeUnknownError("TIMEOUT", type(exc).__name__) from exc
@@ -111,8 +137,7 @@ class WeChatPayClient:
         if data.get("return_code") != "SUCCESS":
             if data.get("err_code") == "SIGN_ERROR" or "签名" in data.get("return_msg", ""):
                 raise PaySignError("SIGN_ERROR", data.get("return_msg", ""))
-            raise PayRequestRefusedError(data.get("err_code") or "FAIL",
-                                         data.get("return_msg", ""))
+            raise PayRequestRefusedError(data.get("err_code") or "FAIL", data.get("return_msg", ""))
         if data.get("result_code") != "SUCCESS":
             raise pay_error_for(data.get("err_code", ""), data.get("err_code_des", ""))
         return data

@@ -38,8 +38,9 @@ class TokenCache:
         return await self._refresh(fetch, stale=stale)
 
     async def _refresh(self, fetch: Fetch, *, stale: str | None) -> str:
-        async with self.redis.lock(f"{self.key}:lock", timeout=LOCK_TIMEOUT_SECONDS,
-                                   blocking_timeout=LOCK_TIMEOUT_SECONDS):
+        async with self.redis.lock(
+            f"{self.key}:lock", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=LOCK_TIMEOUT_SECONDS
+        ):
             current = await self.cached()
             if current and current != stale:
                 return current  # someone refreshed while we waited for the lock

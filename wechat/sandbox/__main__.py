@@ -4,12 +4,21 @@ import click
 
 from wechat.sandbox.app import run_sandbox
 
-DEMO_APP = {"appid": "wxdemo0000000001", "secret": "demo-secret", "token": "demotoken",
-            "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "mode": "safe",
-            "name": "演示品牌服务号"}
+DEMO_APP = {
+    "appid": "wxdemo0000000001",
+    "secret": "demo-secret",
+    "token": "demotoken",
+    "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    "mode": "safe",
+    "name": "演示品牌服务号",
+}
 # The demo's WeChat Pay merchant (scrm/demo_wechat.py configures the same one in the CRM).
-DEMO_MERCHANT = {"mch_id": "1900000109", "api_key": "demo-pay-api-key-32-characters00",
-                 "appids": [DEMO_APP["appid"]], "balance_fen": 10_000_000}
+DEMO_MERCHANT = {
+    "mch_id": "1900000109",
+    "api_key": "demo-pay-api-key-32-characters00",
+    "appids": [DEMO_APP["appid"]],
+    "balance_fen": 10_000_000,
+}
 
 
 @click.command()
@@ -20,8 +29,14 @@ DEMO_MERCHANT = {"mch_id": "1900000109", "api_key": "demo-pay-api-key-32-charact
 @click.option("--sms-inbox", default=None, help="JSON URL of delivered SMS to show on the phone.")
 def main(host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str | None) -> None:
     apps = [{**DEMO_APP, "webhook_url": webhook}] if demo else []
-    users = [{"appid": DEMO_APP["appid"], "nickname": "张三"},
-             {"appid": DEMO_APP["appid"], "nickname": "李四"}] if demo else []
+    users = (
+        [
+            {"appid": DEMO_APP["appid"], "nickname": "张三"},
+            {"appid": DEMO_APP["appid"], "nickname": "李四"},
+        ]
+        if demo
+        else []
+    )
     merchants = [DEMO_MERCHANT] if demo else []
     run_sandbox(host, port, apps=apps, users=users, merchants=merchants, sms_inbox=sms_inbox)
 

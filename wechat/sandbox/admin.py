@@ -35,8 +35,10 @@ async def reset(request: Request) -> Any:
     state = get_state(request)
     state.reset()
     seed(state, await request.json() if await request.body() else {})
-    return {"apps": [a.public() for a in state.apps.values()],
-            "users": [u.public() for u in state.users.values()]}
+    return {
+        "apps": [a.public() for a in state.apps.values()],
+        "users": [u.public() for u in state.users.values()],
+    }
 
 
 @router.post("/__admin/inject")
@@ -80,10 +82,19 @@ async def inspect(request: Request) -> Any:
     state = get_state(request)
     return {
         "now": int(state.clock.now()),
-        "apps": [{**a.public(), "tags": a.tags, "menu": a.menu, "menu_id": a.menu_id,
-                  "conditional_menus": a.conditional_menus, "templates": sorted(a.templates),
-                  "qrcodes": [asdict(q) for q in a.qrcodes.values()],
-                  "mass_jobs": list(a.mass_jobs.values())} for a in state.apps.values()],
+        "apps": [
+            {
+                **a.public(),
+                "tags": a.tags,
+                "menu": a.menu,
+                "menu_id": a.menu_id,
+                "conditional_menus": a.conditional_menus,
+                "templates": sorted(a.templates),
+                "qrcodes": [asdict(q) for q in a.qrcodes.values()],
+                "mass_jobs": list(a.mass_jobs.values()),
+            }
+            for a in state.apps.values()
+        ],
         "users": [u.public() for u in state.users.values()],
         "calls": dict(state.calls),
         "pushes": state.pushes,
@@ -94,10 +105,15 @@ async def inspect(request: Request) -> Any:
 async def redpacks(request: Request) -> Any:
     """Paid red packets and merchant balances: what Tencent's books would show."""
     state = get_state(request)
-    return {"redpacks": [{k: v for k, v in asdict(p).items() if k != "fields"}
-                         for p in state.redpacks.values()],
-            "merchants": [{"mch_id": m.mch_id, "appids": m.appids, "balance_fen": m.balance_fen}
-                          for m in state.merchants.values()]}
+    return {
+        "redpacks": [
+            {k: v for k, v in asdict(p).items() if k != "fields"} for p in state.redpacks.values()
+        ],
+        "merchants": [
+            {"mch_id": m.mch_id, "appids": m.appids, "balance_fen": m.balance_fen}
+            for m in state.merchants.values()
+        ],
+    }
 
 
 @router.get("/__admin/outbox")
@@ -155,9 +171,16 @@ async def sim_verify(request: Request) -> Any:
     if app is None or not app.webhook_url:
         return _error("unknown appid or no webhook_url", 404)
     timestamp, nonce, echostr = str(int(state.clock.now())), random_nonce(), random_nonce()
-    query = {"signature": sign(app.token, timestamp, nonce), "timestamp": timestamp,
-             "nonce": nonce, "echostr": echostr}
+    query = {
+        "signature": sign(app.token, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "echostr": echostr,
+    }
     async with httpx.AsyncClient(timeout=state.push_timeout) as http:
         response = await http.get(app.webhook_url, params=query)
-    return {"status": response.status_code, "body": response.text,
-            "verified": response.status_code == 200 and response.text == echostr}
+    return {
+        "status": response.status_code,
+        "body": response.text,
+        "verified": response.status_code == 200 and response.text == echostr,
+    }

@@ -13,9 +13,20 @@ from wechat.sandbox.state import App, QrCode, SandboxState, new_id
 router = APIRouter()
 QR_ACTIONS = {"QR_SCENE", "QR_STR_SCENE", "QR_LIMIT_SCENE", "QR_LIMIT_STR_SCENE"}
 MAX_PERMANENT_QR = 100_000
-BUTTON_TYPES = {"click", "view", "scancode_push", "scancode_waitmsg", "pic_sysphoto",
-                "pic_photo_or_album", "pic_weixin", "location_select", "media_id", "article_id",
-                "article_view_limited", "miniprogram"}
+BUTTON_TYPES = {
+    "click",
+    "view",
+    "scancode_push",
+    "scancode_waitmsg",
+    "pic_sysphoto",
+    "pic_photo_or_album",
+    "pic_weixin",
+    "location_select",
+    "media_id",
+    "article_id",
+    "article_view_limited",
+    "miniprogram",
+}
 PRIVACY_RULES = ("sex", "country", "province", "city", "language")
 
 
@@ -46,8 +57,11 @@ async def stable_token(request: Request) -> Any:
     _check_secret(call.app, call.body.get("secret"))
     state, app = call.state, call.app
     current = state.tokens.get(app.stable_token or "")
-    valid = (current is not None and not current.revoked_errcode
-             and current.expires_at > state.clock.now())
+    valid = (
+        current is not None
+        and not current.revoked_errcode
+        and current.expires_at > state.clock.now()
+    )
     if call.body.get("force_refresh") or not valid:
         app.stable_token = state.issue_token(app, previous=app.stable_token)
     assert app.stable_token is not None
@@ -75,8 +89,11 @@ async def qrcode_create(request: Request) -> Any:
             raise WeChatFailError(40053)
     else:
         number = scene.get("scene_id")
-        if not isinstance(number, int) or number == 0 or (permanent and not
-                                                          1 <= number <= MAX_PERMANENT_QR):
+        if (
+            not isinstance(number, int)
+            or number == 0
+            or (permanent and not 1 <= number <= MAX_PERMANENT_QR)
+        ):
             raise WeChatFailError(40053)
         value = str(number)
     if permanent:
@@ -147,15 +164,19 @@ async def menu_get(request: Request) -> Any:
     call = await begin(request)
     if call.app.menu is None:
         raise WeChatFailError(46003)
-    return {"menu": {"button": call.app.menu, "menuid": call.app.menu_id},
-            "conditionalmenu": call.app.conditional_menus}
+    return {
+        "menu": {"button": call.app.menu, "menuid": call.app.menu_id},
+        "conditionalmenu": call.app.conditional_menus,
+    }
 
 
 @router.get("/cgi-bin/get_current_selfmenu_info")
 async def selfmenu_info(request: Request) -> Any:
     call = await begin(request)
-    return {"is_menu_open": int(call.app.menu is not None),
-            "selfmenu_info": {"button": call.app.menu or []}}
+    return {
+        "is_menu_open": int(call.app.menu is not None),
+        "selfmenu_info": {"button": call.app.menu or []},
+    }
 
 
 @router.get("/cgi-bin/menu/delete")
@@ -180,8 +201,9 @@ async def menu_add_conditional(request: Request) -> Any:
         raise WeChatFailError(65305)
     _check_buttons(call.body.get("button"))
     menuid = str(call.state.next_number())
-    call.app.conditional_menus.append({"button": call.body["button"], "matchrule": rule,
-                                       "menuid": menuid})
+    call.app.conditional_menus.append(
+        {"button": call.body["button"], "matchrule": rule, "menuid": menuid}
+    )
     return {"menuid": menuid}
 
 

@@ -31,9 +31,13 @@ async def media_upload(request: Request) -> Any:
     content = await upload.read()
     if len(content) > MEDIA_TYPES[media_type]:
         raise WeChatFailError(40006 if media_type == "image" else 40009)
-    media = Media(new_id("MEDIA_", 24), media_type, content,
-                  upload.content_type or "application/octet-stream",
-                  int(call.state.clock.now()))
+    media = Media(
+        new_id("MEDIA_", 24),
+        media_type,
+        content,
+        upload.content_type or "application/octet-stream",
+        int(call.state.clock.now()),
+    )
     call.state.media[media.media_id] = media
     return {"type": media_type, "media_id": media.media_id, "created_at": media.created_at}
 
@@ -58,11 +62,13 @@ def _picker(app: App, request: Request) -> HTMLResponse:
     links = "".join(
         f'<li><a href="?{html.escape(urlencode({**request.query_params, "__as": u.openid}))}">'
         f"{html.escape(u.nickname)}（{u.openid}）</a></li>"
-        for u in state.app_users(app.appid))
+        for u in state.app_users(app.appid)
+    )
     return HTMLResponse(
         f"<!doctype html><meta charset=utf-8><title>微信授权（沙箱）</title>"
         f"<h3>{html.escape(app.name)} 请求获取你的身份</h3><p>选择一个模拟微信用户：</p>"
-        f"<ul>{links or '<li>没有用户，请先在手机模拟器中创建</li>'}</ul>")
+        f"<ul>{links or '<li>没有用户，请先在手机模拟器中创建</li>'}</ul>"
+    )
 
 
 @router.get("/connect/oauth2/authorize")
@@ -82,8 +88,9 @@ async def authorize(request: Request) -> Response:
     if user is None or user.appid != app.appid:
         return _picker(app, request)
     code = new_id("CODE_", 16)
-    app.oauth_codes[code] = OAuthGrant(user.openid, query.get("scope", "snsapi_base"),
-                                       state.clock.now())
+    app.oauth_codes[code] = OAuthGrant(
+        user.openid, query.get("scope", "snsapi_base"), state.clock.now()
+    )
     target = urlencode({"code": code, "state": query.get("state", "")})
     return RedirectResponse(f"{redirect_uri}{separator}{target}", status_code=302)
 
@@ -93,8 +100,13 @@ def _user_token(app: App, grant: OAuthGrant, request: Request) -> dict[str, Any]
     now = get_state(request).clock.now()
     app.oauth_tokens[access_token] = OAuthGrant(grant.openid, grant.scope, now)
     app.refresh_tokens[refresh_token] = OAuthGrant(grant.openid, grant.scope, now)
-    body = {"access_token": access_token, "expires_in": 7200, "refresh_token": refresh_token,
-            "openid": grant.openid, "scope": grant.scope}
+    body = {
+        "access_token": access_token,
+        "expires_in": 7200,
+        "refresh_token": refresh_token,
+        "openid": grant.openid,
+        "scope": grant.scope,
+    }
     unionid = get_state(request).users[grant.openid].unionid
     if unionid:
         body["unionid"] = unionid
@@ -146,9 +158,17 @@ async def sns_userinfo(request: Request) -> Any:
     if grant.scope != "snsapi_userinfo":
         return fail_response(48001)
     user = get_state(request).users[grant.openid]
-    return {"openid": user.openid, "nickname": user.nickname, "sex": 0, "province": "",
-            "city": "", "country": "", "headimgurl": "", "privilege": [],
-            "unionid": user.unionid}
+    return {
+        "openid": user.openid,
+        "nickname": user.nickname,
+        "sex": 0,
+        "province": "",
+        "city": "",
+        "country": "",
+        "headimgurl": "",
+        "privilege": [],
+        "unionid": user.unionid,
+    }
 
 
 @router.get("/sns/auth")
@@ -166,6 +186,9 @@ async def kf_add(request: Request) -> Any:
 @router.get("/cgi-bin/customservice/getkflist")
 async def kf_list(request: Request) -> Any:
     call = await begin(request)
-    accounts = [e["payload"] for e in call.state.outbox
-                if e["kind"] == "kfaccount" and e["appid"] == call.app.appid]
+    accounts = [
+        e["payload"]
+        for e in call.state.outbox
+        if e["kind"] == "kfaccount" and e["appid"] == call.app.appid
+    ]
     return {"kf_list": accounts}

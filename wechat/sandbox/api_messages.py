@@ -9,8 +9,19 @@ from wechat.sandbox.push import build_xml, push_xml
 from wechat.sandbox.state import App, SandboxState, User
 
 router = APIRouter()
-CS_TYPES = {"text", "image", "voice", "video", "music", "news", "mpnews", "mpnewsarticle",
-            "msgmenu", "wxcard", "miniprogrampage"}
+CS_TYPES = {
+    "text",
+    "image",
+    "voice",
+    "video",
+    "music",
+    "news",
+    "mpnews",
+    "mpnewsarticle",
+    "msgmenu",
+    "wxcard",
+    "miniprogrampage",
+}
 MASS_TYPES = {"mpnews", "text", "voice", "images", "mpvideo", "wxcard", "image"}
 MASS_PER_MONTH = 4
 MONTH_SECONDS = 30 * 86400
@@ -61,8 +72,12 @@ async def custom_typing(request: Request) -> Any:
 
 async def _finish_template(state: SandboxState, app: App, user: User, msgid: int) -> None:
     status = "failed:user block" if user.blocks_templates else "success"
-    xml = build_xml(app, user.openid, int(state.clock.now()), {
-        "MsgType": "event", "Event": "TEMPLATESENDJOBFINISH", "MsgID": msgid, "Status": status})
+    xml = build_xml(
+        app,
+        user.openid,
+        int(state.clock.now()),
+        {"MsgType": "event", "Event": "TEMPLATESENDJOBFINISH", "MsgID": msgid, "Status": status},
+    )
     await push_xml(state, app, user.openid, xml)
 
 
@@ -73,8 +88,9 @@ async def template_send(request: Request) -> Any:
     if call.body.get("template_id") not in call.app.templates:
         raise WeChatFailError(40037)
     data = call.body.get("data")
-    if not isinstance(data, dict) or any(not isinstance(v, dict) or "value" not in v
-                                         for v in data.values()):
+    if not isinstance(data, dict) or any(
+        not isinstance(v, dict) or "value" not in v for v in data.values()
+    ):
         raise WeChatFailError(47003)
     msgid = call.state.next_number()
     call.state.record("template", call.app, user.openid, call.body, msgid=msgid)
@@ -84,10 +100,21 @@ async def template_send(request: Request) -> Any:
 
 
 async def _finish_mass(state: SandboxState, app: App, job: dict[str, Any]) -> None:
-    xml = build_xml(app, job["operator"], int(state.clock.now()), {
-        "MsgType": "event", "Event": "MASSSENDJOBFINISH", "MsgID": job["msg_id"],
-        "Status": "send success", "TotalCount": job["total"], "FilterCount": job["filtered"],
-        "SentCount": job["sent"], "ErrorCount": job["total"] - job["sent"]})
+    xml = build_xml(
+        app,
+        job["operator"],
+        int(state.clock.now()),
+        {
+            "MsgType": "event",
+            "Event": "MASSSENDJOBFINISH",
+            "MsgID": job["msg_id"],
+            "Status": "send success",
+            "TotalCount": job["total"],
+            "FilterCount": job["filtered"],
+            "SentCount": job["sent"],
+            "ErrorCount": job["total"] - job["sent"],
+        },
+    )
     await push_xml(state, app, job["operator"], xml)
 
 
@@ -101,22 +128,37 @@ def _submit_mass(call: Call, recipients: list[User], total: int) -> dict[str, An
     _check_media(call, call.body.get(str(msgtype)) or {})
     now = call.state.clock.now()
     # Users past their 4 mass messages per month, unsubscribed or blacklisted are filtered out.
-    delivered = [u for u in recipients if u.subscribed and not u.blacklisted and
-                 sum(1 for t in u.mass_received if now - t < MONTH_SECONDS) < MASS_PER_MONTH]
+    delivered = [
+        u
+        for u in recipients
+        if u.subscribed
+        and not u.blacklisted
+        and sum(1 for t in u.mass_received if now - t < MONTH_SECONDS) < MASS_PER_MONTH
+    ]
     for user in delivered:
         user.mass_received.append(now)
     msg_id = call.state.next_number()
-    job = {"msg_id": msg_id, "msg_data_id": msg_id * 10, "total": total,
-           "filtered": len(delivered), "sent": len(delivered), "status": "SEND_SUCCESS",
-           "operator": recipients[0].openid if recipients else call.app.gh_id}
+    job = {
+        "msg_id": msg_id,
+        "msg_data_id": msg_id * 10,
+        "total": total,
+        "filtered": len(delivered),
+        "sent": len(delivered),
+        "status": "SEND_SUCCESS",
+        "operator": recipients[0].openid if recipients else call.app.gh_id,
+    }
     call.app.mass_jobs[msg_id] = job
     if clientmsgid:
         call.app.clientmsgids[clientmsgid] = msg_id
     call.state.record("mass", call.app, [u.openid for u in delivered], call.body, msg_id=msg_id)
     if call.app.webhook_url:
         call.state.spawn(_finish_mass(call.state, call.app, job))
-    return {"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id,
-            "msg_data_id": job["msg_data_id"]}
+    return {
+        "errcode": 0,
+        "errmsg": "send job submission success",
+        "msg_id": msg_id,
+        "msg_data_id": job["msg_data_id"],
+    }
 
 
 @router.post("/cgi-bin/message/mass/send")

@@ -21,20 +21,35 @@ from wechat.sandbox.state import Merchant, RedPack, SandboxState, User
 router = APIRouter(prefix="/mmpaymkttransfers")
 SEND_PATH = "/mmpaymkttransfers/sendredpack"
 QUERY_PATH = "/mmpaymkttransfers/gethbinfo"
-REQUIRED = ("nonce_str", "sign", "mch_billno", "mch_id", "wxappid", "send_name", "re_openid",
-            "total_amount", "total_num", "wishing", "client_ip", "act_name", "remark")
+REQUIRED = (
+    "nonce_str",
+    "sign",
+    "mch_billno",
+    "mch_id",
+    "wxappid",
+    "send_name",
+    "re_openid",
+    "total_amount",
+    "total_num",
+    "wishing",
+    "client_ip",
+    "act_name",
+    "remark",
+)
 MAX_PER_USER_PER_DAY = 10
 MAX_FEN_PER_USER_PER_DAY = 100_000
 AMOUNT_RANGE = (100, 20_000)
 SCENE_AMOUNT_RANGE = (30, 499_900)
 ERR_DES = {
-    "SYSTEMERROR": "系统繁忙，请稍后再试。", "PARAM_ERROR": "参数错误",
+    "SYSTEMERROR": "系统繁忙，请稍后再试。",
+    "PARAM_ERROR": "参数错误",
     "NOTENOUGH": "帐号余额不足，请到商户平台充值后再重试",
     "SENDNUM_LIMIT": "该用户今日领取红包个数超过限制",
     "MONEY_LIMIT": "发放金额、最小金额、最大金额必须在限定范围内",
     "FREQ_LIMIT": "超过频率限制，请稍后再试",
     "NO_AUTH": "发放失败，此请求可能存在风险，已被微信拦截",
-    "OPENID_ERROR": "openid和appid不匹配", "NOT_FOUND": "指定单号数据不存在",
+    "OPENID_ERROR": "openid和appid不匹配",
+    "NOT_FOUND": "指定单号数据不存在",
     "PROCESSING": "请求已受理，请稍后使用原单号查询发放结果",
     "SEND_FAILED": "发放失败，请更换单号再重试",
 }
@@ -57,10 +72,17 @@ def return_fail(message: str) -> Response:
 
 
 def result_fail(err_code: str, body: dict[str, str], des: str = "") -> Response:
-    return xml_response({"return_code": "SUCCESS", "return_msg": "", "result_code": "FAIL",
-                         "err_code": err_code, "err_code_des": des or ERR_DES.get(err_code, ""),
-                         "mch_billno": body.get("mch_billno", ""),
-                         "mch_id": body.get("mch_id", "")})
+    return xml_response(
+        {
+            "return_code": "SUCCESS",
+            "return_msg": "",
+            "result_code": "FAIL",
+            "err_code": err_code,
+            "err_code_des": des or ERR_DES.get(err_code, ""),
+            "mch_billno": body.get("mch_billno", ""),
+            "mch_id": body.get("mch_id", ""),
+        }
+    )
 
 
 async def _open(request: Request, path: str) -> tuple[SandboxState, dict[str, str], Any]:
@@ -80,8 +102,9 @@ def _merchant(state: SandboxState, body: dict[str, str]) -> Merchant | Response:
     if merchant is None:
         return return_fail("mch_id参数错误")
     if not sign_valid(body, merchant.api_key):
-        return xml_response({"return_code": "FAIL", "return_msg": "签名错误",
-                             "err_code": "SIGN_ERROR"})
+        return xml_response(
+            {"return_code": "FAIL", "return_msg": "签名错误", "err_code": "SIGN_ERROR"}
+        )
     return merchant
 
 
@@ -111,8 +134,11 @@ def _check(state: SandboxState, merchant: Merchant, body: dict[str, str]) -> tup
     if user is None or user.appid != body["wxappid"]:
         raise PayFailError("OPENID_ERROR")
     today = _day(state, state.clock.now())
-    received = [p for p in state.redpacks.values()
-                if p.openid == user.openid and _day(state, p.send_time) == today]
+    received = [
+        p
+        for p in state.redpacks.values()
+        if p.openid == user.openid and _day(state, p.send_time) == today
+    ]
     if len(received) >= MAX_PER_USER_PER_DAY:
         raise PayFailError("SENDNUM_LIMIT")
     if sum(p.total_amount for p in received) + amount > MAX_FEN_PER_USER_PER_DAY:
@@ -130,24 +156,47 @@ def _pay(state: SandboxState, merchant: Merchant, body: dict[str, str]) -> RedPa
     user, amount = _check(state, merchant, body)
     merchant.balance_fen -= amount
     now = int(state.clock.now())
-    packet = RedPack(mch_id=merchant.mch_id, mch_billno=body["mch_billno"],
-                     wxappid=body["wxappid"], openid=user.openid, total_amount=amount,
-                     fingerprint=_fingerprint(body),
-                     send_listid=f"1000041701{now}{state.next_number():08d}", send_time=now,
-                     fields=dict(body))
+    packet = RedPack(
+        mch_id=merchant.mch_id,
+        mch_billno=body["mch_billno"],
+        wxappid=body["wxappid"],
+        openid=user.openid,
+        total_amount=amount,
+        fingerprint=_fingerprint(body),
+        send_listid=f"1000041701{now}{state.next_number():08d}",
+        send_time=now,
+        fields=dict(body),
+    )
     state.redpacks[(merchant.mch_id, packet.mch_billno)] = packet
-    state.record("redpack", state.apps[user.appid], user.openid,
-                 {"send_name": body["send_name"], "wishing": body["wishing"],
-                  "act_name": body["act_name"], "total_amount": amount,
-                  "mch_billno": packet.mch_billno})
+    state.record(
+        "redpack",
+        state.apps[user.appid],
+        user.openid,
+        {
+            "send_name": body["send_name"],
+            "wishing": body["wishing"],
+            "act_name": body["act_name"],
+            "total_amount": amount,
+            "mch_billno": packet.mch_billno,
+        },
+    )
     return packet
 
 
 def _sent(packet: RedPack) -> dict[str, Any]:
-    return {"return_code": "SUCCESS", "return_msg": "发放成功", "result_code": "SUCCESS",
-            "err_code": "SUCCESS", "err_code_des": "发放成功", "mch_billno": packet.mch_billno,
-            "mch_id": packet.mch_id, "wxappid": packet.wxappid, "re_openid": packet.openid,
-            "total_amount": packet.total_amount, "send_listid": packet.send_listid}
+    return {
+        "return_code": "SUCCESS",
+        "return_msg": "发放成功",
+        "result_code": "SUCCESS",
+        "err_code": "SUCCESS",
+        "err_code_des": "发放成功",
+        "mch_billno": packet.mch_billno,
+        "mch_id": packet.mch_id,
+        "wxappid": packet.wxappid,
+        "re_openid": packet.openid,
+        "total_amount": packet.total_amount,
+        "send_listid": packet.send_listid,
+    }
 
 
 @router.post("/sendredpack")
@@ -183,10 +232,21 @@ async def get_hb_info(request: Request) -> Response:
     packet = state.redpacks.get((merchant.mch_id, body["mch_billno"]))
     if packet is None:
         return result_fail("NOT_FOUND", body)
-    return xml_response({
-        "return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
-        "mch_billno": packet.mch_billno, "mch_id": packet.mch_id,
-        "detail_id": packet.send_listid, "status": packet.status, "send_type": "API",
-        "hb_type": "NORMAL", "total_num": 1, "total_amount": packet.total_amount,
-        "send_time": packet.send_time, "openid": packet.openid,
-        "amount": packet.total_amount})
+    return xml_response(
+        {
+            "return_code": "SUCCESS",
+            "return_msg": "OK",
+            "result_code": "SUCCESS",
+            "mch_billno": packet.mch_billno,
+            "mch_id": packet.mch_id,
+            "detail_id": packet.send_listid,
+            "status": packet.status,
+            "send_type": "API",
+            "hb_type": "NORMAL",
+            "total_num": 1,
+            "total_amount": packet.total_amount,
+            "send_time": packet.send_time,
+            "openid": packet.openid,
+            "amount": packet.total_amount,
+        }
+    )

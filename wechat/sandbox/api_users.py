@@ -18,10 +18,16 @@ def user_info(user: User) -> dict[str, Any]:
     if not user.subscribed:
         return {"subscribe": 0, "openid": user.openid}
     info: dict[str, Any] = {
-        "subscribe": 1, "openid": user.openid, "language": "zh_CN",
-        "subscribe_time": user.subscribe_time, "remark": user.remark, "groupid": 0,
-        "tagid_list": list(user.tagids), "subscribe_scene": user.subscribe_scene,
-        "qr_scene": 0, "qr_scene_str": user.qr_scene_str,
+        "subscribe": 1,
+        "openid": user.openid,
+        "language": "zh_CN",
+        "subscribe_time": user.subscribe_time,
+        "remark": user.remark,
+        "groupid": 0,
+        "tagid_list": list(user.tagids),
+        "subscribe_scene": user.subscribe_scene,
+        "qr_scene": 0,
+        "qr_scene_str": user.qr_scene_str,
     }
     if user.unionid:
         info["unionid"] = user.unionid
@@ -30,11 +36,15 @@ def user_info(user: User) -> dict[str, Any]:
 
 def _page(call: Call, openids: list[str], start: str) -> dict[str, Any]:
     offset = openids.index(start) + 1 if start in openids else 0
-    chunk = openids[offset:offset + call.state.page_size]
+    chunk = openids[offset : offset + call.state.page_size]
     if not chunk:
         return {"total": len(openids), "count": 0, "next_openid": ""}
-    return {"total": len(openids), "count": len(chunk), "data": {"openid": chunk},
-            "next_openid": chunk[-1]}
+    return {
+        "total": len(openids),
+        "count": len(chunk),
+        "data": {"openid": chunk},
+        "next_openid": chunk[-1],
+    }
 
 
 @router.get("/cgi-bin/user/info")
@@ -102,8 +112,12 @@ async def create_tag(request: Request) -> Any:
 async def list_tags(request: Request) -> Any:
     call = await begin(request)
     users = call.state.app_users(call.app.appid)
-    return {"tags": [{"id": i, "name": n, "count": sum(1 for u in users if i in u.tagids)}
-                     for i, n in sorted(call.app.tags.items())]}
+    return {
+        "tags": [
+            {"id": i, "name": n, "count": sum(1 for u in users if i in u.tagids)}
+            for i, n in sorted(call.app.tags.items())
+        ]
+    }
 
 
 @router.post("/cgi-bin/tags/update")

@@ -18,21 +18,33 @@ from wechat.sandbox.calls import WeChatFailError, fail_response
 from wechat.sandbox.state import SandboxState
 
 
-def create_sandbox_app(*, apps: list[dict[str, Any]] | None = None,
-                       users: list[dict[str, Any]] | None = None,
-                       merchants: list[dict[str, Any]] | None = None, page_size: int = 10000,
-                       push_timeout: float = 5.0, push_attempts: int = 3,
-                       clock_start: float | None = None, sms_inbox: str | None = None) -> FastAPI:
+def create_sandbox_app(
+    *,
+    apps: list[dict[str, Any]] | None = None,
+    users: list[dict[str, Any]] | None = None,
+    merchants: list[dict[str, Any]] | None = None,
+    page_size: int = 10000,
+    push_timeout: float = 5.0,
+    push_attempts: int = 3,
+    clock_start: float | None = None,
+    sms_inbox: str | None = None,
+) -> FastAPI:
     """`apps`/`users`/`merchants` take the shapes of `POST /__admin/reset`; timeouts mirror
     WeChat's.
     `sms_inbox`: a JSON URL of delivered SMS (the demo's modem simulators) that the phone page
     shows as the handset's text messages."""
     app = FastAPI(title="WeChat sandbox", docs_url=None, redoc_url=None, openapi_url=None)
-    state = SandboxState(page_size=page_size, push_timeout=push_timeout,
-                         push_attempts=push_attempts)
-    admin.seed(state, {"apps": [dict(a) for a in apps or []],
-                       "users": [dict(u) for u in users or []],
-                       "merchants": [dict(m) for m in merchants or []]})
+    state = SandboxState(
+        page_size=page_size, push_timeout=push_timeout, push_attempts=push_attempts
+    )
+    admin.seed(
+        state,
+        {
+            "apps": [dict(a) for a in apps or []],
+            "users": [dict(u) for u in users or []],
+            "merchants": [dict(m) for m in merchants or []],
+        },
+    )
     if clock_start is not None:
         state.clock.set(clock_start)
     app.state.sandbox = state

@@ -13,27 +13,59 @@ from fastapi.responses import JSONResponse
 from wechat.sandbox.state import App, Injection, SandboxState
 
 ERRMSG = {
-    -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
-    40002: "invalid grant_type", 40003: "invalid openid", 40004: "invalid media type",
-    40007: "invalid media_id", 40008: "invalid message type", 40013: "invalid appid",
-    40014: "invalid access_token", 40016: "invalid button size", 40017: "invalid button type",
-    40018: "invalid button name size", 40019: "invalid button key size",
-    40020: "invalid button url size", 40023: "invalid sub button size",
-    40029: "invalid code", 40032: "invalid openid list size", 40033: "invalid charset",
-    40035: "invalid args", 40037: "invalid template_id", 40052: "invalid action name",
-    40053: "invalid action info", 40059: "invalid msg id", 40125: "invalid appsecret",
-    40130: "invalid openid list size, at least two openid", 40163: "code been used",
-    41001: "access_token missing", 41005: "media data missing", 42001: "access_token expired",
-    42003: "code expired", 43004: "require subscribe", 43019: "require remove blacklist",
-    45009: "reach max api daily quota limit", 45015: "response out of time limit or "
-    "subscription is canceled", 45028: "has no masssend quota",
-    45029: "qrcode count out of limit", 45047: "out of response count limit",
-    45056: "too many tags", 45058: "can't modify sys tag", 45059: "user has too many tags",
-    45065: "clientmsgid exist", 45103: "This API has been unsupported",
-    45157: "invalid tag name", 45158: "tag name too long", 45159: "invalid tag id",
-    46003: "menu no exist", 47001: "data format error", 47003: "argument invalid!",
-    65301: "no such menuid", 65303: "there is no selfmenu", 65304: "match rule empty",
-    65305: "menu count limit", 65320: "match rule unsupported",
+    -1: "system error",
+    40001: "invalid credential, access_token is invalid or not latest",
+    40002: "invalid grant_type",
+    40003: "invalid openid",
+    40004: "invalid media type",
+    40007: "invalid media_id",
+    40008: "invalid message type",
+    40013: "invalid appid",
+    40014: "invalid access_token",
+    40016: "invalid button size",
+    40017: "invalid button type",
+    40018: "invalid button name size",
+    40019: "invalid button key size",
+    40020: "invalid button url size",
+    40023: "invalid sub button size",
+    40029: "invalid code",
+    40032: "invalid openid list size",
+    40033: "invalid charset",
+    40035: "invalid args",
+    40037: "invalid template_id",
+    40052: "invalid action name",
+    40053: "invalid action info",
+    40059: "invalid msg id",
+    40125: "invalid appsecret",
+    40130: "invalid openid list size, at least two openid",
+    40163: "code been used",
+    41001: "access_token missing",
+    41005: "media data missing",
+    42001: "access_token expired",
+    42003: "code expired",
+    43004: "require subscribe",
+    43019: "require remove blacklist",
+    45009: "reach max api daily quota limit",
+    45015: "response out of time limit or subscription is canceled",
+    45028: "has no masssend quota",
+    45029: "qrcode count out of limit",
+    45047: "out of response count limit",
+    45056: "too many tags",
+    45058: "can't modify sys tag",
+    45059: "user has too many tags",
+    45065: "clientmsgid exist",
+    45103: "This API has been unsupported",
+    45157: "invalid tag name",
+    45158: "tag name too long",
+    45159: "invalid tag id",
+    46003: "menu no exist",
+    47001: "data format error",
+    47003: "argument invalid!",
+    65301: "no such menuid",
+    65303: "there is no selfmenu",
+    65304: "match rule empty",
+    65305: "menu count limit",
+    65320: "match rule unsupported",
 }
 MASS_PATHS = ("/cgi-bin/message/mass/send", "/cgi-bin/message/mass/sendall")
 
@@ -72,8 +104,9 @@ class Call:
 
 async def read_json(request: Request) -> dict[str, Any]:
     raw = await request.body()
-    if not raw or not request.headers.get("content-type", "").startswith(("application/json",
-                                                                           "text/plain")):
+    if not raw or not request.headers.get("content-type", "").startswith(
+        ("application/json", "text/plain")
+    ):
         return {}
     try:
         data = json.loads(raw)
@@ -84,8 +117,7 @@ async def read_json(request: Request) -> dict[str, Any]:
     return data
 
 
-def _use(state: SandboxState, injection: Injection, path: str,
-         fields: dict[str, Any]) -> bool:
+def _use(state: SandboxState, injection: Injection, path: str, fields: dict[str, Any]) -> bool:
     if injection.path != path or injection.count <= 0:
         return False
     if any(str(fields.get(k)) != str(v) for k, v in injection.match.items()):
@@ -108,8 +140,9 @@ async def apply_injections(state: SandboxState, path: str, fields: dict[str, Any
             raise WeChatFailError(injection.errcode)
 
 
-async def take_injection(state: SandboxState, path: str,
-                         fields: dict[str, Any]) -> Injection | None:
+async def take_injection(
+    state: SandboxState, path: str, fields: dict[str, Any]
+) -> Injection | None:
     """Pay endpoints: the first matching injection, after its latency; the caller fails."""
     for injection in list(state.injections):
         if _use(state, injection, path, fields):

@@ -71,8 +71,17 @@ async def list_qrcodes(request: Request, appid: str) -> Any:
     app = get_state(request).apps.get(appid)
     if app is None:
         return _missing("unknown appid")
-    return {"qrcodes": [{"ticket": q.ticket, "scene": q.scene, "action_name": q.action_name,
-                         "permanent": q.expires_at is None} for q in app.qrcodes.values()]}
+    return {
+        "qrcodes": [
+            {
+                "ticket": q.ticket,
+                "scene": q.scene,
+                "action_name": q.action_name,
+                "permanent": q.expires_at is None,
+            }
+            for q in app.qrcodes.values()
+        ]
+    }
 
 
 @router.get("/api/menu")
@@ -118,8 +127,9 @@ async def act(request: Request) -> Any:
     app, user = resolved
     action = body.get("action")
     if action == "text":
-        return await actions.send_message(state, app, user, "text",
-                                          {"Content": str(body.get("content", ""))})
+        return await actions.send_message(
+            state, app, user, "text", {"Content": str(body.get("content", ""))}
+        )
     if action == "scan":
         code = qr_for(state, app, body)
         if code is None:
@@ -135,9 +145,18 @@ async def act(request: Request) -> Any:
 
 
 @router.get("/api/oauth_url")
-async def oauth_url(request: Request, appid: str, openid: str, url: str,
-                    scope: str = "snsapi_base") -> Any:
+async def oauth_url(
+    request: Request, appid: str, openid: str, url: str, scope: str = "snsapi_base"
+) -> Any:
     """Where an H5 link would send the browser in WeChat: the authorize page as this user."""
-    query = urlencode({"appid": appid, "redirect_uri": url, "response_type": "code",
-                       "scope": scope, "state": "sandbox", "__as": openid})
+    query = urlencode(
+        {
+            "appid": appid,
+            "redirect_uri": url,
+            "response_type": "code",
+            "scope": scope,
+            "state": "sandbox",
+            "__as": openid,
+        }
+    )
     return {"url": f"/connect/oauth2/authorize?{query}"}

@@ -13,9 +13,11 @@ from wechat.xml import parse_xml
 
 
 def build_xml(app: App, openid: str, create_time: int, fields: dict[str, Any]) -> str:
-    parts = [f"<ToUserName>{cdata(app.gh_id)}</ToUserName>",
-             f"<FromUserName>{cdata(openid)}</FromUserName>",
-             f"<CreateTime>{create_time}</CreateTime>"]
+    parts = [
+        f"<ToUserName>{cdata(app.gh_id)}</ToUserName>",
+        f"<FromUserName>{cdata(openid)}</FromUserName>",
+        f"<CreateTime>{create_time}</CreateTime>",
+    ]
     for name, value in fields.items():
         if isinstance(value, int | float):
             parts.append(f"<{name}>{value}</{name}>")
@@ -24,18 +26,24 @@ def build_xml(app: App, openid: str, create_time: int, fields: dict[str, Any]) -
     return "<xml>" + "".join(parts) + "</xml>"
 
 
-def signed_request(app: App, openid: str, xml: str, timestamp: str,
-                   nonce: str) -> tuple[dict[str, str], str]:
-    query = {"signature": sign(app.token, timestamp, nonce), "timestamp": timestamp,
-             "nonce": nonce, "openid": openid}
+def signed_request(
+    app: App, openid: str, xml: str, timestamp: str, nonce: str
+) -> tuple[dict[str, str], str]:
+    query = {
+        "signature": sign(app.token, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "openid": openid,
+    }
     if app.mode == "plain" or not app.aes_key:
         return query, xml
     encrypt = MessageCipher(app.token, app.aes_key, app.appid).encrypt(xml)
     query |= {"encrypt_type": "aes", "msg_signature": sign(app.token, timestamp, nonce, encrypt)}
     if app.mode == "compat":
         return query, xml.replace("</xml>", f"<Encrypt>{cdata(encrypt)}</Encrypt></xml>")
-    return query, (f"<xml><ToUserName>{cdata(app.gh_id)}</ToUserName>"
-                   f"<Encrypt>{cdata(encrypt)}</Encrypt></xml>")
+    return query, (
+        f"<xml><ToUserName>{cdata(app.gh_id)}</ToUserName><Encrypt>{cdata(encrypt)}</Encrypt></xml>"
+    )
 
 
 def read_reply(app: App, body: str) -> tuple[bool, dict[str, Any] | None]:
@@ -46,8 +54,12 @@ def read_reply(app: App, body: str) -> tuple[bool, dict[str, Any] | None]:
         data = parse_xml(body)
         if "Encrypt" in data and app.aes_key:
             cipher = MessageCipher(app.token, app.aes_key, app.appid)
-            expected = sign(app.token, str(data.get("TimeStamp", "")), str(data.get("Nonce", "")),
-                            str(data["Encrypt"]))
+            expected = sign(
+                app.token,
+                str(data.get("TimeStamp", "")),
+                str(data.get("Nonce", "")),
+                str(data["Encrypt"]),
+            )
             if expected != data.get("MsgSignature"):
                 return False, None
             data = parse_xml(cipher.decrypt(str(data["Encrypt"]))[0])
@@ -58,11 +70,16 @@ def read_reply(app: App, body: str) -> tuple[bool, dict[str, Any] | None]:
     return ("MsgType" in data), data if "MsgType" in data else None
 
 
-async def push_xml(state: SandboxState, app: App, openid: str, xml: str, *,
-                   attempts: int | None = None) -> dict[str, Any]:
+async def push_xml(
+    state: SandboxState, app: App, openid: str, xml: str, *, attempts: int | None = None
+) -> dict[str, Any]:
     """POST one message to the app's callback with WeChat's retries; record and return result."""
-    result: dict[str, Any] = {"attempts": [], "user_visible_error": True, "reply_parsed": None,
-                              "xml": xml}
+    result: dict[str, Any] = {
+        "attempts": [],
+        "user_visible_error": True,
+        "reply_parsed": None,
+        "xml": xml,
+    }
     if not app.webhook_url:
         result["error"] = "no webhook_url configured"
         state.pushes.append(result)
@@ -73,14 +90,20 @@ async def push_xml(state: SandboxState, app: App, openid: str, xml: str, *,
         for _ in range(attempts or state.push_attempts):
             started = time.perf_counter()
             try:
-                response = await http.post(app.webhook_url, params=query, content=body.encode(),
-                                            headers={"Content-Type": "text/xml"})
+                response = await http.post(
+                    app.webhook_url,
+                    params=query,
+                    content=body.encode(),
+                    headers={"Content-Type": "text/xml"},
+                )
             except httpx.HTTPError as exc:
-                result["attempts"].append({"status": None, "error": type(exc).__name__,
-                                           "elapsed_ms": _ms(started)})
+                result["attempts"].append(
+                    {"status": None, "error": type(exc).__name__, "elapsed_ms": _ms(started)}
+                )
                 continue
-            result["attempts"].append({"status": response.status_code, "body": response.text,
-                                       "elapsed_ms": _ms(started)})
+            result["attempts"].append(
+                {"status": response.status_code, "body": response.text, "elapsed_ms": _ms(started)}
+            )
             if response.status_code == 200:
                 good, reply = read_reply(app, response.text)
                 result["user_visible_error"] = not good
@@ -94,8 +117,12 @@ def _ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
 
-async def push_fields(state: SandboxState, app: App, user: User, fields: dict[str, Any],
-                      ) -> dict[str, Any]:
+async def push_fields(
+    state: SandboxState,
+    app: App,
+    user: User,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
     """Push on behalf of `user` and show any passive reply on the phone."""
     xml = build_xml(app, user.openid, int(state.clock.now()), fields)
     result = await push_xml(state, app, user.openid, xml)
@@ -103,7 +130,14 @@ async def push_fields(state: SandboxState, app: App, user: User, fields: dict[st
     if reply is not None:
         state.record("passive", app, user.openid, reply)
     if result["user_visible_error"]:
-        user.feed.append({"id": state.next_number(), "kind": "system", "appid": app.appid,
-                          "touser": user.openid, "at": int(state.clock.now()),
-                          "payload": {"content": "该公众号暂时无法提供服务，请稍后再试"}})
+        user.feed.append(
+            {
+                "id": state.next_number(),
+                "kind": "system",
+                "appid": app.appid,
+                "touser": user.openid,
+                "at": int(state.clock.now()),
+                "payload": {"content": "该公众号暂时无法提供服务，请稍后再试"},
+            }
+        )
     return result

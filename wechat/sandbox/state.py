@@ -59,9 +59,15 @@ class User:
     feed: list[dict[str, Any]] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
-        return {"openid": self.openid, "appid": self.appid, "nickname": self.nickname,
-                "subscribed": self.subscribed, "tagid_list": self.tagids,
-                "blacklisted": self.blacklisted, "remark": self.remark}
+        return {
+            "openid": self.openid,
+            "appid": self.appid,
+            "nickname": self.nickname,
+            "subscribed": self.subscribed,
+            "tagid_list": self.tagids,
+            "blacklisted": self.blacklisted,
+            "remark": self.remark,
+        }
 
 
 @dataclass
@@ -118,8 +124,13 @@ class App:
         return "gh_" + self.appid.removeprefix("wx")[:12]
 
     def public(self) -> dict[str, Any]:
-        return {"appid": self.appid, "name": self.name, "mode": self.mode,
-                "webhook_url": self.webhook_url, "gh_id": self.gh_id}
+        return {
+            "appid": self.appid,
+            "name": self.name,
+            "mode": self.mode,
+            "webhook_url": self.webhook_url,
+            "gh_id": self.gh_id,
+        }
 
 
 @dataclass
@@ -166,8 +177,14 @@ def new_id(prefix: str = "", size: int = 16) -> str:
 
 
 class SandboxState:
-    def __init__(self, *, page_size: int = 10000, push_timeout: float = 5.0,
-                 push_attempts: int = 3, public_url: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        page_size: int = 10000,
+        push_timeout: float = 5.0,
+        push_attempts: int = 3,
+        public_url: str = "",
+    ) -> None:
         self.clock = Clock()
         self.page_size = page_size
         self.push_timeout = push_timeout
@@ -200,10 +217,22 @@ class SandboxState:
         self.apps[app.appid] = app
         return app
 
-    def add_user(self, appid: str, *, openid: str | None = None, nickname: str = "微信用户",
-                 subscribed: bool = False, **fields: Any) -> User:
-        user = User(openid=openid or new_id("o", 12), appid=appid, nickname=nickname,
-                    subscribed=subscribed, **fields)
+    def add_user(
+        self,
+        appid: str,
+        *,
+        openid: str | None = None,
+        nickname: str = "微信用户",
+        subscribed: bool = False,
+        **fields: Any,
+    ) -> User:
+        user = User(
+            openid=openid or new_id("o", 12),
+            appid=appid,
+            nickname=nickname,
+            subscribed=subscribed,
+            **fields,
+        )
         if subscribed and not user.subscribe_time:
             user.subscribe_time = int(self.clock.now())
         self.users[user.openid] = user
@@ -221,10 +250,18 @@ class SandboxState:
         self.tokens[token] = Token(app.appid, now + 7200)
         return token
 
-    def record(self, kind: str, app: App, touser: str | list[str], payload: dict[str, Any],
-               **extra: Any) -> dict[str, Any]:
-        entry = {"id": self.next_number(), "kind": kind, "appid": app.appid, "touser": touser,
-                 "payload": payload, "at": int(self.clock.now()), **extra}
+    def record(
+        self, kind: str, app: App, touser: str | list[str], payload: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
+        entry = {
+            "id": self.next_number(),
+            "kind": kind,
+            "appid": app.appid,
+            "touser": touser,
+            "payload": payload,
+            "at": int(self.clock.now()),
+            **extra,
+        }
         self.outbox.append(entry)
         recipients = touser if isinstance(touser, list) else [touser]
         for openid in recipients:

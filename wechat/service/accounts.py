@@ -43,8 +43,12 @@ _cache: dict[str, LiveAccount] = {}
 
 def to_read(account: OfficialAccount) -> AccountRead:
     read = AccountRead.model_validate(account)
-    return read.model_copy(update={"callback_path": f"/wechat/{account.appid}/callback",
-                                   "has_aes_key": bool(account.aes_key_sealed)})
+    return read.model_copy(
+        update={
+            "callback_path": f"/wechat/{account.appid}/callback",
+            "has_aes_key": bool(account.aes_key_sealed),
+        }
+    )
 
 
 async def list_accounts() -> list[AccountRead]:
@@ -65,14 +69,21 @@ async def create_account(actor: Actor, data: AccountCreate) -> AccountRead:
     try:
         async with unit_of_work():
             account = await OfficialAccount.create(
-                appid=data.appid, name=data.name, mode=data.mode, gh_id=data.gh_id,
+                appid=data.appid,
+                name=data.name,
+                mode=data.mode,
+                gh_id=data.gh_id,
                 secret_sealed=vault.seal(data.secret.get_secret_value()),
                 token_sealed=vault.seal(data.token.get_secret_value()),
-                aes_key_sealed=vault.seal(aes_key))
-            await audit.record(actor, "wechat.account.create", target_type="wechat_account",
-                               target_id=account.id, after={"appid": data.appid,
-                                                            "name": data.name,
-                                                            "mode": data.mode.value})
+                aes_key_sealed=vault.seal(aes_key),
+            )
+            await audit.record(
+                actor,
+                "wechat.account.create",
+                target_type="wechat_account",
+                target_id=account.id,
+                after={"appid": data.appid, "name": data.name, "mode": data.mode.value},
+            )
     except IntegrityError as error:
         raise DuplicateAccountError() from error
     await bump_config_version()
@@ -99,8 +110,13 @@ async def update_account(actor: Actor, account_id: int, data: AccountUpdate) -> 
         account.aes_key_sealed, changed["aes_key"] = vault.seal(data.aes_key.get_secret_value()), 1
     async with unit_of_work():
         await account.save()
-        await audit.record(actor, "wechat.account.update", target_type="wechat_account",
-                           target_id=account.id, after=changed)
+        await audit.record(
+            actor,
+            "wechat.account.update",
+            target_type="wechat_account",
+            target_id=account.id,
+            after=changed,
+        )
     await bump_config_version()
     return to_read(account)
 
@@ -119,10 +135,12 @@ async def live_account(appid: str, version: str) -> LiveAccount | None:
         return None
     aes_key = vault.open_sealed(account.aes_key_sealed) or None
     callback = CallbackAccount(
-        appid=account.appid, token=vault.open_sealed(account.token_sealed),
+        appid=account.appid,
+        token=vault.open_sealed(account.token_sealed),
         encoding_aes_key=aes_key if account.mode != AccountMode.PLAIN else None,
         previous_aes_key=vault.open_sealed(account.previous_aes_key_sealed) or None,
-        require_safe_mode=get_settings().is_prod)
+        require_safe_mode=get_settings().is_prod,
+    )
     live = LiveAccount(account.id, account.appid, account.name, account.gh_id, callback, version)
     _cache[appid] = live
     return live
@@ -130,13 +148,17 @@ async def live_account(appid: str, version: str) -> LiveAccount | None:
 
 def client_for(account: OfficialAccount) -> WeChatClient:
     settings = get_settings()
-    return WeChatClient(account.appid, vault.open_sealed(account.secret_sealed),
-                        redis=get_redis(),
-                        api_base=settings.wechat_api_base or settings.wechat.api_base)
+    return WeChatClient(
+        account.appid,
+        vault.open_sealed(account.secret_sealed),
+        redis=get_redis(),
+        api_base=settings.wechat_api_base or settings.wechat.api_base,
+    )
 
 
-async def oauth_authorize_url(appid: str, redirect_uri: str, state: str, *,
-                              scope: str = "snsapi_base") -> str:
+async def oauth_authorize_url(
+    appid: str, redirect_uri: str, state: str, *, scope: str = "snsapi_base"
+) -> str:
     """Where to send a member's browser: silent snsapi_base, or snsapi_userinfo (a consent page)
     when we want the nickname and avatar."""
     account = await OfficialAccount.get_or_none(appid=appid, is_active=True)
@@ -170,8 +192,12 @@ async def user_for_code(appid: str, code: str) -> OAuthUser:
         except WeChatAPIError as error:
             logger.warning("sns/userinfo failed for %s: %s", appid, error)
             return OAuthUser(openid, unionid)
-    return OAuthUser(openid, str(info.get("unionid") or unionid),
-                     str(info.get("nickname") or "")[:64], str(info.get("headimgurl") or ""))
+    return OAuthUser(
+        openid,
+        str(info.get("unionid") or unionid),
+        str(info.get("nickname") or "")[:64],
+        str(info.get("headimgurl") or ""),
+    )
 
 
 async def default_appid() -> str | None:

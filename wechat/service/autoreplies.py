@@ -29,8 +29,9 @@ def _check(rule: AutoReply) -> None:
 
 async def list_rules(account_id: int | None = None) -> list[AutoReplyRead]:
     query = AutoReply.all() if account_id is None else AutoReply.filter(account_id=account_id)
-    return [AutoReplyRead.model_validate(r) for r in await query.order_by("kind", "-priority",
-                                                                          "id")]
+    return [
+        AutoReplyRead.model_validate(r) for r in await query.order_by("kind", "-priority", "id")
+    ]
 
 
 async def _get(reply_id: int) -> AutoReply:
@@ -45,9 +46,13 @@ async def create_rule(actor: Actor, data: AutoReplyCreate) -> AutoReplyRead:
     rule = AutoReply(**data.model_dump())
     _check(rule)
     await rule.save()
-    await audit.record(actor, "wechat.autoreply.create", target_type="wechat_auto_reply",
-                       target_id=rule.id, after={"kind": rule.kind.value,
-                                                 "keyword": rule.keyword})
+    await audit.record(
+        actor,
+        "wechat.autoreply.create",
+        target_type="wechat_auto_reply",
+        target_id=rule.id,
+        after={"kind": rule.kind.value, "keyword": rule.keyword},
+    )
     await bump_config_version()
     return AutoReplyRead.model_validate(rule)
 
@@ -58,8 +63,13 @@ async def update_rule(actor: Actor, reply_id: int, data: AutoReplyUpdate) -> Aut
     rule.update_from_dict(changes)
     _check(rule)
     await rule.save()
-    await audit.record(actor, "wechat.autoreply.update", target_type="wechat_auto_reply",
-                       target_id=rule.id, after={k: str(v) for k, v in changes.items()})
+    await audit.record(
+        actor,
+        "wechat.autoreply.update",
+        target_type="wechat_auto_reply",
+        target_id=rule.id,
+        after={k: str(v) for k, v in changes.items()},
+    )
     await bump_config_version()
     return AutoReplyRead.model_validate(rule)
 
@@ -67,6 +77,7 @@ async def update_rule(actor: Actor, reply_id: int, data: AutoReplyUpdate) -> Aut
 async def delete_rule(actor: Actor, reply_id: int) -> None:
     rule = await _get(reply_id)
     await rule.delete()
-    await audit.record(actor, "wechat.autoreply.delete", target_type="wechat_auto_reply",
-                       target_id=reply_id)
+    await audit.record(
+        actor, "wechat.autoreply.delete", target_type="wechat_auto_reply", target_id=reply_id
+    )
     await bump_config_version()

@@ -33,9 +33,14 @@ async def receive(appid: str, query: dict[str, str], body: bytes) -> str:
     settings = get_settings().wechat
     version = await config_version()
     live = await _account(appid, version)
-    delivery = await open_delivery_async(live.callback, query, body, now=time.time(),
-                                         window=settings.callback_max_age_seconds,
-                                         max_body=settings.callback_max_body_bytes)
+    delivery = await open_delivery_async(
+        live.callback,
+        query,
+        body,
+        now=time.time(),
+        window=settings.callback_max_age_seconds,
+        max_body=settings.callback_max_body_bytes,
+    )
     reply = await passive_reply(live.id, live.name, delivery.message, version)
     stored = await store_once(live.id, delivery, reply)
     # A duplicate (WeChat's retry, or the same push twice) answers what the first one answered.
@@ -50,13 +55,21 @@ async def store_once(account_id: int, delivery: InboundDelivery, reply: str) -> 
     find its row, so exactly one event (and one effect) exists per delivery.
     """
     message = delivery.message
-    event_id = await group_commit.writer.insert({
-        "account_id": account_id, "dedupe_key": delivery.dedupe_key, "openid": message.openid,
-        "msg_type": message.msg_type, "event": message.event if isinstance(message, Event) else "",
-        "event_key": (message.event_key if isinstance(message, Event) else "")[:1024],
-        "msg_id": message.msg_id if isinstance(message, UserMessage) else "",
-        "create_time": message.create_time, "xml": delivery.xml, "reply": reply,
-        "received_at": clock.utc_now()})
+    event_id = await group_commit.writer.insert(
+        {
+            "account_id": account_id,
+            "dedupe_key": delivery.dedupe_key,
+            "openid": message.openid,
+            "msg_type": message.msg_type,
+            "event": message.event if isinstance(message, Event) else "",
+            "event_key": (message.event_key if isinstance(message, Event) else "")[:1024],
+            "msg_id": message.msg_id if isinstance(message, UserMessage) else "",
+            "create_time": message.create_time,
+            "xml": delivery.xml,
+            "reply": reply,
+            "received_at": clock.utc_now(),
+        }
+    )
     if event_id is not None:
         relay.wake(event_id)
         return reply

@@ -21,12 +21,24 @@ from wechat.models import (
 )
 from wechat.schemas import FanIdentity, FanRead, TimelineEntry
 
-EVENT_TITLES = {"subscribe": "关注公众号", "unsubscribe": "取消关注", "SCAN": "扫码",
-                "CLICK": "点击菜单", "VIEW": "打开菜单链接", "LOCATION": "上报位置",
-                "view_miniprogram": "打开小程序"}
-MESSAGE_TITLES = {"text": "发来文字", "image": "发来图片", "voice": "发来语音",
-                  "video": "发来视频", "shortvideo": "发来小视频", "location": "发来位置",
-                  "link": "发来链接"}
+EVENT_TITLES = {
+    "subscribe": "关注公众号",
+    "unsubscribe": "取消关注",
+    "SCAN": "扫码",
+    "CLICK": "点击菜单",
+    "VIEW": "打开菜单链接",
+    "LOCATION": "上报位置",
+    "view_miniprogram": "打开小程序",
+}
+MESSAGE_TITLES = {
+    "text": "发来文字",
+    "image": "发来图片",
+    "voice": "发来语音",
+    "video": "发来视频",
+    "shortvideo": "发来小视频",
+    "location": "发来位置",
+    "link": "发来链接",
+}
 
 
 async def identity(fan_id: int) -> FanIdentity:
@@ -34,8 +46,13 @@ async def identity(fan_id: int) -> FanIdentity:
     if fan is None:
         raise FanNotFoundError()
     account: OfficialAccount = fan.account
-    return FanIdentity(fan_id=fan.id, appid=account.appid, openid=fan.openid,
-                       unionid=fan.unionid, nickname=fan.nickname)
+    return FanIdentity(
+        fan_id=fan.id,
+        appid=account.appid,
+        openid=fan.openid,
+        unionid=fan.unionid,
+        nickname=fan.nickname,
+    )
 
 
 async def link_member(fan_id: int, member_id: int) -> None:
@@ -43,8 +60,7 @@ async def link_member(fan_id: int, member_id: int) -> None:
 
 
 async def fan_ids_of_member(member_id: int) -> list[int]:
-    return [int(str(i)) for i in await Fan.filter(member_id=member_id).values_list("id",
-                                                                                  flat=True)]
+    return [int(str(i)) for i in await Fan.filter(member_id=member_id).values_list("id", flat=True)]
 
 
 async def visible_fan_ids_of_member(principal: Principal, member_id: int) -> list[int]:
@@ -58,8 +74,12 @@ async def members_assigned_to(principal: Principal) -> list[int] | None:
     if principal.department_ids is None:
         return None
     assigned = await repository.assigned_fans(principal)
-    return [int(str(i)) for i in await assigned.filter(member_id__not_isnull=True)
-            .values_list("member_id", flat=True)]
+    return [
+        int(str(i))
+        for i in await assigned.filter(member_id__not_isnull=True).values_list(
+            "member_id", flat=True
+        )
+    ]
 
 
 async def get_fan(principal: Principal, fan_id: int) -> Fan:
@@ -73,15 +93,29 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), clock.SHANGHAI)
 
 
-async def list_fans(principal: Principal, *, account_id: int | None = None,
-                    subscribed: bool | None = None, store_id: int | None = None,
-                    guide_id: int | None = None, channel: str = "", tag: str = "",
-                    since: date | None = None, until: date | None = None, region: str = "",
-                    keyword: str = "", page: int = 1,
-                    page_size: int = 30) -> tuple[list[FanRead], int]:
+async def list_fans(
+    principal: Principal,
+    *,
+    account_id: int | None = None,
+    subscribed: bool | None = None,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    channel: str = "",
+    tag: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    region: str = "",
+    keyword: str = "",
+    page: int = 1,
+    page_size: int = 30,
+) -> tuple[list[FanRead], int]:
     query = await repository.fans(principal)
-    pairs = (("account_id", account_id), ("subscribed", subscribed), ("store_id", store_id),
-             ("guide_id", guide_id))
+    pairs = (
+        ("account_id", account_id),
+        ("subscribed", subscribed),
+        ("store_id", store_id),
+        ("guide_id", guide_id),
+    )
     filters: dict[str, Any] = {name: value for name, value in pairs if value is not None}
     if channel:
         filters["channel"] = channel
@@ -95,8 +129,11 @@ async def list_fans(principal: Principal, *, account_id: int | None = None,
     if region:
         query = query.filter(Q(province__icontains=region) | Q(city__icontains=region))
     if keyword:
-        query = query.filter(Q(openid__icontains=keyword) | Q(nickname__icontains=keyword)
-                             | Q(remark__icontains=keyword))
+        query = query.filter(
+            Q(openid__icontains=keyword)
+            | Q(nickname__icontains=keyword)
+            | Q(remark__icontains=keyword)
+        )
     total = await query.count()
     rows = await query.distinct().order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return [FanRead.model_validate(r) for r in rows], total
@@ -105,11 +142,16 @@ async def list_fans(principal: Principal, *, account_id: int | None = None,
 async def timeline(principal: Principal, fan_id: int) -> list[TimelineEntry]:
     fan = await get_fan(principal, fan_id)
     entries: list[TimelineEntry] = []
-    events = await InboundEvent.filter(account_id=fan.account_id, openid=fan.openid).order_by(
-        "-id").limit(200)
+    events = (
+        await InboundEvent.filter(account_id=fan.account_id, openid=fan.openid)
+        .order_by("-id")
+        .limit(200)
+    )
     scenes = {e.event_key.removeprefix("qrscene_") for e in events if e.event_key}
-    codes = {c.scene: c.name for c in await QrCode.filter(account_id=fan.account_id,
-                                                           scene__in=list(scenes))}
+    codes = {
+        c.scene: c.name
+        for c in await QrCode.filter(account_id=fan.account_id, scene__in=list(scenes))
+    }
     for event in events:
         if event.msg_type == "event":
             title = EVENT_TITLES.get(event.event, event.event)
@@ -117,16 +159,27 @@ async def timeline(principal: Principal, fan_id: int) -> list[TimelineEntry]:
             detail = f"二维码：{codes[scene]}" if scene in codes else event.event_key
         else:
             title, detail = MESSAGE_TITLES.get(event.msg_type, event.msg_type), ""
-        entries.append(TimelineEntry(at=event.received_at, kind=event.msg_type, title=title,
-                                     detail=detail))
-    inbound_text = {m.event_id: m.content for m in await FanMessage.filter(
-        fan_id=fan.id, direction=Direction.IN)}
-    entries = [e.model_copy(update={"detail": inbound_text.get(ev.id, e.detail)})
-               for e, ev in zip(entries, events, strict=True)]
+        entries.append(
+            TimelineEntry(at=event.received_at, kind=event.msg_type, title=title, detail=detail)
+        )
+    inbound_text = {
+        m.event_id: m.content
+        for m in await FanMessage.filter(fan_id=fan.id, direction=Direction.IN)
+    }
+    entries = [
+        e.model_copy(update={"detail": inbound_text.get(ev.id, e.detail)})
+        for e, ev in zip(entries, events, strict=True)
+    ]
     for message in await FanMessage.filter(fan_id=fan.id, direction=Direction.OUT).limit(200):
         title = "自动回复" if message.msg_type.startswith("passive") else "客服回复"
-        entries.append(TimelineEntry(at=message.created_at, kind="out", title=title,
-                                     detail=message.content or message.error_message))
+        entries.append(
+            TimelineEntry(
+                at=message.created_at,
+                kind="out",
+                title=title,
+                detail=message.content or message.error_message,
+            )
+        )
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
@@ -184,6 +237,5 @@ async def apply_oauth_profile(appid: str, openid: str, nickname: str) -> bool:
     account = await OfficialAccount.get_or_none(appid=appid)
     if account is None:
         return False
-    updated = await Fan.filter(account_id=account.id, openid=openid).update(
-        nickname=nickname[:64])
+    updated = await Fan.filter(account_id=account.id, openid=openid).update(nickname=nickname[:64])
     return bool(updated)

@@ -27,8 +27,13 @@ Row = dict[str, object]
 
 
 class GroupCommit:
-    def __init__(self, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES,
-                 max_flushes: int = MAX_FLUSHES) -> None:
+    def __init__(
+        self,
+        *,
+        max_rows: int = MAX_ROWS,
+        max_bytes: int = MAX_BYTES,
+        max_flushes: int = MAX_FLUSHES,
+    ) -> None:
         self.max_rows, self.max_bytes, self.max_flushes = max_rows, max_bytes, max_flushes
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[tuple[Row, asyncio.Future[int | None]]] = []
@@ -76,8 +81,7 @@ class GroupCommit:
             except Exception:
                 # No connection to hold (the database is down?): row by row through the pool,
                 # so each waiting delivery gets its own answer or its own error.
-                log.warning("group commit: no connection; writing rows one by one",
-                            exc_info=True)
+                log.warning("group commit: no connection; writing rows one by one", exc_info=True)
                 while self._pending:
                     batch = self._take()
                     await self._one_by_one(batch)
@@ -92,17 +96,22 @@ class GroupCommit:
             if self._loop is not None:
                 self._kick(self._loop)
 
-    async def _flush(self, batch: list[tuple[Row, asyncio.Future[int | None]]],
-                     connection: object) -> None:
+    async def _flush(
+        self, batch: list[tuple[Row, asyncio.Future[int | None]]], connection: object
+    ) -> None:
         first: dict[str, Row] = {}
         for row, _ in batch:
             first.setdefault(str(row["dedupe_key"]), row)
         try:
-            inserted = await repository.insert_events_once([first[k] for k in sorted(first)],
-                                                           connection)
+            inserted = await repository.insert_events_once(
+                [first[k] for k in sorted(first)], connection
+            )
         except Exception:
-            log.warning("group commit: batch of %d refused; writing rows one by one",
-                        len(first), exc_info=True)
+            log.warning(
+                "group commit: batch of %d refused; writing rows one by one",
+                len(first),
+                exc_info=True,
+            )
             await self._one_by_one(batch)
             return
         answered: set[str] = set()

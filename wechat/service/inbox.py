@@ -24,8 +24,10 @@ from wechat.schemas import MessageRead
 from wechat.service import accounts
 from wechat.service.fans import get_fan
 
-EXPLAINED = {ResponseWindowClosedError: WindowClosedError,
-             ResponseCountExceededError: ReplyQuotaUsedError}
+EXPLAINED = {
+    ResponseWindowClosedError: WindowClosedError,
+    ResponseCountExceededError: ReplyQuotaUsedError,
+}
 
 
 def explain(error: WeChatAPIError) -> str:
@@ -36,8 +38,7 @@ def explain(error: WeChatAPIError) -> str:
     return error.message
 
 
-async def conversations(principal: Principal, *, mine: bool = False,
-                        limit: int = 50) -> list[Fan]:
+async def conversations(principal: Principal, *, mine: bool = False, limit: int = 50) -> list[Fan]:
     from wechat import repository
 
     query = (await repository.fans(principal)).filter(last_message_at__not_isnull=True)
@@ -53,8 +54,10 @@ async def messages(principal: Principal, fan_id: int) -> list[MessageRead]:
 
 
 def window(fan: Fan, now: datetime | None = None) -> tuple[bool, datetime | None]:
-    return (rules.window_open(fan.last_interaction_at, now or clock.utc_now()),
-            rules.window_closes_at(fan.last_interaction_at))
+    return (
+        rules.window_open(fan.last_interaction_at, now or clock.utc_now()),
+        rules.window_closes_at(fan.last_interaction_at),
+    )
 
 
 async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
@@ -62,10 +65,15 @@ async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
     if not fan.subscribed or not window(fan)[0]:
         raise WindowClosedError()
     async with unit_of_work():
-        message = await FanMessage.create(fan=fan, direction=Direction.OUT, msg_type="text",
-                                          content=content, staff_id=principal.staff_id,
-                                          status=MessageStatus.PENDING,
-                                          created_at=clock.utc_now())
+        message = await FanMessage.create(
+            fan=fan,
+            direction=Direction.OUT,
+            msg_type="text",
+            content=content,
+            staff_id=principal.staff_id,
+            status=MessageStatus.PENDING,
+            created_at=clock.utc_now(),
+        )
         jobs.enqueue("wechat.send_reply", message_id=message.id)
     return MessageRead.model_validate(message)
 

@@ -25,8 +25,13 @@ async def create_menu(actor: Actor, data: MenuCreate) -> MenuRead:
         raise InvalidMenuError("；".join(problems))
     async with unit_of_work():
         menu = await Menu.create(**data.model_dump())
-        await audit.record(actor, "wechat.menu.create", target_type="wechat_menu",
-                           target_id=menu.id, after={"name": menu.name})
+        await audit.record(
+            actor,
+            "wechat.menu.create",
+            target_type="wechat_menu",
+            target_id=menu.id,
+            after={"name": menu.name},
+        )
     return MenuRead.model_validate(menu)
 
 
@@ -37,8 +42,9 @@ async def request_publish(actor: Actor, menu_id: int) -> MenuRead:
     async with unit_of_work():
         menu.status, menu.error = MenuStatus.PUBLISHING, ""
         await menu.save(update_fields=["status", "error"])
-        await audit.record(actor, "wechat.menu.publish", target_type="wechat_menu",
-                           target_id=menu.id)
+        await audit.record(
+            actor, "wechat.menu.publish", target_type="wechat_menu", target_id=menu.id
+        )
         jobs.enqueue("wechat.publish_menu", menu_id=menu.id)
     return MenuRead.model_validate(menu)
 
@@ -54,8 +60,9 @@ async def publish_menu(menu_id: int) -> str:
                 await client.create_menu(menu.buttons)
                 menuid = ""
             else:
-                menuid = await client.add_conditional_menu(menu.buttons,
-                                                           {"tag_id": str(menu.tag_id)})
+                menuid = await client.add_conditional_menu(
+                    menu.buttons, {"tag_id": str(menu.tag_id)}
+                )
     except WeChatAPIError as error:
         if error.retryable:
             raise
@@ -65,7 +72,11 @@ async def publish_menu(menu_id: int) -> str:
     menu.status, menu.wx_menuid, menu.published_at = MenuStatus.PUBLISHED, menuid, clock.utc_now()
     await menu.save(update_fields=["status", "wx_menuid", "published_at"])
     if menu.tag_id is None:
-        await Menu.filter(account_id=menu.account_id, tag_id__isnull=True,
-                          status=MenuStatus.PUBLISHED).exclude(id=menu.id).update(
-            status=MenuStatus.DRAFT)
+        await (
+            Menu.filter(
+                account_id=menu.account_id, tag_id__isnull=True, status=MenuStatus.PUBLISHED
+            )
+            .exclude(id=menu.id)
+            .update(status=MenuStatus.DRAFT)
+        )
     return "published"

@@ -20,18 +20,23 @@ def bar_chart(title: str, counts: list[tuple[str, int]], *, width: int = 420) ->
     for index, (label, count) in enumerate(rows):
         y = 30 + index * 28
         length = int((width - 190) * count / top)
-        bars.append(f'<text x="0" y="{y + 14}" font-size="13">{escape(label[:12])}</text>'
-                    f'<rect x="130" y="{y}" width="{length}" height="18" fill="#07c160"/>'
-                    f'<text x="{136 + length}" y="{y + 14}" font-size="12">{count}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img" aria-label="{escape(title)}"><text x="0" y="16" font-size="15" '
-            f'font-weight="bold">{escape(title)}</text>{"".join(bars)}</svg>')
+        bars.append(
+            f'<text x="0" y="{y + 14}" font-size="13">{escape(label[:12])}</text>'
+            f'<rect x="130" y="{y}" width="{length}" height="18" fill="#07c160"/>'
+            f'<text x="{136 + length}" y="{y + 14}" font-size="12">{count}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}"><text x="0" y="16" font-size="15" '
+        f'font-weight="bold">{escape(title)}</text>{"".join(bars)}</svg>'
+    )
 
 
 async def charts(principal: Principal, *, days: int = 14) -> dict[str, str]:
     fans = await (await repository.fans(principal)).all()
-    stores, staff = await repository.names_of({f.store_id for f in fans if f.store_id},
-                                              {f.guide_id for f in fans if f.guide_id})
+    stores, staff = await repository.names_of(
+        {f.store_id for f in fans if f.store_id}, {f.guide_id for f in fans if f.guide_id}
+    )
     channel = Counter(f.channel or ("门店/导购" if f.store_id else "自然关注") for f in fans)
     store = Counter(stores.get(f.store_id or 0, "未归属门店") for f in fans)
     guide = Counter(staff.get(f.guide_id, "") for f in fans if f.guide_id)

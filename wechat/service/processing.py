@@ -52,8 +52,9 @@ async def _route(event: InboundEvent, message: InboundMessage) -> str:
 
 
 def _sent_at(message: InboundMessage) -> datetime:
-    return datetime.fromtimestamp(message.create_time, UTC) if message.create_time else \
-        clock.utc_now()
+    return (
+        datetime.fromtimestamp(message.create_time, UTC) if message.create_time else clock.utc_now()
+    )
 
 
 async def _followed(event: InboundEvent, message: SubscribeEvent | ScanEvent) -> str:
@@ -78,11 +79,16 @@ async def _followed(event: InboundEvent, message: SubscribeEvent | ScanEvent) ->
         await bump_qr_stat(code.id, day, scans=1, **(follows if is_subscribe else {}))
     await fan.save()
     kind = ("follow" if new_fan else "refollow") if is_subscribe else "scan"
-    jobs.enqueue("members.on_fan_subscribed", fan_id=fan.id, event_id=event.id, kind=kind,
-                 qrcode_id=code.id if code else None,
-                 store_id=code.store_id if code else None,
-                 guide_id=code.guide_id if code else None,
-                 channel=code.channel if code else "")
+    jobs.enqueue(
+        "members.on_fan_subscribed",
+        fan_id=fan.id,
+        event_id=event.id,
+        kind=kind,
+        qrcode_id=code.id if code else None,
+        store_id=code.store_id if code else None,
+        guide_id=code.guide_id if code else None,
+        channel=code.channel if code else "",
+    )
     if new_fan:
         jobs.enqueue("wechat.refresh_fan_profile", fan_id=fan.id)
     return kind
@@ -91,8 +97,7 @@ async def _followed(event: InboundEvent, message: SubscribeEvent | ScanEvent) ->
 async def _unfollowed(event: InboundEvent) -> str:
     fan = await fan_for_update(event.account_id, event.openid)
     if fan.subscribed and fan.last_qrcode_id is not None:
-        await bump_qr_stat(fan.last_qrcode_id, clock.to_local(clock.utc_now()).date(),
-                           unfollows=1)
+        await bump_qr_stat(fan.last_qrcode_id, clock.to_local(clock.utc_now()).date(), unfollows=1)
     fan.subscribed, fan.unsubscribed_at = False, clock.utc_now()
     await fan.save(update_fields=["subscribed", "unsubscribed_at"])
     return "unfollow"
@@ -108,9 +113,16 @@ async def _user_message(event: InboundEvent, message: UserMessage) -> str:
         fan.subscribed = True  # only followers can write; we missed the subscribe
     await fan.save()
     content = message.content if isinstance(message, TextMessage) else ""
-    await FanMessage.create(fan=fan, direction=Direction.IN, msg_type=message.msg_type,
-                            content=content, payload=_payload(message.raw), event_id=event.id,
-                            status=MessageStatus.RECEIVED, created_at=sent_at)
+    await FanMessage.create(
+        fan=fan,
+        direction=Direction.IN,
+        msg_type=message.msg_type,
+        content=content,
+        payload=_payload(message.raw),
+        event_id=event.id,
+        status=MessageStatus.RECEIVED,
+        created_at=sent_at,
+    )
     return f"message:{message.msg_type}"
 
 
@@ -125,6 +137,11 @@ async def _passive_out(fan: Fan, event: InboundEvent) -> None:
     if not content and isinstance(reply.get("Articles"), dict):
         item = reply["Articles"].get("item") or {}
         content = str(item.get("Title", "")) if isinstance(item, dict) else ""
-    await FanMessage.create(fan=fan, direction=Direction.OUT,
-                            msg_type=f"passive_{reply.get('MsgType', 'text')}", content=content,
-                            status=MessageStatus.SENT, created_at=clock.utc_now())
+    await FanMessage.create(
+        fan=fan,
+        direction=Direction.OUT,
+        msg_type=f"passive_{reply.get('MsgType', 'text')}",
+        content=content,
+        status=MessageStatus.SENT,
+        created_at=clock.utc_now(),
+    )

@@ -26,13 +26,22 @@ from wechat.schemas import QrCodeCreate, QrCodeRead, QrCodeUpdate, QrStatRead
 from wechat.service import accounts
 from wechat.service.replies import bump_config_version
 
-KIND_LABELS = {QrKind.STORE: "门店码", QrKind.GUIDE: "导购码", QrKind.CHANNEL: "渠道码",
-               QrKind.CAMPAIGN: "活动码"}
+KIND_LABELS = {
+    QrKind.STORE: "门店码",
+    QrKind.GUIDE: "导购码",
+    QrKind.CHANNEL: "渠道码",
+    QrKind.CAMPAIGN: "活动码",
+}
 
 
-async def list_qrcodes(principal: Principal, *, account_id: int | None = None,
-                       kind: QrKind | None = None, store_id: int | None = None,
-                       guide_id: int | None = None) -> list[QrCodeRead]:
+async def list_qrcodes(
+    principal: Principal,
+    *,
+    account_id: int | None = None,
+    kind: QrKind | None = None,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+) -> list[QrCodeRead]:
     query = await repository.qrcodes(principal)
     if account_id is not None:
         query = query.filter(account_id=account_id)
@@ -52,8 +61,7 @@ async def get_qrcode(principal: Principal, qrcode_id: int) -> QrCode:
     return code
 
 
-async def _check_target(principal: Principal, data: QrCodeCreate) -> tuple[int | None,
-                                                                              int | None]:
+async def _check_target(principal: Principal, data: QrCodeCreate) -> tuple[int | None, int | None]:
     store_id, guide_id = data.store_id, data.guide_id
     if data.kind == QrKind.GUIDE:
         guide = await Staff.get_or_none(id=guide_id or 0, is_guide=True, is_active=True)
@@ -102,34 +110,53 @@ async def create_qrcode(principal: Principal, actor: Actor, data: QrCodeCreate) 
     if not data.permanent and data.expire_seconds is None:
         raise InvalidQrTargetError("临时二维码需要填写有效期（秒）")
     scene = data.scene or _scene_for(data.kind, store_id, guide_id)
-    expires_at = None if data.permanent else clock.utc_now() + timedelta(
-        seconds=data.expire_seconds or 0)
+    expires_at = (
+        None if data.permanent else clock.utc_now() + timedelta(seconds=data.expire_seconds or 0)
+    )
     try:
         async with unit_of_work():
             code = await QrCode.create(
-                account_id=data.account_id, kind=data.kind, name=data.name, scene=scene,
+                account_id=data.account_id,
+                kind=data.kind,
+                name=data.name,
+                scene=scene,
                 permanent=data.permanent,
                 expire_seconds=None if data.permanent else data.expire_seconds,
-                expires_at=expires_at, store_id=store_id, guide_id=guide_id,
-                channel=data.channel, campaign_id=data.campaign_id,
-                welcome_text=data.welcome_text)
-            await audit.record(actor, "wechat.qrcode.create", target_type="wechat_qrcode",
-                               target_id=code.id, after={"scene": scene, "kind": data.kind.value})
+                expires_at=expires_at,
+                store_id=store_id,
+                guide_id=guide_id,
+                channel=data.channel,
+                campaign_id=data.campaign_id,
+                welcome_text=data.welcome_text,
+            )
+            await audit.record(
+                actor,
+                "wechat.qrcode.create",
+                target_type="wechat_qrcode",
+                target_id=code.id,
+                after={"scene": scene, "kind": data.kind.value},
+            )
             jobs.enqueue("wechat.issue_qrcode", qrcode_id=code.id)
     except IntegrityError as error:
         raise DuplicateSceneError() from error
     return QrCodeRead.model_validate(code)
 
 
-async def update_qrcode(principal: Principal, actor: Actor, qrcode_id: int,
-                        data: QrCodeUpdate) -> QrCodeRead:
+async def update_qrcode(
+    principal: Principal, actor: Actor, qrcode_id: int, data: QrCodeUpdate
+) -> QrCodeRead:
     code = await get_qrcode(principal, qrcode_id)
     changes = data.model_dump(exclude_none=True)
     code.update_from_dict(changes)
     async with unit_of_work():
         await code.save()
-        await audit.record(actor, "wechat.qrcode.update", target_type="wechat_qrcode",
-                           target_id=code.id, after=changes)
+        await audit.record(
+            actor,
+            "wechat.qrcode.update",
+            target_type="wechat_qrcode",
+            target_id=code.id,
+            after=changes,
+        )
     await bump_config_version()
     return QrCodeRead.model_validate(code)
 
@@ -149,15 +176,20 @@ async def issue_qrcode(qrcode_id: int) -> str:
         if error.retryable:
             raise
         return "failed"
-    code.ticket, code.url, code.status, code.error = (result["ticket"], result["url"],
-                                                      QrStatus.ACTIVE, "")
+    code.ticket, code.url, code.status, code.error = (
+        result["ticket"],
+        result["url"],
+        QrStatus.ACTIVE,
+        "",
+    )
     await code.save(update_fields=["ticket", "url", "status", "error"])
     return "issued"
 
 
 async def _label(code: QrCode) -> tuple[str, str]:
-    stores, staff = await repository.names_of({code.store_id} - {None},  # type: ignore[arg-type]
-                                              {code.guide_id} - {None})  # type: ignore[arg-type]
+    store_ids = {code.store_id} if code.store_id is not None else set()
+    guide_ids = {code.guide_id} if code.guide_id is not None else set()
+    stores, staff = await repository.names_of(store_ids, guide_ids)
     store = stores.get(code.store_id or 0, "")
     if code.kind == QrKind.GUIDE:
         return f"导购 {staff.get(code.guide_id or 0, '')}", store
@@ -184,16 +216,23 @@ async def store_guide_posters(principal: Principal, store_id: int) -> tuple[str,
     """A zip with the poster of every guide code of one store (missing codes are skipped)."""
     if not await _store_visible(principal, store_id):
         raise QrCodeNotFoundError("门店不存在或不在您的管辖范围")
-    codes = await (await repository.qrcodes(principal)).filter(
-        store_id=store_id, kind=QrKind.GUIDE, status=QrStatus.ACTIVE).order_by("id")
+    codes = (
+        await (await repository.qrcodes(principal))
+        .filter(store_id=store_id, kind=QrKind.GUIDE, status=QrStatus.ACTIVE)
+        .order_by("id")
+    )
     if not codes:
         raise QrCodeNotReadyError("该门店还没有可下载的导购二维码")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for code in codes:
             title, subtitle = await _label(code)
-            archive.writestr(_filename(code, title), posters.render_poster(
-                code.url, title=title, subtitle=subtitle, fallback=code.scene))
+            archive.writestr(
+                _filename(code, title),
+                posters.render_poster(
+                    code.url, title=title, subtitle=subtitle, fallback=code.scene
+                ),
+            )
     return f"store_{store_id}_guide_posters.zip", buffer.getvalue()
 
 
@@ -201,18 +240,29 @@ async def daily_stats(principal: Principal, qrcode_id: int, *, days: int = 30) -
     code = await get_qrcode(principal, qrcode_id)
     since = clock.local_now().date() - timedelta(days=days - 1)
     rows = await QrDailyStat.filter(qrcode_id=code.id, day__gte=since).order_by("day")
-    return [QrStatRead(day=r.day, scans=r.scans, new_follows=r.new_follows,
-                       re_follows=r.re_follows, unfollows=r.unfollows) for r in rows]
+    return [
+        QrStatRead(
+            day=r.day,
+            scans=r.scans,
+            new_follows=r.new_follows,
+            re_follows=r.re_follows,
+            unfollows=r.unfollows,
+        )
+        for r in rows
+    ]
 
 
 async def totals(qrcode_ids: list[int]) -> dict[int, QrStatRead]:
     result: dict[int, QrStatRead] = {}
     for row in await QrDailyStat.filter(qrcode_id__in=qrcode_ids):
         current = result.get(row.qrcode_id) or QrStatRead(
-            day=date.min, scans=0, new_follows=0, re_follows=0, unfollows=0)
+            day=date.min, scans=0, new_follows=0, re_follows=0, unfollows=0
+        )
         result[row.qrcode_id] = QrStatRead(
-            day=max(current.day, row.day), scans=current.scans + row.scans,
+            day=max(current.day, row.day),
+            scans=current.scans + row.scans,
             new_follows=current.new_follows + row.new_follows,
             re_follows=current.re_follows + row.re_follows,
-            unfollows=current.unfollows + row.unfollows)
+            unfollows=current.unfollows + row.unfollows,
+        )
     return result

@@ -34,8 +34,7 @@ async def dispatch_fresh() -> int:
     count = 0
     for start in range(0, len(fresh), BATCH):
         try:
-            ids = await repository.claim_given_events(fresh[start:start + BATCH],
-                                                      clock.utc_now())
+            ids = await repository.claim_given_events(fresh[start : start + BATCH], clock.utc_now())
         except Exception:
             _fresh[:0] = fresh[start:]  # try again on the next round
             raise
@@ -63,8 +62,9 @@ async def _publish(ids: list[int]) -> None:
         raise
 
 
-async def run_relay(stop: asyncio.Event, *, idle_seconds: float = 1.0,
-                    gather_seconds: float = 0.02) -> None:
+async def run_relay(
+    stop: asyncio.Event, *, idle_seconds: float = 1.0, gather_seconds: float = 0.02
+) -> None:
     """Dispatch until stopped: shortly after being woken (events arriving meanwhile join the
     same batch, so a busy callback costs one broker publish per batch); sweep for any other
     undispatched event after `idle_seconds` without a wake-up."""

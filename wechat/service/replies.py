@@ -55,9 +55,22 @@ async def rules_for(account_id: int, version: str) -> list[ReplyRule]:
     if cached is not None and cached[0] == version:
         return cached[1]
     rows = await AutoReply.filter(account_id=account_id, is_active=True).order_by("id")
-    loaded = [ReplyRule(r.id, r.kind.value, r.match_mode.value, r.keyword, r.priority,
-                        r.reply_type.value, r.content, r.media_id, r.title, r.url, r.picurl)
-              for r in rows]
+    loaded = [
+        ReplyRule(
+            r.id,
+            r.kind.value,
+            r.match_mode.value,
+            r.keyword,
+            r.priority,
+            r.reply_type.value,
+            r.content,
+            r.media_id,
+            r.title,
+            r.url,
+            r.picurl,
+        )
+        for r in rows
+    ]
     _rules[account_id] = (version, loaded)
     return loaded
 
@@ -65,27 +78,40 @@ async def rules_for(account_id: int, version: str) -> list[ReplyRule]:
 def build(rule: ReplyRule, message: InboundMessage, values: dict[str, str]) -> str:
     openid, account, now = message.openid, message.to_user, int(time.time())
     if rule.reply_type == "image" and rule.media_id:
-        return image_reply(openid=openid, account=account, create_time=now,
-                           media_id=rule.media_id)
+        return image_reply(openid=openid, account=account, create_time=now, media_id=rule.media_id)
     if rule.reply_type == "news":
-        return news_reply(openid=openid, account=account, create_time=now, article=Article(
-            title=rules.render(rule.title, values), description=rules.render(rule.content, values),
-            url=rule.url, picurl=rule.picurl))
+        return news_reply(
+            openid=openid,
+            account=account,
+            create_time=now,
+            article=Article(
+                title=rules.render(rule.title, values),
+                description=rules.render(rule.content, values),
+                url=rule.url,
+                picurl=rule.picurl,
+            ),
+        )
     content = rules.render(rule.content, values)
     if not content:
         return ""
     return text_reply(openid=openid, account=account, create_time=now, content=content)
 
 
-async def _values(account_name: str, store_id: int | None, guide_id: int | None,
-                  channel: str = "") -> dict[str, str]:
+async def _values(
+    account_name: str, store_id: int | None, guide_id: int | None, channel: str = ""
+) -> dict[str, str]:
     stores, staff = await names_of({store_id} - {None}, {guide_id} - {None})  # type: ignore[arg-type]
-    return {"account": account_name, "store": stores.get(store_id or 0, ""),
-            "guide": staff.get(guide_id or 0, ""), "channel": channel}
+    return {
+        "account": account_name,
+        "store": stores.get(store_id or 0, ""),
+        "guide": staff.get(guide_id or 0, ""),
+        "channel": channel,
+    }
 
 
-async def passive_reply(account_id: int, account_name: str, message: InboundMessage,
-                        version: str) -> str:
+async def passive_reply(
+    account_id: int, account_name: str, message: InboundMessage, version: str
+) -> str:
     if isinstance(message, SubscribeEvent | ScanEvent):
         return await _welcome(account_id, account_name, message, version)
     if isinstance(message, TextMessage):
@@ -101,8 +127,9 @@ async def passive_reply(account_id: int, account_name: str, message: InboundMess
     return ""
 
 
-async def _welcome(account_id: int, account_name: str, message: SubscribeEvent | ScanEvent,
-                   version: str) -> str:
+async def _welcome(
+    account_id: int, account_name: str, message: SubscribeEvent | ScanEvent, version: str
+) -> str:
     code = None
     if message.scene:
         code = await QrCode.get_or_none(account_id=account_id, scene=message.scene)

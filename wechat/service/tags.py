@@ -17,8 +17,10 @@ async def set_tags(principal: Principal, fan_id: int, names: list[str]) -> list[
         existing = {t.name: t for t in await FanTag.filter(account_id=fan.account_id)}
         if len(existing.keys() | set(wanted)) > MAX_TAGS:
             raise TooManyTagsError()
-        tags = [existing.get(name) or await FanTag.create(account_id=fan.account_id, name=name)
-                for name in wanted]
+        tags = [
+            existing.get(name) or await FanTag.create(account_id=fan.account_id, name=name)
+            for name in wanted
+        ]
         before = {t.id for t in await fan.tags.all()}
         await fan.tags.clear()
         if tags:

@@ -21,5 +21,3 @@ for _label, _en, _href, _permission in (
     ("自定义菜单", "Menus", "/admin/wechat/menus", "wechat.menu:view"),
 ):
     add_nav(NavItem("微信公众号", "WeChat", _label, _en, _href, _permission))
-
-

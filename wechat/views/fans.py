@@ -27,30 +27,64 @@ def _day(value: str) -> date | None:
 
 
 @router.get("/fans", response_class=HTMLResponse)
-async def fan_page(request: Request, principal: Console, account_id: str = "",
-                   state: str = "", store_id: str = "", guide_id: str = "",
-                   channel: Annotated[str, Query(max_length=64)] = "",
-                   tag: Annotated[str, Query(max_length=30)] = "",
-                   since: str = "", until: str = "",
-                   region: Annotated[str, Query(max_length=32)] = "",
-                   keyword: Annotated[str, Query(max_length=64)] = "",
-                   page: Annotated[int, Query(ge=1)] = 1) -> Response:
+async def fan_page(
+    request: Request,
+    principal: Console,
+    account_id: str = "",
+    state: str = "",
+    store_id: str = "",
+    guide_id: str = "",
+    channel: Annotated[str, Query(max_length=64)] = "",
+    tag: Annotated[str, Query(max_length=30)] = "",
+    since: str = "",
+    until: str = "",
+    region: Annotated[str, Query(max_length=32)] = "",
+    keyword: Annotated[str, Query(max_length=64)] = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
     need(principal, "wechat.fan:view")
     subscribed = {"on": True, "off": False}.get(state)
     rows, total = await fans.list_fans(
-        principal, account_id=_int(account_id), subscribed=subscribed, store_id=_int(store_id),
-        guide_id=_int(guide_id), channel=channel, tag=tag, since=_day(since),
-        until=_day(until), region=region, keyword=keyword, page=page)
+        principal,
+        account_id=_int(account_id),
+        subscribed=subscribed,
+        store_id=_int(store_id),
+        guide_id=_int(guide_id),
+        channel=channel,
+        tag=tag,
+        since=_day(since),
+        until=_day(until),
+        region=region,
+        keyword=keyword,
+        page=page,
+    )
     store_rows = (await store_service.list_stores(principal, page_size=200)).items
     guides = await staff_service.list_guides(principal)
-    filters = {"account_id": account_id, "state": state, "store_id": store_id,
-               "guide_id": guide_id, "channel": channel, "tag": tag, "since": since,
-               "until": until, "region": region, "keyword": keyword}
-    return await render(request, "wechat_fans.html", rows=rows, total=total, page=page,
-                        filters=filters, accounts=await accounts.list_accounts(),
-                        stores=store_rows, guides=guides,
-                        store_names={s.id: s.name for s in store_rows},
-                        guide_names={g.id: g.name for g in guides})
+    filters = {
+        "account_id": account_id,
+        "state": state,
+        "store_id": store_id,
+        "guide_id": guide_id,
+        "channel": channel,
+        "tag": tag,
+        "since": since,
+        "until": until,
+        "region": region,
+        "keyword": keyword,
+    }
+    return await render(
+        request,
+        "wechat_fans.html",
+        rows=rows,
+        total=total,
+        page=page,
+        filters=filters,
+        accounts=await accounts.list_accounts(),
+        stores=store_rows,
+        guides=guides,
+        store_names={s.id: s.name for s in store_rows},
+        guide_names={g.id: g.name for g in guides},
+    )
 
 
 @router.get("/fans/{fan_id}", response_class=HTMLResponse)
@@ -58,22 +92,35 @@ async def fan_detail(fan_id: int, request: Request, principal: Console) -> Respo
     need(principal, "wechat.fan:view")
     fan = await fans.get_fan(principal, fan_id)
     is_open, closes_at = inbox.window(fan)
-    messages = await inbox.messages(principal, fan_id) if principal.can(
-        "wechat.inbox:view") else []
-    assignable = (await staff_service.list_staff(principal, active=True, page_size=200)).items \
-        if principal.can("wechat.inbox:assign") else []
-    return await render(request, "wechat_fan.html", fan=fan, assignable=assignable,
-                        timeline=await fans.timeline(principal, fan_id),
-                        tag_names=[t.name for t in await fan.tags.all()],
-                        window_open=is_open, closes_at=closes_at, messages=messages)
+    messages = await inbox.messages(principal, fan_id) if principal.can("wechat.inbox:view") else []
+    assignable = (
+        (await staff_service.list_staff(principal, active=True, page_size=200)).items
+        if principal.can("wechat.inbox:assign")
+        else []
+    )
+    return await render(
+        request,
+        "wechat_fan.html",
+        fan=fan,
+        assignable=assignable,
+        timeline=await fans.timeline(principal, fan_id),
+        tag_names=[t.name for t in await fan.tags.all()],
+        window_open=is_open,
+        closes_at=closes_at,
+        messages=messages,
+    )
 
 
 @router.post("/fans/{fan_id}/reply")
 async def fan_reply(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.inbox:create")
     form = await check_csrf(request)
-    return await attempt(request, lambda: inbox.reply(principal, fan_id, form.get("content")),
-                         ok="已提交发送，结果显示在对话中", back=f"/admin/wechat/fans/{fan_id}")
+    return await attempt(
+        request,
+        lambda: inbox.reply(principal, fan_id, form.get("content")),
+        ok="已提交发送，结果显示在对话中",
+        back=f"/admin/wechat/fans/{fan_id}",
+    )
 
 
 @router.post("/fans/{fan_id}/assign")
@@ -81,9 +128,12 @@ async def fan_assign(fan_id: int, request: Request, principal: Console) -> Redir
     need(principal, "wechat.inbox:assign")
     form = await check_csrf(request)
     staff_id = form.optional_int("staff_id")
-    return await attempt(request, lambda: inbox.assign(principal, fan_id, staff_id),
-                         ok="已分配跟进人" if staff_id else "已取消分配",
-                         back=f"/admin/wechat/fans/{fan_id}")
+    return await attempt(
+        request,
+        lambda: inbox.assign(principal, fan_id, staff_id),
+        ok="已分配跟进人" if staff_id else "已取消分配",
+        back=f"/admin/wechat/fans/{fan_id}",
+    )
 
 
 @router.post("/fans/{fan_id}/tags")
@@ -91,8 +141,12 @@ async def fan_tags(fan_id: int, request: Request, principal: Console) -> Redirec
     need(principal, "wechat.fan:edit")
     form = await check_csrf(request)
     names = [n for n in form.get("tags").replace("，", ",").split(",") if n.strip()]
-    return await attempt(request, lambda: tags.set_tags(principal, fan_id, names),
-                         ok="标签已保存，正在同步到微信", back=f"/admin/wechat/fans/{fan_id}")
+    return await attempt(
+        request,
+        lambda: tags.set_tags(principal, fan_id, names),
+        ok="标签已保存，正在同步到微信",
+        back=f"/admin/wechat/fans/{fan_id}",
+    )
 
 
 @router.post("/fans/{fan_id}/blacklist")
@@ -100,9 +154,12 @@ async def fan_blacklist(fan_id: int, request: Request, principal: Console) -> Re
     need(principal, "wechat.fan:edit")
     form = await check_csrf(request)
     flag = form.get("blacklisted") == "1"
-    return await attempt(request, lambda: tags.set_blacklisted(principal, fan_id, flag),
-                         ok="已拉黑" if flag else "已移出黑名单",
-                         back=f"/admin/wechat/fans/{fan_id}")
+    return await attempt(
+        request,
+        lambda: tags.set_blacklisted(principal, fan_id, flag),
+        ok="已拉黑" if flag else "已移出黑名单",
+        back=f"/admin/wechat/fans/{fan_id}",
+    )
 
 
 @router.get("/inbox", response_class=HTMLResponse)
@@ -110,8 +167,7 @@ async def inbox_page(request: Request, principal: Console, mine: str = "") -> Re
     need(principal, "wechat.inbox:view")
     rows = await inbox.conversations(principal, mine=mine == "1")
     windows = {fan.id: inbox.window(fan) for fan in rows}
-    return await render(request, "wechat_inbox.html", rows=rows, windows=windows,
-                        mine=mine == "1")
+    return await render(request, "wechat_inbox.html", rows=rows, windows=windows, mine=mine == "1")
 
 
 @router.get("/portrait", response_class=HTMLResponse)

@@ -19,5 +19,4 @@ async def workbench(request: Request, principal: Console) -> Response:
 @router.get("/poster/{qrcode_id}.png")
 async def my_poster(qrcode_id: int, principal: Console) -> Response:
     name, image = await qrcodes.poster(principal, qrcode_id)
-    return Response(image, media_type="image/png",
-                    headers=content_disposition(name, inline=True))
+    return Response(image, media_type="image/png", headers=content_disposition(name, inline=True))

@@ -49,19 +49,27 @@ async def principal_for(staff_id: int, *, ip: str = "", user_agent: str = "") ->
     department_id = staff.department_id  # type: ignore[attr-defined]
     parents = await repository.department_parents() if scope == "subtree" else {}
     return Principal(
-        staff_id=staff.id, username=staff.username, name=staff.name,
-        department_id=department_id, store_id=staff.store_id,  # type: ignore[attr-defined]
-        permissions=permissions, data_scope=scope.value,
+        staff_id=staff.id,
+        username=staff.username,
+        name=staff.name,
+        department_id=department_id,
+        store_id=staff.store_id,  # type: ignore[attr-defined]
+        permissions=permissions,
+        data_scope=scope.value,
         department_ids=rules.visible_departments(scope, department_id, parents),
-        ip=ip, user_agent=user_agent,
+        ip=ip,
+        user_agent=user_agent,
     )
 
 
 async def logout(principal: Principal, token: str, *, kind: str) -> None:
     await security.delete_session(token, kind=kind)
-    await audit.record(Actor(principal.staff_id, principal.username, principal.ip,
-                             principal.user_agent), "auth.logout", target_type="staff",
-                       target_id=principal.staff_id)
+    await audit.record(
+        Actor(principal.staff_id, principal.username, principal.ip, principal.user_agent),
+        "auth.logout",
+        target_type="staff",
+        target_id=principal.staff_id,
+    )
 
 
 async def issue_token(staff_id: int, *, ttl_seconds: int) -> str:

@@ -38,15 +38,21 @@ async def create_department(principal: Principal, data: DepartmentCreate) -> Dep
     try:
         async with unit_of_work():
             department = await Department.create(**data.model_dump())
-            await audit.record(actor_of(principal), "department.create", target_type="department",
-                               target_id=department.id, after=snapshot(department, FIELDS))
+            await audit.record(
+                actor_of(principal),
+                "department.create",
+                target_type="department",
+                target_id=department.id,
+                after=snapshot(department, FIELDS),
+            )
     except IntegrityError as error:
         raise DuplicateNameError(kind="部门") from error
     return DepartmentRead.model_validate(department)
 
 
-async def update_department(principal: Principal, department_id: int,
-                            data: DepartmentUpdate) -> DepartmentRead:
+async def update_department(
+    principal: Principal, department_id: int, data: DepartmentUpdate
+) -> DepartmentRead:
     department = await get_department(principal, department_id)
     before = snapshot(department, FIELDS)
     if data.move:
@@ -54,8 +60,9 @@ async def update_department(principal: Principal, department_id: int,
             await get_department(principal, data.parent_id)
         elif principal.department_ids is not None:
             raise DepartmentNotFoundError("只有全部数据权限的用户可以把部门移到顶级")
-        if rules.would_create_cycle(department.id, data.parent_id,
-                                    await repository.department_parents()):
+        if rules.would_create_cycle(
+            department.id, data.parent_id, await repository.department_parents()
+        ):
             raise DepartmentCycleError()
         department.parent_id = data.parent_id  # type: ignore[attr-defined]
     if data.name is not None:
@@ -66,8 +73,14 @@ async def update_department(principal: Principal, department_id: int,
         async with unit_of_work():
             await department.save()
             old, new = audit.changes(before, snapshot(department, FIELDS))
-            await audit.record(actor_of(principal), "department.update", target_type="department",
-                               target_id=department.id, before=old, after=new)
+            await audit.record(
+                actor_of(principal),
+                "department.update",
+                target_type="department",
+                target_id=department.id,
+                before=old,
+                after=new,
+            )
     except IntegrityError as error:
         raise DuplicateNameError(kind="部门") from error
     return DepartmentRead.model_validate(department)
@@ -78,13 +91,20 @@ async def delete_department(principal: Principal, department_id: int) -> None:
     async with unit_of_work():
         # Lock the row so a concurrent "add staff to this department" cannot slip in between.
         await Department.select_for_update().get(id=department.id)
-        if (await Department.filter(parent_id=department.id).exists()
-                or await Staff.filter(department_id=department.id).exists()
-                or await Store.filter(department_id=department.id).exists()):
+        if (
+            await Department.filter(parent_id=department.id).exists()
+            or await Staff.filter(department_id=department.id).exists()
+            or await Store.filter(department_id=department.id).exists()
+        ):
             raise DepartmentNotEmptyError()
         await department.delete()
-        await audit.record(actor_of(principal), "department.delete", target_type="department",
-                           target_id=department_id, before=snapshot(department, FIELDS))
+        await audit.record(
+            actor_of(principal),
+            "department.delete",
+            target_type="department",
+            target_id=department_id,
+            before=snapshot(department, FIELDS),
+        )
 
 
 def as_tree(rows: list[DepartmentRead]) -> list[tuple[int, DepartmentRead]]:

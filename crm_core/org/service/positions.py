@@ -18,15 +18,21 @@ async def create_position(principal: Principal, data: PositionCreate) -> Positio
     try:
         async with unit_of_work():
             position = await Position.create(**data.model_dump())
-            await audit.record(actor_of(principal), "position.create", target_type="position",
-                               target_id=position.id, after=data.model_dump())
+            await audit.record(
+                actor_of(principal),
+                "position.create",
+                target_type="position",
+                target_id=position.id,
+                after=data.model_dump(),
+            )
     except IntegrityError as error:
         raise DuplicateNameError(kind="岗位") from error
     return PositionRead.model_validate(position)
 
 
-async def update_position(principal: Principal, position_id: int,
-                          data: PositionCreate) -> PositionRead:
+async def update_position(
+    principal: Principal, position_id: int, data: PositionCreate
+) -> PositionRead:
     position = await Position.get_or_none(id=position_id)
     if position is None:
         raise PositionNotFoundError()
@@ -35,8 +41,14 @@ async def update_position(principal: Principal, position_id: int,
     try:
         async with unit_of_work():
             await position.save()
-            await audit.record(actor_of(principal), "position.update", target_type="position",
-                               target_id=position.id, before=before, after=data.model_dump())
+            await audit.record(
+                actor_of(principal),
+                "position.update",
+                target_type="position",
+                target_id=position.id,
+                before=before,
+                after=data.model_dump(),
+            )
     except IntegrityError as error:
         raise DuplicateNameError(kind="岗位") from error
     return PositionRead.model_validate(position)
@@ -48,5 +60,10 @@ async def delete_position(principal: Principal, position_id: int) -> None:
         raise PositionNotFoundError()
     async with unit_of_work():
         await position.delete()
-        await audit.record(actor_of(principal), "position.delete", target_type="position",
-                           target_id=position_id, before={"name": position.name})
+        await audit.record(
+            actor_of(principal),
+            "position.delete",
+            target_type="position",
+            target_id=position_id,
+            before={"name": position.name},
+        )

@@ -33,8 +33,11 @@ async def list_roles() -> list[RoleRead]:
 
 async def assignable_roles(principal: Principal) -> list[RoleRead]:
     """Roles the principal may hand out: none that grants more than they hold."""
-    return [role for role in await list_roles()
-            if all(principal.can(permission) for permission in role.permissions)]
+    return [
+        role
+        for role in await list_roles()
+        if all(principal.can(permission) for permission in role.permissions)
+    ]
 
 
 async def get_role(role_id: int) -> Role:
@@ -50,8 +53,13 @@ async def create_role(principal: Principal, data: RoleCreate) -> RoleRead:
     try:
         async with unit_of_work():
             role = await Role.create(**values)
-            await audit.record(actor_of(principal), "role.create", target_type="role",
-                               target_id=role.id, after=snapshot(role, FIELDS))
+            await audit.record(
+                actor_of(principal),
+                "role.create",
+                target_type="role",
+                target_id=role.id,
+                after=snapshot(role, FIELDS),
+            )
     except IntegrityError as error:
         raise DuplicateRoleCodeError(code=data.code) from error
     return RoleRead.model_validate(role)
@@ -70,8 +78,14 @@ async def update_role(principal: Principal, role_id: int, data: RoleUpdate) -> R
         await role.save()
         old, new = audit.changes(before, snapshot(role, FIELDS))
         # Permission changes are sensitive: they are always audited with before and after.
-        await audit.record(actor_of(principal), "role.update", target_type="role",
-                           target_id=role.id, before=old, after=new)
+        await audit.record(
+            actor_of(principal),
+            "role.update",
+            target_type="role",
+            target_id=role.id,
+            before=old,
+            after=new,
+        )
     return RoleRead.model_validate(role)
 
 
@@ -84,8 +98,13 @@ async def delete_role(principal: Principal, role_id: int) -> None:
         raise RoleInUseError(count=count)
     async with unit_of_work():
         await role.delete()
-        await audit.record(actor_of(principal), "role.delete", target_type="role",
-                           target_id=role_id, before=snapshot(role, FIELDS))
+        await audit.record(
+            actor_of(principal),
+            "role.delete",
+            target_type="role",
+            target_id=role_id,
+            before=snapshot(role, FIELDS),
+        )
 
 
 async def ensure_builtin_roles() -> int:
@@ -96,16 +115,29 @@ async def ensure_builtin_roles() -> int:
     changed = 0
     for code, (name, description, permissions, scope) in BUILTIN_ROLES.items():
         role, created = await Role.get_or_create(
-            code=code, defaults={"name": name, "description": description, "builtin": True,
-                                 "permissions": sorted(permissions), "data_scope": scope,
-                                 "offered_defaults": sorted(permissions)})
+            code=code,
+            defaults={
+                "name": name,
+                "description": description,
+                "builtin": True,
+                "permissions": sorted(permissions),
+                "data_scope": scope,
+                "offered_defaults": sorted(permissions),
+            },
+        )
         new = [p for p in permissions if p not in role.offered_defaults]
         if not created and new:
             before = snapshot(role, FIELDS)
             role.permissions = sorted({*role.permissions, *new})
             role.offered_defaults = sorted({*role.offered_defaults, *new})
             await role.save(update_fields=["permissions", "offered_defaults"])
-            await audit.record(audit.SYSTEM, "role.defaults_added", target_type="role",
-                               target_id=role.id, before=before, after=snapshot(role, FIELDS))
+            await audit.record(
+                audit.SYSTEM,
+                "role.defaults_added",
+                target_type="role",
+                target_id=role.id,
+                before=before,
+                after=snapshot(role, FIELDS),
+            )
         changed += created or bool(new)
     return changed

@@ -29,8 +29,17 @@ from crm_core.org.service.departments import get_department
 from crm_core.org.service.stores import get_store
 from crm_core.permissions import Principal
 
-FIELDS = ("username", "name", "phone", "email", "department_id", "position_id", "store_id",
-          "is_guide", "is_active")
+FIELDS = (
+    "username",
+    "name",
+    "phone",
+    "email",
+    "department_id",
+    "position_id",
+    "store_id",
+    "is_guide",
+    "is_active",
+)
 
 
 def check_password_strength(password: str) -> None:
@@ -43,9 +52,15 @@ async def _read(staff: Staff) -> StaffRead:
     return StaffRead.model_validate(staff).model_copy(update={"role_ids": sorted(role_ids)})
 
 
-async def list_staff(principal: Principal, *, keyword: str = "", department_id: int | None = None,
-                     active: bool | None = None, page: int = 1,
-                     page_size: int = 50) -> Page[StaffRead]:
+async def list_staff(
+    principal: Principal,
+    *,
+    keyword: str = "",
+    department_id: int | None = None,
+    active: bool | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[StaffRead]:
     query = repository.staff(principal)
     if keyword:
         query = query.filter(Q(name__icontains=keyword) | Q(username__icontains=keyword))
@@ -56,8 +71,10 @@ async def list_staff(principal: Principal, *, keyword: str = "", department_id: 
     total = await query.count()
     rows = await query.order_by("id").offset((page - 1) * page_size).limit(page_size)
     roles = await repository.role_ids_of([row.id for row in rows])
-    items = [StaffRead.model_validate(row).model_copy(update={"role_ids": sorted(roles[row.id])})
-             for row in rows]
+    items = [
+        StaffRead.model_validate(row).model_copy(update={"role_ids": sorted(roles[row.id])})
+        for row in rows
+    ]
     return Page[StaffRead](items=items, total=total, page=page, page_size=page_size)
 
 
@@ -83,8 +100,9 @@ async def _resolve_roles(principal: Principal, role_ids: list[int]) -> list[Role
     return roles
 
 
-async def _check_references(principal: Principal, position_id: int | None,
-                            store_id: int | None) -> None:
+async def _check_references(
+    principal: Principal, position_id: int | None, store_id: int | None
+) -> None:
     if position_id is not None and not await Position.exists(id=position_id):
         raise PositionNotFoundError()
     if store_id is not None:
@@ -102,13 +120,19 @@ async def create_staff(principal: Principal, data: StaffCreate) -> StaffRead:
     values = data.model_dump(exclude={"password", "role_ids"})
     try:
         async with unit_of_work():
-            staff = await Staff.create(**values,
-                                       password_hash=security.hash_password(data.password))
+            staff = await Staff.create(
+                **values, password_hash=security.hash_password(data.password)
+            )
             if roles:
                 await staff.roles.add(*roles)
             after = snapshot(staff, FIELDS) | {"role_ids": sorted(r.id for r in roles)}
-            await audit.record(actor_of(principal), "staff.create", target_type="staff",
-                               target_id=staff.id, after=after)
+            await audit.record(
+                actor_of(principal),
+                "staff.create",
+                target_type="staff",
+                target_id=staff.id,
+                after=after,
+            )
     except IntegrityError as error:
         raise DuplicateUsernameError(username=data.username) from error
     return await _read(staff)
@@ -138,10 +162,14 @@ async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -
         if roles is not None:
             held = list(await staff.roles.all())
             # Roles the actor may not hand out are not theirs to take away either.
-            roles += [r for r in held if r not in roles
-                      and not all(principal.can(p) for p in r.permissions)]
+            roles += [
+                r
+                for r in held
+                if r not in roles and not all(principal.can(p) for p in r.permissions)
+            ]
             losing = any(r.code == "admin" for r in held) and not any(
-                r.code == "admin" for r in roles)
+                r.code == "admin" for r in roles
+            )
             await _guard_last_admin(staff, losing_admin=losing)
             await staff.roles.clear()
             if roles:
@@ -150,8 +178,14 @@ async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -
         await staff.save()
         role_ids = sorted(r.id for r in roles) if roles is not None else sorted(current_roles)
         old, new = audit.changes(before, snapshot(staff, FIELDS) | {"role_ids": role_ids})
-        await audit.record(actor_of(principal), "staff.update", target_type="staff",
-                           target_id=staff.id, before=old, after=new)
+        await audit.record(
+            actor_of(principal),
+            "staff.update",
+            target_type="staff",
+            target_id=staff.id,
+            before=old,
+            after=new,
+        )
     return await _read(staff)
 
 
@@ -162,9 +196,14 @@ async def move_staff(principal: Principal, staff_id: int, data: StaffMove) -> St
     async with unit_of_work():
         staff.department_id = data.department_id  # type: ignore[attr-defined]
         await staff.save(update_fields=["department_id"])
-        await audit.record(actor_of(principal), "staff.move", target_type="staff",
-                           target_id=staff.id, before={"department_id": before},
-                           after={"department_id": data.department_id})
+        await audit.record(
+            actor_of(principal),
+            "staff.move",
+            target_type="staff",
+            target_id=staff.id,
+            before={"department_id": before},
+            after={"department_id": data.department_id},
+        )
     return await _read(staff)
 
 
@@ -177,9 +216,14 @@ async def set_staff_active(principal: Principal, staff_id: int, active: bool) ->
             await _guard_last_admin(staff, losing_admin=is_admin and staff.is_active)
         staff.is_active = active
         await staff.save(update_fields=["is_active"])
-        await audit.record(actor_of(principal), "staff.enable" if active else "staff.disable",
-                           target_type="staff", target_id=staff.id,
-                           before={"is_active": not active}, after={"is_active": active})
+        await audit.record(
+            actor_of(principal),
+            "staff.enable" if active else "staff.disable",
+            target_type="staff",
+            target_id=staff.id,
+            before={"is_active": not active},
+            after={"is_active": active},
+        )
     if not active:
         await security.revoke_all_sessions(staff.id)
     return await _read(staff)
@@ -191,8 +235,9 @@ async def reset_password(principal: Principal, staff_id: int, data: PasswordRese
     async with unit_of_work():
         staff.password_hash = security.hash_password(data.password)
         await staff.save(update_fields=["password_hash"])
-        await audit.record(actor_of(principal), "staff.reset_password", target_type="staff",
-                           target_id=staff.id)
+        await audit.record(
+            actor_of(principal), "staff.reset_password", target_type="staff", target_id=staff.id
+        )
     await security.revoke_all_sessions(staff.id)
 
 
@@ -205,11 +250,17 @@ async def create_superuser(username: str, name: str, password: str) -> Staff:
     admin_role = await Role.get(code="admin")
     try:
         async with unit_of_work():
-            staff = await Staff.create(username=username, name=name,
-                                       password_hash=security.hash_password(password))
+            staff = await Staff.create(
+                username=username, name=name, password_hash=security.hash_password(password)
+            )
             await staff.roles.add(admin_role)
-            await audit.record(audit.SYSTEM, "staff.create_superuser", target_type="staff",
-                               target_id=staff.id, after={"username": username, "name": name})
+            await audit.record(
+                audit.SYSTEM,
+                "staff.create_superuser",
+                target_type="staff",
+                target_id=staff.id,
+                after={"username": username, "name": name},
+            )
     except IntegrityError as error:
         raise DuplicateUsernameError(username=username) from error
     return staff

@@ -17,12 +17,29 @@ from crm_core.org.service._common import snapshot
 from crm_core.org.service.departments import get_department
 from crm_core.permissions import Principal
 
-FIELDS = ("code", "name", "province", "city", "district", "address", "phone", "status",
-          "department_id", "manager_id")
+FIELDS = (
+    "code",
+    "name",
+    "province",
+    "city",
+    "district",
+    "address",
+    "phone",
+    "status",
+    "department_id",
+    "manager_id",
+)
 
 
-async def list_stores(principal: Principal, *, keyword: str = "", status: StoreStatus | None = None,
-                      city: str = "", page: int = 1, page_size: int = 50) -> Page[StoreRead]:
+async def list_stores(
+    principal: Principal,
+    *,
+    keyword: str = "",
+    status: StoreStatus | None = None,
+    city: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[StoreRead]:
     query = repository.stores(principal)
     if keyword:
         query = query.filter(Q(name__icontains=keyword) | Q(code__icontains=keyword))
@@ -32,8 +49,12 @@ async def list_stores(principal: Principal, *, keyword: str = "", status: StoreS
         query = query.filter(city=city)
     total = await query.count()
     rows = await query.order_by("code").offset((page - 1) * page_size).limit(page_size)
-    return Page[StoreRead](items=[StoreRead.model_validate(r) for r in rows], total=total,
-                           page=page, page_size=page_size)
+    return Page[StoreRead](
+        items=[StoreRead.model_validate(r) for r in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
 
 
 async def get_store(principal: Principal, store_id: int) -> Store:
@@ -44,8 +65,10 @@ async def get_store(principal: Principal, store_id: int) -> Store:
 
 
 async def _check_manager(principal: Principal, manager_id: int | None) -> None:
-    if manager_id is not None and not await repository.staff(principal).filter(
-            id=manager_id, is_active=True).exists():
+    if (
+        manager_id is not None
+        and not await repository.staff(principal).filter(id=manager_id, is_active=True).exists()
+    ):
         raise StaffNotFoundError("店长必须是一名在职且您可见的员工")
 
 
@@ -55,8 +78,13 @@ async def create_store(principal: Principal, data: StoreCreate) -> StoreRead:
     try:
         async with unit_of_work():
             store = await Store.create(**data.model_dump())
-            await audit.record(actor_of(principal), "store.create", target_type="store",
-                               target_id=store.id, after=snapshot(store, FIELDS))
+            await audit.record(
+                actor_of(principal),
+                "store.create",
+                target_type="store",
+                target_id=store.id,
+                after=snapshot(store, FIELDS),
+            )
     except IntegrityError as error:
         raise DuplicateStoreCodeError(code=data.code) from error
     return StoreRead.model_validate(store)
@@ -72,8 +100,14 @@ async def update_store(principal: Principal, store_id: int, data: StoreUpdate) -
     async with unit_of_work():
         await store.save()
         old, new = audit.changes(before, snapshot(store, FIELDS))
-        await audit.record(actor_of(principal), "store.update", target_type="store",
-                           target_id=store.id, before=old, after=new)
+        await audit.record(
+            actor_of(principal),
+            "store.update",
+            target_type="store",
+            target_id=store.id,
+            before=old,
+            after=new,
+        )
     return StoreRead.model_validate(store)
 
 
@@ -84,5 +118,10 @@ async def delete_store(principal: Principal, store_id: int) -> None:
         raise StoreHasStaffError(count=count)
     async with unit_of_work():
         await store.delete()
-        await audit.record(actor_of(principal), "store.delete", target_type="store",
-                           target_id=store_id, before=snapshot(store, FIELDS))
+        await audit.record(
+            actor_of(principal),
+            "store.delete",
+            target_type="store",
+            target_id=store_id,
+            before=snapshot(store, FIELDS),
+        )

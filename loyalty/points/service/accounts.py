@@ -28,51 +28,72 @@ async def account_for_staff(principal: Principal, member_id: int) -> AccountRead
     account = await Account.get_or_none(member_id=member_id)
     if account is None:
         # Reads never write: a member who has never earned shows an empty account.
-        return AccountRead(member_id=member_id, balance=0, lifetime_earned=0, tier_id=None,
-                           tier_since=None, lifecycle=Lifecycle.NEW, last_purchase_at=None,
-                           birthday=None)
+        return AccountRead(
+            member_id=member_id,
+            balance=0,
+            lifetime_earned=0,
+            tier_id=None,
+            tier_since=None,
+            lifecycle=Lifecycle.NEW,
+            last_purchase_at=None,
+            birthday=None,
+        )
     return AccountRead.model_validate(account)
 
 
-async def entries_for_staff(principal: Principal, member_id: int, *, page: int = 1,
-                            page_size: int = 50) -> EntryPage:
+async def entries_for_staff(
+    principal: Principal, member_id: int, *, page: int = 1, page_size: int = 50
+) -> EntryPage:
     await members_service.get_member(principal, member_id)
     rows, total = await repository.entries_for(member_id, page=page, page_size=page_size)
-    return EntryPage(items=[EntryRead.model_validate(r) for r in rows], total=total, page=page,
-                     page_size=page_size)
+    return EntryPage(
+        items=[EntryRead.model_validate(r) for r in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
 
 
-async def earn_points(member_id: int, points: int, *, kind: EntryKind, key: str,
-                      source: Source = Source(), reason: str = "",
-                      actor: Actor = SYSTEM) -> Posted:
+async def earn_points(
+    member_id: int,
+    points: int,
+    *,
+    kind: EntryKind,
+    key: str,
+    source: Source = Source(),
+    reason: str = "",
+    actor: Actor = SYSTEM,
+) -> Posted:
     """Internal earning (follow, check-in, profile, review, invitation); replays are silent."""
     async with unit_of_work():
         account = await repository.lock_account(member_id)
-        return await credit(account, points, kind=kind, key=key, source=source, reason=reason,
-                            actor=actor)
+        return await credit(
+            account, points, kind=kind, key=key, source=source, reason=reason, actor=actor
+        )
 
 
-async def redeem_points(member_id: int, points: int, *, key: str, reason: str = "",
-                        actor: Actor = SYSTEM) -> EntryRead:
+async def redeem_points(
+    member_id: int, points: int, *, key: str, reason: str = "", actor: Actor = SYSTEM
+) -> EntryRead:
     """A second request with the same key is refused (409) and changes nothing."""
     async with unit_of_work():
         account = await repository.lock_account(member_id)
-        posted = await debit(account, points, kind=EntryKind.REDEEM, key=key, reason=reason,
-                             actor=actor)
+        posted = await debit(
+            account, points, kind=EntryKind.REDEEM, key=key, reason=reason, actor=actor
+        )
     if posted.replayed:
         raise DuplicateRequestError(entry_id=posted.entry.id)
     return posted.entry
 
 
-async def redeem_for_staff(principal: Principal, member_id: int, points: int, *, key: str,
-                           reason: str = "") -> EntryRead:
+async def redeem_for_staff(
+    principal: Principal, member_id: int, points: int, *, key: str, reason: str = ""
+) -> EntryRead:
     await members_service.get_member(principal, member_id)
-    return await redeem_points(member_id, points, key=key, reason=reason,
-                               actor=actor_of(principal))
+    return await redeem_points(member_id, points, key=key, reason=reason, actor=actor_of(principal))
 
 
-async def adjust_points(principal: Principal, member_id: int, data: AdjustmentCreate
-                        ) -> EntryRead:
+async def adjust_points(principal: Principal, member_id: int, data: AdjustmentCreate) -> EntryRead:
     """A staff correction with a reason, written to the audit log in the same transaction."""
     await members_service.get_member(principal, member_id)
     actor = actor_of(principal)
@@ -80,13 +101,24 @@ async def adjust_points(principal: Principal, member_id: int, data: AdjustmentCr
         account = await repository.lock_account(member_id)
         before = account.balance
         post = credit if data.delta > 0 else debit
-        posted = await post(account, abs(data.delta), kind=EntryKind.ADJUST,
-                            key=data.idempotency_key, reason=data.reason, actor=actor)
+        posted = await post(
+            account,
+            abs(data.delta),
+            kind=EntryKind.ADJUST,
+            key=data.idempotency_key,
+            reason=data.reason,
+            actor=actor,
+        )
         if not posted.replayed:
-            await audit.record(actor, "points.adjust", target_type="member",
-                               target_id=member_id, before={"balance": before},
-                               after={"balance": account.balance, "entry_id": posted.entry.id},
-                               reason=data.reason)
+            await audit.record(
+                actor,
+                "points.adjust",
+                target_type="member",
+                target_id=member_id,
+                before={"balance": before},
+                after={"balance": account.balance, "entry_id": posted.entry.id},
+                reason=data.reason,
+            )
     if posted.replayed:
         raise DuplicateRequestError(entry_id=posted.entry.id)
     return posted.entry
@@ -112,9 +144,14 @@ async def _expire_account(account_id: int, now: datetime) -> int:
         account = await repository.lock_account(member_id)
         for lot in await repository.due_lots(account_id, now):
             if lot.remaining > 0:
-                await debit(account, lot.remaining, kind=EntryKind.EXPIRE,
-                            key=f"expire:{lot.id}", source=Source("lot", str(lot.id)),
-                            lots=[lot])
+                await debit(
+                    account,
+                    lot.remaining,
+                    kind=EntryKind.EXPIRE,
+                    key=f"expire:{lot.id}",
+                    source=Source("lot", str(lot.id)),
+                    lots=[lot],
+                )
                 written += 1
             await PointsLot.filter(id=lot.id).update(status=LotStatus.EXPIRED)
     return written
@@ -127,16 +164,26 @@ async def check_invariants() -> list[tuple[str, int]]:
 async def report_violations() -> int:
     violations = await repository.invariant_violations()
     for rule, account_id in violations:
-        log.error("ledger invariant %s broken for account %s",
-                                                rule, account_id)
+        log.error("ledger invariant %s broken for account %s", rule, account_id)
     return len(violations)
 
 
 async def member_points(member_id: int, *, limit: int = 20) -> tuple[AccountRead, list[EntryRead]]:
     """The member's own view (member center): balance and the latest entries; reads only."""
     account = await Account.get_or_none(member_id=member_id)
-    read = AccountRead.model_validate(account) if account else AccountRead(
-        member_id=member_id, balance=0, lifetime_earned=0, tier_id=None, tier_since=None,
-        lifecycle=Lifecycle.NEW, last_purchase_at=None, birthday=None)
+    read = (
+        AccountRead.model_validate(account)
+        if account
+        else AccountRead(
+            member_id=member_id,
+            balance=0,
+            lifetime_earned=0,
+            tier_id=None,
+            tier_since=None,
+            lifecycle=Lifecycle.NEW,
+            last_purchase_at=None,
+            birthday=None,
+        )
+    )
     rows, _ = await repository.entries_for(member_id, page=1, page_size=limit)
     return read, [EntryRead.model_validate(r) for r in rows]

@@ -32,12 +32,18 @@ async def award_purchase_points(order_id: int) -> EntryRead | None:
             return EntryRead.model_validate(done)
         config = await program_service.program()
         tier = await Tier.get_or_none(id=account.tier_id) if account.tier_id else None
-        points = rules.points_for_spend(order.total_fen, config.points_per_yuan,
-                                        tier.multiplier_percent if tier else 100)
+        points = rules.points_for_spend(
+            order.total_fen, config.points_per_yuan, tier.multiplier_percent if tier else 100
+        )
         posted = None
         if points > 0:
-            posted = await credit(account, points, kind=EntryKind.PURCHASE,
-                                  key=earn_key(order_id), source=Source("order", str(order_id)))
+            posted = await credit(
+                account,
+                points,
+                kind=EntryKind.PURCHASE,
+                key=earn_key(order_id),
+                source=Source("order", str(order_id)),
+            )
         await program_service.upgrade_if_due(account)
     return posted.entry if posted else None
 
@@ -59,18 +65,25 @@ async def reverse_purchase_points(refund_id: int) -> EntryRead | None:
     async with unit_of_work():
         account = await repository.lock_account(order.member_id)
         already = await PointsEntry.filter(
-            kind=EntryKind.REFUND, source_type="order", source_id=str(order.id),
-            idempotency_key__not=f"refund:{refund_id}:reverse").values_list("delta", "forgiven")
+            kind=EntryKind.REFUND,
+            source_type="order",
+            source_id=str(order.id),
+            idempotency_key__not=f"refund:{refund_id}:reverse",
+        ).values_list("delta", "forgiven")
         reversed_before = sum(-int(d) + int(f) for d, f in already)
         due = rules.reversal_due(earned.delta, order.total_fen, refunded) - reversed_before
         if due <= 0:
             return None
         lot_id = await repository.lot_of(earned.id)
-        posted = await debit(account, due, kind=EntryKind.REFUND,
-                             key=f"refund:{refund_id}:reverse",
-                             source=Source("order", str(order.id)), first_lot=lot_id,
-                             partial=True)
+        posted = await debit(
+            account,
+            due,
+            kind=EntryKind.REFUND,
+            key=f"refund:{refund_id}:reverse",
+            source=Source("order", str(order.id)),
+            first_lot=lot_id,
+            partial=True,
+        )
         if not posted.replayed:
-            await Account.filter(id=account.id).update(
-                lifetime_earned=F("lifetime_earned") - due)
+            await Account.filter(id=account.id).update(lifetime_earned=F("lifetime_earned") - due)
     return posted.entry

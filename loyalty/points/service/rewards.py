@@ -30,13 +30,20 @@ class Action(StrEnum):
 async def reward_action(member_id: int, action: Action, ref: str) -> EntryRead | None:
     """ref: the profile field name, the review id, or the invited member's id."""
     config = await program()
-    points = {Action.PROFILE: config.profile_points, Action.REVIEW: config.review_points,
-              Action.INVITE: config.invite_points}[action]
+    points = {
+        Action.PROFILE: config.profile_points,
+        Action.REVIEW: config.review_points,
+        Action.INVITE: config.invite_points,
+    }[action]
     if points <= 0:
         return None
-    posted = await earn_points(member_id, points, kind=EntryKind(action.value),
-                               key=f"{action.value}:{member_id}:{ref}",
-                               source=Source(action.value, ref))
+    posted = await earn_points(
+        member_id,
+        points,
+        kind=EntryKind(action.value),
+        key=f"{action.value}:{member_id}:{ref}",
+        source=Source(action.value, ref),
+    )
     return None if posted.replayed else posted.entry
 
 
@@ -60,16 +67,26 @@ async def reward_profile_field(member_id: int, field: str) -> ProfileRewardGrant
     async with unit_of_work():
         account = await repository.lock_account(member_id)
         if points > 0:
-            posted = await credit(account, points, kind=EntryKind.PROFILE, key=key,
-                                  source=Source("profile", field))
+            posted = await credit(
+                account, points, kind=EntryKind.PROFILE, key=key, source=Source("profile", field)
+            )
             entry_id = posted.entry.id
         if template_id is not None:
             try:
-                coupon, _ = await issue_locked(account, template_id, source=CouponSource.RULE,
-                                               key=f"{key}:coupon", enforce_limits=False)
+                coupon, _ = await issue_locked(
+                    account,
+                    template_id,
+                    source=CouponSource.RULE,
+                    key=f"{key}:coupon",
+                    enforce_limits=False,
+                )
                 coupon_id = coupon.id
             except (TemplateNotFoundError, NotAvailableError, SoldOutError) as error:
                 # The points still count; a coupon that cannot be issued is logged, not retried.
-                log.warning("profile reward coupon %s not issued for member %s: %s",
-                            template_id, member_id, error.code)
+                log.warning(
+                    "profile reward coupon %s not issued for member %s: %s",
+                    template_id,
+                    member_id,
+                    error.code,
+                )
     return ProfileRewardGranted(entry_id, coupon_id)
