@@ -1,4 +1,4 @@
-from crm_core.errors import ConflictError, NotFoundError, ValidationError
+from crm_core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 
 
 class DepartmentNotEmptyError(ConflictError):
@@ -84,6 +84,11 @@ class RoleNotFoundError(NotFoundError):
 class PositionNotFoundError(NotFoundError):
     code = "position_not_found"
     message = "岗位不存在"
+
+
+class StaffOutranksYouError(PermissionDeniedError):
+    code = "staff_outranks_you"
+    message = "该员工的权限高于您（更多权限或更大的数据范围），不能由您管理"
 
 
 class AccountDisabledError(ConflictError):

@@ -51,6 +51,10 @@ async def role_ids_of(staff_ids: list[int]) -> dict[int, list[int]]:
     return result
 
 
+async def roles_of(staff_id: int) -> list[Role]:
+    return await Role.filter(staff__id=staff_id)
+
+
 async def roles_by_ids(ids: list[int]) -> list[Role]:
     return await Role.filter(id__in=ids)
 

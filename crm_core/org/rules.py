@@ -166,6 +166,19 @@ def widest_scope(scopes: Iterable[DataScope | str]) -> DataScope:
     return SCOPE_ORDER[max(ranked)] if ranked else DataScope.OWN
 
 
+def within(
+    permissions: frozenset[str], scope: DataScope | str, roles: Iterable[tuple[list[str], str]]
+) -> bool:
+    """Whether every permission and data scope of `roles` lies within `permissions` and `scope`:
+    nobody hands out, or manages someone who holds, more than they hold themselves."""
+    rank = SCOPE_ORDER.index(DataScope(scope))
+    return all(
+        SCOPE_ORDER.index(DataScope(role_scope)) <= rank
+        and all(ALL in permissions or p in permissions for p in role_permissions)
+        for role_permissions, role_scope in roles
+    )
+
+
 def subtree(root: int, parents: Mapping[int, int | None]) -> set[int]:
     """All department ids under root, root included."""
     children: dict[int | None, list[int]] = {}

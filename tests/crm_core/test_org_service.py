@@ -236,7 +236,9 @@ async def test_upgrades_offer_only_new_default_permissions(monkeypatch: pytest.M
     assert await AuditLog.filter(action="role.defaults_added").count() == 1
 
 
-async def test_a_manager_keeps_roles_they_cannot_assign(client: httpx.AsyncClient) -> None:
+async def test_a_manager_cannot_change_the_roles_of_someone_who_outranks_them(
+    client: httpx.AsyncClient,
+) -> None:
     department = await make_department()
     manager = await make_staff("store_manager", department=department)
     target = await make_staff("finance", department=department)
@@ -246,8 +248,8 @@ async def test_a_manager_keeps_roles_they_cannot_assign(client: httpx.AsyncClien
         headers=await bearer(manager),
         json={"role_ids": [guide_role.id]},
     )
-    assert response.status_code == 200
-    assert sorted(r.code for r in await target.roles.all()) == ["finance", "guide"]
+    assert (response.status_code, response.json()["error"]) == (403, "staff_outranks_you")
+    assert sorted(r.code for r in await target.roles.all()) == ["finance"]
 
 
 async def test_exports_are_scoped_formula_safe_and_audited(client: httpx.AsyncClient) -> None:

@@ -12,6 +12,7 @@ from crm_core.org.errors import (
     UnknownPermissionError,
 )
 from crm_core.org.models import Role
+from crm_core.org.rules import within
 from crm_core.org.schemas import RoleCreate, RoleRead, RoleUpdate
 from crm_core.org.service._common import snapshot
 from crm_core.permissions import ALL, Principal, all_permissions
@@ -36,7 +37,9 @@ async def assignable_roles(principal: Principal) -> list[RoleRead]:
     return [
         role
         for role in await list_roles()
-        if all(principal.can(permission) for permission in role.permissions)
+        if within(
+            principal.permissions, principal.data_scope, [(role.permissions, role.data_scope)]
+        )
     ]
 
 

@@ -6,13 +6,14 @@ from tortoise.expressions import Q
 from crm_core import audit, security
 from crm_core.audit import actor_of
 from crm_core.db import advisory_lock, unit_of_work
-from crm_core.org import repository
+from crm_core.org import repository, rules
 from crm_core.org.errors import (
     DuplicateUsernameError,
     LastAdministratorError,
     PositionNotFoundError,
     RoleNotFoundError,
     StaffNotFoundError,
+    StaffOutranksYouError,
     WeakPasswordError,
 )
 from crm_core.org.models import Position, Role, Staff
@@ -85,6 +86,18 @@ async def get_staff(principal: Principal, staff_id: int) -> Staff:
     return staff
 
 
+async def get_manageable_staff(principal: Principal, staff_id: int) -> Staff:
+    """A staff member the principal may edit, move, disable or reset: in scope (else 404) and
+    holding no permission or data scope beyond the principal's (else 403)."""
+    staff = await get_staff(principal, staff_id)
+    roles = await repository.roles_of(staff.id)
+    if not rules.within(
+        principal.permissions, principal.data_scope, [(r.permissions, r.data_scope) for r in roles]
+    ):
+        raise StaffOutranksYouError()
+    return staff
+
+
 async def read_staff(principal: Principal, staff_id: int) -> StaffRead:
     return await _read(await get_staff(principal, staff_id))
 
@@ -95,7 +108,9 @@ async def _resolve_roles(principal: Principal, role_ids: list[int]) -> list[Role
         raise RoleNotFoundError()
     # Nobody hands out a role that grants more than they hold themselves.
     for role in roles:
-        if not all(principal.can(p) for p in role.permissions):
+        if not rules.within(
+            principal.permissions, principal.data_scope, [(role.permissions, role.data_scope)]
+        ):
             raise RoleNotFoundError(f"无权分配角色“{role.name}”")
     return roles
 
@@ -149,7 +164,7 @@ async def _guard_last_admin(staff: Staff, *, losing_admin: bool) -> None:
 
 
 async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -> StaffRead:
-    staff = await get_staff(principal, staff_id)
+    staff = await get_manageable_staff(principal, staff_id)
     current_roles = (await repository.role_ids_of([staff.id]))[staff.id]
     before = snapshot(staff, FIELDS) | {"role_ids": sorted(current_roles)}
     await _check_references(principal, data.position_id, data.store_id)
@@ -161,12 +176,6 @@ async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -
         await Staff.select_for_update().get(id=staff.id)
         if roles is not None:
             held = list(await staff.roles.all())
-            # Roles the actor may not hand out are not theirs to take away either.
-            roles += [
-                r
-                for r in held
-                if r not in roles and not all(principal.can(p) for p in r.permissions)
-            ]
             losing = any(r.code == "admin" for r in held) and not any(
                 r.code == "admin" for r in roles
             )
@@ -190,7 +199,7 @@ async def update_staff(principal: Principal, staff_id: int, data: StaffUpdate) -
 
 
 async def move_staff(principal: Principal, staff_id: int, data: StaffMove) -> StaffRead:
-    staff = await get_staff(principal, staff_id)
+    staff = await get_manageable_staff(principal, staff_id)
     await get_department(principal, data.department_id)
     before = staff.department_id  # type: ignore[attr-defined]
     async with unit_of_work():
@@ -208,7 +217,7 @@ async def move_staff(principal: Principal, staff_id: int, data: StaffMove) -> St
 
 
 async def set_staff_active(principal: Principal, staff_id: int, active: bool) -> StaffRead:
-    staff = await get_staff(principal, staff_id)
+    staff = await get_manageable_staff(principal, staff_id)
     async with unit_of_work():
         await Staff.select_for_update().get(id=staff.id)
         if not active:
@@ -231,7 +240,7 @@ async def set_staff_active(principal: Principal, staff_id: int, active: bool) ->
 
 async def reset_password(principal: Principal, staff_id: int, data: PasswordReset) -> None:
     check_password_strength(data.password)
-    staff = await get_staff(principal, staff_id)
+    staff = await get_manageable_staff(principal, staff_id)
     async with unit_of_work():
         staff.password_hash = security.hash_password(data.password)
         await staff.save(update_fields=["password_hash"])
