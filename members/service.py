@@ -2,12 +2,13 @@
 
 import zlib
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from crm_core import clock, jobs
 from crm_core.db import advisory_lock, unit_of_work
 from crm_core.errors import NotFoundError
 from crm_core.org.models import Store
+from crm_core.org.scope import rows_filter
 from crm_core.permissions import Principal
 from members import rules
 from members.models import Member, MemberIdentity, MemberTouch
@@ -112,20 +113,22 @@ async def on_fan_subscribed(
 
 
 async def _scope(principal: Principal) -> Q:
-    """Members of the viewer's stores (by first touch), plus the members behind fans the inbox
-    assignment gives them, so a service agent outside the store departments sees who they serve."""
-    if principal.department_ids is None:
-        return Q()
-    if principal.data_scope == "own":
-        managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
-        scope = Q(first_guide_id=principal.staff_id) | Q(first_store_id__in=list(managed))
-    else:
-        stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
-            "id", flat=True
-        )
-        scope = Q(first_store_id__in=list(stores))
+    """Members whose first touch is a store or guide in scope (`crm_core/org/scope.py`), plus
+    the members behind fans the inbox assignment gives the viewer, so a service agent outside the
+    store departments sees who they serve."""
+    scope = rows_filter(principal, store="first_store_id", staff="first_guide_id")
     assigned = await wechat_fans.members_assigned_to(principal)
-    return scope | Q(id__in=assigned) if assigned else scope
+    if scope is None or assigned is None:
+        return Q()
+    return scope | Q(id__in=assigned)
+
+
+async def visible_members(principal: Principal) -> Subquery | None:
+    """The ids of the members in scope, as a subquery for other packages' member-bound rows
+    (None: every member)."""
+    if principal.department_ids is None:
+        return None
+    return Subquery(Member.filter(await _scope(principal)).values("id"))
 
 
 def phone_filter(text: str) -> Q:

@@ -4,10 +4,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from crm_core.org.models import Staff, Store
+from crm_core.org.scope import rows_filter, visible_staff
 from crm_core.permissions import Principal
 from wechat.models import Fan, FanTag, OfficialAccount, QrCode
 
@@ -20,37 +21,17 @@ BUMP_STAT_SQL = """INSERT INTO wechat_qrcode_daily
  unfollows = wechat_qrcode_daily.unfollows + EXCLUDED.unfollows"""
 
 
-async def _scope(principal: Principal) -> Q | None:
-    """None: everything. Codes (and fans) belong to a store and a guide: "own" is my guide codes
-    and the stores I manage, a department scope the stores of those departments."""
-    if principal.department_ids is None:
-        return None
-    if principal.data_scope == "own":
-        managed = await Store.filter(manager_id=principal.staff_id).values_list("id", flat=True)
-        return Q(guide_id=principal.staff_id) | Q(store_id__in=[int(str(i)) for i in managed])
-    stores = await Store.filter(department_id__in=list(principal.department_ids)).values_list(
-        "id", flat=True
-    )
-    return Q(store_id__in=[int(str(i)) for i in stores])
-
-
 def _assigned(principal: Principal) -> Q:
-    if principal.data_scope == "own":
-        return Q(assigned_staff_id=principal.staff_id)
-    return Q(
-        assigned_staff_id__in=Subquery(
-            Staff.filter(department_id__in=list(principal.department_ids or [])).values("id")
-        )
-    )
+    people = visible_staff(principal)
+    return Q() if people is None else Q(assigned_staff_id__in=people)
 
 
 async def fans(principal: Principal) -> QuerySet[Fan]:
-    """Fans also reach staff through the inbox assignment, so a service agent in a department
-    without stores sees the fans assigned to them (own) or to their departments' staff."""
-    scope = await _scope(principal)
-    if scope is None or principal.department_ids is None:
-        return Fan.all()
-    return Fan.filter(scope | _assigned(principal))
+    """Fans of the stores and guides in scope and, on top, the fans the inbox assignment gives
+    to staff in scope, so a service agent in a department without stores sees the fans assigned
+    to them (own) or to their departments' staff."""
+    scope = rows_filter(principal, store="store_id", staff="guide_id")
+    return Fan.all() if scope is None else Fan.filter(scope | _assigned(principal))
 
 
 async def assigned_fans(principal: Principal) -> QuerySet[Fan]:
@@ -59,7 +40,7 @@ async def assigned_fans(principal: Principal) -> QuerySet[Fan]:
 
 
 async def qrcodes(principal: Principal) -> QuerySet[QrCode]:
-    scope = await _scope(principal)
+    scope = rows_filter(principal, store="store_id", staff="guide_id")
     return QrCode.all() if scope is None else QrCode.filter(scope)
 
 

@@ -1,11 +1,10 @@
-"""Named queries for the organisation; every list and lookup is filtered by the data scope."""
+"""Named queries for the organisation; every list and lookup is filtered by the data scope
+(`crm_core/org/scope.py`)."""
 
-from typing import Any
-
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from crm_core.org.models import Department, Role, Staff, Store
+from crm_core.org.scope import scope_of
 from crm_core.permissions import Principal
 
 
@@ -14,27 +13,20 @@ async def department_parents() -> dict[int, int | None]:
     return {int(row[0]): row[1] for row in rows}
 
 
-def _own_department_filter(principal: Principal, field: str) -> Q:
-    if principal.department_ids is None:
-        return Q()
-    filters: dict[str, Any] = {f"{field}__in": list(principal.department_ids)}
-    return Q(**filters)
-
-
 def departments(principal: Principal) -> QuerySet[Department]:
-    return Department.filter(_own_department_filter(principal, "id"))
+    if principal.department_ids is None:
+        return Department.all()
+    return Department.filter(id__in=list(principal.department_ids))
 
 
 def staff(principal: Principal) -> QuerySet[Staff]:
-    if principal.data_scope == "own":
-        return Staff.filter(id=principal.staff_id)
-    return Staff.filter(_own_department_filter(principal, "department_id"))
+    scope = scope_of(principal).staff
+    return Staff.all() if scope is None else Staff.filter(scope)
 
 
 def stores(principal: Principal) -> QuerySet[Store]:
-    if principal.data_scope == "own":
-        return Store.filter(Q(id=principal.store_id or 0) | Q(manager_id=principal.staff_id))
-    return Store.filter(_own_department_filter(principal, "department_id"))
+    scope = scope_of(principal).stores
+    return Store.all() if scope is None else Store.filter(scope)
 
 
 async def active_admin_ids() -> set[int]:

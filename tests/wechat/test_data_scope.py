@@ -1,5 +1,6 @@
 """Data scope in the WeChat channel. Fans: stores of my departments plus fans assigned to my
-departments' staff; "own" is my guide codes, the stores I manage and the fans assigned to me.
+departments' staff; "own" is my own store, my guide codes, the stores I manage and the fans
+assigned to me (crm_core/org/scope.py).
 Accounts, auto-replies and menus are brand-level: the function permission alone decides."""
 
 import httpx
@@ -68,13 +69,22 @@ async def test_each_scope_sees_its_fans(client: httpx.AsyncClient):
         "south_to_agent",
         "to_desk_colleague",
     }
-    assert await visible(client, people["guide"]) == {"east_guide_code", "south_to_east_guide"}
+    # "own": the guide's own store, their codes and the fans assigned to them.
+    assert await visible(client, people["guide"]) == {
+        "east_store",
+        "east_guide_code",
+        "south_to_east_guide",
+    }
     assert await visible(client, people["manager"]) == {
         "east_store",
         "east_guide_code",
         "south_to_east_guide",
     }
-    assert await visible(client, people["south_guide"]) == set()
+    assert await visible(client, people["south_guide"]) == {
+        "south_store",
+        "south_to_agent",
+        "south_to_east_guide",
+    }
     assert await visible(client, people["marketer"]) == {
         "east_store",
         "east_guide_code",

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from crm_core import clock
 from crm_core.db import unit_of_work
@@ -68,18 +68,13 @@ async def visible_fan_ids_of_member(principal: Principal, member_id: int) -> lis
     return [int(str(i)) for i in await query.values_list("id", flat=True)]
 
 
-async def members_assigned_to(principal: Principal) -> list[int] | None:
-    """Members whose fans reach this viewer through the inbox assignment (None: no limit), so
-    a service agent sees the member behind a fan they serve."""
+async def members_assigned_to(principal: Principal) -> Subquery | None:
+    """The ids of members whose fans reach this viewer through the inbox assignment, as a
+    subquery (None: no limit), so a service agent sees the member behind a fan they serve."""
     if principal.department_ids is None:
         return None
     assigned = await repository.assigned_fans(principal)
-    return [
-        int(str(i))
-        for i in await assigned.filter(member_id__not_isnull=True).values_list(
-            "member_id", flat=True
-        )
-    ]
+    return Subquery(assigned.filter(member_id__not_isnull=True).values("member_id"))
 
 
 async def get_fan(principal: Principal, fan_id: int) -> Fan:

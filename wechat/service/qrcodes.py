@@ -12,6 +12,7 @@ from crm_core import audit, clock, jobs
 from crm_core.audit import Actor
 from crm_core.db import unit_of_work
 from crm_core.org.models import Staff, Store
+from crm_core.org.scope import store_visible
 from crm_core.permissions import Principal
 from wechat import posters, repository
 from wechat.errors import (
@@ -77,22 +78,11 @@ async def _check_target(principal: Principal, data: QrCodeCreate) -> tuple[int |
     if store_id is not None:
         if not await Store.exists(id=store_id):
             raise InvalidQrTargetError("门店不存在")
-        if not await _store_visible(principal, store_id):
+        if not await store_visible(principal, store_id):
             raise InvalidQrTargetError("只能为您管辖的门店或导购创建二维码")
     elif principal.department_ids is not None:
         raise InvalidQrTargetError("只能为您管辖的门店或导购创建二维码")
     return store_id, guide_id
-
-
-async def _store_visible(principal: Principal, store_id: int) -> bool:
-    if principal.department_ids is None:
-        return True
-    store = await Store.get_or_none(id=store_id)
-    if store is None:
-        return False
-    if principal.data_scope == "own":
-        return store.manager_id == principal.staff_id or principal.store_id == store_id
-    return store.department_id in principal.department_ids  # type: ignore[attr-defined]
 
 
 def _scene_for(kind: QrKind, store_id: int | None, guide_id: int | None) -> str:
@@ -214,7 +204,7 @@ def _filename(code: QrCode, title: str) -> str:
 
 async def store_guide_posters(principal: Principal, store_id: int) -> tuple[str, bytes]:
     """A zip with the poster of every guide code of one store (missing codes are skipped)."""
-    if not await _store_visible(principal, store_id):
+    if not await store_visible(principal, store_id):
         raise QrCodeNotFoundError("门店不存在或不在您的管辖范围")
     codes = (
         await (await repository.qrcodes(principal))
