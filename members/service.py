@@ -1,6 +1,7 @@
 """Member use cases: create or link a member for a fan, attribute the touch, list members."""
 
 import zlib
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
@@ -121,6 +122,16 @@ async def _scope(principal: Principal) -> Q:
     if scope is None or assigned is None:
         return Q()
     return scope | Q(id__in=assigned)
+
+
+async def member_rows(principal: Principal, field: str = "member_id") -> Q:
+    """A filter for other packages' member-bound rows (mall orders, prize awards): the row's
+    member is in scope."""
+    visible = await visible_members(principal)
+    if visible is None:
+        return Q()
+    by_member: dict[str, Any] = {f"{field}__in": visible}
+    return Q(**by_member)
 
 
 async def visible_members(principal: Principal) -> Subquery | None:

@@ -55,7 +55,7 @@ async def daily_report(activity_id: int, principal: Principal = View) -> list[Da
 async def list_awards(
     activity_id: int | None = None, status: AwardStatus | None = None, principal: Principal = View
 ) -> list[AwardRead]:
-    return await service.list_awards(activity_id, status)
+    return await service.list_awards(principal, activity_id, status)
 
 
 @router.patch("/lottery-awards/{award_id}", response_model=AwardRead)

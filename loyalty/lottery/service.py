@@ -52,6 +52,7 @@ from loyalty.points.models import Account, EntryKind
 from loyalty.points.service.ledger import Source, credit, debit
 from loyalty.redpackets import service as red_packets
 from loyalty.redpackets.models import RedPacketSource
+from members import service as members_service
 
 _NEXT_STATUS = {
     AwardStatus.AWAITING_SHIPMENT: {AwardStatus.SHIPPED},
@@ -268,8 +269,9 @@ async def submit_address(member_id: int, award_id: int, data: AddressSubmit) -> 
 async def update_fulfilment(
     principal: Principal, award_id: int, data: FulfilmentUpdate
 ) -> AwardRead:
+    scope = await members_service.member_rows(principal)
     async with unit_of_work():
-        award = await Award.select_for_update().get_or_none(id=award_id)
+        award = await Award.select_for_update().filter(scope).get_or_none(id=award_id)
         if award is None:
             raise AwardNotFoundError()
         if data.status not in _NEXT_STATUS.get(award.status, set()):
@@ -291,9 +293,13 @@ async def update_fulfilment(
 
 
 async def list_awards(
-    activity_id: int | None = None, status: AwardStatus | None = None, limit: int = 200
+    principal: Principal,
+    activity_id: int | None = None,
+    status: AwardStatus | None = None,
+    limit: int = 200,
 ) -> list[AwardRead]:
-    query = Award.all()
+    """Awards of members in the principal's data scope: they carry recipients and addresses."""
+    query = Award.filter(await members_service.member_rows(principal))
     if activity_id is not None:
         query = query.filter(activity_id=activity_id)
     if status is not None:

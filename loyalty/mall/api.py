@@ -34,7 +34,7 @@ async def exchange(item_id: int, body: ExchangeCreate, principal: Principal = Ed
 async def list_exchanges(
     status: ExchangeStatus | None = None, principal: Principal = View
 ) -> list[ExchangeRead]:
-    return await service.list_exchanges(status)
+    return await service.list_exchanges(principal, status)
 
 
 @router.patch("/orders/{exchange_id}", response_model=ExchangeRead)

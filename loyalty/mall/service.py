@@ -27,6 +27,7 @@ from loyalty.points.models import EntryKind
 from loyalty.points.service.ledger import Source, debit
 from loyalty.redpackets import service as red_packets
 from loyalty.redpackets.models import RedPacketSource
+from members import service as members_service
 
 _NEXT = {
     ExchangeStatus.AWAITING_SHIPMENT: {ExchangeStatus.SHIPPED},
@@ -146,8 +147,9 @@ async def exchange(item_id: int, data: ExchangeCreate) -> ExchangeRead:
 async def update_exchange(
     principal: Principal, order_id: int, data: ExchangeUpdate
 ) -> ExchangeRead:
+    scope = await members_service.member_rows(principal)
     async with unit_of_work():
-        order = await MallOrder.select_for_update().get_or_none(id=order_id)
+        order = await MallOrder.select_for_update().filter(scope).get_or_none(id=order_id)
         if order is None:
             raise ExchangeNotFoundError()
         if data.status not in _NEXT.get(order.status, set()):
@@ -169,9 +171,12 @@ async def update_exchange(
 
 
 async def list_exchanges(
-    status: ExchangeStatus | None = None, limit: int = 200
+    principal: Principal, status: ExchangeStatus | None = None, limit: int = 200
 ) -> list[ExchangeRead]:
-    query = MallOrder.filter(status=status) if status is not None else MallOrder.all()
+    """Orders of members in the principal's data scope: they carry recipients and addresses."""
+    query = MallOrder.filter(await members_service.member_rows(principal))
+    if status is not None:
+        query = query.filter(status=status)
     return [ExchangeRead.model_validate(o) for o in await query.order_by("-id").limit(limit)]
 
 
@@ -179,8 +184,6 @@ async def exchange_for_staff(
     principal: Principal, item_id: int, data: ExchangeCreate
 ) -> ExchangeRead:
     """A store exchanging on a member's behalf (the member center calls exchange directly)."""
-    from members import service as members_service
-
     await members_service.get_member(principal, data.member_id)
     return await exchange(item_id, data)
 

@@ -58,12 +58,12 @@ async def fulfilment_page(request: Request, principal: Console) -> Response:
             AwardStatus.AWAITING_ADDRESS,
             AwardStatus.SHIPPED,
         )
-        for a in await lottery.list_awards(status=status)
+        for a in await lottery.list_awards(principal, status=status)
     ]
     exchanges = [
         o
         for status in (ExchangeStatus.AWAITING_SHIPMENT, ExchangeStatus.SHIPPED)
-        for o in await service.list_exchanges(status)
+        for o in await service.list_exchanges(principal, status)
     ]
     return await render(
         request,
