@@ -9,9 +9,11 @@ from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
+from crm_core.sales import service as sales
 from loyalty import merge as loyalty_merge
 from members import caller
 from members import merge as member_merge
+from members import service as member_service
 from sms_gateway.service import inbound
 
 TORTOISE_APPS: dict[str, list[str]] = {
@@ -87,6 +89,8 @@ async def boot(urls: Urls) -> None:
     http.set_principal_loader(_load_principal)
     # Caller ID: the modem's incoming-call pop-up shows the member and their purchases.
     inbound.set_caller_lookup(caller.caller_card)
+    # A till order may only name a member its operator may see.
+    sales.set_member_check(member_service.is_visible)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
 

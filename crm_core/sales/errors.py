@@ -8,6 +8,11 @@ class OrderNotFoundError(NotFoundError):
     message = "订单不存在"
 
 
+class MemberNotFoundError(NotFoundError):
+    code = "member_not_found"
+    message = "会员不存在"
+
+
 class DuplicateOrderError(ConflictError):
     code = "duplicate_order"
     message = "该门店已存在订单号 {order_no}，且内容不同"

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from crm_core.permissions import Principal
 from crm_core.sales.errors import (
     DuplicateOrderError,
     DuplicateRefundError,
+    MemberNotFoundError,
     OrderNotFoundError,
     RefundExceedsOrderError,
 )
@@ -28,6 +30,25 @@ from crm_core.sales.schemas import (
     RefundCreate,
     RefundRead,
 )
+
+# Members sit above the kernel: the composition root tells sales who may see which member.
+MemberCheck = Callable[[Principal, int], Awaitable[bool]]
+_member_check: list[MemberCheck] = []
+
+
+def set_member_check(check: MemberCheck) -> None:
+    _member_check[:] = [check]
+
+
+async def _check_member(principal: Principal, member_id: int | None) -> None:
+    """The order credits its member's points: a member out of scope is refused exactly like a
+    missing one, before anything is written."""
+    if member_id is None:
+        return
+    if not _member_check:
+        raise RuntimeError("sales.set_member_check() was not called at start-up")
+    if not await _member_check[0](principal, member_id):
+        raise MemberNotFoundError()
 
 
 def _hash(values: dict[str, Any]) -> str:
@@ -57,6 +78,7 @@ def _plain(order: SalesOrder, lines: list[OrderLineRead]) -> OrderRead:
 async def record_order(principal: Principal, data: OrderCreate) -> tuple[OrderRead, bool]:
     """Returns (order, created). A till retry with the same content gets the first order back."""
     await get_store(principal, data.store_id)
+    await _check_member(principal, data.member_id)
     digest = _hash(data.model_dump(mode="json"))
     existing = await SalesOrder.get_or_none(store_id=data.store_id, order_no=data.order_no)
     if existing is None:

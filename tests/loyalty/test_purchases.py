@@ -13,6 +13,7 @@ from loyalty.points.models import Account, EntryKind, PointsEntry
 from loyalty.points.service.accounts import check_invariants, redeem_points
 from loyalty.program.service import reevaluate_tier, reevaluate_tiers
 from loyalty.tasks import award_purchase_points, reverse_purchase_points
+from members.models import Member
 from tests.factories import bearer, make_staff
 from tests.loyalty.factories import make_any_store, make_member, make_program, make_tiers
 
@@ -55,6 +56,8 @@ async def test_a_purchase_earns_once_whatever_the_retries(
     await make_program(points_per_yuan=1)
     tiers = await make_tiers()
     store, member = await make_any_store(), await make_member()
+    # The till's store manager sees the members first captured in their store.
+    await Member.filter(id=member.id).update(first_store_id=store.id)
     headers = await bearer(
         await make_staff("store_manager", store=store, department=await store.department)
     )
