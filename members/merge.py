@@ -26,7 +26,7 @@ from members.models import (
     ProfileCompletion,
 )
 from members.schemas import MergePreviewRead, MergeRead
-from members.service import get_member
+from members.service import get_member, is_visible
 from sms_gateway.errors import InvalidNumberError
 from sms_gateway.service.messages import normalize_recipient
 from wechat.service import fans as wechat_fans
@@ -216,10 +216,17 @@ async def find_source(text: str) -> Member:
     return found
 
 
+async def _source_in_scope(principal: Principal, text: str) -> Member:
+    """The member to merge in; one outside the scope answers exactly like a missing one."""
+    source = await find_source(text)
+    if not await is_visible(principal, source.id):
+        raise MergeSourceNotFoundError()
+    return source
+
+
 async def preview(principal: Principal, target_id: int, source_text: str) -> MergePreviewRead:
     await get_member(principal, target_id)
-    source = await find_source(source_text)
-    await get_member(principal, source.id)
+    source = await _source_in_scope(principal, source_text)
     _check(target_id, source, await Member.get(id=target_id))
     items = [
         (
@@ -249,8 +256,7 @@ async def merge_members(
     principal: Principal, target_id: int, source_text: str, *, reason: str = ""
 ) -> MergeRead:
     await get_member(principal, target_id)
-    source = await find_source(source_text)
-    await get_member(principal, source.id)
+    source = await _source_in_scope(principal, source_text)
     return await merge(target_id, source.id, actor=actor_of(principal), reason=reason)
 
 

@@ -4,7 +4,7 @@
 from tortoise.queryset import QuerySet
 
 from crm_core.org.models import Department, Role, Staff, Store
-from crm_core.org.scope import scope_of
+from crm_core.org.scope import staff_in_scope, stores_in_scope
 from crm_core.permissions import Principal
 
 
@@ -20,13 +20,11 @@ def departments(principal: Principal) -> QuerySet[Department]:
 
 
 def staff(principal: Principal) -> QuerySet[Staff]:
-    scope = scope_of(principal).staff
-    return Staff.all() if scope is None else Staff.filter(scope)
+    return staff_in_scope(principal)
 
 
 def stores(principal: Principal) -> QuerySet[Store]:
-    scope = scope_of(principal).stores
-    return Store.all() if scope is None else Store.filter(scope)
+    return stores_in_scope(principal)
 
 
 async def active_admin_ids() -> set[int]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from crm_core.org.models import DataScope, Staff, Store
 from crm_core.permissions import Principal
@@ -61,8 +62,15 @@ def rows_filter(principal: Principal, *, store: str, staff: str | None = None) -
     return Q(**by_store) | Q(**by_staff) if staff else Q(**by_store)
 
 
-async def store_visible(principal: Principal, store_id: int) -> bool:
+def stores_in_scope(principal: Principal) -> QuerySet[Store]:
     scope = scope_of(principal).stores
-    return await (
-        Store.filter(id=store_id) if scope is None else Store.filter(scope, id=store_id)
-    ).exists()
+    return Store.all() if scope is None else Store.filter(scope)
+
+
+def staff_in_scope(principal: Principal) -> QuerySet[Staff]:
+    scope = scope_of(principal).staff
+    return Staff.all() if scope is None else Staff.filter(scope)
+
+
+async def store_visible(principal: Principal, store_id: int) -> bool:
+    return await stores_in_scope(principal).filter(id=store_id).exists()

@@ -1,7 +1,9 @@
 """Every /api/v1 route × every built-in role: 403 without the permission, 404 outside the data
-scope, and the database unchanged after every refused write."""
+scope (every id in the path or the body, one at a time), the database unchanged after every
+refused write, and a granted call on the objects in scope really reaches them (never a 404)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -9,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 from tortoise import connections
 
+from crm_core import clock
 from crm_core.http import require
 from crm_core.org.models import Department, Position, Role, Staff
 from crm_core.org.rules import BUILTIN_ROLES
@@ -24,6 +27,11 @@ SCOPED = {
     "qrcode_id": "qrcode",
     "fan_id": "fan",
     "member_id": "member",
+    # Member-bound fulfilment and the till's orders (docs/loyalty.md "Data scope").
+    "award_id": "award",
+    "exchange_id": "exchange",
+    "order_id": "order",
+    "merge_id": "merge",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -43,13 +51,36 @@ UNSCOPED = {
     "coupon_template_id",
     "activity_id",
     "item_id",
-    "award_id",
-    "exchange_id",
     "red_packet_id",
 }
-# Scoped through a parent the world does not build: an order through its store, a merge
-# through the member it kept.
-SCOPED_THROUGH_PARENT = {"order_id", "merge_id"}
+# Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
+BODY_SCOPED = {
+    "department_id": "department",
+    "parent_id": "department",
+    "staff_id": "staff",
+    "manager_id": "staff",
+    "guide_id": "staff",
+    "store_id": "store",
+    "member_id": "member",
+    # A member id or card number: the member to merge in.
+    "source": "member",
+    "qrcode_id": "qrcode",
+}
+BODY_UNSCOPED = {
+    "account_id",
+    "gh_id",
+    "media_id",
+    "tag_id",
+    "campaign_id",
+    "position_id",
+    "coupon_template_id",
+    "birthday_coupon_template_id",
+}
+# Bodies that use a scoped id only together with another field.
+BODY_WITH = {
+    ("PATCH", "/api/v1/departments/{department_id}", "parent_id"): {"move": True},
+    ("POST", "/api/v1/wechat/qrcodes", "guide_id"): {"kind": "guide", "store_id": None},
+}
 
 
 def all_routes(routes: list[Any]) -> list[Any]:
@@ -62,6 +93,26 @@ def all_routes(routes: list[Any]) -> list[Any]:
         elif isinstance(route, APIRoute):
             flat.append(route)
     return flat
+
+
+def body_ids(route: Any) -> list[str]:
+    """The id-bearing fields of a route's request body."""
+    found: list[str] = []
+    for param in route.dependant.body_params:
+        model = param.field_info.annotation
+        for name in getattr(model, "model_fields", {}):
+            if name.endswith("_id") or name == "source":
+                found.append(name)
+    return found
+
+
+def api_body_ids() -> dict[tuple[str, str], list[str]]:
+    return {
+        (method, route.path): body_ids(route)
+        for route in all_routes(create_app(boot=False).routes)
+        if route.path.startswith("/api/v1") and body_ids(route)
+        for method in route.methods
+    }
 
 
 def api_routes() -> list[tuple[str, str, str | None]]:
@@ -79,6 +130,7 @@ def api_routes() -> list[tuple[str, str, str | None]]:
 
 
 ROUTES = api_routes()
+BODY_IDS = api_body_ids()
 
 
 def test_every_route_names_a_permission() -> None:
@@ -91,7 +143,17 @@ def test_every_path_parameter_is_scoped_or_declared_brand_level() -> None:
     import re
 
     names = {name for _, path, _ in ROUTES for name in re.findall(r"{(\w+)}", path)}
-    assert names - SCOPED.keys() - UNSCOPED - SCOPED_THROUGH_PARENT == set()
+    assert names - SCOPED.keys() - UNSCOPED == set()
+
+
+def test_only_brand_level_objects_may_be_missing_from_the_world() -> None:
+    assert [p for _, p in NOT_BUILT if any(f"{{{k}}}" in p for k in SCOPED)] == []
+
+
+def test_every_body_id_is_scoped_or_declared_brand_level() -> None:
+    names = {name for fields in BODY_IDS.values() for name in fields}
+    assert names - BODY_SCOPED.keys() - BODY_UNSCOPED == set()
+    assert len(BODY_IDS) >= 20
 
 
 @dataclass
@@ -102,6 +164,7 @@ class World:
     position: int
     role: int
     account: int = 0
+    brand: dict[str, int] = field(default_factory=dict)
 
 
 async def build_world(role_code: str) -> World:
@@ -117,6 +180,7 @@ async def build_world(role_code: str) -> World:
     role = await Role.create(code="custom", name="自定义", permissions=["org.store:view"])
     own_scope = BUILTIN_ROLES[role_code][3] == "own"
     channel = await wechat_world(east_store.id, actor.id, south_store.id, stranger.id)
+    brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     return World(
         actor=actor,
         inside={
@@ -134,6 +198,7 @@ async def build_world(role_code: str) -> World:
         position=position.id,
         role=role.id,
         account=channel["account"]["id"],
+        brand=brand,
     )
 
 
@@ -168,6 +233,86 @@ async def wechat_world(
         )
         ids[side] = {"qrcode": code.id, "fan": fan.id, "member": member.id}
     return ids
+
+
+async def member_world(
+    channel: dict[str, dict[str, int]], stores: dict[str, int]
+) -> dict[str, int]:
+    """Per side, for the side's member: a till order, a mall order and a prize both awaiting
+    shipment, a done merge, and a twin to merge in. Returns the brand-level item and wheel."""
+    from crm_core.sales.models import SalesOrder
+    from loyalty.lottery.models import Activity, Award, AwardStatus, Draw, DrawOutcome, Prize
+    from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
+    from members.merge import merge
+    from members.models import Member
+
+    now = clock.utc_now()
+    item = await MallItem.create(name="帆布袋", kind=ItemKind.PHYSICAL, points_price=10, stock=5)
+    wheel = await Activity.create(
+        name="转盘", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30)
+    )
+    prize = await Prize.create(
+        activity=wheel, name="杯子", kind="physical", weight=1, stock=1, stock_total=1
+    )
+    for side in ("inside", "outside"):
+        ids, store_id = channel[side], stores[side]
+        member = await Member.get(id=ids["member"])
+        order = await SalesOrder.create(
+            store_id=store_id,
+            order_no=f"MX-{side}",
+            member_id=member.id,
+            total_fen=1000,
+            paid_at=now,
+            request_hash="0" * 64,
+            created_at=now,
+        )
+        address = {"recipient": "张三", "phone": "13800138000", "address": "长宁路1号"}
+        exchange = await MallOrder.create(
+            item=item,
+            member_id=member.id,
+            seq=1,
+            idempotency_key=f"matrix-{side}",
+            points=10,
+            points_entry_id=0,
+            status=ExchangeStatus.AWAITING_SHIPMENT,
+            created_at=now,
+            **address,
+        )
+        draw = await Draw.create(
+            activity=wheel,
+            member_id=member.id,
+            day=now.date(),
+            seq=1,
+            idempotency_key=f"matrix-draw-{side}",
+            rng_value=0,
+            total_weight=1,
+            config_hash="0" * 64,
+            prize_id=prize.id,
+            outcome=DrawOutcome.WIN,
+            created_at=now,
+        )
+        award = await Award.create(
+            draw=draw,
+            activity_id=wheel.id,
+            member_id=member.id,
+            prize=prize,
+            win_seq=1,
+            status=AwardStatus.AWAITING_SHIPMENT,
+            created_at=now,
+            **address,
+        )
+        people = {
+            "first_store_id": member.first_store_id,  # type: ignore[attr-defined]
+            "first_guide_id": member.first_guide_id,  # type: ignore[attr-defined]
+            "created_at": now,
+        }
+        merged = await Member.create(**people)
+        record = await merge(member.id, merged.id)
+        twin = await Member.create(**people)
+        ids.update(
+            order=order.id, exchange=exchange.id, award=award.id, merge=record.id, twin=twin.id
+        )
+    return {"item": item.id, "activity": wheel.id}
 
 
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
@@ -241,19 +386,19 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "code": "123456",
         },
         **loyalty_bodies(world),
-        **member_bodies(),
+        **member_bodies(world),
     }
     return bodies.get((method, path))
 
 
-def member_bodies() -> dict[tuple[str, str], dict[str, object]]:
-    # The member to merge in does not exist: granted roles get merge_source_not_found (404).
+def member_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    twin = str(world.inside["twin"])
     return {
         ("POST", "/api/v1/members/card-code/resolve"): {"code": "88000000000000.1.AAAA"},
         ("PUT", "/api/v1/members/profile-rewards"): {"field": "name", "points": 10},
         ("PUT", "/api/v1/members/{member_id}/profile"): {"name": "张三", "gender": "male"},
-        ("POST", "/api/v1/members/{member_id}/merges"): {"source": "999999"},
-        ("POST", "/api/v1/members/{member_id}/merges/preview"): {"source": "999999"},
+        ("POST", "/api/v1/members/{member_id}/merges"): {"source": twin},
+        ("POST", "/api/v1/members/{member_id}/merges/preview"): {"source": twin},
     }
 
 
@@ -354,15 +499,15 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         modem_id=999999,
         template_id=999999,
         phone="13800138000",
-        # Loyalty and sales objects the world does not create either.
-        order_id=999999,
+        order_id=ids["order"],
+        award_id=ids["award"],
+        exchange_id=ids["exchange"],
+        merge_id=ids["merge"],
+        activity_id=world.brand["activity"],
+        item_id=world.brand["item"],
+        # Loyalty objects the world does not create.
         tier_id=999999,
         coupon_template_id=999999,
-        activity_id=999999,
-        award_id=999999,
-        item_id=999999,
-        exchange_id=999999,
-        merge_id=999999,
         red_packet_id=999999,
     )
 
@@ -397,6 +542,8 @@ async def snapshot() -> dict[str, str]:
         "loyalty_lottery_prize",
         "loyalty_mall_item",
         "loyalty_mall_order",
+        "loyalty_lottery_draw",
+        "loyalty_lottery_award",
         "loyalty_follow_gift",
         "loyalty_streak_reward",
         "members_profile_reward",
@@ -417,6 +564,26 @@ async def snapshot() -> dict[str, str]:
 def grants(role_code: str, permission: str) -> bool:
     permissions = BUILTIN_ROLES[role_code][2]
     return ALL in permissions or permission in permissions
+
+
+# Brand-level objects the world does not build: the only granted calls that may answer 404.
+NOT_BUILT: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/sms/messages/{message_id}"): "sms_not_found",
+    ("PATCH", "/api/v1/sms/modems/{modem_id}"): "sms_not_found",
+    ("DELETE", "/api/v1/sms/suppressions/{phone}"): "sms_not_found",
+    ("PUT", "/api/v1/sms/templates/{template_id}"): "sms_not_found",
+    ("DELETE", "/api/v1/sms/templates/{template_id}"): "sms_not_found",
+    ("PATCH", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
+    ("DELETE", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
+    ("POST", "/api/v1/wechat/menus/{menu_id}/publish"): "wechat_local_menu_not_found",
+    ("PATCH", "/api/v1/loyalty/tiers/{tier_id}"): "tier_not_found",
+    ("POST", "/api/v1/loyalty/coupon-templates/{coupon_template_id}/issues"): (
+        "coupon_template_not_found"
+    ),
+    # The coupon code (the member is at the till), not its store, names the object.
+    ("POST", "/api/v1/loyalty/coupons/verify"): "coupon_not_found",
+    ("POST", "/api/v1/loyalty/red-packets/{red_packet_id}/retry"): "red_packet_not_found",
+}
 
 
 CASES = [
@@ -442,33 +609,55 @@ async def test_function_permission(
     if grants(role, permission):
         assert response.status_code not in {401, 403, 422}, response.text
         assert response.status_code < 500
+        # The objects in scope exist: a 404 here would hide a scope that is too narrow.
+        if response.status_code == 404:
+            assert NOT_BUILT.get((method, path)) == response.json()["error"], response.text
     else:
         assert response.status_code == 403, response.text
         assert response.json()["error"] == "permission_denied"
         assert await snapshot() == before
 
 
+def scoped_ids(method: str, path: str) -> list[str]:
+    """The scoped ids a route takes: path parameters, then body fields ("body.store_id")."""
+    in_path = [key for key in SCOPED if f"{{{key}}}" in path]
+    in_body = [f"body.{f}" for f in BODY_IDS.get((method, path), []) if f in BODY_SCOPED]
+    return in_path + in_body
+
+
 SCOPE_CASES = [
-    pytest.param(role, method, path, perm, id=f"{role}-{method}-{path[8:]}")
+    pytest.param(role, method, path, target, id=f"{role}-{method}-{path[8:]}-{target}")
     for method, path, perm in ROUTES
-    if perm is not None and any(f"{{{key}}}" in path for key in SCOPED)
+    if perm is not None
+    for target in scoped_ids(method, path)
     for role, (_, _, _, scope) in BUILTIN_ROLES.items()
     if scope != "all" and grants(role, perm)
 ]
 
 
-@pytest.mark.parametrize(("role", "method", "path", "permission"), SCOPE_CASES)
+def out_of_scope_request(
+    method: str, path: str, target: str, world: World
+) -> tuple[str, dict[str, object] | None]:
+    """The request with exactly one id, `target`, swapped for the object outside the scope."""
+    body = body_for(method, path, world)
+    if not target.startswith("body."):
+        kind = SCOPED[target]
+        return fill(path, world, {**world.inside, kind: world.outside[kind]}), body
+    name = target.removeprefix("body.")
+    outside = world.outside[BODY_SCOPED[name]]
+    extra = BODY_WITH.get((method, path, name), {})
+    value: object = str(outside) if name == "source" else outside
+    return fill(path, world, world.inside), {**(body or {}), **extra, name: value}
+
+
+@pytest.mark.parametrize(("role", "method", "path", "target"), SCOPE_CASES)
 async def test_objects_outside_the_data_scope_answer_404(
-    client: httpx.AsyncClient, role: str, method: str, path: str, permission: str
+    client: httpx.AsyncClient, role: str, method: str, path: str, target: str
 ) -> None:
     world = await build_world(role)
+    url, body = out_of_scope_request(method, path, target, world)
     before = await snapshot()
-    response = await client.request(
-        method,
-        fill(path, world, world.outside),
-        json=body_for(method, path, world),
-        headers=await bearer(world.actor),
-    )
+    response = await client.request(method, url, json=body, headers=await bearer(world.actor))
     assert response.status_code == 404, response.text
     assert response.json()["error"].endswith("not_found")
     assert await snapshot() == before
@@ -482,6 +671,30 @@ async def test_out_of_scope_answer_equals_missing_answer(client: httpx.AsyncClie
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
     listing = await client.get("/api/v1/stores", headers=headers)
     assert [s["code"] for s in listing.json()["items"]] == ["E01"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "target", "missing"),
+    [
+        ("POST", "/api/v1/sales/orders", "body.member_id", 999999),
+        ("POST", "/api/v1/members/{member_id}/merges/preview", "body.source", "999999"),
+        ("POST", "/api/v1/wechat/qrcodes", "body.store_id", 999999),
+        ("POST", "/api/v1/staff/{staff_id}/move", "body.department_id", 999999),
+    ],
+    ids=["till-member", "merge-source", "qrcode-store", "move-department"],
+)
+async def test_an_out_of_scope_body_id_answers_like_a_missing_one(
+    client: httpx.AsyncClient, method: str, path: str, target: str, missing: object
+) -> None:
+    world = await build_world("store_manager")
+    headers = await bearer(world.actor)
+    url, body = out_of_scope_request(method, path, target, world)
+    hidden = await client.request(method, url, json=body, headers=headers)
+    gone = await client.request(
+        method, url, json={**(body or {}), target.removeprefix("body."): missing}, headers=headers
+    )
+    assert hidden.status_code == 404, hidden.text
+    assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 
 
 FAN_SCOPED_ROLES = [

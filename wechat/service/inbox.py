@@ -8,8 +8,8 @@ from datetime import datetime
 
 from crm_core import clock, jobs
 from crm_core.db import unit_of_work
-from crm_core.errors import NotFoundError
-from crm_core.org.models import Staff
+from crm_core.org.errors import StaffNotFoundError
+from crm_core.org.scope import staff_in_scope
 from crm_core.permissions import Principal
 from wechat import rules
 from wechat.errors import (
@@ -101,7 +101,11 @@ async def send_reply(message_id: int) -> str:
 
 async def assign(principal: Principal, fan_id: int, staff_id: int | None) -> None:
     fan = await get_fan(principal, fan_id)
-    if staff_id is not None and not await Staff.exists(id=staff_id, is_active=True):
-        raise NotFoundError("员工不存在或已停用")
+    # The fan goes to a colleague the assigner may see: one outside the scope is a 404.
+    if (
+        staff_id is not None
+        and not await staff_in_scope(principal).filter(id=staff_id, is_active=True).exists()
+    ):
+        raise StaffNotFoundError("员工不存在或已停用")
     fan.assigned_staff_id = staff_id
     await fan.save(update_fields=["assigned_staff_id"])

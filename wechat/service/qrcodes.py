@@ -11,8 +11,8 @@ from tortoise.exceptions import IntegrityError
 from crm_core import audit, clock, jobs
 from crm_core.audit import Actor
 from crm_core.db import unit_of_work
-from crm_core.org.models import Staff, Store
-from crm_core.org.scope import store_visible
+from crm_core.org.errors import StaffNotFoundError, StoreNotFoundError
+from crm_core.org.scope import staff_in_scope, store_visible
 from crm_core.permissions import Principal
 from wechat import posters, repository
 from wechat.errors import (
@@ -65,8 +65,11 @@ async def get_qrcode(principal: Principal, qrcode_id: int) -> QrCode:
 async def _check_target(principal: Principal, data: QrCodeCreate) -> tuple[int | None, int | None]:
     store_id, guide_id = data.store_id, data.guide_id
     if data.kind == QrKind.GUIDE:
-        guide = await Staff.get_or_none(id=guide_id or 0, is_guide=True, is_active=True)
-        if guide is None or guide.store_id is None:  # type: ignore[attr-defined]
+        # A guide or store outside the scope answers like a missing one (404).
+        guide = await staff_in_scope(principal).get_or_none(id=guide_id or 0)
+        if guide is None:
+            raise StaffNotFoundError("导购不存在")
+        if not (guide.is_guide and guide.is_active) or guide.store_id is None:  # type: ignore[attr-defined]
             raise InvalidQrTargetError("导购码需要选择一名在职且已分配门店的导购")
         store_id = guide.store_id  # type: ignore[attr-defined]
     elif data.kind == QrKind.STORE:
@@ -76,10 +79,8 @@ async def _check_target(principal: Principal, data: QrCodeCreate) -> tuple[int |
     elif data.kind == QrKind.CHANNEL and not data.channel:
         raise InvalidQrTargetError("渠道码需要填写渠道名称")
     if store_id is not None:
-        if not await Store.exists(id=store_id):
-            raise InvalidQrTargetError("门店不存在")
         if not await store_visible(principal, store_id):
-            raise InvalidQrTargetError("只能为您管辖的门店或导购创建二维码")
+            raise StoreNotFoundError()
     elif principal.department_ids is not None:
         raise InvalidQrTargetError("只能为您管辖的门店或导购创建二维码")
     return store_id, guide_id
