@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from crm_core import ratelimit
 from crm_core.errors import RateLimitedError
 from crm_core.redis import get_redis
 
@@ -82,34 +83,34 @@ def csrf_matches(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected, given or "")
 
 
+class LoginThrottledError(RateLimitedError):
+    message = "登录失败次数过多，请 {retry_after} 秒后再试"
+
+
 class LoginThrottle:
-    """Counts failures per username and per IP in Redis, shared by every web process."""
+    """Counts attempts per username and per IP in Redis, shared by every web process.
+
+    An attempt takes its slot before the password is checked, so at most `max_failures`
+    verifications run even when many arrive at once; a success clears the username's count
+    and hands the IP's slot back."""
 
     def __init__(self, max_failures: int, window_seconds: int) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
 
-    def _keys(self, username: str, ip: str) -> list[str]:
-        return [f"throttle:login:user:{username.lower()}", f"throttle:login:ip:{ip}"]
+    def _keys(self, username: str, ip: str) -> tuple[str, str]:
+        return f"throttle:login:user:{username.lower()}", f"throttle:login:ip:{ip}"
 
-    async def check(self, username: str, ip: str) -> None:
-        redis = get_redis()
-        for key in self._keys(username, ip):
-            count = int(await redis.get(key) or 0)
-            # The IP limit is looser: several people may share one office address.
-            limit = self.max_failures * (4 if ":ip:" in key else 1)
-            if count >= limit:
-                ttl = await redis.ttl(key)
-                raise RateLimitedError(
-                    f"登录失败次数过多，请 {max(ttl, 1)} 秒后再试", retry_after=max(ttl, 1)
-                )
+    async def take(self, username: str, ip: str) -> None:
+        user_key, ip_key = self._keys(username, ip)
+        # The IP limit is looser: several people may share one office address.
+        limits = [
+            (user_key, self.max_failures, self.window_seconds),
+            (ip_key, self.max_failures * 4, self.window_seconds),
+        ]
+        await ratelimit.take(limits, LoginThrottledError)
 
-    async def failed(self, username: str, ip: str) -> None:
-        redis = get_redis()
-        for key in self._keys(username, ip):
-            count = await redis.incr(key)
-            if count == 1:
-                await redis.expire(key, self.window_seconds)
-
-    async def succeeded(self, username: str) -> None:
-        await get_redis().delete(self._keys(username, "-")[0])
+    async def succeeded(self, username: str, ip: str) -> None:
+        user_key, ip_key = self._keys(username, ip)
+        await get_redis().delete(user_key)
+        await ratelimit.give_back(ip_key)

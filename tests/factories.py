@@ -64,3 +64,19 @@ async def console_login(client: httpx.AsyncClient, username: str, password: str 
     marker = 'name="csrf_token" value="'
     text = page.text if marker in page.text else (await client.get("/admin")).text
     return text.split(marker, 1)[1].split('"', 1)[0]
+
+
+async def sms_code_sent_to(phone: str) -> str:
+    """The verification code as the handset receives it: decoded from the queued PDUs."""
+    import re
+
+    from sms_gateway.models import SmsMessage, SmsPart
+    from sms_gateway.pdu import decode_submit
+
+    message = await SmsMessage.filter(recipient=phone).order_by("-id").first()
+    assert message is not None
+    parts = await SmsPart.filter(message_id=message.id).order_by("sequence")
+    text = "".join(decode_submit(part.pdu_hex).text for part in parts)
+    found = re.search(r"验证码是(\d{6})", text)
+    assert found is not None, text
+    return found.group(1)

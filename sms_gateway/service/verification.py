@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from crm_core import clock, ratelimit
 from crm_core.config import get_settings
+from crm_core.errors import RateLimitedError
 from crm_core.redis import get_redis
 from sms_gateway.errors import CodeInvalidError, CodeRateLimitedError
 from sms_gateway.models import MessageKind
@@ -57,11 +58,18 @@ async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> Iss
 
 
 async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
-    """True once per issued code; wrong guesses count, and too many burn the code."""
+    """True once per issued code. Every guess is counted before it is compared, so a burst of
+    concurrent guesses gets `code_max_attempts` comparisons in all; the last one burns the code."""
     settings = get_settings().sms
     number = normalize_recipient(phone)
     key = f"sms:code:{purpose}:{number}"
     redis = get_redis()
+    limit = settings.code_max_attempts
+    try:
+        (tries,) = await ratelimit.take([(f"{key}:tries", limit, settings.code_ttl_seconds)])
+    except RateLimitedError:
+        await redis.delete(key)
+        raise CodeInvalidError() from None
     stored = await redis.get(key)
     if stored is None:
         raise CodeInvalidError()
@@ -71,8 +79,6 @@ async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
             await redis.delete(f"{key}:tries")
             return True
         raise CodeInvalidError()
-    tries = await redis.incr(f"{key}:tries")
-    await redis.expire(f"{key}:tries", settings.code_ttl_seconds)
-    if tries >= settings.code_max_attempts:
+    if tries >= limit:
         await redis.delete(key)
     raise CodeInvalidError()

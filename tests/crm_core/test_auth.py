@@ -1,3 +1,5 @@
+import asyncio
+
 import httpx
 import pytest
 
@@ -176,3 +178,33 @@ async def test_console_logout_ends_the_session(client: httpx.AsyncClient) -> Non
     response = await client.post("/admin/logout", data={"csrf_token": token})
     assert response.status_code == 303
     assert (await client.get("/admin")).status_code == 303
+
+
+async def test_a_burst_of_wrong_passwords_checks_only_the_limit(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_staff("admin", username="alice")
+    checked: list[str] = []
+    real_verify = security.verify_password
+
+    def counting_verify(password_hash: str | None, password: str) -> bool:
+        checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(security, "verify_password", counting_verify)
+    burst = await asyncio.gather(
+        *(
+            client.post("/api/v1/auth/token", json={"username": "alice", "password": f"guess{n}"})
+            for n in range(50)
+        )
+    )
+    statuses = sorted(response.status_code for response in burst)
+    assert statuses == [401] * 5 + [429] * 45
+    assert len(checked) == 5
+    right = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
+    assert right.status_code == 429
+    assert len(checked) == 5
+    assert await AuditLog.filter(action="auth.login").count() == 0
+    assert await AuditLog.filter(action="auth.login_failed").count() == 5
