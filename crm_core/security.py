@@ -44,13 +44,34 @@ def _key(kind: str, token: str) -> str:
     return f"auth:{kind}:{token}"
 
 
+def _index(kind: str, owner_id: int) -> str:
+    # Member (H5) sessions share the machinery but not the id space: a staff member's password
+    # reset must not end the sessions of the member who happens to have the same id.
+    owner = "member" if kind == "member" else "staff"
+    return f"auth:{owner}-sessions:{owner_id}"
+
+
+# The revocation index must outlive every token it lists, sliding ones included: each create
+# and each slide records the token again and only ever lengthens the index's TTL.
+_LIST_IN_INDEX = """
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+"""
+
+
+async def _index_token(kind: str, owner_id: int, token: str, ttl_seconds: int) -> None:
+    await get_redis().eval(  # type: ignore[misc]
+        _LIST_IN_INDEX, 1, _index(kind, owner_id), f"{kind}:{token}", ttl_seconds
+    )
+
+
 async def create_session(staff_id: int, *, kind: str, ttl_seconds: int) -> tuple[str, SessionData]:
     token = secrets.token_urlsafe(32)
     data = SessionData(staff_id=staff_id, csrf_token=secrets.token_urlsafe(32), kind=kind)
-    redis = get_redis()
-    await redis.set(_key(kind, token), json.dumps(asdict(data)), ex=ttl_seconds)
-    await redis.sadd(f"auth:staff:{staff_id}", f"{kind}:{token}")
-    await redis.expire(f"auth:staff:{staff_id}", ttl_seconds)
+    await get_redis().set(_key(kind, token), json.dumps(asdict(data)), ex=ttl_seconds)
+    await _index_token(kind, staff_id, token, ttl_seconds)
     return token, data
 
 
@@ -61,8 +82,10 @@ async def load_session(token: str, *, kind: str, ttl_seconds: int) -> SessionDat
     raw = await redis.get(_key(kind, token))
     if raw is None:
         return None
-    await redis.expire(_key(kind, token), ttl_seconds)  # sliding expiry
-    return SessionData(**json.loads(raw))
+    session = SessionData(**json.loads(raw))
+    if await redis.expire(_key(kind, token), ttl_seconds):  # sliding expiry
+        await _index_token(kind, session.staff_id, token, ttl_seconds)
+    return session
 
 
 async def delete_session(token: str, *, kind: str) -> None:
@@ -70,13 +93,14 @@ async def delete_session(token: str, *, kind: str) -> None:
 
 
 async def revoke_all_sessions(staff_id: int) -> None:
-    """Used when an account is disabled or its password reset."""
+    """Used when an account is disabled or its password reset: its console and API sessions."""
     redis = get_redis()
-    members = await redis.smembers(f"auth:staff:{staff_id}")
+    index = _index("console", staff_id)
+    members = await redis.smembers(index)
     keys = [_key(*str(member).split(":", 1)) for member in members]
     if keys:
         await redis.delete(*keys)
-    await redis.delete(f"auth:staff:{staff_id}")
+    await redis.delete(index)
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from crm_core import clock, ratelimit
 from crm_core.config import get_settings
-from crm_core.errors import RateLimitedError
 from crm_core.redis import get_redis
 from sms_gateway.errors import CodeInvalidError, CodeRateLimitedError
 from sms_gateway.models import MessageKind
@@ -57,6 +56,19 @@ async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> Iss
     return IssuedCode(number, purpose, expires, int(message.id))
 
 
+# Count the guess and read the code in one step: exactly `limit` guesses ever see the code,
+# however many arrive at once, and the first guess past the limit burns it.
+_COUNT_AND_READ = """
+local tries = redis.call('INCR', KEYS[2])
+if tries == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if tries > tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return {tries, false}
+end
+return {tries, redis.call('GET', KEYS[1])}
+"""
+
+
 async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
     """True once per issued code. Every guess is counted before it is compared, so a burst of
     concurrent guesses gets `code_max_attempts` comparisons in all; the last one burns the code."""
@@ -65,12 +77,9 @@ async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
     key = f"sms:code:{purpose}:{number}"
     redis = get_redis()
     limit = settings.code_max_attempts
-    try:
-        (tries,) = await ratelimit.take([(f"{key}:tries", limit, settings.code_ttl_seconds)])
-    except RateLimitedError:
-        await redis.delete(key)
-        raise CodeInvalidError() from None
-    stored = await redis.get(key)
+    tries, stored = await redis.eval(  # type: ignore[misc]
+        _COUNT_AND_READ, 2, key, f"{key}:tries", limit, settings.code_ttl_seconds
+    )
     if stored is None:
         raise CodeInvalidError()
     if hmac.compare_digest(str(stored), _digest(number, purpose, code.strip())):
@@ -79,6 +88,6 @@ async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
             await redis.delete(f"{key}:tries")
             return True
         raise CodeInvalidError()
-    if tries >= limit:
+    if int(tries) >= limit:
         await redis.delete(key)
     raise CodeInvalidError()

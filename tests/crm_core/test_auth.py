@@ -1,4 +1,5 @@
 import asyncio
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -208,3 +209,52 @@ async def test_a_burst_of_wrong_passwords_checks_only_the_limit(
     assert len(checked) == 5
     assert await AuditLog.filter(action="auth.login").count() == 0
     assert await AuditLog.filter(action="auth.login_failed").count() == 5
+
+
+async def age_redis(seconds: int) -> None:
+    """What `seconds` of wall time do to Redis: every TTL shrinks, and what reaches 0 is gone."""
+    from crm_core.redis import get_redis
+
+    redis = get_redis()
+    async for key in redis.scan_iter():
+        left = await redis.pttl(key)
+        if left > 0:
+            if left <= seconds * 1000:
+                await redis.delete(key)
+            else:
+                await redis.pexpire(key, left - seconds * 1000)
+
+
+async def test_a_token_slid_past_the_console_session_is_still_revoked_by_a_password_reset(
+    client: httpx.AsyncClient,
+) -> None:
+    admin = await make_staff("admin")
+    await make_staff("admin", username="alice")
+    issued = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
+    token = {"Authorization": f"Bearer {issued.json()['access_token']}"}
+    await console_login(client, "alice")  # an 8-hour console session after the 12-hour token
+    await age_redis(7 * 3600)
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 200  # slides to 12 h
+    await age_redis(2 * 3600)
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 200
+    reset = await client.post(
+        f"/api/v1/staff/{(await Staff.get(username='alice')).id}/password",
+        json={"password": "brand-new-pass1"},
+        headers=await bearer(admin),
+    )
+    assert reset.status_code == 204
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+
+
+async def test_a_password_reset_leaves_the_member_with_the_same_id_signed_in() -> None:
+    from members import card
+
+    staff = await make_staff("admin")
+    member_token, _ = await security.create_session(
+        staff.id, kind=card.SESSION_KIND, ttl_seconds=card.SESSION_TTL
+    )
+    await security.create_session(staff.id, kind="console", ttl_seconds=3600)
+    await security.revoke_all_sessions(staff.id)
+    assert await card.member_of(member_token) == (staff.id, ANY)
