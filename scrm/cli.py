@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
+from pydantic import ValidationError as PydanticValidationError
 
-from crm_core.config import get_settings
+from crm_core.config import get_settings, settings_problem
 from crm_core.errors import CRMError
 from crm_core.logging import configure_logging
 from scrm import wiring
@@ -37,7 +38,11 @@ def _run(work: Callable[[wiring.Urls], Awaitable[T]], *, booted: bool = True) ->
 @click.group()
 def main() -> None:
     """SCRM: social CRM for brands on WeChat."""
-    configure_logging(json=get_settings().is_prod)
+    try:
+        settings = get_settings()
+    except PydanticValidationError as error:
+        raise click.ClickException(settings_problem(error)) from None
+    configure_logging(json=settings.is_prod)
 
 
 @main.command()
