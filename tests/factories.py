@@ -72,11 +72,13 @@ async def sms_code_sent_to(phone: str) -> str:
 
     from sms_gateway.models import SmsMessage, SmsPart
     from sms_gateway.pdu import decode_submit
+    from sms_gateway.service.messages import sendable_pdu
 
     message = await SmsMessage.filter(recipient=phone).order_by("-id").first()
     assert message is not None
     parts = await SmsPart.filter(message_id=message.id).order_by("sequence")
-    text = "".join(decode_submit(part.pdu_hex).text for part in parts)
+    pdus = [sendable_pdu(message.purpose, part.pdu_hex) for part in parts]
+    text = "".join(decode_submit(pdu).text for pdu in pdus)
     found = re.search(r"验证码是(\d{6})", text)
     assert found is not None, text
     return found.group(1)

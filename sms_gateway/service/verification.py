@@ -1,7 +1,8 @@
 """Verification codes over SMS: issue, rate-limit, expire, verify (reliability §5, API6/SEC-7).
 
-The code lives only in Redis, as a keyed hash with a TTL; the message log masks it. Limits are
-Redis counters, so every web process shares them.
+The code lives only in Redis, as a keyed hash with a TTL; its message row keeps the text masked
+and the PDU sealed (crm_core.vault), opened only for the modem. Limits are Redis counters, so
+every web process shares them.
 """
 
 import hashlib

@@ -15,6 +15,8 @@ from members import card
 from members.models import Member
 from sms_gateway.models import SmsMessage
 from sms_gateway.service.messages import normalize_recipient
+from tests.factories import sms_code_sent_to
+from tests.members.support import h5_session
 from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared fixtures
 from tests.wechat.support import APPID, SECRET, TOKEN, Served
 from wechat.models import AccountMode
@@ -76,21 +78,19 @@ async def test_sign_in_then_bind_a_card_with_the_sms_code(
     token = csrf_of(page.text)
     sent = await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
     assert sent.status_code == 303
-    message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
-    code = re.search(r"验证码是(\d{6})", message.text)
-    assert code is not None
+    code = await sms_code_sent_to(normalize_recipient(PHONE))
     wrong = await client.post(
         "/h5/member/bind",
         data={
             "phone": PHONE,
-            "code": "000000" if code.group(1) != "000000" else "111111",
+            "code": "000000" if code != "000000" else "111111",
             "csrf_token": token,
         },
     )
     assert "验证码" in (await client.get(wrong.headers["location"])).text
     assert (await Member.get()).card_no is None
     bound = await client.post(
-        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+        "/h5/member/bind", data={"phone": PHONE, "code": code, "csrf_token": token}
     )
     card = await client.get(bound.headers["location"])
     member = await Member.get()
@@ -136,11 +136,9 @@ async def test_a_phone_bound_to_another_member_is_refused(
     await sign_in(client)
     token = csrf_of((await client.get("/h5/member")).text)
     await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
-    message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
-    code = re.search(r"验证码是(\d{6})", message.text)
-    assert code is not None
+    code = await sms_code_sent_to(normalize_recipient(PHONE))
     refused = await client.post(
-        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+        "/h5/member/bind", data={"phone": PHONE, "code": code, "csrf_token": token}
     )
     page = await client.get(refused.headers["location"])
     assert "该手机号已绑定其他会员" in page.text
@@ -155,8 +153,6 @@ async def test_a_burst_of_wrong_codes_burns_the_code_after_five_checks(
     from crm_core import clock
     from crm_core.redis import get_redis
     from sms_gateway.service import verification
-    from tests.factories import sms_code_sent_to
-    from tests.members.support import h5_session
 
     member = await Member.create(name="", created_at=clock.utc_now())
     token = await h5_session(client, member.id)
