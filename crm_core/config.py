@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         SecretStr(DEFAULT_SECRET_KEY), validation_alias=_env("scrm_secret_key")
     )
+    # Keys the audit chain; derived from secret_key when unset (crm_core/audit.py).
+    audit_key: SecretStr | None = Field(None, validation_alias=_env("scrm_audit_key"))
     var_dir: Path = Field(PROJECT_ROOT / "var", validation_alias=_env("scrm_var_dir"))
     base_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("scrm_base_url"))
     auth: AuthSettings = Field(AuthSettings(), validation_alias=_env("scrm_auth"))

@@ -170,6 +170,25 @@ def demo(port: int, no_worker: bool) -> None:
     sys.exit(run_demo(port=port, with_worker=not no_worker))
 
 
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 naming the first row that does not match."""
+    from crm_core import audit
+
+    rows, broken = _run(lambda _: audit.check_chain())
+    if broken is not None:
+        click.echo(
+            f"审计日志被篡改：第一处不符的记录 id={broken} / audit chain broken at id={broken}"
+        )
+        sys.exit(1)
+    click.echo(f"审计日志完整：{rows} 条记录 / audit chain intact: {rows} rows")
+
+
 @sms.command("send")
 @click.option("--to", "recipient", required=True, help="Recipient, e.g. 13800138000.")
 @click.option("--marketing", is_flag=True, help="Marketing: needs consent, keeps sending hours.")
