@@ -1,5 +1,6 @@
 """Passwords (argon2id), opaque sessions and API tokens in Redis, login throttling, CSRF tokens."""
 
+import hashlib
 import hmac
 import json
 import secrets
@@ -9,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from crm_core import ratelimit
+from crm_core.config import get_settings
 from crm_core.errors import RateLimitedError
 from crm_core.redis import get_redis
 
@@ -101,6 +103,12 @@ async def revoke_all_sessions(staff_id: int) -> None:
     if keys:
         await redis.delete(*keys)
     await redis.delete(index)
+
+
+def bound_token(purpose: str, value: str) -> str:
+    """A token only this server can derive from `value` (a pre-session cookie's login CSRF)."""
+    key = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

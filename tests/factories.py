@@ -56,9 +56,16 @@ async def bearer(staff: Staff) -> dict[str, str]:
     return {"Authorization": f"Bearer {await issue_token(staff.id, ttl_seconds=3600)}"}
 
 
+async def post_login(client: httpx.AsyncClient, data: dict[str, str]) -> httpx.Response:
+    """Submit the login form as a browser does: load it first (pre-session cookie and token)."""
+    page = await client.get("/admin/login")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    return await client.post("/admin/login", data={**data, "csrf_token": token})
+
+
 async def console_login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form and return the CSRF token of the new session."""
-    response = await client.post("/admin/login", data={"username": username, "password": password})
+    response = await post_login(client, {"username": username, "password": password})
     assert response.status_code == 303, response.text
     page = await client.get("/admin/departments")
     marker = 'name="csrf_token" value="'

@@ -7,7 +7,7 @@ import pytest
 from crm_core import security
 from crm_core.audit import AuditLog
 from crm_core.org.models import Department, Staff
-from tests.factories import PASSWORD, bearer, console_login, make_staff
+from tests.factories import PASSWORD, bearer, console_login, make_staff, post_login
 
 
 async def test_api_login_issues_a_working_token(client: httpx.AsyncClient) -> None:
@@ -111,7 +111,7 @@ async def test_passwords_are_argon2id_and_rehashed_when_weaker() -> None:
 
 async def test_console_login_sets_a_safe_cookie(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post("/admin/login", data={"username": "alice", "password": PASSWORD})
+    response = await post_login(client, {"username": "alice", "password": PASSWORD})
     assert response.status_code == 303
     assert response.headers["location"] == "/admin"
     cookie = response.headers["set-cookie"].lower()
@@ -120,7 +120,7 @@ async def test_console_login_sets_a_safe_cookie(client: httpx.AsyncClient) -> No
 
 
 async def test_console_login_error_is_shown_in_chinese(client: httpx.AsyncClient) -> None:
-    response = await client.post("/admin/login", data={"username": "x", "password": "y"})
+    response = await post_login(client, {"username": "x", "password": "y"})
     assert response.status_code == 401
     assert "用户名或密码错误" in response.text
 
@@ -133,9 +133,9 @@ async def test_console_redirects_anonymous_users_to_login(client: httpx.AsyncCli
 
 async def test_login_next_does_not_redirect_offsite(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post(
-        "/admin/login",
-        data={"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    response = await post_login(
+        client,
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.headers["location"] == "/admin"
 
@@ -258,3 +258,32 @@ async def test_a_password_reset_leaves_the_member_with_the_same_id_signed_in() -
     await security.create_session(staff.id, kind="console", ttl_seconds=3600)
     await security.revoke_all_sessions(staff.id)
     assert await card.member_of(member_token) == (staff.id, ANY)
+
+
+@pytest.mark.parametrize(
+    ("how", "headers"),
+    [
+        ("no-token", {}),
+        ("token-of-another-browser", {}),
+        ("cross-origin", {"Origin": "https://evil.example"}),
+    ],
+)
+async def test_login_form_without_this_browsers_token_is_refused(
+    client: httpx.AsyncClient, how: str, headers: dict[str, str]
+) -> None:
+    await make_staff("admin", username="alice")
+    data = {"username": "alice", "password": PASSWORD}
+    if how != "no-token":
+        page = await client.get("/admin/login")
+        data["csrf_token"] = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    if how == "token-of-another-browser":
+        client.cookies.clear()
+        await client.get("/admin/login")  # this browser's own pre-session
+    response = await client.post("/admin/login", data=data, headers=headers)
+    assert response.status_code == 403
+    assert "页面已过期或来源不可信" in response.text
+    assert "scrm_session" not in response.headers.get("set-cookie", "")
+    assert await AuditLog.filter(action__startswith="auth.login").count() == 0
+    # The refused page carries a fresh form that works.
+    retry = await post_login(client, data)
+    assert retry.status_code == 303

@@ -6,7 +6,7 @@ import pytest
 from crm_core import jobs
 from crm_core.db import unit_of_work
 from crm_core.org.models import Position
-from tests.factories import bearer, make_staff
+from tests.factories import bearer, make_staff, post_login
 
 
 async def test_jobs_are_published_only_after_commit(published_jobs: list[jobs.Job]) -> None:
@@ -87,9 +87,7 @@ async def test_production_settings_hide_the_schema_and_secure_the_cookie(
         async with httpx.AsyncClient(transport=transport, base_url="https://prod") as http:
             assert (await http.get("/openapi.json")).status_code == 404
             await make_staff("admin", username="alice")
-            login = await http.post(
-                "/admin/login", data={"username": "alice", "password": "secret123"}
-            )
+            login = await post_login(http, {"username": "alice", "password": "secret123"})
             assert "secure" in login.headers["set-cookie"].lower()
     finally:
         get_settings.cache_clear()  # monkeypatch restores SCRM_ENV; the next read sees it
