@@ -4,10 +4,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - refused in prod
 
 
 class AuthSettings(BaseModel):
@@ -69,13 +71,27 @@ class Settings(BaseSettings):
     wechat_api_base: str | None = Field(None, validation_alias=_env("wechat_api_base"))
     wechat_pay_api_base: str | None = Field(None, validation_alias=_env("wechat_pay_api_base"))
     secret_key: SecretStr = Field(
-        SecretStr("dev-insecure-secret-change-me"), validation_alias=_env("scrm_secret_key")
+        SecretStr(DEFAULT_SECRET_KEY), validation_alias=_env("scrm_secret_key")
     )
+    # Keys the audit chain; derived from secret_key when unset (crm_core/audit.py).
+    audit_key: SecretStr | None = Field(None, validation_alias=_env("scrm_audit_key"))
     var_dir: Path = Field(PROJECT_ROOT / "var", validation_alias=_env("scrm_var_dir"))
     base_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("scrm_base_url"))
     auth: AuthSettings = Field(AuthSettings(), validation_alias=_env("scrm_auth"))
     wechat: WeChatSettings = Field(WeChatSettings(), validation_alias=_env("scrm_wechat"))
     sms: SmsSettings = Field(SmsSettings(), validation_alias=_env("scrm_sms"))
+
+    @model_validator(mode="after")
+    def _no_public_key_in_prod(self) -> "Settings":
+        # The default key is in the public repository: sessions, sealed secrets and the audit
+        # chain keyed with it would be forgeable by anyone.
+        key = self.secret_key.get_secret_value()
+        if self.is_prod and (key == DEFAULT_SECRET_KEY or len(key) < 32):
+            raise ValueError(
+                "生产环境必须设置 SCRM_SECRET_KEY（至少 32 个字符的随机值）"
+                " / SCRM_SECRET_KEY must be set to a random value of at least 32 characters in prod"
+            )
+        return self
 
     @property
     def is_prod(self) -> bool:
@@ -92,3 +108,8 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problem(error: PydanticValidationError) -> str:
+    """One line for a person starting the server with bad settings."""
+    return "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())

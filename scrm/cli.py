@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
+from pydantic import ValidationError as PydanticValidationError
 
-from crm_core.config import get_settings
+from crm_core.config import get_settings, settings_problem
 from crm_core.errors import CRMError
 from crm_core.logging import configure_logging
 from scrm import wiring
@@ -37,7 +38,11 @@ def _run(work: Callable[[wiring.Urls], Awaitable[T]], *, booted: bool = True) ->
 @click.group()
 def main() -> None:
     """SCRM: social CRM for brands on WeChat."""
-    configure_logging(json=get_settings().is_prod)
+    try:
+        settings = get_settings()
+    except PydanticValidationError as error:
+        raise click.ClickException(settings_problem(error)) from None
+    configure_logging(json=settings.is_prod)
 
 
 @main.command()
@@ -163,6 +168,25 @@ def demo(port: int, no_worker: bool) -> None:
 
     os.environ.setdefault("SCRM_ENV", "dev")  # noqa: TID251
     sys.exit(run_demo(port=port, with_worker=not no_worker))
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 naming the first row that does not match."""
+    from crm_core import audit
+
+    rows, broken = _run(lambda _: audit.check_chain())
+    if broken is not None:
+        click.echo(
+            f"审计日志被篡改：第一处不符的记录 id={broken} / audit chain broken at id={broken}"
+        )
+        sys.exit(1)
+    click.echo(f"审计日志完整：{rows} 条记录 / audit chain intact: {rows} rows")
 
 
 @sms.command("send")

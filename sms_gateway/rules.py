@@ -4,6 +4,7 @@ replies, sending hours and message composition (§5)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,6 +134,18 @@ def compose_text(text: str, *, marketing: bool, signature: str, opt_out_suffix: 
     if marketing and opt_out_suffix and "退订" not in body:
         body = f"{body}{opt_out_suffix}"
     return body
+
+
+SENSITIVE_PURPOSES = frozenset({"verification_code"})
+
+
+def is_sensitive(purpose: str) -> bool:
+    """Messages whose text is a secret (codes): masked at rest, only the PDU carries it, sealed."""
+    return purpose in SENSITIVE_PURPOSES
+
+
+def mask_codes(text: str) -> str:
+    return re.sub(r"\d{4,8}", lambda m: "*" * len(m.group()), text)
 
 
 def retry_delay(attempts: int, backoff: list[int]) -> int:

@@ -56,11 +56,36 @@ async def bearer(staff: Staff) -> dict[str, str]:
     return {"Authorization": f"Bearer {await issue_token(staff.id, ttl_seconds=3600)}"}
 
 
+async def post_login(client: httpx.AsyncClient, data: dict[str, str]) -> httpx.Response:
+    """Submit the login form as a browser does: load it first (pre-session cookie and token)."""
+    page = await client.get("/admin/login")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    return await client.post("/admin/login", data={**data, "csrf_token": token})
+
+
 async def console_login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form and return the CSRF token of the new session."""
-    response = await client.post("/admin/login", data={"username": username, "password": password})
+    response = await post_login(client, {"username": username, "password": password})
     assert response.status_code == 303, response.text
     page = await client.get("/admin/departments")
     marker = 'name="csrf_token" value="'
     text = page.text if marker in page.text else (await client.get("/admin")).text
     return text.split(marker, 1)[1].split('"', 1)[0]
+
+
+async def sms_code_sent_to(phone: str) -> str:
+    """The verification code as the handset receives it: decoded from the queued PDUs."""
+    import re
+
+    from sms_gateway.models import SmsMessage, SmsPart
+    from sms_gateway.pdu import decode_submit
+    from sms_gateway.service.messages import sendable_pdu
+
+    message = await SmsMessage.filter(recipient=phone).order_by("-id").first()
+    assert message is not None
+    parts = await SmsPart.filter(message_id=message.id).order_by("sequence")
+    pdus = [sendable_pdu(message.purpose, part.pdu_hex) for part in parts]
+    text = "".join(decode_submit(pdu).text for pdu in pdus)
+    found = re.search(r"验证码是(\d{6})", text)
+    assert found is not None, text
+    return found.group(1)

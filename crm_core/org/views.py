@@ -28,10 +28,14 @@ from crm_core.org.service import auth, departments, exports, positions, roles, s
 from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
 from crm_core.web.console import (
     LANG_COOKIE,
+    LOGIN_COOKIE,
     SESSION_COOKIE,
     attempt,
     check_csrf,
+    check_login_csrf,
     console_principal,
+    keep_login_cookie,
+    login_form,
     need,
     redirect,
     render,
@@ -94,7 +98,12 @@ def _safe_next(url: str) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, next: str = "/admin") -> Response:
-    return await render(request, "login.html", next=_safe_next(next), error="")
+    pre_session, token = login_form(request)
+    response = await render(
+        request, "login.html", next=_safe_next(next), error="", login_csrf=token
+    )
+    keep_login_cookie(response, pre_session)
+    return response
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -102,7 +111,9 @@ async def login(request: Request) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     next_url = _safe_next(str(form.get("next", "/admin")))
+    pre_session, token = login_form(request)
     try:
+        check_login_csrf(request, str(form.get("csrf_token", "")))
         user = await auth.authenticate(
             username,
             password,
@@ -110,17 +121,21 @@ async def login(request: Request) -> Response:
             user_agent=request.headers.get("user-agent", ""),
         )
     except CRMError as error:
-        return await render(
+        page = await render(
             request,
             "login.html",
             status_code=error.status_code,
             next=next_url,
             error=error.detail,
             username=username,
+            login_csrf=token,
         )
+        keep_login_cookie(page, pre_session)
+        return page
     ttl = get_settings().auth.session_ttl_seconds
     token, _ = await auth.open_console_session(user.id, ttl_seconds=ttl)
     response = redirect(next_url)
+    response.delete_cookie(LOGIN_COOKIE, path="/admin/login")
     response.set_cookie(
         SESSION_COOKIE,
         token,

@@ -9,7 +9,8 @@ from typing import Any
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
-from crm_core import clock, jobs
+from crm_core import audit, clock, jobs
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org.service.stores import get_store
 from crm_core.permissions import Principal
@@ -106,6 +107,18 @@ async def record_order(principal: Principal, data: OrderCreate) -> tuple[OrderRe
                         for li in data.lines
                     ]
                 )
+                await audit.record(
+                    actor_of(principal),
+                    "sales.order_recorded",
+                    target_type="sales_order",
+                    target_id=existing.id,
+                    after={
+                        "store_id": data.store_id,
+                        "order_no": data.order_no,
+                        "member_id": data.member_id,
+                        "total_fen": existing.total_fen,
+                    },
+                )
                 jobs.enqueue("loyalty.award_purchase_points", order_id=existing.id)
                 jobs.enqueue("campaigns.on_purchase_recorded", order_id=existing.id)
             return await _read(existing), True
@@ -154,6 +167,19 @@ async def record_refund(
             refunded_at=data.refunded_at,
             request_hash=digest,
             created_at=clock.utc_now(),
+        )
+        await audit.record(
+            actor_of(principal),
+            "sales.refund_recorded",
+            target_type="sales_order",
+            target_id=order_id,
+            before={"refunded_fen": order.refunded_fen},
+            after={
+                "refund_id": refund.id,
+                "refund_no": data.refund_no,
+                "amount_fen": data.amount_fen,
+                "refunded_fen": order.refunded_fen + data.amount_fen,
+            },
         )
         jobs.enqueue("loyalty.reverse_purchase_points", refund_id=refund.id)
     return RefundRead.model_validate(refund), True

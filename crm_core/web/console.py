@@ -5,6 +5,7 @@ Every state-changing console request carries the session's CSRF token and a same
 """
 
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from crm_core.redis import get_redis
 
 SESSION_COOKIE = "scrm_session"
 LANG_COOKIE = "scrm_lang"
+LOGIN_COOKIE = "scrm_login"
 _template_dirs: list[Path] = [Path(__file__).parent / "templates"]
 _env = Environment(loader=ChoiceLoader([]), autoescape=select_autoescape())
 _env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)
@@ -183,6 +185,35 @@ async def check_csrf(request: Request) -> Form:
     return Form([(k, v) for k, v in items if k != "csrf_token"])
 
 
+def login_form(request: Request) -> tuple[str, str]:
+    """(pre-session id, CSRF token) for the login form. Login CSRF: without a token bound to this
+    browser's own cookie, another site could sign the victim in to the attacker's account."""
+    pre_session = request.cookies.get(LOGIN_COOKIE, "")
+    if not 32 <= len(pre_session) <= 64:
+        pre_session = secrets.token_urlsafe(32)
+    return pre_session, security.bound_token("login", pre_session)
+
+
+def check_login_csrf(request: Request, given: str) -> None:
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    if request.headers.get("sec-fetch-site") == "cross-site" or not _same_origin(request):
+        raise CSRFError()
+    if not cookie or not security.csrf_matches(security.bound_token("login", cookie), given):
+        raise CSRFError()
+
+
+def keep_login_cookie(response: Response, pre_session: str) -> None:
+    response.set_cookie(
+        LOGIN_COOKIE,
+        pre_session,
+        max_age=3600,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().is_prod,
+        path="/admin/login",
+    )
+
+
 async def flash(request: Request, message: str, kind: str = "success") -> None:
     key = f"auth:flash:{request.state.session_token}"
     await get_redis().rpush(key, json.dumps({"kind": kind, "message": message}))
@@ -273,6 +304,9 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
 
 
+PAGE_POLICY = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+
+
 class SecurityHeaders:
     """Plain ASGI middleware (BaseHTTPMiddleware costs a task per request on the webhook path)."""
 
@@ -284,13 +318,18 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         console = scope["path"].startswith("/admin")
+        # The member center is framed by nobody either: a framed card or coupon page is a
+        # clickjacking target (tap "bind" or "redeem" through an invisible frame).
+        page = console or scope["path"].startswith("/h5/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                if console:
+                if page:
                     headers.setdefault("X-Frame-Options", "DENY")
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+                if console:
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
 

@@ -191,6 +191,17 @@ async def verify_coupon(principal: Principal, data: VerifyCreate) -> Verificatio
             verified_by_id=principal.staff_id,
         )
         await coupon.refresh_from_db()
+        await audit.record(
+            actor_of(principal),
+            "coupon.verify",
+            target_type="coupon",
+            target_id=coupon.id,
+            after={
+                "store_id": data.store_id,
+                "order_no": data.order_no,
+                "member_id": coupon.member_id,
+            },
+        )
     discount = rules.discount_fen(
         kind=template.kind,
         amount_fen=amount or 0,

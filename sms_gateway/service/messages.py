@@ -5,7 +5,7 @@ import secrets
 
 from tortoise.exceptions import IntegrityError
 
-from crm_core import clock
+from crm_core import clock, vault
 from crm_core.config import get_settings
 from crm_core.db import unit_of_work
 from sms_gateway import repository, rules
@@ -24,7 +24,15 @@ from sms_gateway.service import suppression
 
 _E164 = re.compile(r"\+\d{8,15}")
 PRIORITY = {MessageKind.TRANSACTIONAL: 10, MessageKind.MARKETING: 0}
-SENSITIVE_PURPOSES = frozenset({"verification_code"})
+
+
+def _at_rest(purpose: str, pdu_hex: str) -> str:
+    return vault.seal(pdu_hex) if rules.is_sensitive(purpose) else pdu_hex
+
+
+def sendable_pdu(purpose: str, stored: str) -> str:
+    """The PDU the modem writes, from the row: a sensitive one is sealed at rest."""
+    return vault.open_sealed(stored) if rules.is_sensitive(purpose) else stored
 
 
 def normalize_recipient(number: str) -> str:
@@ -82,7 +90,8 @@ async def send_message(
                 kind=kind,
                 purpose=purpose or kind.value,
                 recipient=phone,
-                text=body,
+                # A code never rests readable: the row keeps it masked, the PDU sealed.
+                text=rules.mask_codes(body) if rules.is_sensitive(purpose) else body,
                 priority=PRIORITY[kind],
                 not_before=not_before,
                 part_count=len(parts),
@@ -102,7 +111,7 @@ async def send_message(
                         concat_reference=reference if part.total > 1 else 0,
                         recipient=phone,
                         tpdu_length=part.tpdu_length,
-                        pdu_hex=part.pdu_hex,
+                        pdu_hex=_at_rest(purpose, part.pdu_hex),
                     )
                     for part in parts
                 ],
@@ -121,9 +130,9 @@ def to_read(message: SmsMessage, parts: list[SmsPart] | None = None) -> MessageR
     read = MessageRead.model_validate(
         {name: getattr(message, name) for name in MessageRead.model_fields if name != "parts"}
     )
-    if message.purpose in SENSITIVE_PURPOSES:
-        # Codes stay out of logs and screens; the handset is the only place to read them.
-        read.text = re.sub(r"\d{4,8}", lambda m: "*" * len(m.group()), read.text)
+    if rules.is_sensitive(message.purpose):
+        # Codes stay out of logs and screens (rows written before masking at rest included).
+        read.text = rules.mask_codes(read.text)
     read.parts = [PartRead.model_validate(part) for part in parts or []]
     return read
 

@@ -16,6 +16,7 @@ from crm_core.db import unit_of_work
 from sms_gateway import repository, rules
 from sms_gateway.models import MessageKind, Modem, SmsMessage, SmsPart, SmsStatus
 from sms_gateway.service import suppression
+from sms_gateway.service.messages import sendable_pdu
 
 _FINAL = {SmsStatus.SENT, SmsStatus.DELIVERED, SmsStatus.FAILED, SmsStatus.UNKNOWN}
 
@@ -72,7 +73,9 @@ async def claim_next(modem_id: int, owner: str, settings: SmsSettings) -> Claim 
                 message.kind,
                 message.recipient,
                 [
-                    PartWork(p.id, p.sequence, p.tpdu_length, p.pdu_hex)
+                    PartWork(
+                        p.id, p.sequence, p.tpdu_length, sendable_pdu(message.purpose, p.pdu_hex)
+                    )
                     for p in parts
                     if p.status is SmsStatus.QUEUED
                 ],

@@ -1,7 +1,8 @@
 """Verification codes over SMS: issue, rate-limit, expire, verify (reliability §5, API6/SEC-7).
 
-The code lives only in Redis, as a keyed hash with a TTL; the message log masks it. Limits are
-Redis counters, so every web process shares them.
+The code lives only in Redis, as a keyed hash with a TTL; its message row keeps the text masked
+and the PDU sealed (crm_core.vault), opened only for the modem. Limits are Redis counters, so
+every web process shares them.
 """
 
 import hashlib
@@ -56,13 +57,30 @@ async def issue_code(phone: str, *, purpose: str = "login", ip: str = "") -> Iss
     return IssuedCode(number, purpose, expires, int(message.id))
 
 
+# Count the guess and read the code in one step: exactly `limit` guesses ever see the code,
+# however many arrive at once, and the first guess past the limit burns it.
+_COUNT_AND_READ = """
+local tries = redis.call('INCR', KEYS[2])
+if tries == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if tries > tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return {tries, false}
+end
+return {tries, redis.call('GET', KEYS[1])}
+"""
+
+
 async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
-    """True once per issued code; wrong guesses count, and too many burn the code."""
+    """True once per issued code. Every guess is counted before it is compared, so a burst of
+    concurrent guesses gets `code_max_attempts` comparisons in all; the last one burns the code."""
     settings = get_settings().sms
     number = normalize_recipient(phone)
     key = f"sms:code:{purpose}:{number}"
     redis = get_redis()
-    stored = await redis.get(key)
+    limit = settings.code_max_attempts
+    tries, stored = await redis.eval(  # type: ignore[misc]
+        _COUNT_AND_READ, 2, key, f"{key}:tries", limit, settings.code_ttl_seconds
+    )
     if stored is None:
         raise CodeInvalidError()
     if hmac.compare_digest(str(stored), _digest(number, purpose, code.strip())):
@@ -71,8 +89,6 @@ async def verify_code(phone: str, code: str, *, purpose: str = "login") -> bool:
             await redis.delete(f"{key}:tries")
             return True
         raise CodeInvalidError()
-    tries = await redis.incr(f"{key}:tries")
-    await redis.expire(f"{key}:tries", settings.code_ttl_seconds)
-    if tries >= settings.code_max_attempts:
+    if int(tries) >= limit:
         await redis.delete(key)
     raise CodeInvalidError()

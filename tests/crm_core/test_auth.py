@@ -1,10 +1,13 @@
+import asyncio
+from unittest.mock import ANY
+
 import httpx
 import pytest
 
 from crm_core import security
 from crm_core.audit import AuditLog
 from crm_core.org.models import Department, Staff
-from tests.factories import PASSWORD, bearer, console_login, make_staff
+from tests.factories import PASSWORD, bearer, console_login, make_staff, post_login
 
 
 async def test_api_login_issues_a_working_token(client: httpx.AsyncClient) -> None:
@@ -108,7 +111,7 @@ async def test_passwords_are_argon2id_and_rehashed_when_weaker() -> None:
 
 async def test_console_login_sets_a_safe_cookie(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post("/admin/login", data={"username": "alice", "password": PASSWORD})
+    response = await post_login(client, {"username": "alice", "password": PASSWORD})
     assert response.status_code == 303
     assert response.headers["location"] == "/admin"
     cookie = response.headers["set-cookie"].lower()
@@ -117,7 +120,7 @@ async def test_console_login_sets_a_safe_cookie(client: httpx.AsyncClient) -> No
 
 
 async def test_console_login_error_is_shown_in_chinese(client: httpx.AsyncClient) -> None:
-    response = await client.post("/admin/login", data={"username": "x", "password": "y"})
+    response = await post_login(client, {"username": "x", "password": "y"})
     assert response.status_code == 401
     assert "用户名或密码错误" in response.text
 
@@ -130,9 +133,9 @@ async def test_console_redirects_anonymous_users_to_login(client: httpx.AsyncCli
 
 async def test_login_next_does_not_redirect_offsite(client: httpx.AsyncClient) -> None:
     await make_staff("admin", username="alice")
-    response = await client.post(
-        "/admin/login",
-        data={"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    response = await post_login(
+        client,
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.headers["location"] == "/admin"
 
@@ -176,3 +179,111 @@ async def test_console_logout_ends_the_session(client: httpx.AsyncClient) -> Non
     response = await client.post("/admin/logout", data={"csrf_token": token})
     assert response.status_code == 303
     assert (await client.get("/admin")).status_code == 303
+
+
+async def test_a_burst_of_wrong_passwords_checks_only_the_limit(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_staff("admin", username="alice")
+    checked: list[str] = []
+    real_verify = security.verify_password
+
+    def counting_verify(password_hash: str | None, password: str) -> bool:
+        checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(security, "verify_password", counting_verify)
+    burst = await asyncio.gather(
+        *(
+            client.post("/api/v1/auth/token", json={"username": "alice", "password": f"guess{n}"})
+            for n in range(50)
+        )
+    )
+    statuses = sorted(response.status_code for response in burst)
+    assert statuses == [401] * 5 + [429] * 45
+    assert len(checked) == 5
+    right = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
+    assert right.status_code == 429
+    assert len(checked) == 5
+    assert await AuditLog.filter(action="auth.login").count() == 0
+    assert await AuditLog.filter(action="auth.login_failed").count() == 5
+
+
+async def age_redis(seconds: int) -> None:
+    """What `seconds` of wall time do to Redis: every TTL shrinks, and what reaches 0 is gone."""
+    from crm_core.redis import get_redis
+
+    redis = get_redis()
+    async for key in redis.scan_iter():
+        left = await redis.pttl(key)
+        if left > 0:
+            if left <= seconds * 1000:
+                await redis.delete(key)
+            else:
+                await redis.pexpire(key, left - seconds * 1000)
+
+
+async def test_a_token_slid_past_the_console_session_is_still_revoked_by_a_password_reset(
+    client: httpx.AsyncClient,
+) -> None:
+    admin = await make_staff("admin")
+    await make_staff("admin", username="alice")
+    issued = await client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}
+    )
+    token = {"Authorization": f"Bearer {issued.json()['access_token']}"}
+    await console_login(client, "alice")  # an 8-hour console session after the 12-hour token
+    await age_redis(7 * 3600)
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 200  # slides to 12 h
+    await age_redis(2 * 3600)
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 200
+    reset = await client.post(
+        f"/api/v1/staff/{(await Staff.get(username='alice')).id}/password",
+        json={"password": "brand-new-pass1"},
+        headers=await bearer(admin),
+    )
+    assert reset.status_code == 204
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+
+
+async def test_a_password_reset_leaves_the_member_with_the_same_id_signed_in() -> None:
+    from members import card
+
+    staff = await make_staff("admin")
+    member_token, _ = await security.create_session(
+        staff.id, kind=card.SESSION_KIND, ttl_seconds=card.SESSION_TTL
+    )
+    await security.create_session(staff.id, kind="console", ttl_seconds=3600)
+    await security.revoke_all_sessions(staff.id)
+    assert await card.member_of(member_token) == (staff.id, ANY)
+
+
+@pytest.mark.parametrize(
+    ("how", "headers"),
+    [
+        ("no-token", {}),
+        ("token-of-another-browser", {}),
+        ("cross-origin", {"Origin": "https://evil.example"}),
+    ],
+)
+async def test_login_form_without_this_browsers_token_is_refused(
+    client: httpx.AsyncClient, how: str, headers: dict[str, str]
+) -> None:
+    await make_staff("admin", username="alice")
+    data = {"username": "alice", "password": PASSWORD}
+    if how != "no-token":
+        page = await client.get("/admin/login")
+        data["csrf_token"] = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    if how == "token-of-another-browser":
+        client.cookies.clear()
+        await client.get("/admin/login")  # this browser's own pre-session
+    response = await client.post("/admin/login", data=data, headers=headers)
+    assert response.status_code == 403
+    assert "页面已过期或来源不可信" in response.text
+    assert "scrm_session" not in response.headers.get("set-cookie", "")
+    assert await AuditLog.filter(action__startswith="auth.login").count() == 0
+    # The refused page carries a fresh form that works.
+    retry = await post_login(client, data)
+    assert retry.status_code == 303

@@ -1,10 +1,12 @@
+import os
+
 import httpx
 import pytest
 
 from crm_core import jobs
 from crm_core.db import unit_of_work
 from crm_core.org.models import Position
-from tests.factories import bearer, make_staff
+from tests.factories import bearer, make_staff, post_login
 
 
 async def test_jobs_are_published_only_after_commit(published_jobs: list[jobs.Job]) -> None:
@@ -77,6 +79,7 @@ async def test_production_settings_hide_the_schema_and_secure_the_cookie(
     from scrm.app import create_app
 
     monkeypatch.setenv("SCRM_ENV", "prod")
+    monkeypatch.setenv("SCRM_SECRET_KEY", "a-production-key-of-at-least-32-chars")
     get_settings.cache_clear()
     try:
         app = create_app(boot=False)
@@ -84,9 +87,7 @@ async def test_production_settings_hide_the_schema_and_secure_the_cookie(
         async with httpx.AsyncClient(transport=transport, base_url="https://prod") as http:
             assert (await http.get("/openapi.json")).status_code == 404
             await make_staff("admin", username="alice")
-            login = await http.post(
-                "/admin/login", data={"username": "alice", "password": "secret123"}
-            )
+            login = await post_login(http, {"username": "alice", "password": "secret123"})
             assert "secure" in login.headers["set-cookie"].lower()
     finally:
         get_settings.cache_clear()  # monkeypatch restores SCRM_ENV; the next read sees it
@@ -125,3 +126,31 @@ def test_access_logs_never_carry_query_strings(caplog: pytest.LogCaptureFixture)
             200,
         )
     assert caplog.messages == ['127.0.0.1:5000 - "POST /wechat/wx1/callback HTTP/1.1" 200']
+
+
+def test_production_refuses_the_public_default_secret_key() -> None:
+    import subprocess
+    import sys
+
+    from crm_core.config import Settings
+
+    env = {k: v for k, v in os.environ.items() if k != "SCRM_SECRET_KEY"}
+    env["SCRM_ENV"] = "prod"
+    served = subprocess.run(
+        [sys.executable, "-m", "scrm", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert served.returncode == 1
+    assert served.stdout == ""
+    assert served.stderr.splitlines() == [
+        "Error: 生产环境必须设置 SCRM_SECRET_KEY（至少 32 个字符的随机值）"
+        " / SCRM_SECRET_KEY must be set to a random value of at least 32 characters in prod"
+    ]
+    with pytest.raises(ValueError, match="SCRM_SECRET_KEY"):
+        Settings(scrm_env="prod", scrm_secret_key="short")  # type: ignore[call-arg]
+    strong = "k" * 32
+    settings = Settings(scrm_env="prod", scrm_secret_key=strong)  # type: ignore[call-arg]
+    assert settings.secret_key.get_secret_value() == strong

@@ -5,6 +5,7 @@ from crm_core import audit
 from crm_core.audit import AuditLog
 from crm_core.org.models import Department, Role, Staff, Store
 from crm_core.org.rules import subtree, visible_departments, widest_scope, would_create_cycle
+from tests.crm_core.test_audit import tamper
 from tests.factories import bearer, make_department, make_staff, make_store
 
 
@@ -191,7 +192,7 @@ async def test_audit_chain_detects_tampering() -> None:
     assert await audit.verify_chain() is None
     second = await AuditLog.filter(action="test.event").order_by("id").offset(1).first()
     assert second is not None
-    await AuditLog.filter(id=second.id).update(after={"n": 99})
+    await tamper("UPDATE audit_log SET after = '{}' WHERE id = {}", '{"n": 99}', second.id)
     assert await audit.verify_chain() == second.id
 
 

@@ -134,3 +134,14 @@ async def test_browsers_get_error_pages_in_chinese(client: httpx.AsyncClient) ->
     assert "门店不存在" in missing.text
     api_style = await client.get("/admin/stores/999999")
     assert api_style.json() == {"error": "store_not_found", "detail": "门店不存在"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/login", "/h5/member", "/h5/member/card-code"], ids=["console", "h5", "h5-json"]
+)
+async def test_pages_refuse_to_be_framed(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Content-Security-Policy"] == (
+        "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    )

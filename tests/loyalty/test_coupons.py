@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from crm_core import clock
+from crm_core.audit import AuditLog
 from crm_core.errors import CRMError
 from loyalty.coupons import rules
 from loyalty.coupons.errors import CouponExpiredError, CouponStoreError, CouponUsedError
@@ -116,6 +117,15 @@ async def test_verify_marks_used_once_and_refuses_the_second_scan() -> None:
         await verify_coupon(principal, VerifyCreate(code=coupon.code, store_id=store.id))
     row = await Coupon.get(id=coupon.id)
     assert (row.used_order_no, row.status) == ("A1", CouponStatus.USED)
+    assert await AuditLog.filter(action="coupon.verify").values_list(
+        "actor_id", "target_id", "after"
+    ) == [
+        (
+            principal.staff_id,
+            str(coupon.id),
+            {"store_id": store.id, "order_no": "A1", "member_id": member.id},
+        )
+    ]
 
 
 async def test_expired_and_wrong_store_coupons_are_refused_unchanged() -> None:

@@ -62,6 +62,9 @@ async def test_redeem_then_replay_then_overdraw(
     )
     assert await ledger_state(member.id) == before == (70, 2, [70])
     assert published_jobs == []
+    assert await AuditLog.filter(action="points.redeem").values_list(
+        "target_id", "before", "after"
+    ) == [(str(member.id), {"balance": 100}, {"balance": 70, "entry_id": ok.json()["id"]})]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from datetime import timedelta
 import httpx
 
 from crm_core import clock
+from crm_core.audit import AuditLog
 from crm_core.jobs import Job
 from crm_core.sales.models import SalesOrder
 from loyalty.events import POINTS_CHANGED, TIER_CHANGED
@@ -69,6 +70,19 @@ async def test_a_purchase_earns_once_whatever_the_retries(
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["total_fen"] == 120000
+    assert await AuditLog.filter(action="sales.order_recorded").values_list(
+        "target_id", "after"
+    ) == [
+        (
+            str(first.json()["id"]),
+            {
+                "store_id": store.id,
+                "order_no": body["order_no"],
+                "member_id": member.id,
+                "total_fen": 120000,
+            },
+        )
+    ]
     assert [j.name for j in published_jobs].count("loyalty.award_purchase_points") == 2
     await run_jobs(published_jobs)
     await run_jobs(published_jobs)
@@ -154,6 +168,20 @@ async def test_refund_reverses_points_and_forgives_what_was_spent(
     )
     assert (response.status_code, response.json()["error"]) == (409, "refund_exceeds_order")
     assert (await SalesOrder.get(id=order["id"])).refunded_fen == 60000
+    assert await AuditLog.filter(action="sales.refund_recorded").values_list(
+        "target_id", "before", "after"
+    ) == [
+        (
+            str(order["id"]),
+            {"refunded_fen": 0},
+            {
+                "refund_id": refund.json()["id"],
+                "refund_no": "RF1",
+                "amount_fen": 60000,
+                "refunded_fen": 60000,
+            },
+        )
+    ]
 
 
 async def test_downgrade_waits_for_the_reevaluation(published_jobs: list[Job]) -> None:

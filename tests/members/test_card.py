@@ -1,6 +1,7 @@
 """Member center H5: WeChat OAuth sign-in against the sandbox, then a card bound with an SMS code
 (the code goes into the SMS queue the modem daemon sends from)."""
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
@@ -10,9 +11,12 @@ import pytest
 
 from crm_core.audit import SYSTEM, AuditLog
 from crm_core.config import get_settings
+from members import card
 from members.models import Member
 from sms_gateway.models import SmsMessage
 from sms_gateway.service.messages import normalize_recipient
+from tests.factories import sms_code_sent_to
+from tests.members.support import h5_session
 from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared fixtures
 from tests.wechat.support import APPID, SECRET, TOKEN, Served
 from wechat.models import AccountMode
@@ -74,21 +78,19 @@ async def test_sign_in_then_bind_a_card_with_the_sms_code(
     token = csrf_of(page.text)
     sent = await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
     assert sent.status_code == 303
-    message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
-    code = re.search(r"验证码是(\d{6})", message.text)
-    assert code is not None
+    code = await sms_code_sent_to(normalize_recipient(PHONE))
     wrong = await client.post(
         "/h5/member/bind",
         data={
             "phone": PHONE,
-            "code": "000000" if code.group(1) != "000000" else "111111",
+            "code": "000000" if code != "000000" else "111111",
             "csrf_token": token,
         },
     )
     assert "验证码" in (await client.get(wrong.headers["location"])).text
     assert (await Member.get()).card_no is None
     bound = await client.post(
-        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+        "/h5/member/bind", data={"phone": PHONE, "code": code, "csrf_token": token}
     )
     card = await client.get(bound.headers["location"])
     member = await Member.get()
@@ -134,14 +136,54 @@ async def test_a_phone_bound_to_another_member_is_refused(
     await sign_in(client)
     token = csrf_of((await client.get("/h5/member")).text)
     await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
-    message = await SmsMessage.get(recipient=normalize_recipient(PHONE))
-    code = re.search(r"验证码是(\d{6})", message.text)
-    assert code is not None
+    code = await sms_code_sent_to(normalize_recipient(PHONE))
     refused = await client.post(
-        "/h5/member/bind", data={"phone": PHONE, "code": code.group(1), "csrf_token": token}
+        "/h5/member/bind", data={"phone": PHONE, "code": code, "csrf_token": token}
     )
     page = await client.get(refused.headers["location"])
     assert "该手机号已绑定其他会员" in page.text
     me = await Member.filter(card_no=None).get()
     assert me.phone is None
     assert parse_qs(urlsplit(refused.headers["location"]).query)["phone"] == [PHONE]
+
+
+async def test_a_burst_of_wrong_codes_burns_the_code_after_five_checks(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm_core import clock
+    from crm_core.redis import get_redis
+    from sms_gateway.service import verification
+
+    member = await Member.create(name="", created_at=clock.utc_now())
+    token = await h5_session(client, member.id)
+    sent = await client.post("/h5/member/code", data={"phone": PHONE, "csrf_token": token})
+    assert sent.status_code == 303
+    code = await sms_code_sent_to(normalize_recipient(PHONE))
+    wrong = [f"{(int(code) + n) % 10**6:06d}" for n in range(1, 51)]
+    checked: list[str] = []
+    real_digest = verification._digest
+
+    def counting_digest(phone: str, purpose: str, guess: str) -> str:
+        checked.append(guess)
+        return real_digest(phone, purpose, guess)
+
+    monkeypatch.setattr(verification, "_digest", counting_digest)
+    burst = await asyncio.gather(
+        *(
+            client.post(
+                "/h5/member/bind", data={"phone": PHONE, "code": guess, "csrf_token": token}
+            )
+            for guess in wrong
+        )
+    )
+    assert [response.status_code for response in burst] == [303] * 50
+    assert len(checked) == 5
+    assert await get_redis().exists(f"sms:code:{card.PURPOSE}:{normalize_recipient(PHONE)}") == 0
+    right = await client.post(
+        "/h5/member/bind", data={"phone": PHONE, "code": code, "csrf_token": token}
+    )
+    assert "验证码" in (await client.get(right.headers["location"])).text
+    assert len(checked) == 5
+    me = await Member.get(id=member.id)
+    assert (me.phone, me.card_no, me.card_bound_at) == (None, None, None)
+    assert await AuditLog.filter(action="member.card_bound").count() == 0

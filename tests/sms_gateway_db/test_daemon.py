@@ -341,3 +341,27 @@ async def test_disabling_a_modem_fails_its_half_sent_message_visibly():
     stored = await SmsMessage.get(id=message.id)
     assert (stored.status, stored.error_code) == (SmsStatus.FAILED, "modem_disabled")
     assert await status_of(untouched.id) is SmsStatus.QUEUED
+
+
+async def test_a_verification_code_reaches_the_handset_but_is_not_stored(
+    sim_factory, daemon_factory
+):
+    import re
+
+    from tortoise import connections
+
+    from sms_gateway.service.verification import issue_code
+
+    sim = sim_factory()
+    await daemon_factory(sim)
+    issued = await issue_code("13800138000", purpose="member_card")
+    await reach(issued.message_id, SmsStatus.SENT, SmsStatus.DELIVERED)
+    [received] = sim.texts_for("+8613800138000")
+    code = re.fullmatch(r"【示例商城】您的验证码是(\d{6})，5分钟内有效。请勿泄露给他人。", received)
+    assert code is not None
+    connection = connections.get("default")
+    texts = await connection.execute_query_dict("SELECT text FROM sms_message")
+    assert texts == [{"text": "【示例商城】您的验证码是******，5分钟内有效。请勿泄露给他人。"}]
+    pdus = await connection.execute_query_dict("SELECT pdu_hex FROM sms_part")
+    assert len(pdus) == 1
+    assert not re.fullmatch(r"[0-9A-F]+", pdus[0]["pdu_hex"])  # sealed, not a readable PDU

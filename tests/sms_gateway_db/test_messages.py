@@ -91,6 +91,6 @@ async def test_verification_code_text_is_masked_in_reads():
 
     issued = await issue_code("13800138000")
     stored = await SmsMessage.get(id=issued.message_id)
-    assert stored.text.startswith("【示例商城】您的验证码是")
+    assert stored.text == "【示例商城】您的验证码是******，5分钟内有效。请勿泄露给他人。"
     read = await get_message(issued.message_id)
     assert read.text == "【示例商城】您的验证码是******，5分钟内有效。请勿泄露给他人。"

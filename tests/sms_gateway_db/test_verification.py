@@ -1,18 +1,16 @@
 """Verification codes: rate limits in Redis, expiry, single use, burned after wrong guesses."""
 
-import re
-
 import pytest
 
 from crm_core.redis import get_redis
 from sms_gateway.errors import CodeInvalidError, CodeRateLimitedError
 from sms_gateway.models import SmsMessage
 from sms_gateway.service.verification import issue_code, verify_code
+from tests.factories import sms_code_sent_to
 
 
 async def code_of(message_id: int) -> str:
-    text = (await SmsMessage.get(id=message_id)).text
-    return re.search(r"验证码是(\d{6})", text).group(1)
+    return await sms_code_sent_to((await SmsMessage.get(id=message_id)).recipient)
 
 
 async def test_code_verifies_once():

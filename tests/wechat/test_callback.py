@@ -153,6 +153,18 @@ async def test_plaintext_is_refused_in_production(
     assert await _counts() == 0
 
 
+async def test_a_safe_mode_account_refuses_plaintext_outside_production(
+    client: httpx.AsyncClient,
+) -> None:
+    from crm_core.config import get_settings
+
+    assert not get_settings().is_prod
+    await make_account("safe")
+    response = await post(client, text_xml("o_x", "hi", 6))
+    assert (response.status_code, response.json()["error"]) == (403, "wechat_plaintext_not_allowed")
+    assert await _counts() == 0
+
+
 async def test_the_relay_hands_stored_events_over_once_in_order(
     client: httpx.AsyncClient, published_jobs: list[jobs.Job]
 ) -> None:

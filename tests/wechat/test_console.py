@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from crm_core import jobs
+from crm_core.audit import AuditLog
 from tests.factories import console_login, make_staff
 from tests.wechat.callback_support import event_xml, make_account, make_shop, post, text_xml
 from wechat import tasks as wechat_tasks
@@ -84,6 +85,9 @@ async def test_reply_inside_window_is_queued_and_outside_is_explained(
     assert "微信不允许再发客服消息" in page.text
     assert await FanMessage.filter(content="晚了").count() == 0
     assert len(published_jobs) == 1
+    assert await AuditLog.filter(action="wechat.fan_reply").values_list(
+        "actor_name", "target_id", "after"
+    ) == [("boss", str(fan.id), {"message_id": message.id, "length": 5})]
 
 
 async def test_auto_reply_form_rejects_a_bad_regex_and_stores_nothing(
@@ -127,3 +131,6 @@ async def test_a_fan_is_assigned_to_a_staff_member_from_the_fan_page(
         f"/admin/wechat/fans/{fan.id}/assign", data={"csrf_token": token, "staff_id": "999999"}
     )
     assert (await Fan.get(id=fan.id)).assigned_staff_id == agent.id  # refused, unchanged
+    assert await AuditLog.filter(action="wechat.fan_assign").values_list(
+        "actor_name", "target_id", "before", "after"
+    ) == [("boss", str(fan.id), {"assigned_staff_id": None}, {"assigned_staff_id": agent.id})]

@@ -139,7 +139,9 @@ async def live_account(appid: str, version: str) -> LiveAccount | None:
         token=vault.open_sealed(account.token_sealed),
         encoding_aes_key=aes_key if account.mode != AccountMode.PLAIN else None,
         previous_aes_key=vault.open_sealed(account.previous_aes_key_sealed) or None,
-        require_safe_mode=get_settings().is_prod,
+        # A safe-mode account never gets plaintext from WeChat: one is a forgery in any
+        # environment (its signature covers no body). Production accepts safe mode only.
+        require_safe_mode=get_settings().is_prod or account.mode == AccountMode.SAFE,
     )
     live = LiveAccount(account.id, account.appid, account.name, account.gh_id, callback, version)
     _cache[appid] = live

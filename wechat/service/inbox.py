@@ -6,7 +6,8 @@ comes back as a Chinese explanation on the message, never as a bare code.
 
 from datetime import datetime
 
-from crm_core import clock, jobs
+from crm_core import audit, clock, jobs
+from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org.errors import StaffNotFoundError
 from crm_core.org.scope import staff_in_scope
@@ -74,6 +75,13 @@ async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
             status=MessageStatus.PENDING,
             created_at=clock.utc_now(),
         )
+        await audit.record(
+            actor_of(principal),
+            "wechat.fan_reply",
+            target_type="fan",
+            target_id=fan.id,
+            after={"message_id": message.id, "length": len(content)},
+        )
         jobs.enqueue("wechat.send_reply", message_id=message.id)
     return MessageRead.model_validate(message)
 
@@ -107,5 +115,15 @@ async def assign(principal: Principal, fan_id: int, staff_id: int | None) -> Non
         and not await staff_in_scope(principal).filter(id=staff_id, is_active=True).exists()
     ):
         raise StaffNotFoundError("员工不存在或已停用")
-    fan.assigned_staff_id = staff_id
-    await fan.save(update_fields=["assigned_staff_id"])
+    before = fan.assigned_staff_id
+    async with unit_of_work():
+        fan.assigned_staff_id = staff_id
+        await fan.save(update_fields=["assigned_staff_id"])
+        await audit.record(
+            actor_of(principal),
+            "wechat.fan_assign",
+            target_type="fan",
+            target_id=fan.id,
+            before={"assigned_staff_id": before},
+            after={"assigned_staff_id": staff_id},
+        )

@@ -17,18 +17,17 @@ def _throttle() -> security.LoginThrottle:
 
 async def authenticate(username: str, password: str, *, ip: str, user_agent: str) -> Staff:
     throttle = _throttle()
-    await throttle.check(username, ip)
+    await throttle.take(username, ip)
     staff = await Staff.get_or_none(username=username)
     actor = Actor(id=staff.id if staff else None, name=username[:64], ip=ip, user_agent=user_agent)
     if not security.verify_password(staff.password_hash if staff else None, password):
-        await throttle.failed(username, ip)
         await audit.record(actor, "auth.login_failed", target_type="staff", target_id=username)
         raise InvalidCredentialsError()
     assert staff is not None
     if not staff.is_active:
         await audit.record(actor, "auth.login_refused", target_type="staff", target_id=staff.id)
         raise AccountDisabledError()
-    await throttle.succeeded(username)
+    await throttle.succeeded(username, ip)
     staff.last_login_at = clock.utc_now()
     update = ["last_login_at"]
     if security.needs_rehash(staff.password_hash):

@@ -89,8 +89,28 @@ async def redeem_points(
 async def redeem_for_staff(
     principal: Principal, member_id: int, points: int, *, key: str, reason: str = ""
 ) -> EntryRead:
+    """A till redemption: the ledger row and its audit row commit together."""
     await members_service.get_member(principal, member_id)
-    return await redeem_points(member_id, points, key=key, reason=reason, actor=actor_of(principal))
+    actor = actor_of(principal)
+    async with unit_of_work():
+        account = await repository.lock_account(member_id)
+        before = account.balance
+        posted = await debit(
+            account, points, kind=EntryKind.REDEEM, key=key, reason=reason, actor=actor
+        )
+        if not posted.replayed:
+            await audit.record(
+                actor,
+                "points.redeem",
+                target_type="member",
+                target_id=member_id,
+                before={"balance": before},
+                after={"balance": account.balance, "entry_id": posted.entry.id},
+                reason=reason,
+            )
+    if posted.replayed:
+        raise DuplicateRequestError(entry_id=posted.entry.id)
+    return posted.entry
 
 
 async def adjust_points(principal: Principal, member_id: int, data: AdjustmentCreate) -> EntryRead:
