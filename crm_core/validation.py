@@ -24,6 +24,13 @@ BigId = Annotated[int, Field(ge=1, le=INT8_MAX)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 
+
+def id_or_none(text: str) -> int | None:
+    """An id typed into a form or query string; anything that cannot be one is None.
+    (`str.isdigit()` would also pass "²", which `int()` refuses.)"""
+    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= INT4_MAX else None
+
+
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 

@@ -243,3 +243,33 @@ async def test_a_value_its_column_cannot_hold_is_a_422_even_past_the_schemas() -
         "error": "validation_error",
         "detail": "提交的数据超出允许的长度或范围",
     }
+
+
+async def test_digits_that_int_refuses_are_bad_input_not_a_crash(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """`"²".isdigit()` is True, but `int("²")` raises: every typed number goes through
+    `isdecimal()` instead."""
+    member = await make_card_member(name="张三丰")
+    before = await _counts()
+
+    card = await client.post("/api/v1/members/card-code/resolve", json={"code": "88000001.².AB"})
+    birthday = await client.put(
+        f"/api/v1/members/{member.id}/profile", json={"birthday": "1990-²-15"}
+    )
+    merge = await client.post(f"/api/v1/members/{member.id}/merges/preview", json={"source": "²"})
+
+    assert _error(card) == (400, "card_code_invalid")
+    assert _error(birthday) == (422, "profile_invalid")
+    assert _error(merge) == (404, "merge_source_not_found")
+    assert await _counts() == before
+
+
+async def test_console_filters_ignore_ids_that_cannot_exist(client: httpx.AsyncClient) -> None:
+    await make_staff("admin", username="boss")
+    await console_login(client, "boss")
+
+    staff = await client.get("/admin/staff?department_id=²")
+    fans = await client.get(f"/admin/wechat/fans?store_id={TOO_BIG}&account_id=²")
+
+    assert [staff.status_code, fans.status_code] == [200, 200]

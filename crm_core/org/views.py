@@ -26,7 +26,7 @@ from crm_core.org.schemas import (
 from crm_core.org.service import audit_log as audit_service
 from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
 from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
-from crm_core.validation import Id, PageNumber
+from crm_core.validation import Id, PageNumber, id_or_none
 from crm_core.web.console import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -270,7 +270,7 @@ async def staff_page(
     page: PageNumber = 1,
 ) -> Response:
     need(principal, "org.staff:view")
-    department = int(department_id) if department_id.isdigit() else None
+    department = id_or_none(department_id)
     result = await staff.list_staff(
         principal, keyword=keyword, department_id=department, page=page, page_size=30
     )
@@ -309,7 +309,7 @@ async def staff_create(request: Request, principal: Console) -> RedirectResponse
         ints=("department_id", "position_id", "store_id"),
         bools=("is_guide",),
     )
-    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdecimal()]
     return await attempt(
         request,
         lambda: staff.create_staff(principal, StaffCreate(**values)),
@@ -343,7 +343,7 @@ async def staff_update(staff_id: Id, request: Request, principal: Console) -> Re
         bools=("is_guide",),
     )
     values["clear_store"] = "store_id" not in values
-    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdecimal()]
     back = f"/admin/staff/{staff_id}"
     return await attempt(
         request,

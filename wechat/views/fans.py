@@ -8,16 +8,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
-from crm_core.validation import Id, PageNumber
+from crm_core.validation import Id, PageNumber, id_or_none
 from crm_core.web.console import attempt, check_csrf, need, render
 from wechat.service import accounts, fans, inbox, portrait, tags
 from wechat.views._shell import Console
 
 router = APIRouter(prefix="/admin/wechat")
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 def _day(value: str) -> date | None:
@@ -47,10 +43,10 @@ async def fan_page(
     subscribed = {"on": True, "off": False}.get(state)
     rows, total = await fans.list_fans(
         principal,
-        account_id=_int(account_id),
+        account_id=id_or_none(account_id),
         subscribed=subscribed,
-        store_id=_int(store_id),
-        guide_id=_int(guide_id),
+        store_id=id_or_none(store_id),
+        guide_id=id_or_none(guide_id),
         channel=channel,
         tag=tag,
         since=_day(since),
