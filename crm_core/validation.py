@@ -65,10 +65,8 @@ async def reject_nul(request: Request) -> None:
     if content_type.startswith("application/json"):
         if _json_has_nul(await request.body()):
             raise InvalidCharacterError()
-    elif content_type.startswith(_FORM):
-        if b"\x00" in unquote_to_bytes(await request.body()):
-            raise InvalidCharacterError()
-    elif content_type.startswith(_MULTIPART):
+    elif content_type.startswith((_FORM, _MULTIPART)):
+        # Parsed once and cached: FastAPI's Form() parameters and the views read the same form.
         # Uploaded files may hold any byte; only text fields end up in text columns.
         form = await request.form()
         if any(_has_nul(k) or _has_nul(v) for k, v in form.multi_items() if isinstance(v, str)):

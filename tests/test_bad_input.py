@@ -5,6 +5,7 @@ characters anywhere in a request, an over-long login name, a deeply nested callb
 adjustment of 0; on the JSON API and on the console and H5 pages.
 """
 
+import re
 from typing import Any
 
 import httpx
@@ -273,3 +274,43 @@ async def test_console_filters_ignore_ids_that_cannot_exist(client: httpx.AsyncC
     fans = await client.get(f"/admin/wechat/fans?store_id={TOO_BIG}&account_id=²")
 
     assert [staff.status_code, fans.status_code] == [200, 200]
+
+
+def _page_routes() -> list[tuple[str, str]]:
+    """Every console and H5 route that takes a path parameter (the pages outside /openapi.json,
+    which the schemathesis run cannot reach)."""
+    from scrm.app import create_app
+    from tests.crm_core.test_access_matrix import all_routes
+
+    found = set()
+    for route in all_routes(create_app(boot=False).routes):
+        if route.path.startswith(("/admin", "/h5")) and "{" in route.path:
+            found |= {(method, route.path) for method in route.methods if method != "HEAD"}
+    return sorted(found)
+
+
+PAGE_ROUTES = _page_routes()
+
+
+@pytest.mark.parametrize("bad", ["2147483648", "%00"], ids=["int4-overflow", "nul"])
+async def test_every_page_with_a_path_parameter_answers_a_4xx_page_for_bad_values(
+    client: httpx.AsyncClient, bad: str
+) -> None:
+    assert len(PAGE_ROUTES) > 40
+    await make_staff("admin", username="boss")
+    csrf = await console_login(client, "boss")
+    member = await make_card_member()
+    await h5_session(client, member.id)
+    before = await _counts()
+
+    answers = {}
+    for method, path in PAGE_ROUTES:
+        url = re.sub(r"\{[^}]+\}", bad, path)
+        data = {"csrf_token": csrf} if method == "POST" else None
+        response = await client.request(method, url, data=data, headers={"accept": "text/html"})
+        answers[f"{method} {path}"] = response.status_code
+
+    # A 4xx page, or a redirect away (an unknown language switch); never served, never a 500.
+    assert {route: status for route, status in answers.items() if not 300 <= status < 500} == {}
+    assert sum(400 <= status < 500 for status in answers.values()) >= len(PAGE_ROUTES) - 1
+    assert await _counts() == before
