@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
 
 from crm_core import jobs
+from crm_core.config import get_settings
+from crm_core.logging import configure_logging
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,6 +57,13 @@ def worker_loop() -> asyncio.AbstractEventLoop:
         if _boot:
             loop.run_until_complete(_boot[0]())
     return _loop[0]
+
+
+@setup_logging.connect  # type: ignore[untyped-decorator]
+def _keep_our_logging(**_: Any) -> None:
+    """Connected, this stops Celery replacing the root handler: worker and beat logs keep the
+    plain traces and secret masking of crm_core.logging."""
+    configure_logging(json=get_settings().is_prod)
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]

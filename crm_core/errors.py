@@ -76,3 +76,8 @@ class UpstreamError(CRMError):
     status_code = 502
     code = "upstream_error"
     message = "上游服务出错"
+
+
+class InvalidCharacterError(ValidationError):
+    code = "invalid_character"
+    message = "提交的内容含有不允许的字符（NUL）"

@@ -1,9 +1,55 @@
-"""Structured logging: key=value lines in development, JSON lines in production."""
+"""Structured logging: key=value lines in development, JSON lines in production.
+
+Both print a plain stack trace (never local variables: they hold passwords, tokens and AES keys)
+and mask secret fields and `key=value` secrets in every message, whether it came from structlog or
+from a standard library logger.
+"""
 
 import logging
+import re
 import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 import structlog
+
+MASK = "***"
+_SECRET_PARTS = ("password", "passwd", "secret", "token", "aes_key", "authorization", "cookie")
+_SECRET_NAMES = frozenset({"code", "key", "signature", "msg_signature", "sign"})
+_SECRET_PAIRS = re.compile(
+    r"(?i)\b((?:\w*(?:password|passwd|secret|token|aes_key))|code|key|signature|sign)"
+    r"(\s*[=:]\s*)([^&\s\"',;]+)"
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]+")
+
+
+def _is_secret(key: str) -> bool:
+    name = key.lower().replace("-", "_")
+    return name in _SECRET_NAMES or any(part in name for part in _SECRET_PARTS)
+
+
+def _mask_text(text: str) -> str:
+    return _BEARER.sub(rf"\1 {MASK}", _SECRET_PAIRS.sub(rf"\1\2{MASK}", text))
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, str):
+        return _mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: MASK if _is_secret(str(k)) else _mask(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(v) for v in value]
+    return value
+
+
+def redact_secrets(
+    _logger: Any, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """Mask values of secret-named fields, and `token=…`-style secrets inside text."""
+    return {
+        key: value if key.startswith("_") else MASK if _is_secret(key) else _mask(value)
+        for key, value in event_dict.items()
+    }
 
 
 class DropQueryStrings(logging.Filter):
@@ -17,7 +63,7 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
-def configure_logging(*, json: bool, level: str = "INFO") -> None:
+def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None = None) -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -27,18 +73,27 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        # structlog's default console formatter is rich's, with local variables: secrets, and
+        # ~1 MB per error that stalls the event loop while it renders.
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact_secrets,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()

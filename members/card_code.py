@@ -59,7 +59,7 @@ def mint(card_no: str, now: datetime | None = None) -> str:
 def card_no_of(code: str, now: datetime | None = None) -> str:
     """The card number inside a fresh, authentic code; raises CardCodeInvalidError otherwise."""
     parts = code.strip().upper().split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) != 3 or not parts[0].isdecimal() or not parts[1].isdecimal():
         raise CardCodeInvalidError()
     card_no, counter, mac = parts[0], int(parts[1]), parts[2]
     current = _counter(now or clock.utc_now())

@@ -11,6 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, NotAuthenticatedError
 from crm_core.http import client_ip, set_html_error_renderer
+from crm_core.validation import Id
 from members import card, card_code, center, h5kit, profile
 from members.schemas import ProfileUpdate
 
@@ -165,7 +166,7 @@ async def oauth_return(request: Request, code: str = "", state: str = "") -> Res
 
 
 @router.get("/assets/{image_id}")
-async def asset(image_id: int, request: Request) -> Response:
+async def asset(image_id: Id, request: Request) -> Response:
     """Logo and banners; content-addressed by hash, so browsers may keep them a day."""
     picture = await center.image(image_id)
     etag = f'"{picture.sha256[:32]}"'

@@ -209,7 +209,7 @@ async def find_source(text: str) -> Member:
             found = await Member.get_or_none(phone=normalize_recipient(text))
         except InvalidNumberError:
             found = None
-    elif text.isdigit() and int(text) < 2**31:
+    elif text.isdecimal() and int(text) < 2**31:
         found = await Member.get_or_none(id=int(text))
     if found is None:
         raise MergeSourceNotFoundError()

@@ -114,7 +114,7 @@ def parse_birthday(text: str, calendar: str, *, today: date) -> Birthday | None:
     if calendar not in {"solar", "lunar"}:
         raise ProfileInvalidError("生日历法只能是公历或农历")
     parts = text.replace("/", "-").split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isdecimal() for p in parts):
         raise ProfileInvalidError("生日格式应为 年-月-日，例如 1990-08-15")
     year, month, day = (int(p) for p in parts)
     if calendar == "solar":

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crm_core.validation import Id
 from members.models import Calendar, Gender, MergeStatus, ProfileField
 
 
@@ -64,7 +65,7 @@ class ProfileRewardSet(BaseModel):
 
     field: ProfileField
     points: int = Field(0, ge=0, le=100_000)
-    coupon_template_id: int | None = Field(None, ge=1)
+    coupon_template_id: Id | None = None
 
 
 class ProfileRewardRead(BaseModel):

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 import members.permissions  # noqa: F401 - registers the members resource
 from crm_core.errors import CRMError
 from crm_core.permissions import Principal
+from crm_core.validation import Id, PageNumber
 from crm_core.web.console import (
     NavItem,
     add_nav,
@@ -65,7 +66,7 @@ PROFILE_FIELDS = (
 async def member_page(
     request: Request,
     principal: Console,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     q: Annotated[str, Query(max_length=32)] = "",
     phone: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
@@ -147,7 +148,7 @@ async def banner_add(request: Request, principal: Console) -> Response:
 
 
 @router.post("/center/banners/{banner_id}/delete")
-async def banner_remove(request: Request, banner_id: int, principal: Console) -> Response:
+async def banner_remove(request: Request, banner_id: Id, principal: Console) -> Response:
     need(principal, "members.center:edit")
     await check_csrf(request)
     return await attempt(
@@ -190,7 +191,7 @@ async def set_reward(request: Request, principal: Console) -> RedirectResponse:
 @router.get("/{member_id}", response_class=HTMLResponse)
 async def detail_page(
     request: Request,
-    member_id: int,
+    member_id: Id,
     principal: Console,
     merge_source: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
@@ -220,7 +221,7 @@ async def detail_page(
 
 
 @router.post("/{member_id}/profile")
-async def edit_profile(request: Request, member_id: int, principal: Console) -> RedirectResponse:
+async def edit_profile(request: Request, member_id: Id, principal: Console) -> RedirectResponse:
     need(principal, "members.member:edit")
     form = await check_csrf(request)
     values = form.values(*PROFILE_FIELDS)
@@ -235,7 +236,7 @@ async def edit_profile(request: Request, member_id: int, principal: Console) -> 
 
 
 @router.post("/{member_id}/merges")
-async def merge_member(request: Request, member_id: int, principal: Console) -> RedirectResponse:
+async def merge_member(request: Request, member_id: Id, principal: Console) -> RedirectResponse:
     need(principal, "members.member:edit")
     form = await check_csrf(request)
     return await attempt(
@@ -251,7 +252,7 @@ async def merge_member(request: Request, member_id: int, principal: Console) -> 
 
 @router.post("/{member_id}/merges/{merge_id}/undo")
 async def undo_merge(
-    request: Request, member_id: int, merge_id: int, principal: Console
+    request: Request, member_id: Id, merge_id: Id, principal: Console
 ) -> RedirectResponse:
     need(principal, "members.member:edit")
     await check_csrf(request)

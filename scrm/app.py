@@ -6,16 +6,17 @@ import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from crm_core import health
 from crm_core.config import get_settings
-from crm_core.http import install_error_handlers
+from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
 from crm_core.org.views import router as org_views
 from crm_core.sales.api import router as sales_api
+from crm_core.validation import reject_nul
 from crm_core.web import console
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
@@ -67,8 +68,10 @@ def create_app(*, boot: bool = True) -> FastAPI:
         redoc_url=None,
         openapi_url=None if settings.is_prod else "/openapi.json",
         swagger_ui_parameters={"persistAuthorization": True},
+        dependencies=[Depends(reject_nul)],
     )
     install_error_handlers(app)
+    install_openapi(app)
     console.install(app)
     h5kit.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -9,6 +9,7 @@ import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of as actor
 from crm_core.http import client_ip, require
 from crm_core.permissions import Principal
+from crm_core.validation import INT8_MAX, BigId, Id, PageNumber, PageSize
 from sms_gateway.schemas import (
     CallRead,
     CodeCheck,
@@ -28,8 +29,6 @@ from sms_gateway.schemas import (
 from sms_gateway.service import inbound, messages, modems, suppression, templates, verification
 
 router = APIRouter(prefix="/api/v1/sms", tags=["sms"])
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
 def can(permission: str) -> Principal:
@@ -59,7 +58,7 @@ async def send_message(
 
 
 @router.get("/messages/{message_id}", response_model=MessageRead)
-async def get_message(message_id: int, _: Principal = can("sms.message:view")) -> MessageRead:
+async def get_message(message_id: BigId, _: Principal = can("sms.message:view")) -> MessageRead:
     return await messages.get_message(message_id)
 
 
@@ -70,7 +69,7 @@ async def list_modems(_: Principal = can("sms.modem:view")) -> list[ModemRead]:
 
 @router.patch("/modems/{modem_id}", response_model=ModemRead)
 async def update_modem(
-    modem_id: int, body: ModemUpdate, principal: Principal = can("sms.modem:edit")
+    modem_id: Id, body: ModemUpdate, principal: Principal = can("sms.modem:edit")
 ) -> ModemRead:
     return await modems.set_enabled(modem_id, body.enabled, actor(principal))
 
@@ -81,7 +80,9 @@ async def list_inbound(sender: str = "", _: Principal = can("sms.inbox:view")) -
 
 
 @router.get("/calls", response_model=list[CallRead])
-async def list_calls(after: int = 0, principal: Principal = can("sms.call:view")) -> list[CallRead]:
+async def list_calls(
+    after: Annotated[int, Query(ge=0, le=INT8_MAX)] = 0, principal: Principal = can("sms.call:view")
+) -> list[CallRead]:
     found = await inbound.calls_after(after, principal, limit=50)
     return [
         CallRead.model_validate(call).model_copy(update={"caller": card}) for call, card in found
@@ -123,13 +124,13 @@ async def create_template(
 
 @router.put("/templates/{template_id}", response_model=TemplateRead)
 async def update_template(
-    template_id: int, body: TemplateCreate, _: Principal = can("sms.template:edit")
+    template_id: Id, body: TemplateCreate, _: Principal = can("sms.template:edit")
 ) -> TemplateRead:
     return await templates.update_template(template_id, body)
 
 
 @router.delete("/templates/{template_id}", status_code=204)
-async def delete_template(template_id: int, _: Principal = can("sms.template:delete")) -> Response:
+async def delete_template(template_id: Id, _: Principal = can("sms.template:delete")) -> Response:
     await templates.delete_template(template_id)
     return Response(status_code=204)
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of
 from crm_core.permissions import Principal
+from crm_core.validation import INT8_MAX, Id, PageNumber
 from crm_core.web.console import (
     NavItem,
     add_nav,
@@ -58,7 +59,7 @@ async def modem_page(request: Request, principal: Console) -> Response:
 
 @router.post("/modems/{modem_id}/{action}")
 async def modem_toggle(
-    modem_id: int, action: str, request: Request, principal: Console
+    modem_id: Id, action: str, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "sms.modem:edit")
     await check_csrf(request)
@@ -80,7 +81,7 @@ async def message_page(
     status: str = "",
     kind: str = "",
     recipient: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     need(principal, "sms.message:view")
     result = await messages.list_messages(
@@ -184,7 +185,7 @@ async def template_create(request: Request, principal: Console) -> RedirectRespo
 
 @router.post("/templates/{template_id}/delete")
 async def template_delete(
-    template_id: int, request: Request, principal: Console
+    template_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "sms.template:delete")
     await check_csrf(request)
@@ -203,7 +204,9 @@ async def call_page(request: Request, principal: Console) -> Response:
 
 
 @router.get("/calls/poll")
-async def call_poll(principal: Console, after: int = 0) -> JSONResponse:
+async def call_poll(
+    principal: Console, after: Annotated[int, Query(ge=-1, le=INT8_MAX)] = 0
+) -> JSONResponse:
     """Polled by every console page (来电弹屏); answers the calls newer than ``after``."""
     need(principal, "sms.call:view")
     if after < 0:

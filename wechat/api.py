@@ -9,6 +9,7 @@ import wechat.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of as actor
 from crm_core.http import content_disposition, require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from wechat.models import QrKind
 from wechat.schemas import (
     AccountCreate,
@@ -54,16 +55,16 @@ async def create_account(
 
 @router.patch("/wechat/accounts/{account_id}", response_model=AccountRead)
 async def update_account(
-    account_id: int, body: AccountUpdate, principal: Principal = can("wechat.account:edit")
+    account_id: Id, body: AccountUpdate, principal: Principal = can("wechat.account:edit")
 ) -> AccountRead:
     return await accounts.update_account(actor(principal), account_id, body)
 
 
 @router.get("/wechat/qrcodes", response_model=list[QrCodeRead])
 async def list_qrcodes(
-    account_id: int | None = None,
+    account_id: Id | None = None,
     kind: QrKind | None = None,
-    store_id: int | None = None,
+    store_id: Id | None = None,
     principal: Principal = can("wechat.qrcode:view"),
 ) -> list[QrCodeRead]:
     return await qrcodes.list_qrcodes(
@@ -79,22 +80,20 @@ async def create_qrcode(
 
 
 @router.get("/wechat/qrcodes/{qrcode_id}", response_model=QrCodeRead)
-async def get_qrcode(
-    qrcode_id: int, principal: Principal = can("wechat.qrcode:view")
-) -> QrCodeRead:
+async def get_qrcode(qrcode_id: Id, principal: Principal = can("wechat.qrcode:view")) -> QrCodeRead:
     return QrCodeRead.model_validate(await qrcodes.get_qrcode(principal, qrcode_id))
 
 
 @router.patch("/wechat/qrcodes/{qrcode_id}", response_model=QrCodeRead)
 async def update_qrcode(
-    qrcode_id: int, body: QrCodeUpdate, principal: Principal = can("wechat.qrcode:edit")
+    qrcode_id: Id, body: QrCodeUpdate, principal: Principal = can("wechat.qrcode:edit")
 ) -> QrCodeRead:
     return await qrcodes.update_qrcode(principal, actor(principal), qrcode_id, body)
 
 
 @router.get("/wechat/qrcodes/{qrcode_id}/poster", response_class=Response)
 async def qrcode_poster(
-    qrcode_id: int, principal: Principal = can("wechat.qrcode:export")
+    qrcode_id: Id, principal: Principal = can("wechat.qrcode:export")
 ) -> Response:
     name, image = await qrcodes.poster(principal, qrcode_id)
     return Response(image, media_type="image/png", headers=content_disposition(name))
@@ -102,7 +101,7 @@ async def qrcode_poster(
 
 @router.get("/wechat/qrcodes/{qrcode_id}/stats", response_model=list[QrStatRead])
 async def qrcode_stats(
-    qrcode_id: int,
+    qrcode_id: Id,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
     principal: Principal = can("wechat.qrcode:view"),
 ) -> list[QrStatRead]:
@@ -111,7 +110,7 @@ async def qrcode_stats(
 
 @router.get("/stores/{store_id}/guide-posters", response_class=Response)
 async def store_guide_posters(
-    store_id: int, principal: Principal = can("wechat.qrcode:export")
+    store_id: Id, principal: Principal = can("wechat.qrcode:export")
 ) -> Response:
     name, archive = await qrcodes.store_guide_posters(principal, store_id)
     return Response(archive, media_type="application/zip", headers=content_disposition(name))
@@ -119,10 +118,10 @@ async def store_guide_posters(
 
 @router.get("/wechat/fans", response_model=list[FanRead])
 async def list_fans(
-    account_id: int | None = None,
+    account_id: Id | None = None,
     subscribed: bool | None = None,
-    store_id: int | None = None,
-    guide_id: int | None = None,
+    store_id: Id | None = None,
+    guide_id: Id | None = None,
     channel: Annotated[str, Query(max_length=64)] = "",
     tag: Annotated[str, Query(max_length=30)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -142,27 +141,27 @@ async def list_fans(
 
 
 @router.get("/wechat/fans/{fan_id}", response_model=FanRead)
-async def get_fan(fan_id: int, principal: Principal = can("wechat.fan:view")) -> FanRead:
+async def get_fan(fan_id: Id, principal: Principal = can("wechat.fan:view")) -> FanRead:
     return FanRead.model_validate(await fans.get_fan(principal, fan_id))
 
 
 @router.get("/wechat/fans/{fan_id}/timeline", response_model=list[TimelineEntry])
 async def fan_timeline(
-    fan_id: int, principal: Principal = can("wechat.fan:view")
+    fan_id: Id, principal: Principal = can("wechat.fan:view")
 ) -> list[TimelineEntry]:
     return await fans.timeline(principal, fan_id)
 
 
 @router.put("/wechat/fans/{fan_id}/tags", response_model=list[str])
 async def set_fan_tags(
-    fan_id: int, body: FanTagsUpdate, principal: Principal = can("wechat.fan:edit")
+    fan_id: Id, body: FanTagsUpdate, principal: Principal = can("wechat.fan:edit")
 ) -> list[str]:
     return await tags.set_tags(principal, fan_id, body.tags)
 
 
 @router.put("/wechat/fans/{fan_id}/blacklist", status_code=204, response_class=Response)
 async def set_fan_blacklist(
-    fan_id: int, body: BlacklistUpdate, principal: Principal = can("wechat.fan:edit")
+    fan_id: Id, body: BlacklistUpdate, principal: Principal = can("wechat.fan:edit")
 ) -> Response:
     await tags.set_blacklisted(principal, fan_id, body.blacklisted)
     return Response(status_code=204)
@@ -170,21 +169,21 @@ async def set_fan_blacklist(
 
 @router.get("/wechat/fans/{fan_id}/messages", response_model=list[MessageRead])
 async def fan_messages(
-    fan_id: int, principal: Principal = can("wechat.inbox:view")
+    fan_id: Id, principal: Principal = can("wechat.inbox:view")
 ) -> list[MessageRead]:
     return await inbox.messages(principal, fan_id)
 
 
 @router.post("/wechat/fans/{fan_id}/messages", status_code=202, response_model=MessageRead)
 async def reply_to_fan(
-    fan_id: int, body: ReplyCreate, principal: Principal = can("wechat.inbox:create")
+    fan_id: Id, body: ReplyCreate, principal: Principal = can("wechat.inbox:create")
 ) -> MessageRead:
     return await inbox.reply(principal, fan_id, body.content)
 
 
 @router.put("/wechat/fans/{fan_id}/assignee", status_code=204, response_class=Response)
 async def assign_fan(
-    fan_id: int, body: AssignCreate, principal: Principal = can("wechat.inbox:assign")
+    fan_id: Id, body: AssignCreate, principal: Principal = can("wechat.inbox:assign")
 ) -> Response:
     await inbox.assign(principal, fan_id, body.staff_id)
     return Response(status_code=204)
@@ -192,7 +191,7 @@ async def assign_fan(
 
 @router.get("/wechat/auto-replies", response_model=list[AutoReplyRead])
 async def list_auto_replies(
-    account_id: int | None = None, _: Principal = can("wechat.autoreply:view")
+    account_id: Id | None = None, _: Principal = can("wechat.autoreply:view")
 ) -> list[AutoReplyRead]:
     return await autoreplies.list_rules(account_id)
 
@@ -207,7 +206,7 @@ async def create_auto_reply(
 
 @router.patch("/wechat/auto-replies/{reply_id}", response_model=AutoReplyRead)
 async def update_auto_reply(
-    reply_id: int,
+    reply_id: Id,
     body: AutoReplyUpdate,
     principal: Principal = can("wechat.autoreply:edit"),
 ) -> AutoReplyRead:
@@ -216,7 +215,7 @@ async def update_auto_reply(
 
 @router.delete("/wechat/auto-replies/{reply_id}", status_code=204, response_class=Response)
 async def delete_auto_reply(
-    reply_id: int, principal: Principal = can("wechat.autoreply:delete")
+    reply_id: Id, principal: Principal = can("wechat.autoreply:delete")
 ) -> Response:
     await autoreplies.delete_rule(actor(principal), reply_id)
     return Response(status_code=204)
@@ -224,7 +223,7 @@ async def delete_auto_reply(
 
 @router.get("/wechat/menus", response_model=list[MenuRead])
 async def list_menus(
-    account_id: int | None = None, _: Principal = can("wechat.menu:view")
+    account_id: Id | None = None, _: Principal = can("wechat.menu:view")
 ) -> list[MenuRead]:
     return await menus.list_menus(account_id)
 
@@ -237,5 +236,5 @@ async def create_menu(
 
 
 @router.post("/wechat/menus/{menu_id}/publish", status_code=202, response_model=MenuRead)
-async def publish_menu(menu_id: int, principal: Principal = can("wechat.menu:edit")) -> MenuRead:
+async def publish_menu(menu_id: Id, principal: Principal = can("wechat.menu:edit")) -> MenuRead:
     return await menus.request_publish(actor(principal), menu_id)

@@ -14,7 +14,7 @@ async def _body(request: Request) -> bytes:
     """Read at most the cap; a longer body is refused before anything parses it (WH-6)."""
     limit = get_settings().wechat.callback_max_body_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise CallbackBodyTooLargeError()
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from crm_core.validation import Id
 from wechat.models import AccountMode, MatchMode, QrKind, QrStatus, ReplyKind, ReplyType
 
 
@@ -69,16 +70,16 @@ class AccountRead(Output):
 
 
 class QrCodeCreate(Input):
-    account_id: int
+    account_id: Id
     kind: QrKind
     name: str = Field(min_length=1, max_length=64)
     scene: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
     permanent: bool = True
     expire_seconds: int | None = Field(None, ge=60, le=2_592_000)
-    store_id: int | None = None
-    guide_id: int | None = None
+    store_id: Id | None = None
+    guide_id: Id | None = None
     channel: str = Field("", max_length=64)
-    campaign_id: int | None = None
+    campaign_id: Id | None = None
     welcome_text: str = Field("", max_length=600)
 
 
@@ -163,7 +164,7 @@ class BlacklistUpdate(Input):
 
 
 class AutoReplyCreate(Input):
-    account_id: int
+    account_id: Id
     kind: ReplyKind
     match_mode: MatchMode = MatchMode.EXACT
     keyword: str = Field("", max_length=255)
@@ -207,7 +208,7 @@ class AutoReplyRead(Output):
 
 
 class MenuCreate(Input):
-    account_id: int
+    account_id: Id
     name: str = Field(min_length=1, max_length=64)
     buttons: list[dict[str, Any]] = Field(min_length=1, max_length=3)
     tag_id: int | None = Field(None, ge=0)
@@ -231,7 +232,7 @@ class MessageRead(Output):
     direction: str
     msg_type: str
     content: str
-    staff_id: int | None
+    staff_id: Id | None
     status: str
     error_code: str
     error_message: str
@@ -243,13 +244,13 @@ class ReplyCreate(Input):
 
 
 class AssignCreate(Input):
-    staff_id: int | None
+    staff_id: Id | None
 
 
 class MerchantSet(Input):
     """The WeChat Pay merchant of an account (red packets); the API key is write-only."""
 
-    account_id: int
+    account_id: Id
     mch_id: str = Field(min_length=6, max_length=32, pattern=r"^[0-9]+$")
     api_key: SecretStr = Field(min_length=8, max_length=64)
     send_name: str = Field(min_length=1, max_length=32)

@@ -7,6 +7,9 @@ from xml.etree.ElementTree import Element, ParseError, fromstring
 from wechat.errors import CallbackBodyTooLargeError, MalformedXmlError
 
 MAX_BODY_BYTES = 128 * 1024
+# WeChat's deepest message nests 5 levels (<xml><SendPicsInfo><PicList><item><PicMd5Sum>). The
+# tree is walked recursively, so a body nested thousands deep would end in a RecursionError.
+MAX_DEPTH = 16
 
 # WeChat never sends a DTD. Refusing any declaration before expat sees the body also refuses
 # billion-laughs and XXE in microseconds, whatever the installed expat version does. The check
@@ -47,13 +50,15 @@ def parse_xml(body: bytes | str, *, max_bytes: int = MAX_BODY_BYTES) -> dict[str
     return root
 
 
-def _value(element: Element) -> Any:
+def _value(element: Element, depth: int = 1) -> Any:
     """xmltodict's shape: a leaf is its stripped text (None when empty); otherwise a dict of
     `@attributes` and children, a repeated child as a list, own text under `#text`."""
+    if depth > MAX_DEPTH:
+        raise MalformedXmlError(f"XML 嵌套超过 {MAX_DEPTH} 层")
     item: dict[str, Any] = {f"@{name}": value for name, value in element.attrib.items()}
     texts = [element.text or ""]
     for child in element:
-        value = _value(child)
+        value = _value(child, depth + 1)
         if child.tag not in item:
             item[child.tag] = value
         elif isinstance(item[child.tag], list):

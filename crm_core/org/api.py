@@ -33,12 +33,9 @@ from crm_core.org.schemas import (
 from crm_core.org.service import audit_log as audit_service
 from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
 from crm_core.permissions import Principal
+from crm_core.validation import Id, PageNumber, PageSize
 
 router = APIRouter(prefix="/api/v1")
-
-
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
 def can(permission: str) -> Principal:
@@ -90,14 +87,14 @@ async def create_department(
 
 @router.patch("/departments/{department_id}", response_model=DepartmentRead, tags=["org"])
 async def update_department(
-    department_id: int, body: DepartmentUpdate, p: Principal = can("org.department:edit")
+    department_id: Id, body: DepartmentUpdate, p: Principal = can("org.department:edit")
 ) -> DepartmentRead:
     return await departments.update_department(p, department_id, body)
 
 
 @router.delete("/departments/{department_id}", status_code=204, tags=["org"])
 async def delete_department(
-    department_id: int, p: Principal = can("org.department:delete")
+    department_id: Id, p: Principal = can("org.department:delete")
 ) -> Response:
     await departments.delete_department(p, department_id)
     return Response(status_code=204)
@@ -117,13 +114,13 @@ async def create_position(
 
 @router.put("/positions/{position_id}", response_model=PositionRead, tags=["org"])
 async def update_position(
-    position_id: int, body: PositionCreate, p: Principal = can("org.position:edit")
+    position_id: Id, body: PositionCreate, p: Principal = can("org.position:edit")
 ) -> PositionRead:
     return await positions.update_position(p, position_id, body)
 
 
 @router.delete("/positions/{position_id}", status_code=204, tags=["org"])
-async def delete_position(position_id: int, p: Principal = can("org.position:delete")) -> Response:
+async def delete_position(position_id: Id, p: Principal = can("org.position:delete")) -> Response:
     await positions.delete_position(p, position_id)
     return Response(status_code=204)
 
@@ -140,13 +137,13 @@ async def create_role(body: RoleCreate, p: Principal = can("org.role:create")) -
 
 @router.patch("/roles/{role_id}", response_model=RoleRead, tags=["org"])
 async def update_role(
-    role_id: int, body: RoleUpdate, p: Principal = can("org.role:edit")
+    role_id: Id, body: RoleUpdate, p: Principal = can("org.role:edit")
 ) -> RoleRead:
     return await roles.update_role(p, role_id, body)
 
 
 @router.delete("/roles/{role_id}", status_code=204, tags=["org"])
-async def delete_role(role_id: int, p: Principal = can("org.role:delete")) -> Response:
+async def delete_role(role_id: Id, p: Principal = can("org.role:delete")) -> Response:
     await roles.delete_role(p, role_id)
     return Response(status_code=204)
 
@@ -154,7 +151,7 @@ async def delete_role(role_id: int, p: Principal = can("org.role:delete")) -> Re
 @router.get("/staff", response_model=Page[StaffRead], tags=["org"])
 async def list_staff(
     keyword: Annotated[str, Query(max_length=64)] = "",
-    department_id: int | None = None,
+    department_id: Id | None = None,
     active: bool | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
@@ -171,7 +168,7 @@ async def list_staff(
 
 
 @router.get("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
-async def read_staff(staff_id: int, p: Principal = can("org.staff:view")) -> StaffRead:
+async def read_staff(staff_id: Id, p: Principal = can("org.staff:view")) -> StaffRead:
     return await staff.read_staff(p, staff_id)
 
 
@@ -182,31 +179,31 @@ async def create_staff(body: StaffCreate, p: Principal = can("org.staff:create")
 
 @router.patch("/staff/{staff_id}", response_model=StaffRead, tags=["org"])
 async def update_staff(
-    staff_id: int, body: StaffUpdate, p: Principal = can("org.staff:edit")
+    staff_id: Id, body: StaffUpdate, p: Principal = can("org.staff:edit")
 ) -> StaffRead:
     return await staff.update_staff(p, staff_id, body)
 
 
 @router.post("/staff/{staff_id}/move", response_model=StaffRead, tags=["org"])
 async def move_staff(
-    staff_id: int, body: StaffMove, p: Principal = can("org.staff:assign")
+    staff_id: Id, body: StaffMove, p: Principal = can("org.staff:assign")
 ) -> StaffRead:
     return await staff.move_staff(p, staff_id, body)
 
 
 @router.post("/staff/{staff_id}/disable", response_model=StaffRead, tags=["org"])
-async def disable_staff(staff_id: int, p: Principal = can("org.staff:edit")) -> StaffRead:
+async def disable_staff(staff_id: Id, p: Principal = can("org.staff:edit")) -> StaffRead:
     return await staff.set_staff_active(p, staff_id, False)
 
 
 @router.post("/staff/{staff_id}/enable", response_model=StaffRead, tags=["org"])
-async def enable_staff(staff_id: int, p: Principal = can("org.staff:edit")) -> StaffRead:
+async def enable_staff(staff_id: Id, p: Principal = can("org.staff:edit")) -> StaffRead:
     return await staff.set_staff_active(p, staff_id, True)
 
 
 @router.post("/staff/{staff_id}/password", status_code=204, tags=["org"])
 async def reset_password(
-    staff_id: int, body: PasswordReset, p: Principal = can("org.staff:edit")
+    staff_id: Id, body: PasswordReset, p: Principal = can("org.staff:edit")
 ) -> Response:
     await staff.reset_password(p, staff_id, body)
     return Response(status_code=204)
@@ -227,7 +224,7 @@ async def list_stores(
 
 
 @router.get("/stores/{store_id}", response_model=StoreRead, tags=["org"])
-async def read_store(store_id: int, p: Principal = can("org.store:view")) -> StoreRead:
+async def read_store(store_id: Id, p: Principal = can("org.store:view")) -> StoreRead:
     return StoreRead.model_validate(await stores.get_store(p, store_id))
 
 
@@ -238,13 +235,13 @@ async def create_store(body: StoreCreate, p: Principal = can("org.store:create")
 
 @router.patch("/stores/{store_id}", response_model=StoreRead, tags=["org"])
 async def update_store(
-    store_id: int, body: StoreUpdate, p: Principal = can("org.store:edit")
+    store_id: Id, body: StoreUpdate, p: Principal = can("org.store:edit")
 ) -> StoreRead:
     return await stores.update_store(p, store_id, body)
 
 
 @router.delete("/stores/{store_id}", status_code=204, tags=["org"])
-async def delete_store(store_id: int, p: Principal = can("org.store:delete")) -> Response:
+async def delete_store(store_id: Id, p: Principal = can("org.store:delete")) -> Response:
     await stores.delete_store(p, store_id)
     return Response(status_code=204)
 

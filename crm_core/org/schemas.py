@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from crm_core.org.models import DataScope, StoreStatus
+from crm_core.validation import Id
 
 
 class Input(BaseModel):
@@ -21,13 +22,13 @@ Name = Field(min_length=1, max_length=64)
 
 class DepartmentCreate(Input):
     name: str = Name
-    parent_id: int | None = None
+    parent_id: Id | None = None
     sort_order: int = Field(0, ge=0, le=100_000)
 
 
 class DepartmentUpdate(Input):
     name: str | None = Field(None, min_length=1, max_length=64)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     move: bool = False  # parent_id is applied only when move is true (None then means top level)
     sort_order: int | None = Field(None, ge=0, le=100_000)
 
@@ -84,26 +85,26 @@ class StaffCreate(Input):
     password: str = Password
     phone: str = Field("", max_length=32, pattern=r"^[0-9+\- ]*$")
     email: str = Field("", max_length=128)
-    department_id: int | None = None
-    position_id: int | None = None
-    store_id: int | None = None
+    department_id: Id | None = None
+    position_id: Id | None = None
+    store_id: Id | None = None
     is_guide: bool = False
-    role_ids: list[int] = Field(default_factory=list, max_length=20)
+    role_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
 class StaffUpdate(Input):
     name: str | None = Field(None, min_length=1, max_length=64)
     phone: str | None = Field(None, max_length=32, pattern=r"^[0-9+\- ]*$")
     email: str | None = Field(None, max_length=128)
-    position_id: int | None = None
-    store_id: int | None = None
+    position_id: Id | None = None
+    store_id: Id | None = None
     clear_store: bool = False
     is_guide: bool | None = None
-    role_ids: list[int] | None = Field(None, max_length=20)
+    role_ids: list[Id] | None = Field(None, max_length=20)
 
 
 class StaffMove(Input):
-    department_id: int
+    department_id: Id
 
 
 class PasswordReset(Input):
@@ -134,8 +135,8 @@ class StoreCreate(Input):
     address: str = Field("", max_length=255)
     phone: str = Field("", max_length=32, pattern=r"^[0-9+\- ]*$")
     status: StoreStatus = StoreStatus.OPEN
-    department_id: int
-    manager_id: int | None = None
+    department_id: Id
+    manager_id: Id | None = None
 
 
 class StoreUpdate(Input):
@@ -146,8 +147,8 @@ class StoreUpdate(Input):
     address: str | None = Field(None, max_length=255)
     phone: str | None = Field(None, max_length=32, pattern=r"^[0-9+\- ]*$")
     status: StoreStatus | None = None
-    department_id: int | None = None
-    manager_id: int | None = None
+    department_id: Id | None = None
+    manager_id: Id | None = None
 
 
 class StoreRead(Output):

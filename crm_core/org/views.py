@@ -26,6 +26,7 @@ from crm_core.org.schemas import (
 from crm_core.org.service import audit_log as audit_service
 from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
 from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
+from crm_core.validation import Id, PageNumber, id_or_none
 from crm_core.web.console import (
     LANG_COOKIE,
     LOGIN_COOKIE,
@@ -200,7 +201,7 @@ async def department_create(request: Request, principal: Console) -> RedirectRes
 
 @router.post("/departments/{department_id}")
 async def department_update(
-    department_id: int, request: Request, principal: Console
+    department_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "org.department:edit")
     form = await check_csrf(request)
@@ -217,7 +218,7 @@ async def department_update(
 
 @router.post("/departments/{department_id}/delete")
 async def department_delete(
-    department_id: int, request: Request, principal: Console
+    department_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "org.department:delete")
     await check_csrf(request)
@@ -252,7 +253,7 @@ async def position_create(request: Request, principal: Console) -> RedirectRespo
 
 @router.post("/positions/{position_id}/delete")
 async def position_delete(
-    position_id: int, request: Request, principal: Console
+    position_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "org.position:delete")
     await check_csrf(request)
@@ -281,10 +282,10 @@ async def staff_page(
     principal: Console,
     keyword: Annotated[str, Query(max_length=64)] = "",
     department_id: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     need(principal, "org.staff:view")
-    department = int(department_id) if department_id.isdigit() else None
+    department = id_or_none(department_id)
     result = await staff.list_staff(
         principal, keyword=keyword, department_id=department, page=page, page_size=30
     )
@@ -323,7 +324,7 @@ async def staff_create(request: Request, principal: Console) -> RedirectResponse
         ints=("department_id", "position_id", "store_id"),
         bools=("is_guide",),
     )
-    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdecimal()]
     return await attempt(
         request,
         lambda: staff.create_staff(principal, StaffCreate(**values)),
@@ -334,7 +335,7 @@ async def staff_create(request: Request, principal: Console) -> RedirectResponse
 
 
 @router.get("/staff/{staff_id}", response_class=HTMLResponse)
-async def staff_detail(staff_id: int, request: Request, principal: Console) -> Response:
+async def staff_detail(staff_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "org.staff:view")
     member = await staff.read_staff(principal, staff_id)
     return await render(
@@ -343,7 +344,7 @@ async def staff_detail(staff_id: int, request: Request, principal: Console) -> R
 
 
 @router.post("/staff/{staff_id}")
-async def staff_update(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def staff_update(staff_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.staff:edit")
     form = await check_csrf(request)
     values = form.values(
@@ -357,7 +358,7 @@ async def staff_update(staff_id: int, request: Request, principal: Console) -> R
         bools=("is_guide",),
     )
     values["clear_store"] = "store_id" not in values
-    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdigit()]
+    values["role_ids"] = [int(v) for v in form.list("role_ids") if v.isdecimal()]
     back = f"/admin/staff/{staff_id}"
     return await attempt(
         request,
@@ -368,7 +369,7 @@ async def staff_update(staff_id: int, request: Request, principal: Console) -> R
 
 
 @router.post("/staff/{staff_id}/move")
-async def staff_move(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def staff_move(staff_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.staff:assign")
     form = await check_csrf(request)
     return await attempt(
@@ -382,7 +383,7 @@ async def staff_move(staff_id: int, request: Request, principal: Console) -> Red
 
 
 @router.post("/staff/{staff_id}/active")
-async def staff_active(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def staff_active(staff_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.staff:edit")
     form = await check_csrf(request)
     active = form.get("active") == "1"
@@ -395,7 +396,7 @@ async def staff_active(staff_id: int, request: Request, principal: Console) -> R
 
 
 @router.post("/staff/{staff_id}/password")
-async def staff_password(staff_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def staff_password(staff_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.staff:edit")
     form = await check_csrf(request)
     return await attempt(
@@ -445,14 +446,14 @@ async def role_create(request: Request, principal: Console) -> RedirectResponse:
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
-async def role_detail(role_id: int, request: Request, principal: Console) -> Response:
+async def role_detail(role_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "org.role:view")
     role = await roles.get_role(role_id)
     return await render(request, "role_form.html", role=role, **_role_form_context())
 
 
 @router.post("/roles/{role_id}")
-async def role_update(role_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def role_update(role_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.role:edit")
     form = await check_csrf(request)
     values = form.values("name", "description", "data_scope")
@@ -468,7 +469,7 @@ async def role_update(role_id: int, request: Request, principal: Console) -> Red
 
 
 @router.post("/roles/{role_id}/delete")
-async def role_delete(role_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def role_delete(role_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.role:delete")
     await check_csrf(request)
     return await attempt(
@@ -486,7 +487,7 @@ async def store_page(
     principal: Console,
     keyword: Annotated[str, Query(max_length=64)] = "",
     status: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     need(principal, "org.store:view")
     chosen = StoreStatus(status) if status in StoreStatus.__members__.values() else None
@@ -531,7 +532,7 @@ async def store_create(request: Request, principal: Console) -> RedirectResponse
 
 
 @router.get("/stores/{store_id}", response_class=HTMLResponse)
-async def store_detail(store_id: int, request: Request, principal: Console) -> Response:
+async def store_detail(store_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "org.store:view")
     store = await stores.get_store(principal, store_id)
     guides = await staff.list_guides(principal, store_id=store_id)
@@ -546,7 +547,7 @@ async def store_detail(store_id: int, request: Request, principal: Console) -> R
 
 
 @router.post("/stores/{store_id}")
-async def store_update(store_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def store_update(store_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.store:edit")
     form = await check_csrf(request)
     values = form.values(
@@ -570,7 +571,7 @@ async def store_update(store_id: int, request: Request, principal: Console) -> R
 
 
 @router.post("/stores/{store_id}/delete")
-async def store_delete(store_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def store_delete(store_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "org.store:delete")
     await check_csrf(request)
     return await attempt(
@@ -588,7 +589,7 @@ async def audit_page(
     principal: Console,
     action: Annotated[str, Query(max_length=64)] = "",
     actor: Annotated[str, Query(max_length=64)] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     need(principal, "system.audit:view")
     result = await audit_service.list_entries(action=action, actor=actor, page=page, page_size=50)

@@ -7,6 +7,7 @@ from crm_core.http import require
 from crm_core.permissions import Principal
 from crm_core.sales import service
 from crm_core.sales.schemas import OrderCreate, OrderRead, RefundCreate, RefundRead
+from crm_core.validation import Id
 
 router = APIRouter(prefix="/api/v1/sales", tags=["sales"])
 
@@ -25,14 +26,14 @@ async def record_order(
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
 async def get_order(
-    order_id: int, principal: Principal = Depends(require("sales.order:view"))
+    order_id: Id, principal: Principal = Depends(require("sales.order:view"))
 ) -> OrderRead:
     return await service.get_order(principal, order_id)
 
 
 @router.post("/orders/{order_id}/refunds", response_model=RefundRead, status_code=201)
 async def record_refund(
-    order_id: int,
+    order_id: Id,
     body: RefundCreate,
     response: Response,
     principal: Principal = Depends(require("sales.order:edit")),

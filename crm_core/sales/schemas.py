@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from crm_core.sales.models import OrderStatus
+from crm_core.validation import Id
 
 
 class Input(BaseModel):
@@ -20,8 +21,8 @@ class OrderLineIn(Input):
 
 class OrderCreate(Input):
     order_no: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
-    store_id: int
-    member_id: int | None = None
+    store_id: Id
+    member_id: Id | None = None
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
     paid_at: AwareDatetime
 

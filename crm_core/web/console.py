@@ -26,6 +26,7 @@ from crm_core.errors import CRMError, CSRFError, PermissionDeniedError
 from crm_core.http import client_ip, set_html_error_renderer
 from crm_core.permissions import Principal
 from crm_core.redis import get_redis
+from crm_core.validation import id_or_none
 
 SESSION_COOKIE = "scrm_session"
 LANG_COOKIE = "scrm_lang"
@@ -153,8 +154,8 @@ class Form:
         return [value for key, value in self.items if key == name]
 
     def optional_int(self, name: str) -> int | None:
-        value = self.get(name)
-        return int(value) if value.isdigit() else None
+        """A non-negative int4 (an id, a position); anything else counts as not given."""
+        return id_or_none(self.get(name))
 
     def values(
         self, *names: str, ints: tuple[str, ...] = (), bools: tuple[str, ...] = ()
@@ -165,7 +166,7 @@ class Form:
             raw = self.get(name)
             if name in ints:
                 if raw:
-                    result[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+                    result[name] = int(raw) if raw.removeprefix("-").isdecimal() else raw
             elif name in bools:
                 result[name] = raw in {"1", "on", "true"}
             else:

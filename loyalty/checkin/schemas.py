@@ -4,13 +4,15 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
+
 
 class StreakRewardSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     streak_days: int = Field(ge=2, le=366)
     points: int = Field(0, ge=0, le=1_000_000)
-    coupon_template_id: int | None = None
+    coupon_template_id: Id | None = None
     red_packet_fen: int = Field(0, ge=0, le=20_000)
 
     @model_validator(mode="after")

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.coupons import service
 from loyalty.coupons.schemas import (
     CouponRead,
@@ -35,7 +36,7 @@ async def create_template(
     "/coupon-templates/{coupon_template_id}/issues", response_model=CouponRead, status_code=201
 )
 async def issue(
-    coupon_template_id: int,
+    coupon_template_id: Id,
     body: IssueCreate,
     principal: Principal = Depends(require("loyalty.coupon:assign")),
 ) -> CouponRead:
@@ -53,6 +54,6 @@ async def verify(
 
 @router.get("/members/{member_id}/coupons", response_model=list[CouponRead])
 async def member_coupons(
-    member_id: int, principal: Principal = Depends(require("loyalty.coupon:view"))
+    member_id: Id, principal: Principal = Depends(require("loyalty.coupon:view"))
 ) -> list[CouponRead]:
     return await service.member_coupons(principal, member_id)

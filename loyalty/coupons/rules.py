@@ -8,6 +8,7 @@ from loyalty.coupons.models import CouponKind
 # No 0/O, 1/I/L: codes are read aloud and typed at the till. 12 of 31 symbols ≈ 59 bits.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
+CODE_MAX_LENGTH = 32  # the Coupon.code column: a longer typed code cannot match
 
 
 def new_code() -> str:

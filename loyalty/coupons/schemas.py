@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
 from loyalty.coupons.models import CouponKind, CouponSource, CouponStatus
 
 Key = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
@@ -25,7 +26,7 @@ class TemplateCreate(Input):
     valid_days: int | None = Field(None, ge=1, le=3650)
     stock: int | None = Field(None, ge=0, le=10**8)
     per_member_limit: int = Field(1, ge=1, le=1000)
-    store_ids: list[int] = Field(default_factory=list, max_length=1000)
+    store_ids: list[Id] = Field(default_factory=list, max_length=1000)
     claimable: bool = False
 
     @model_validator(mode="after")
@@ -63,13 +64,13 @@ class TemplateRead(BaseModel):
 
 
 class IssueCreate(Input):
-    member_id: int
+    member_id: Id
     idempotency_key: str = Key
 
 
 class VerifyCreate(Input):
     code: str = Field(min_length=6, max_length=40)
-    store_id: int
+    store_id: Id
     order_amount_fen: int | None = Field(None, ge=0, le=10**10)
     order_no: str = Field("", max_length=64)
 

@@ -165,6 +165,8 @@ async def verify_coupon(principal: Principal, data: VerifyCreate) -> Verificatio
     """Redeem at a store by scanned or typed code; a used or expired code changes nothing."""
     await get_store(principal, data.store_id)
     code = rules.normalise_code(data.code)
+    if len(code) > rules.CODE_MAX_LENGTH:
+        raise CouponNotFoundError()
     async with unit_of_work():
         coupon = await Coupon.select_for_update().get_or_none(code=code)
         if coupon is None:

@@ -47,7 +47,9 @@ async def template_create(request: Request, principal: Console) -> RedirectRespo
     )
     if form.get("valid_until"):
         values["valid_until"] = local_datetime(form, "valid_until")
-    values["store_ids"] = [int(v) for v in form.get("store_ids").split(",") if v.strip().isdigit()]
+    values["store_ids"] = [
+        int(v) for v in form.get("store_ids").split(",") if v.strip().isdecimal()
+    ]
     return await attempt(
         request,
         lambda: service.create_template(principal, TemplateCreate(**values)),

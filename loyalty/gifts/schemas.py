@@ -2,15 +2,17 @@
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
+
 
 class FollowGiftCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=64)
-    qrcode_id: int | None = None
+    qrcode_id: Id | None = None
     channel: str = Field("", max_length=64)
     points: int = Field(0, ge=0, le=1_000_000)
-    coupon_template_id: int | None = None
+    coupon_template_id: Id | None = None
 
     @model_validator(mode="after")
     def _something(self) -> "FollowGiftCreate":

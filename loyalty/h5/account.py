@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crm_core.sales import service as sales
+from crm_core.validation import Id
 from loyalty.coupons import service as coupons
 from loyalty.points.service import accounts
 from loyalty.program import service as program
@@ -22,7 +23,7 @@ def _to_go(standing: program.Standing) -> tuple[str, str]:
     return str(standing.to_next), "积分"
 
 
-async def summary(member_id: int) -> dict[str, Any]:
+async def summary(member_id: Id) -> dict[str, Any]:
     standing = await program.standing(member_id)
     account, _ = await accounts.member_points(member_id, limit=1)
     amount, unit = _to_go(standing)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crm_core.errors import CRMError, NotFoundError
+from crm_core.validation import Id
 from crm_core.web.qr import svg
 from loyalty.coupons import service as coupons
 from loyalty.coupons.models import CouponStatus
@@ -37,7 +38,7 @@ async def coupons_page(request: Request, me: h5kit.Me, tab: str = "unused") -> R
 
 
 @router.get("/coupons/{coupon_id}", response_class=HTMLResponse)
-async def coupon_page(request: Request, me: h5kit.Me, coupon_id: int) -> Response:
+async def coupon_page(request: Request, me: h5kit.Me, coupon_id: Id) -> Response:
     found = next(((c, t) for c, t in await coupons.wallet(me.member_id) if c.id == coupon_id), None)
     if found is None:
         raise NotFoundError("优惠券不存在")
@@ -54,7 +55,7 @@ async def coupon_page(request: Request, me: h5kit.Me, coupon_id: int) -> Respons
 @router.post("/coupons/claim/{template_id}")
 async def claim(
     request: Request,
-    template_id: int,
+    template_id: Id,
     csrf_token: Annotated[str, Form(max_length=128)],
     key: Annotated[str, Form(pattern=r"^[A-Za-z0-9_\-]{8,40}$")],
 ) -> Response:

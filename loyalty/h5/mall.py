@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
 from crm_core.errors import CRMError
+from crm_core.validation import Id
 from crm_core.web.console import describe_validation
 from loyalty.errors import DuplicateRequestError
 from loyalty.mall import service as mall
@@ -49,7 +50,7 @@ async def my_exchanges(request: Request, me: h5kit.Me) -> Response:
 
 
 @router.get("/mall/{item_id}", response_class=HTMLResponse)
-async def item_page(request: Request, me: h5kit.Me, item_id: int) -> Response:
+async def item_page(request: Request, me: h5kit.Me, item_id: Id) -> Response:
     account, _ = await accounts.member_points(me.member_id, limit=1)
     return await h5kit.page(
         request,
@@ -64,7 +65,7 @@ async def item_page(request: Request, me: h5kit.Me, item_id: int) -> Response:
 @router.post("/mall/{item_id}/exchange")
 async def exchange(
     request: Request,
-    item_id: int,
+    item_id: Id,
     csrf_token: Annotated[str, Form(max_length=128)],
     key: Annotated[str, Form(pattern=r"^[A-Za-z0-9_\-]{8,40}$")],
     recipient: Annotated[str, Form(max_length=32)] = "",

@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from crm_core.errors import CRMError
 from crm_core.http import client_ip
+from crm_core.validation import Id
 from crm_core.web.console import describe_validation
 from loyalty.lottery import service as lottery
 from loyalty.lottery.models import DrawOutcome
@@ -76,7 +77,7 @@ async def wheels(request: Request, me: h5kit.Me) -> Response:
 
 
 @router.get("/wheel/{activity_id}", response_class=HTMLResponse)
-async def wheel(request: Request, me: h5kit.Me, activity_id: int) -> Response:
+async def wheel(request: Request, me: h5kit.Me, activity_id: Id) -> Response:
     shown = await lottery.wheel_for(activity_id, me.member_id)
     background, stroke = SKINS.get(shown.activity.skin.value, SKINS["classic"])
     return await h5kit.page(
@@ -95,7 +96,7 @@ async def wheel(request: Request, me: h5kit.Me, activity_id: int) -> Response:
 @router.post("/wheel/{activity_id}/draw")
 async def spin(
     request: Request,
-    activity_id: int,
+    activity_id: Id,
     csrf_token: Annotated[str, Form(max_length=128)],
     key: Annotated[str, Form(pattern=r"^[A-Za-z0-9_\-]{8,40}$")],
 ) -> Response:
@@ -139,7 +140,7 @@ async def spin(
 @router.post("/awards/{award_id}/address")
 async def address(
     request: Request,
-    award_id: int,
+    award_id: Id,
     csrf_token: Annotated[str, Form(max_length=128)],
     recipient: Annotated[str, Form(max_length=32)],
     phone: Annotated[str, Form(max_length=20)],

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.lottery import service
 from loyalty.lottery.models import AwardStatus
 from loyalty.lottery.schemas import (
@@ -33,13 +34,13 @@ async def create_activity(
 
 
 @router.get("/lotteries/{activity_id}/prizes", response_model=list[PrizeRead])
-async def list_prizes(activity_id: int, principal: Principal = View) -> list[PrizeRead]:
+async def list_prizes(activity_id: Id, principal: Principal = View) -> list[PrizeRead]:
     return await service.list_prizes(activity_id)
 
 
 @router.post("/lotteries/{activity_id}/prizes", response_model=PrizeRead, status_code=201)
 async def add_prize(
-    activity_id: int,
+    activity_id: Id,
     body: PrizeCreate,
     principal: Principal = Depends(require("loyalty.lottery:edit")),
 ) -> PrizeRead:
@@ -47,20 +48,20 @@ async def add_prize(
 
 
 @router.get("/lotteries/{activity_id}/report", response_model=list[DailyReportRow])
-async def daily_report(activity_id: int, principal: Principal = View) -> list[DailyReportRow]:
+async def daily_report(activity_id: Id, principal: Principal = View) -> list[DailyReportRow]:
     return await service.daily_report(activity_id)
 
 
 @router.get("/lottery-awards", response_model=list[AwardRead])
 async def list_awards(
-    activity_id: int | None = None, status: AwardStatus | None = None, principal: Principal = View
+    activity_id: Id | None = None, status: AwardStatus | None = None, principal: Principal = View
 ) -> list[AwardRead]:
     return await service.list_awards(principal, activity_id, status)
 
 
 @router.patch("/lottery-awards/{award_id}", response_model=AwardRead)
 async def update_fulfilment(
-    award_id: int,
+    award_id: Id,
     body: FulfilmentUpdate,
     principal: Principal = Depends(require("loyalty.lottery:edit")),
 ) -> AwardRead:

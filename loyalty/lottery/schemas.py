@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
 from loyalty.lottery.models import AwardStatus, DrawOutcome, PrizeKind, Skin
 
 
@@ -54,7 +55,7 @@ class PrizeCreate(Input):
     stock: int | None = Field(None, ge=0, le=10_000_000)
     points: int = Field(0, ge=0, le=1_000_000)
     red_packet_fen: int = Field(0, ge=0, le=20_000)
-    coupon_template_id: int | None = None
+    coupon_template_id: Id | None = None
     position: int = Field(0, ge=0, le=1000)
 
     @model_validator(mode="after")
@@ -84,7 +85,7 @@ class PrizeRead(BaseModel):
 
 
 class DrawCreate(Input):
-    member_id: int
+    member_id: Id
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
 
 

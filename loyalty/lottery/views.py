@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
 from loyalty.console import KIND_LABELS, STATUS_LABELS, Console, local_datetime, optional
 from loyalty.coupons import service as coupons
@@ -61,7 +62,7 @@ async def lottery_create(request: Request, principal: Console) -> RedirectRespon
 
 
 @router.get("/lotteries/{activity_id}", response_class=HTMLResponse)
-async def lottery_detail(activity_id: int, request: Request, principal: Console) -> Response:
+async def lottery_detail(activity_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "loyalty.lottery:view")
     activity = await service.get_activity(activity_id)
     return await render(
@@ -78,7 +79,7 @@ async def lottery_detail(activity_id: int, request: Request, principal: Console)
 
 
 @router.post("/lotteries/{activity_id}/prizes")
-async def prize_create(activity_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def prize_create(activity_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "loyalty.lottery:edit")
     form = await check_csrf(request)
     ints = ("weight", "stock", "points", "red_packet_fen", "coupon_template_id", "position")

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.mall import service
 from loyalty.mall.models import ExchangeStatus
 from loyalty.mall.schemas import ExchangeCreate, ExchangeRead, ExchangeUpdate, ItemCreate, ItemRead
@@ -26,7 +27,7 @@ async def create_item(
 
 
 @router.post("/items/{item_id}/exchanges", response_model=ExchangeRead, status_code=201)
-async def exchange(item_id: int, body: ExchangeCreate, principal: Principal = Edit) -> ExchangeRead:
+async def exchange(item_id: Id, body: ExchangeCreate, principal: Principal = Edit) -> ExchangeRead:
     return await service.exchange_for_staff(principal, item_id, body)
 
 
@@ -39,6 +40,6 @@ async def list_exchanges(
 
 @router.patch("/orders/{exchange_id}", response_model=ExchangeRead)
 async def update_exchange(
-    exchange_id: int, body: ExchangeUpdate, principal: Principal = Edit
+    exchange_id: Id, body: ExchangeUpdate, principal: Principal = Edit
 ) -> ExchangeRead:
     return await service.update_exchange(principal, exchange_id, body)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
 from loyalty.mall.models import ExchangeStatus, ItemKind
 
 
@@ -19,7 +20,7 @@ class ItemCreate(Input):
     points_price: int = Field(ge=1, le=10**8)
     stock: int = Field(ge=0, le=10**7)
     per_member_limit: int | None = Field(None, ge=1, le=1000)
-    coupon_template_id: int | None = None
+    coupon_template_id: Id | None = None
     red_packet_fen: int = Field(0, ge=0, le=20_000)
 
     @model_validator(mode="after")
@@ -48,7 +49,7 @@ class ItemRead(BaseModel):
 
 
 class ExchangeCreate(Input):
-    member_id: int
+    member_id: Id
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
     recipient: str = Field("", max_length=32)
     phone: str = Field("", max_length=32)

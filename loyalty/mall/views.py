@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
 from loyalty.console import KIND_LABELS, STATUS_LABELS, Console, optional
 from loyalty.coupons import service as coupons
@@ -75,7 +76,7 @@ async def fulfilment_page(request: Request, principal: Console) -> Response:
 
 
 @router.post("/fulfilment/awards/{award_id}")
-async def award_update(award_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def award_update(award_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "loyalty.lottery:edit")
     form = await check_csrf(request)
     values = form.values("status", "tracking_no")
@@ -89,7 +90,7 @@ async def award_update(award_id: int, request: Request, principal: Console) -> R
 
 @router.post("/fulfilment/exchanges/{exchange_id}")
 async def exchange_update(
-    exchange_id: int, request: Request, principal: Console
+    exchange_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "loyalty.mall:edit")
     form = await check_csrf(request)

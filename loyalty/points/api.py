@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.points.schemas import (
     AccountRead,
     AdjustmentCreate,
@@ -20,14 +21,14 @@ router = APIRouter(tags=["loyalty"])
 
 @router.get("/members/{member_id}/account", response_model=AccountRead)
 async def get_account(
-    member_id: int, principal: Principal = Depends(require("loyalty.points:view"))
+    member_id: Id, principal: Principal = Depends(require("loyalty.points:view"))
 ) -> AccountRead:
     return await accounts.account_for_staff(principal, member_id)
 
 
 @router.get("/members/{member_id}/entries", response_model=EntryPage)
 async def list_entries(
-    member_id: int,
+    member_id: Id,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     principal: Principal = Depends(require("loyalty.points:view")),
 ) -> EntryPage:
@@ -36,7 +37,7 @@ async def list_entries(
 
 @router.post("/members/{member_id}/redemptions", response_model=EntryRead, status_code=201)
 async def redeem(
-    member_id: int,
+    member_id: Id,
     body: RedemptionCreate,
     principal: Principal = Depends(require("loyalty.points:create")),
 ) -> EntryRead:
@@ -47,7 +48,7 @@ async def redeem(
 
 @router.post("/members/{member_id}/adjustments", response_model=EntryRead, status_code=201)
 async def adjust(
-    member_id: int,
+    member_id: Id,
     body: AdjustmentCreate,
     principal: Principal = Depends(require("loyalty.points:edit")),
 ) -> EntryRead:

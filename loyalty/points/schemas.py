@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from loyalty.points.models import EntryKind, Lifecycle
 
@@ -20,9 +20,16 @@ class RedemptionCreate(Input):
 
 
 class AdjustmentCreate(Input):
-    delta: int = Field(ge=-(10**9), le=10**9)
+    delta: int = Field(ge=-(10**9), le=10**9, json_schema_extra={"not": {"const": 0}})
     reason: str = Field(min_length=2, max_length=255)
     idempotency_key: str = IdempotencyKey
+
+    @field_validator("delta")
+    @classmethod
+    def _not_zero(cls, delta: int) -> int:
+        if delta == 0:
+            raise ValueError("调整积分不能为 0")
+        return delta
 
 
 class EntryRead(BaseModel):

@@ -1,11 +1,11 @@
 """Console: a member's points account, ledger and staff adjustment (会员积分)."""
 
 import secrets
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
 from loyalty.console import Console
 from loyalty.points.schemas import AdjustmentCreate
@@ -32,7 +32,7 @@ KIND_NAMES = {
 
 @router.get("/points", response_class=HTMLResponse)
 async def points_page(
-    request: Request, principal: Console, member_id: Annotated[int | None, Query(ge=1)] = None
+    request: Request, principal: Console, member_id: Id | None = None
 ) -> Response:
     need(principal, "loyalty.points:view")
     account = entries = None
@@ -51,7 +51,7 @@ async def points_page(
 
 
 @router.post("/points/{member_id}/adjustments")
-async def adjust(member_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def adjust(member_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "loyalty.points:edit")
     form = await check_csrf(request)
     values = form.values("delta", "reason", "idempotency_key", ints=("delta",))

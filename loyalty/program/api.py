@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.checkin import service as checkin
 from loyalty.checkin.schemas import StreakRewardRead, StreakRewardSet
 from loyalty.gifts import service as gifts
@@ -37,7 +38,7 @@ async def create_tier(body: TierCreate, principal: Principal = Edit) -> TierRead
 
 
 @router.patch("/tiers/{tier_id}", response_model=TierRead)
-async def update_tier(tier_id: int, body: TierUpdate, principal: Principal = Edit) -> TierRead:
+async def update_tier(tier_id: Id, body: TierUpdate, principal: Principal = Edit) -> TierRead:
     return await service.update_tier(principal, tier_id, body)
 
 

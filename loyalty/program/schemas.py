@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from crm_core.validation import Id
 from loyalty.program.models import TierBasis
 
 
@@ -43,7 +44,7 @@ class TierCreate(Input):
     multiplier_percent: int = Field(100, ge=0, le=1000)
     discount_percent: int = Field(100, ge=1, le=100)
     birthday_points: int = Field(0, ge=0, le=1_000_000)
-    birthday_coupon_template_id: int | None = None
+    birthday_coupon_template_id: Id | None = None
 
 
 class TierUpdate(Input):
@@ -52,7 +53,7 @@ class TierUpdate(Input):
     multiplier_percent: int | None = Field(None, ge=0, le=1000)
     discount_percent: int | None = Field(None, ge=1, le=100)
     birthday_points: int | None = Field(None, ge=0, le=1_000_000)
-    birthday_coupon_template_id: int | None = None
+    birthday_coupon_template_id: Id | None = None
 
 
 class TierRead(BaseModel):

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from crm_core.http import require
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 from loyalty.redpackets import service
 from loyalty.redpackets.models import RedPacketStatus
 from loyalty.redpackets.schemas import RedPacketRead
@@ -21,6 +22,6 @@ async def list_red_packets(
 
 @router.post("/{red_packet_id}/retry", response_model=RedPacketRead, status_code=202)
 async def retry_red_packet(
-    red_packet_id: int, principal: Principal = Depends(require("loyalty.redpacket:edit"))
+    red_packet_id: Id, principal: Principal = Depends(require("loyalty.redpacket:edit"))
 ) -> RedPacketRead:
     return await service.retry_red_packet(principal, red_packet_id)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
 from loyalty.console import Console
 from loyalty.redpackets import service
@@ -31,7 +32,7 @@ async def red_packets_page(
 
 @router.post("/red-packets/{red_packet_id}/retry")
 async def red_packet_retry(
-    red_packet_id: int, request: Request, principal: Console
+    red_packet_id: Id, request: Request, principal: Console
 ) -> RedirectResponse:
     need(principal, "loyalty.redpacket:edit")
     await check_csrf(request)

@@ -492,8 +492,8 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         qrcode_id=ids["qrcode"],
         fan_id=ids["fan"],
         member_id=ids["member"],
-        reply_id=0,
-        menu_id=0,
+        reply_id=999999,
+        menu_id=999999,
         # SMS objects the world does not create: granted roles get a 404.
         message_id=999999,
         modem_id=999999,

@@ -8,15 +8,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
+from crm_core.validation import Id, PageNumber, id_or_none
 from crm_core.web.console import attempt, check_csrf, need, render
 from wechat.service import accounts, fans, inbox, portrait, tags
 from wechat.views._shell import Console
 
 router = APIRouter(prefix="/admin/wechat")
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 def _day(value: str) -> date | None:
@@ -40,16 +37,16 @@ async def fan_page(
     until: str = "",
     region: Annotated[str, Query(max_length=32)] = "",
     keyword: Annotated[str, Query(max_length=64)] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     need(principal, "wechat.fan:view")
     subscribed = {"on": True, "off": False}.get(state)
     rows, total = await fans.list_fans(
         principal,
-        account_id=_int(account_id),
+        account_id=id_or_none(account_id),
         subscribed=subscribed,
-        store_id=_int(store_id),
-        guide_id=_int(guide_id),
+        store_id=id_or_none(store_id),
+        guide_id=id_or_none(guide_id),
         channel=channel,
         tag=tag,
         since=_day(since),
@@ -88,7 +85,7 @@ async def fan_page(
 
 
 @router.get("/fans/{fan_id}", response_class=HTMLResponse)
-async def fan_detail(fan_id: int, request: Request, principal: Console) -> Response:
+async def fan_detail(fan_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "wechat.fan:view")
     fan = await fans.get_fan(principal, fan_id)
     is_open, closes_at = inbox.window(fan)
@@ -112,7 +109,7 @@ async def fan_detail(fan_id: int, request: Request, principal: Console) -> Respo
 
 
 @router.post("/fans/{fan_id}/reply")
-async def fan_reply(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def fan_reply(fan_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.inbox:create")
     form = await check_csrf(request)
     return await attempt(
@@ -124,7 +121,7 @@ async def fan_reply(fan_id: int, request: Request, principal: Console) -> Redire
 
 
 @router.post("/fans/{fan_id}/assign")
-async def fan_assign(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def fan_assign(fan_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.inbox:assign")
     form = await check_csrf(request)
     staff_id = form.optional_int("staff_id")
@@ -137,7 +134,7 @@ async def fan_assign(fan_id: int, request: Request, principal: Console) -> Redir
 
 
 @router.post("/fans/{fan_id}/tags")
-async def fan_tags(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def fan_tags(fan_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.fan:edit")
     form = await check_csrf(request)
     names = [n for n in form.get("tags").replace("，", ",").split(",") if n.strip()]
@@ -150,7 +147,7 @@ async def fan_tags(fan_id: int, request: Request, principal: Console) -> Redirec
 
 
 @router.post("/fans/{fan_id}/blacklist")
-async def fan_blacklist(fan_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def fan_blacklist(fan_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.fan:edit")
     form = await check_csrf(request)
     flag = form.get("blacklisted") == "1"

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crm_core.http import content_disposition
+from crm_core.validation import Id
 from crm_core.web.console import render
 from wechat.service import guide, qrcodes
 from wechat.views._shell import Console
@@ -17,6 +18,6 @@ async def workbench(request: Request, principal: Console) -> Response:
 
 
 @router.get("/poster/{qrcode_id}.png")
-async def my_poster(qrcode_id: int, principal: Console) -> Response:
+async def my_poster(qrcode_id: Id, principal: Console) -> Response:
     name, image = await qrcodes.poster(principal, qrcode_id)
     return Response(image, media_type="image/png", headers=content_disposition(name, inline=True))

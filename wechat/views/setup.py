@@ -11,6 +11,7 @@ from crm_core.errors import ValidationError
 from crm_core.http import content_disposition
 from crm_core.org.service import staff as staff_service
 from crm_core.org.service import stores as store_service
+from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
 from wechat.models import QrKind
 from wechat.schemas import (
@@ -121,7 +122,7 @@ async def qrcode_create(request: Request, principal: Console) -> RedirectRespons
 
 
 @router.get("/qrcodes/{qrcode_id}", response_class=HTMLResponse)
-async def qrcode_detail(qrcode_id: int, request: Request, principal: Console) -> Response:
+async def qrcode_detail(qrcode_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "wechat.qrcode:view")
     code = await qrcodes.get_qrcode(principal, qrcode_id)
     stats = await qrcodes.daily_stats(principal, qrcode_id)
@@ -131,7 +132,7 @@ async def qrcode_detail(qrcode_id: int, request: Request, principal: Console) ->
 
 
 @router.post("/qrcodes/{qrcode_id}")
-async def qrcode_update(qrcode_id: int, request: Request, principal: Console) -> Response:
+async def qrcode_update(qrcode_id: Id, request: Request, principal: Console) -> Response:
     need(principal, "wechat.qrcode:edit")
     form = await check_csrf(request)
     values = form.values("name", "welcome_text")
@@ -146,14 +147,14 @@ async def qrcode_update(qrcode_id: int, request: Request, principal: Console) ->
 
 
 @router.get("/qrcodes/{qrcode_id}/poster.png")
-async def qrcode_poster(qrcode_id: int, principal: Console) -> Response:
+async def qrcode_poster(qrcode_id: Id, principal: Console) -> Response:
     need(principal, "wechat.qrcode:export")
     name, image = await qrcodes.poster(principal, qrcode_id)
     return Response(image, media_type="image/png", headers=content_disposition(name, inline=True))
 
 
 @router.get("/stores/{store_id}/guide-posters.zip")
-async def store_posters(store_id: int, principal: Console) -> Response:
+async def store_posters(store_id: Id, principal: Console) -> Response:
     need(principal, "wechat.qrcode:export")
     name, archive = await qrcodes.store_guide_posters(principal, store_id)
     return Response(archive, media_type="application/zip", headers=content_disposition(name))
@@ -197,7 +198,7 @@ async def reply_create(request: Request, principal: Console) -> RedirectResponse
 
 
 @router.post("/replies/{reply_id}/delete")
-async def reply_delete(reply_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def reply_delete(reply_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.autoreply:delete")
     await check_csrf(request)
     return await attempt(
@@ -236,7 +237,7 @@ async def menu_create(request: Request, principal: Console) -> RedirectResponse:
 
 
 @router.post("/menus/{menu_id}/publish")
-async def menu_publish(menu_id: int, request: Request, principal: Console) -> RedirectResponse:
+async def menu_publish(menu_id: Id, request: Request, principal: Console) -> RedirectResponse:
     need(principal, "wechat.menu:edit")
     await check_csrf(request)
     return await attempt(

@@ -9,6 +9,8 @@ from crm_core.org.errors import AccountDisabledError
 from crm_core.org.models import Staff
 from crm_core.permissions import Principal
 
+USERNAME_MAX_LENGTH = 64  # Staff.username
+
 
 def _throttle() -> security.LoginThrottle:
     auth = get_settings().auth
@@ -16,6 +18,8 @@ def _throttle() -> security.LoginThrottle:
 
 
 async def authenticate(username: str, password: str, *, ip: str, user_agent: str) -> Staff:
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise InvalidCredentialsError()  # no such account can exist: nothing to count or audit
     throttle = _throttle()
     await throttle.take(username, ip)
     staff = await Staff.get_or_none(username=username)
