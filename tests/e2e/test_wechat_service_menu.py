@@ -10,7 +10,7 @@ import pytest
 from loyalty.gifts.models import FollowGift
 from members.models import Member
 from tests.e2e.conftest import eventually, make_demo_account, member_card_stack
-from tests.factories import console_login, make_staff
+from tests.factories import console_login, make_staff, make_store
 from tests.wechat.callback_support import make_shop
 from wechat.models import Fan, FanMessage
 from wechat.sandbox.__main__ import DEMO_APP
@@ -47,6 +47,15 @@ async def test_gift_message_menu_answers_and_inbox_name(stack: dict[str, str]) -
     shop.store.province, shop.store.city, shop.store.district = "上海市", "上海市", "静安区"
     shop.store.address, shop.store.phone = "南京西路 1266 号", "021-60000001"
     await shop.store.save()
+    await make_store(
+        shop.store.department,
+        code="SZ001",
+        name="深圳万象城店",
+        province="广东省",
+        city="深圳市",
+        district="罗湖区",
+        address="宝安南路 1881 号",
+    )
     await make_demo_account()
     await FollowGift.create(name="关注送 50 积分", points=50)
     sandbox = stack["sandbox"]
@@ -67,10 +76,16 @@ async def test_gift_message_menu_answers_and_inbox_name(stack: dict[str, str]) -
         sent = await FanMessage.get(content=GIFT_TEXT)
         assert (sent.direction, sent.status, sent.staff_id) == ("out", "sent", None)
 
+        sh = "上海南京西路店\n地址：上海市静安区南京西路 1266 号\n电话：021-60000001"
+        sz = "深圳万象城店\n地址：广东省深圳市罗湖区宝安南路 1881 号"
         assert await _tap(http, sandbox, openid, "STORES") == (
-            "我们的门店：\n1. 上海南京西路店\n地址：上海市静安区南京西路 1266 号\n"
-            "电话：021-60000001\n发送您的位置，可查看离您最近的门店。"
+            f"我们的门店：\n1. {sh}\n2. {sz}\n发送您的位置，可查看离您最近的门店。"
         )
+        # The phone sends its location; once stored, the same button puts Shenzhen first.
+        location = {"action": "location", "label": "广东省深圳市罗湖区深南东路 5016 号"}
+        await http.post(f"{sandbox}/sandbox/api/act", json={"openid": openid, **location})
+        await eventually(lambda: FanMessage.get_or_none(msg_type="location"))
+        assert await _tap(http, sandbox, openid, "STORES") == f"离您最近的门店：\n1. {sz}\n2. {sh}"
         assert await _tap(http, sandbox, openid, "SERVICE") == (
             "已为您转接人工客服，请直接发送您的问题，客服看到后会尽快回复您。"
         )
