@@ -1,6 +1,7 @@
 """End to end with real processes (sandbox phone, web, Celery worker): a follower is told about
 the follow gift, the menu's 附近门店 and 联系客服 answer, and the inbox shows the member's name."""
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,6 +86,9 @@ async def test_gift_message_menu_answers_and_inbox_name(stack: dict[str, str]) -
         location = {"action": "location", "label": "广东省深圳市罗湖区深南东路 5016 号"}
         await http.post(f"{sandbox}/sandbox/api/act", json={"openid": openid, **location})
         await eventually(lambda: FanMessage.get_or_none(msg_type="location"))
+        # A second tap of one button within the same second is WeChat's redelivery of the
+        # first (dedupe key: openid, CreateTime, event, key) and gets the first reply again.
+        await asyncio.sleep(1.1)
         assert await _tap(http, sandbox, openid, "STORES") == f"离您最近的门店：\n1. {sz}\n2. {sh}"
         assert await _tap(http, sandbox, openid, "SERVICE") == (
             "已为您转接人工客服，请直接发送您的问题，客服看到后会尽快回复您。"
