@@ -24,10 +24,14 @@ async def reverse_purchase_points(refund_id: int) -> int | None:
 
 @task("loyalty.grant_follow_gift")
 async def grant_follow_gift(
-    member_id: int, qrcode_id: int | None = None, channel: str = "", scene: str = ""
+    member_id: int,
+    qrcode_id: int | None = None,
+    channel: str = "",
+    scene: str = "",
+    fan_id: int | None = None,
 ) -> int | None:
     grant = await gifts.grant_follow_gift(
-        member_id, qrcode_id=qrcode_id, channel=channel, scene=scene
+        member_id, qrcode_id=qrcode_id, channel=channel, scene=scene, fan_id=fan_id
     )
     return grant.id if grant else None
 

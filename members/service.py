@@ -109,6 +109,7 @@ async def on_fan_subscribed(
                 member_id=member.id,
                 qrcode_id=qrcode_id,
                 channel=channel,
+                fan_id=fan_id,
             )
     return member.id
 
@@ -216,3 +217,9 @@ async def openid_for(member_id: int, appid: str) -> str | None:
         .first()
     )
     return identity.value if identity else None
+
+
+async def display_names(member_ids: list[int]) -> dict[int, str]:
+    """The names the console shows for members (the channel's inbox, fan pages)."""
+    rows = await Member.filter(id__in=member_ids).exclude(name="").values_list("id", "name")
+    return {int(k): str(v) for k, v in rows}

@@ -15,6 +15,7 @@ from members import caller
 from members import merge as member_merge
 from members import service as member_service
 from sms_gateway.service import inbound
+from wechat.service import fans as wechat_fans
 
 TORTOISE_APPS: dict[str, list[str]] = {
     "crm_core": ["crm_core.org.models", "crm_core.audit", "crm_core.sales.models"],
@@ -93,6 +94,8 @@ async def boot(urls: Urls) -> None:
     sales.set_member_check(member_service.is_visible)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
+    # The inbox and fan pages show the member's name for a fan linked to a member.
+    wechat_fans.set_member_names(member_service.display_names)
 
 
 async def shutdown() -> None:

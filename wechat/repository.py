@@ -4,13 +4,15 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Max
 from tortoise.queryset import QuerySet
 
-from crm_core.org.models import Staff, Store
+from crm_core.org.models import Staff, Store, StoreStatus
+from crm_core.org.schemas import StoreRead
 from crm_core.org.scope import rows_filter, visible_staff
 from crm_core.permissions import Principal
-from wechat.models import Fan, FanTag, OfficialAccount, QrCode
+from wechat.models import Direction, Fan, FanMessage, FanTag, OfficialAccount, QrCode
 
 STAT_COLUMNS = ("scans", "new_follows", "re_follows", "unfollows")
 BUMP_STAT_SQL = """INSERT INTO wechat_qrcode_daily
@@ -183,3 +185,40 @@ async def release_events(ids: list[int]) -> None:
     await connections.get("default").execute_query(
         "UPDATE wechat_inbound_event SET dispatched_at = NULL WHERE id = ANY($1::bigint[])", [ids]
     )
+
+
+async def open_stores() -> list[StoreRead]:
+    rows = await Store.filter(status=StoreStatus.OPEN).order_by("code")
+    return [StoreRead.model_validate(store) for store in rows]
+
+
+async def last_location_label(account_id: int, openid: str) -> str:
+    """The address label of the last location the fan sent (WeChat's location message)."""
+    message = (
+        await FanMessage.filter(
+            fan__account_id=account_id, fan__openid=openid, direction=Direction.IN
+        )
+        .filter(msg_type="location")
+        .order_by("-id")
+        .first()
+    )
+    return str(message.payload.get("Label", "")) if message else ""
+
+
+async def staff_reply_waiting(fan_ids: list[int]) -> set[int]:
+    """Fans whose last message came after the last reply a person sent them."""
+    last_in = dict(
+        await FanMessage.filter(fan_id__in=fan_ids, direction=Direction.IN)
+        .annotate(last=Max("id"))
+        .group_by("fan_id")
+        .values_list("fan_id", "last")
+    )
+    last_reply = dict(
+        await FanMessage.filter(
+            fan_id__in=fan_ids, direction=Direction.OUT, staff_id__not_isnull=True
+        )
+        .annotate(last=Max("id"))
+        .group_by("fan_id")
+        .values_list("fan_id", "last")
+    )
+    return {int(f) for f, last in last_in.items() if last > last_reply.get(f, 0)}

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from crm_core.org.schemas import StoreRead
+
 CS_WINDOW = timedelta(hours=48)
 PLACEHOLDER = re.compile(r"\{(store|guide|channel|account|nickname)\}")
 MENU_TYPES = {
@@ -115,3 +117,48 @@ def _action_problems(button: Mapping[str, Any], where: str) -> list[str]:
     if _bytes(button.get("key", "")) > 128 or _bytes(button.get("url", "")) > 1024:
         return [f"{where} 的 key 或网址太长"]
     return []
+
+
+# The click keys the channel answers itself (the demo menu's 附近门店 and 联系客服).
+MENU_STORES, MENU_SERVICE = "STORES", "SERVICE"
+SERVICE_REPLY = "已为您转接人工客服，请直接发送您的问题，客服看到后会尽快回复您。"
+SERVICE_REQUEST = "点击菜单「联系客服」"
+MAX_STORES_LISTED = 10
+
+
+def full_address(store: StoreRead) -> str:
+    parts = [store.province, store.city, store.district, store.address]
+    return "".join(p for i, p in enumerate(parts) if p and p not in parts[:i])
+
+
+def _closeness(store: StoreRead, label: str) -> int:
+    city = bool(store.city) and store.city in label
+    district = city and bool(store.district) and store.district in label
+    province = bool(store.province) and store.province in label
+    return 4 * district + 2 * city + province
+
+
+def nearest_first(stores: Sequence[StoreRead], label: str) -> list[StoreRead]:
+    """Stores have no coordinates: a location's address label ranks its district, then its
+    city, then its province first (a stable sort keeps the given order within a rank)."""
+    if not label:
+        return list(stores)
+    return sorted(stores, key=lambda store: -_closeness(store, label))
+
+
+def stores_text(stores: Sequence[StoreRead], label: str = "") -> str:
+    if not stores:
+        return "暂时没有营业中的门店，敬请期待。"
+    ranked = nearest_first(stores, label)
+    lines = ["离您最近的门店：" if label else "我们的门店："]
+    for number, store in enumerate(ranked[:MAX_STORES_LISTED], 1):
+        lines.append(f"{number}. {store.name}")
+        if full_address(store):
+            lines.append(f"地址：{full_address(store)}")
+        if store.phone:
+            lines.append(f"电话：{store.phone}")
+    if len(ranked) > MAX_STORES_LISTED:
+        lines.append(f"……共 {len(ranked)} 家门店")
+    if not label:
+        lines.append("发送您的位置，可查看离您最近的门店。")
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from loyalty.gifts.schemas import FollowGiftCreate, FollowGiftRead, GrantRead
 from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
 from loyalty.points.service.ledger import Source, credit
+from wechat.service import inbox
 
 
 async def _gift_for(qrcode_id: int | None, channel: str) -> FollowGift | None:
@@ -27,10 +28,24 @@ async def _gift_for(qrcode_id: int | None, channel: str) -> FollowGift | None:
     return await query.filter(channel="").order_by("-id").first()
 
 
+def gift_message(points: int, coupon_name: str) -> str:
+    given = "和".join(
+        ([f"{points} 积分"] if points else [])
+        + ([f"一张「{coupon_name}」优惠券"] if coupon_name else [])
+    )
+    return f"感谢关注，已赠送 {given}" if given else ""
+
+
 async def grant_follow_gift(
-    member_id: int, *, qrcode_id: int | None = None, channel: str = "", scene: str = ""
+    member_id: int,
+    *,
+    qrcode_id: int | None = None,
+    channel: str = "",
+    scene: str = "",
+    fan_id: int | None = None,
 ) -> GrantRead | None:
-    """Idempotent: a second follow (or a redelivered job) finds the grant and does nothing."""
+    """Idempotent: a second follow (or a redelivered job) finds the grant and does nothing.
+    The fan who followed is told what they got, in the same transaction as the grant."""
     async with unit_of_work():
         account = await points_repository.lock_account(member_id)
         if await FollowGiftGrant.exists(member_id=member_id):
@@ -39,6 +54,7 @@ async def grant_follow_gift(
         if gift is None:
             return None
         entry_id = coupon_id = None
+        coupon_name = ""
         if gift.points > 0:
             posted = await credit(
                 account,
@@ -58,6 +74,7 @@ async def grant_follow_gift(
                 enforce_limits=False,
             )
             coupon_id = coupon.id
+            coupon_name = (await get_template(gift.coupon_template_id)).name
         grant = await FollowGiftGrant.create(
             member_id=member_id,
             gift_id=gift.id,
@@ -67,6 +84,9 @@ async def grant_follow_gift(
             coupon_id=coupon_id,
             created_at=clock.utc_now(),
         )
+        text = gift_message(gift.points, coupon_name)
+        if fan_id is not None and text:
+            await inbox.notify(fan_id, text)
     return GrantRead.model_validate(grant)
 
 

@@ -161,3 +161,24 @@ async def browser() -> AsyncIterator[object]:
         )
         yield instance
         await instance.close()
+
+
+async def make_demo_account() -> None:
+    """The sandbox's demo official account (safe mode), as `scrm demo` connects it."""
+    from crm_core.audit import SYSTEM
+    from wechat.models import AccountMode
+    from wechat.sandbox.__main__ import DEMO_APP
+    from wechat.schemas import AccountCreate
+    from wechat.service import accounts
+
+    await accounts.create_account(
+        SYSTEM,
+        AccountCreate(
+            appid=DEMO_APP["appid"],
+            name=DEMO_APP["name"],
+            secret=DEMO_APP["secret"],  # type: ignore[arg-type]
+            token=DEMO_APP["token"],
+            aes_key=DEMO_APP["aes_key"],
+            mode=AccountMode.SAFE,
+        ),
+    )

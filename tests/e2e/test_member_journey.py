@@ -11,14 +11,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from crm_core.audit import SYSTEM
 from loyalty.coupons.models import Coupon
 from loyalty.gifts.models import FollowGift
 from loyalty.lottery.models import PrizeKind
 from loyalty.mall.models import ItemKind, MallItem
 from loyalty.points.models import Account, EntryKind, PointsEntry
 from members.models import Member
-from tests.e2e.conftest import eventually, member_card_stack
+from tests.e2e.conftest import eventually, make_demo_account, member_card_stack
 from tests.factories import bearer, make_staff
 from tests.loyalty.factories import (
     make_activity,
@@ -28,9 +27,8 @@ from tests.loyalty.factories import (
     make_tiers,
 )
 from tests.wechat.callback_support import make_shop
-from wechat.models import AccountMode, QrCode
+from wechat.models import QrCode
 from wechat.sandbox.__main__ import DEMO_APP
-from wechat.schemas import AccountCreate
 from wechat.service import accounts
 
 pytestmark = pytest.mark.e2e
@@ -55,17 +53,7 @@ async def test_follow_gift_card_checkin_wheel_mall_then_a_purchase_raises_the_ti
     stack: dict[str, str],
 ) -> None:
     shop = await make_shop()
-    await accounts.create_account(
-        SYSTEM,
-        AccountCreate(
-            appid=DEMO_APP["appid"],
-            name=DEMO_APP["name"],
-            secret=DEMO_APP["secret"],  # type: ignore[arg-type]
-            token=DEMO_APP["token"],
-            aes_key=DEMO_APP["aes_key"],
-            mode=AccountMode.SAFE,
-        ),
-    )
+    await make_demo_account()
     await make_program(checkin_points=5, points_per_yuan=1)
     tiers = await make_tiers()
     activity = await make_activity(name="开业大转盘", free_draws_per_day=1)

@@ -16,12 +16,12 @@ from loyalty.lottery.models import Award, AwardStatus, PrizeKind
 from loyalty.lottery.service import draw
 from loyalty.redpackets.models import RedPacket, RedPacketStatus
 from members.models import MemberIdentity
-from tests.e2e.conftest import ARTIFACTS, eventually, free_port, spawn, wait_for
+from tests.e2e.conftest import ARTIFACTS, eventually, free_port, make_demo_account, spawn, wait_for
 from tests.loyalty.factories import make_activity, make_member, make_prize
-from wechat.models import AccountMode, OfficialAccount
+from wechat.models import OfficialAccount
 from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
-from wechat.schemas import AccountCreate, MerchantSet
-from wechat.service import accounts, pay
+from wechat.schemas import MerchantSet
+from wechat.service import pay
 
 pytestmark = pytest.mark.e2e
 SEND = "/mmpaymkttransfers/sendredpack"
@@ -59,17 +59,7 @@ def pay_stack(booted: object) -> Iterator[str]:
 
 
 async def test_the_same_job_on_two_workers_pays_one_red_packet(pay_stack: str) -> None:
-    await accounts.create_account(
-        SYSTEM,
-        AccountCreate(
-            appid=DEMO_APP["appid"],
-            name=DEMO_APP["name"],
-            secret=DEMO_APP["secret"],  # type: ignore[arg-type]
-            token=DEMO_APP["token"],
-            aes_key=DEMO_APP["aes_key"],
-            mode=AccountMode.SAFE,
-        ),
-    )
+    await make_demo_account()
     account = await OfficialAccount.get(appid=DEMO_APP["appid"])
     await pay.set_merchant(
         SYSTEM,

@@ -13,16 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from crm_core.audit import SYSTEM
 from members.models import Member, MemberTouch
-from tests.e2e.conftest import eventually, free_port, spawn, stop_all, wait_for
+from tests.e2e.conftest import eventually, free_port, make_demo_account, spawn, stop_all, wait_for
 from tests.factories import bearer
 from tests.wechat.callback_support import event_xml, make_shop
 from wechat.crypto import MessageCipher, random_nonce, sign
-from wechat.models import AccountMode, Fan, InboundEvent, QrCode, QrDailyStat
+from wechat.models import Fan, InboundEvent, QrCode, QrDailyStat
 from wechat.replies import cdata
 from wechat.sandbox.__main__ import DEMO_APP
-from wechat.schemas import AccountCreate
 from wechat.service import accounts
 
 pytestmark = pytest.mark.e2e
@@ -59,17 +57,7 @@ def stack(booted: object) -> Iterator[dict[str, str]]:
 
 async def test_scan_guide_code_in_phone_simulator(stack: dict[str, str]) -> None:
     shop = await make_shop()
-    await accounts.create_account(
-        SYSTEM,
-        AccountCreate(
-            appid=DEMO_APP["appid"],
-            name=DEMO_APP["name"],
-            secret=DEMO_APP["secret"],  # type: ignore[arg-type]
-            token=DEMO_APP["token"],
-            aes_key=DEMO_APP["aes_key"],
-            mode=AccountMode.SAFE,
-        ),
-    )
+    await make_demo_account()
     account_id = (await accounts.list_accounts())[0].id
     async with httpx.AsyncClient(timeout=15) as http:
         created = await http.post(

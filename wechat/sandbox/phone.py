@@ -119,7 +119,7 @@ async def feed(request: Request, openid: str, after: int = 0) -> Any:
 
 @router.post("/api/act")
 async def act(request: Request) -> Any:
-    """One phone action: text, scan, follow, unfollow or menu (click/view)."""
+    """One phone action: text, location, scan, follow, unfollow or menu (click/view)."""
     body, state = await request.json(), get_state(request)
     resolved = resolve(state, body)
     if isinstance(resolved, JSONResponse):
@@ -130,6 +130,14 @@ async def act(request: Request) -> Any:
         return await actions.send_message(
             state, app, user, "text", {"Content": str(body.get("content", ""))}
         )
+    if action == "location":
+        fields = {
+            "Location_X": float(body.get("latitude") or 0),
+            "Location_Y": float(body.get("longitude") or 0),
+            "Scale": 15,
+            "Label": str(body.get("label", "")),
+        }
+        return await actions.send_message(state, app, user, "location", fields)
     if action == "scan":
         code = qr_for(state, app, body)
         if code is None:

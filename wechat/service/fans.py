@@ -1,5 +1,6 @@
 """Fans: identity for members, list with filters, detail timeline, tags and blacklist."""
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -39,6 +40,23 @@ MESSAGE_TITLES = {
     "location": "发来位置",
     "link": "发来链接",
 }
+
+# Members sit above the channel: they register how a member id becomes a display name
+# (scrm/wiring.py), so the console can show who a linked fan is without importing them.
+MemberNames = Callable[[list[int]], Awaitable[dict[int, str]]]
+_member_names: list[MemberNames] = []
+
+
+def set_member_names(lookup: MemberNames) -> None:
+    _member_names[:] = [lookup]
+
+
+async def member_names(fans: list[Fan] | list[FanRead]) -> dict[int, str]:
+    """Member id → member name for the linked fans (empty names left out)."""
+    ids = sorted({fan.member_id for fan in fans if fan.member_id is not None})
+    if not ids or not _member_names:
+        return {}
+    return await _member_names[0](ids)
 
 
 async def identity(fan_id: int) -> FanIdentity:

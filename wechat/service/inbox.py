@@ -48,6 +48,13 @@ async def conversations(principal: Principal, *, mine: bool = False, limit: int 
     return await query.order_by("-last_message_at").limit(limit)
 
 
+async def waiting(fans: list[Fan]) -> set[int]:
+    """Ids of the conversations an agent has not answered since the fan's last message."""
+    from wechat import repository
+
+    return await repository.staff_reply_waiting([fan.id for fan in fans]) if fans else set()
+
+
 async def messages(principal: Principal, fan_id: int) -> list[MessageRead]:
     fan = await get_fan(principal, fan_id)
     rows = await FanMessage.filter(fan_id=fan.id).order_by("-id").limit(100)
@@ -66,15 +73,7 @@ async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
     if not fan.subscribed or not window(fan)[0]:
         raise WindowClosedError()
     async with unit_of_work():
-        message = await FanMessage.create(
-            fan=fan,
-            direction=Direction.OUT,
-            msg_type="text",
-            content=content,
-            staff_id=principal.staff_id,
-            status=MessageStatus.PENDING,
-            created_at=clock.utc_now(),
-        )
+        message = await notify(fan.id, content, staff_id=principal.staff_id)
         await audit.record(
             actor_of(principal),
             "wechat.fan_reply",
@@ -82,7 +81,22 @@ async def reply(principal: Principal, fan_id: int, content: str) -> MessageRead:
             target_id=fan.id,
             after={"message_id": message.id, "length": len(content)},
         )
-        jobs.enqueue("wechat.send_reply", message_id=message.id)
+    return message
+
+
+async def notify(fan_id: int, content: str, *, staff_id: int | None = None) -> MessageRead:
+    """Queue a customer-service message for a worker to send: an agent's reply, or the brand's
+    own notice (no staff)."""
+    message = await FanMessage.create(
+        fan_id=fan_id,
+        direction=Direction.OUT,
+        msg_type="text",
+        content=content,
+        staff_id=staff_id,
+        status=MessageStatus.PENDING,
+        created_at=clock.utc_now(),
+    )
+    jobs.enqueue("wechat.send_reply", message_id=message.id)
     return MessageRead.model_validate(message)
 
 

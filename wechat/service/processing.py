@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 from crm_core import clock, jobs
 from crm_core.db import unit_of_work
+from wechat import rules
 from wechat.messages import (
+    ClickEvent,
     Event,
     InboundMessage,
     ScanEvent,
@@ -48,6 +50,8 @@ async def _route(event: InboundEvent, message: InboundMessage) -> str:
         return await _unfollowed(event)
     if isinstance(message, UserMessage):
         return await _user_message(event, message)
+    if isinstance(message, ClickEvent) and message.event_key == rules.MENU_SERVICE:
+        return await _service_requested(event, message)
     return f"stored:{message.event if isinstance(message, Event) else message.msg_type}"
 
 
@@ -104,26 +108,38 @@ async def _unfollowed(event: InboundEvent) -> str:
 
 
 async def _user_message(event: InboundEvent, message: UserMessage) -> str:
+    content = message.content if isinstance(message, TextMessage) else ""
+    await _conversation_in(event, message, message.msg_type, content)
+    return f"message:{message.msg_type}"
+
+
+async def _service_requested(event: InboundEvent, message: ClickEvent) -> str:
+    """联系客服: the tap joins the inbox as the fan's message, waiting for an agent's reply."""
+    await _conversation_in(event, message, "event", rules.SERVICE_REQUEST)
+    return "service_requested"
+
+
+async def _conversation_in(
+    event: InboundEvent, message: InboundMessage, msg_type: str, content: str
+) -> None:
     fan = await fan_for_update(event.account_id, message.openid)
     sent_at = _sent_at(message)
-    # A message opens the 48-hour customer-service window (wechat.md §2.4).
+    # A message or a menu tap opens the 48-hour customer-service window (wechat.md §2.4).
     fan.last_interaction_at = max(filter(None, [fan.last_interaction_at, sent_at]))
     fan.last_message_at = fan.last_interaction_at
     if not fan.subscribed and fan.first_subscribed_at is None:
         fan.subscribed = True  # only followers can write; we missed the subscribe
     await fan.save()
-    content = message.content if isinstance(message, TextMessage) else ""
     await FanMessage.create(
         fan=fan,
         direction=Direction.IN,
-        msg_type=message.msg_type,
+        msg_type=msg_type,
         content=content,
         payload=_payload(message.raw),
         event_id=event.id,
         status=MessageStatus.RECEIVED,
         created_at=sent_at,
     )
-    return f"message:{message.msg_type}"
 
 
 def _payload(raw: dict[str, object]) -> dict[str, object]:

@@ -10,10 +10,10 @@ import time
 from crm_core.cache import local_cache
 from crm_core.redis import get_redis
 from wechat import rules
-from wechat.messages import InboundMessage, ScanEvent, SubscribeEvent, TextMessage
+from wechat.messages import ClickEvent, InboundMessage, ScanEvent, SubscribeEvent, TextMessage
 from wechat.models import AutoReply, Fan, QrCode
 from wechat.replies import Article, image_reply, news_reply, text_reply
-from wechat.repository import names_of
+from wechat.repository import last_location_label, names_of, open_stores
 from wechat.rules import ReplyRule
 
 VERSION_KEY = "wechat:config:version"
@@ -124,7 +124,25 @@ async def passive_reply(
             if fan is not None:
                 values = await _values(account_name, fan.store_id, fan.guide_id, fan.channel)
         return build(rule, message, values)
+    if isinstance(message, ClickEvent):
+        return await _menu_click(account_id, message)
     return ""
+
+
+async def _menu_click(account_id: int, message: ClickEvent) -> str:
+    if message.event_key == rules.MENU_STORES:
+        label = await last_location_label(account_id, message.openid)
+        content = rules.stores_text(await open_stores(), label)
+    elif message.event_key == rules.MENU_SERVICE:
+        content = rules.SERVICE_REPLY
+    else:
+        return ""
+    return text_reply(
+        openid=message.openid,
+        account=message.to_user,
+        create_time=int(time.time()),
+        content=content,
+    )
 
 
 async def _welcome(

@@ -81,6 +81,7 @@ async def fan_page(
         guides=guides,
         store_names={s.id: s.name for s in store_rows},
         guide_names={g.id: g.name for g in guides},
+        member_names=await fans.member_names(rows),
     )
 
 
@@ -99,6 +100,7 @@ async def fan_detail(fan_id: Id, request: Request, principal: Console) -> Respon
         request,
         "wechat_fan.html",
         fan=fan,
+        member_names=await fans.member_names([fan]),
         assignable=assignable,
         timeline=await fans.timeline(principal, fan_id),
         tag_names=[t.name for t in await fan.tags.all()],
@@ -164,7 +166,15 @@ async def inbox_page(request: Request, principal: Console, mine: str = "") -> Re
     need(principal, "wechat.inbox:view")
     rows = await inbox.conversations(principal, mine=mine == "1")
     windows = {fan.id: inbox.window(fan) for fan in rows}
-    return await render(request, "wechat_inbox.html", rows=rows, windows=windows, mine=mine == "1")
+    return await render(
+        request,
+        "wechat_inbox.html",
+        rows=rows,
+        windows=windows,
+        mine=mine == "1",
+        member_names=await fans.member_names(rows),
+        waiting=await inbox.waiting(rows),
+    )
 
 
 @router.get("/portrait", response_class=HTMLResponse)

@@ -46,7 +46,7 @@ async function selectUser(openid) {
 function describe(entry) {
   const p = entry.payload || {};
   const labels = { passive: "被动回复", custom: "客服消息", template: "模板消息", mass: "群发消息", preview: "群发预览" };
-  if (entry.kind === "user") { return { text: p.Content || p.msgtype, mine: true }; }
+  if (entry.kind === "user") { return { text: p.Content || (p.Label ? `[位置] ${p.Label}` : p.msgtype), mine: true }; }
   if (entry.kind === "system") { return { text: p.content, system: true }; }
   if (entry.kind === "redpack") {
     const yuan = (p.total_amount / 100).toFixed(2);
@@ -142,6 +142,10 @@ $("composer").onsubmit = (ev) => {
   ev.preventDefault();
   const content = $("text").value; if (!content) { return; }
   $("text").value = ""; act({ action: "text", content });
+};
+$("location").onsubmit = (ev) => {
+  ev.preventDefault();
+  act({ action: "location", label: $("location-label").value, latitude: 22.5431, longitude: 114.0579 });
 };
 $("close-webview").onclick = () => { $("webview").hidden = true; $("close-webview").hidden = true; $("webview").src = "about:blank"; };
 async function refreshSms() {
