@@ -74,6 +74,9 @@ def _listen(port: int) -> socket.socket:
     listener = socket.socket()
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # uvicorn wraps an inherited socket as AF_UNIX and so never sets TCP_NODELAY on the
+        # connections; they inherit it from the listener.
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         listener.bind(("127.0.0.1", port))
         listener.listen(128)
     except (OSError, OverflowError):
