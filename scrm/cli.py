@@ -111,15 +111,22 @@ def seed() -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--workers", default=1, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--fd", default=None, type=int, help="Serve on this inherited listening socket.")
+def serve(host: str, port: int, workers: int, fd: int | None) -> None:
     """Run the web app (REST API, console, H5, WeChat callback) with uvicorn."""
+    import signal
+
     import uvicorn
 
     wiring.resolve_urls(get_settings())
+    # uvicorn re-raises SIGTERM after its graceful shutdown, which would skip the atexit hooks
+    # that stop the embedded servers this process started: exit normally instead.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "scrm.asgi:app",
         host=host,
         port=port,
+        fd=fd,
         workers=workers,
         log_config=None,
         proxy_headers=True,
@@ -160,14 +167,19 @@ def beat() -> None:
 
 
 @main.command()
-@click.option("--port", default=8000, type=int)
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), help="0: any free port.")
 @click.option("--no-worker", is_flag=True, help="Do not start the Celery worker and beat.")
 def demo(port: int, no_worker: bool) -> None:
-    """Migrate, seed and run everything on the embedded default; Ctrl-C stops all of it."""
-    from scrm.demo import run_demo
+    """Migrate, seed and run everything on the embedded default; Ctrl-C stops all of it.
+    The WeChat sandbox and the handset page listen on PORT+900 and PORT+790 (else free ports)."""
+    from scrm.demo import PortInUseError, run_demo
 
     os.environ.setdefault("SCRM_ENV", "dev")  # noqa: TID251
-    sys.exit(run_demo(port=port, with_worker=not no_worker))
+    try:
+        code = run_demo(port=port, with_worker=not no_worker)
+    except PortInUseError as error:
+        raise click.ClickException(str(error)) from error
+    sys.exit(code)
 
 
 @main.group("audit")

@@ -13,7 +13,6 @@ from sms_gateway.pdu import normalize_cn_msisdn
 from sms_gateway.simulator import ModemSim
 
 MODEM_COUNT = 2
-HANDSET_PORT = 8790
 
 
 def start_simulators() -> tuple[list[ModemSim], list[tuple[str, list[str]]]]:
@@ -39,7 +38,7 @@ def received(simulators: list[ModemSim], number: str = "") -> list[dict[str, obj
     ]
 
 
-def serve_handsets(simulators: list[ModemSim], port: int = HANDSET_PORT) -> ThreadingHTTPServer:
+def serve_handsets(simulators: list[ModemSim], port: int) -> ThreadingHTTPServer:
     """GET /sms?to=138… answers JSON; GET / is a page with every delivered SMS, newest last."""
 
     class Handler(BaseHTTPRequestHandler):

@@ -2,7 +2,8 @@
 stores and six guides, a welcome reply, keyword replies and a menu.
 
 The sandbox keeps its state in memory, so every demo start asks it again for the tickets and
-publishes the menu again (the worker does both).
+publishes the menu again (the worker does both). Links into our own H5 pages follow the base URL
+of this start: another `--port` moves them.
 """
 
 from typing import Any
@@ -29,7 +30,6 @@ from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
 from wechat.schemas import AccountCreate, MerchantSet
 from wechat.service import accounts, pay
 
-SANDBOX_PORT = 8900
 MENU: list[dict[str, Any]] = [
     {"type": "view", "name": "会员中心", "url": "{base_url}/h5/member"},
     {"type": "click", "name": "附近门店", "key": "STORES"},
@@ -73,6 +73,10 @@ async def seed_wechat() -> str:
     await QrCode.filter(account_id=account.id).update(status=QrStatus.PENDING, ticket="")
     for code_id in await QrCode.filter(account_id=account.id).values_list("id", flat=True):
         jobs.enqueue("wechat.issue_qrcode", qrcode_id=code_id)
+    base_url = get_settings().base_url
+    for each in await Menu.filter(account_id=account.id):
+        each.buttons = _rebased(each.buttons, base_url)
+        await each.save(update_fields=["buttons"])
     menu = await Menu.filter(account_id=account.id).first()
     if menu is not None:
         menu.status = MenuStatus.PUBLISHING
@@ -82,6 +86,19 @@ async def seed_wechat() -> str:
         f"公众号 {DEMO_APP['name']}（{DEMO_APP['appid']}）已接入沙箱，"
         f"微信支付商户号 {DEMO_MERCHANT['mch_id']}"
     )
+
+
+def _rebased(buttons: list[dict[str, Any]], base_url: str) -> list[dict[str, Any]]:
+    rebased = []
+    for button in buttons:
+        button = dict(button)
+        url = str(button.get("url", ""))
+        if "/h5/" in url:
+            button["url"] = base_url.rstrip("/") + url[url.index("/h5/") :]
+        if "sub_button" in button:
+            button["sub_button"] = _rebased(button["sub_button"], base_url)
+        rebased.append(button)
+    return rebased
 
 
 async def _seed_records(account: OfficialAccount) -> None:

@@ -27,7 +27,10 @@ DEMO_MERCHANT = {
 @click.option("--webhook", default=None, help="Callback URL of the demo account.")
 @click.option("--demo/--empty", default=True, help="Seed one demo account and two users.")
 @click.option("--sms-inbox", default=None, help="JSON URL of delivered SMS to show on the phone.")
-def main(host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str | None) -> None:
+@click.option("--fd", default=None, type=int, help="Serve on this inherited listening socket.")
+def main(
+    host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str | None, fd: int | None
+) -> None:
     apps = [{**DEMO_APP, "webhook_url": webhook}] if demo else []
     users = (
         [
@@ -38,7 +41,7 @@ def main(host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str |
         else []
     )
     merchants = [DEMO_MERCHANT] if demo else []
-    run_sandbox(host, port, apps=apps, users=users, merchants=merchants, sms_inbox=sms_inbox)
+    run_sandbox(host, port, fd=fd, apps=apps, users=users, merchants=merchants, sms_inbox=sms_inbox)
 
 
 if __name__ == "__main__":

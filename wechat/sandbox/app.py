@@ -60,7 +60,9 @@ def create_sandbox_app(
     return app
 
 
-def run_sandbox(host: str = "127.0.0.1", port: int = 8900, **options: Any) -> None:
+def run_sandbox(
+    host: str = "127.0.0.1", port: int = 8900, *, fd: int | None = None, **options: Any
+) -> None:
     import uvicorn
 
-    uvicorn.run(create_sandbox_app(**options), host=host, port=port, log_level="info")
+    uvicorn.run(create_sandbox_app(**options), host=host, port=port, fd=fd, log_level="info")
