@@ -15,7 +15,14 @@ from tortoise import connections
 from crm_core.org.models import Department, Staff, Store
 from loyalty.points.models import PointsEntry
 from members.models import Member
-from tests.factories import bearer, console_login, make_department, make_staff, make_store
+from tests.factories import (
+    bearer,
+    console_login,
+    make_department,
+    make_staff,
+    make_store,
+    post_login,
+)
 from tests.members.support import h5_session, make_card_member
 from tests.wechat import callback_support
 from wechat.models import InboundEvent
@@ -143,7 +150,7 @@ async def test_an_over_long_login_name_is_refused_without_a_500(
     api = await client.post(
         "/api/v1/auth/token", json={"username": "a" * length, "password": "secret123"}
     )
-    form = await client.post("/admin/login", data={"username": "a" * length, "password": "x"})
+    form = await post_login(client, {"username": "a" * length, "password": "x"})
     assert _error(api) == (422, "validation_error")
     assert form.status_code == 401
     assert "用户名或密码错误" in form.text
