@@ -17,7 +17,7 @@ from crm_core.org.api import router as org_api
 from crm_core.org.views import router as org_views
 from crm_core.sales.api import router as sales_api
 from crm_core.validation import reject_nul
-from crm_core.web import console
+from crm_core.web import console, spa
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
@@ -102,4 +102,6 @@ def create_app(*, boot: bool = True) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse("/admin", status_code=302)
 
+    # Last: the console's catch-all must not shadow any route above.
+    spa.install(app)
     return app

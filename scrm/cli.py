@@ -108,6 +108,26 @@ def seed() -> None:
 
 
 @main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None, help="Write here, not stdout."
+)
+def openapi(out: str | None) -> None:
+    """Print the OpenAPI schema the console's typed client is generated from."""
+    import json
+
+    from scrm.app import create_app
+
+    text = json.dumps(
+        create_app(boot=False).openapi(), ensure_ascii=False, indent=1, sort_keys=True
+    )
+    if out is None:
+        click.echo(text)
+        return
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--workers", default=1, type=int)

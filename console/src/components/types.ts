@@ -1,0 +1,36 @@
+// Types shared by the console's list and picker components.
+export interface Column<R> {
+  prop: string;
+  label: string;
+  width?: number | string;
+  minWidth?: number | string;
+  sortable?: boolean;
+  align?: "left" | "center" | "right";
+  format?: (row: R) => string;
+  /** Left out of the phone card (secondary detail). */
+  wide?: boolean;
+}
+
+export interface Query {
+  page: number;
+  page_size: number;
+  q?: string;
+  sort?: string;
+}
+
+export interface Page<R> {
+  items: R[];
+  total: number;
+}
+
+/** What a page may call on its <DataTable ref="table">. */
+export interface TableHandle {
+  reload: () => Promise<void>;
+  search: () => void;
+}
+
+export interface Option {
+  value: number | string;
+  label: string;
+  hint?: string;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { dateTime, duration, joinDuration, splitSeconds, toFen, yuan } from "./format";
+
+describe("money", () => {
+  it("shows fen as yuan with two decimals", () => {
+    expect(yuan(12345)).toBe("123.45");
+    expect(yuan(5)).toBe("0.05");
+    expect(yuan(-100)).toBe("-1.00");
+    expect(yuan(123456789)).toBe("1,234,567.89");
+    expect(yuan(null)).toBe("—");
+  });
+  it("reads yuan back to fen exactly, refusing a third decimal", () => {
+    expect(toFen("123.45")).toBe(12345);
+    expect(toFen("0.1")).toBe(10);
+    expect(toFen("19.99")).toBe(1999); // 19.99 * 100 is 1998.9999… in floating point
+    expect(toFen("1,000")).toBe(100000);
+    expect(toFen("1.234")).toBeNull();
+    expect(toFen("abc")).toBeNull();
+    expect(toFen("")).toBeNull();
+  });
+});
+
+describe("durations", () => {
+  it("splits and joins seconds as days, hours and minutes", () => {
+    expect(splitSeconds(90061)).toEqual({ days: 1, hours: 1, minutes: 1 });
+    expect(joinDuration({ days: 2, hours: 0, minutes: 30 })).toBe(2 * 86400 + 1800);
+    expect(duration(172800)).toBe("2天");
+    expect(duration(0)).toBe("0分钟");
+  });
+});
+
+describe("times", () => {
+  it("shows UTC instants in Beijing time", () => {
+    expect(dateTime("2026-12-04T16:30:00Z")).toBe("2026-12-05 00:30");
+  });
+});

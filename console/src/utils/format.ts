@@ -1,0 +1,73 @@
+// Display rules shared by every screen: money in 元 (stored in fen), Beijing time, durations.
+import dayjs from "dayjs";
+import timezone from "dayjs/plugin/timezone";
+import utc from "dayjs/plugin/utc";
+import "dayjs/locale/zh-cn";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.locale("zh-cn");
+
+export const ZONE = "Asia/Shanghai";
+
+/** 12345 fen → "123.45" (no currency sign). */
+export function yuan(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined) return "—";
+  const sign = fen < 0 ? "-" : "";
+  const abs = Math.abs(Math.trunc(fen));
+  return `${sign}${Math.floor(abs / 100).toLocaleString("zh-CN")}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** "123.45" or 123.45 → 12345 fen; null when it is not an amount with at most two decimals. */
+export function toFen(value: string | number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim().replace(/,/g, "");
+  const match = /^(-?)(\d+)(?:\.(\d{0,2}))?$/.exec(text);
+  if (!match) return null;
+  const fen = Number(match[2]) * 100 + Number((match[3] ?? "").padEnd(2, "0"));
+  return match[1] ? -fen : fen;
+}
+
+/** An aware ISO timestamp → "2026-12-04 19:51" in Beijing time. */
+export function dateTime(value: string | null | undefined, withSeconds = false): string {
+  if (!value) return "—";
+  return dayjs(value)
+    .tz(ZONE)
+    .format(withSeconds ? "YYYY-MM-DD HH:mm:ss" : "YYYY-MM-DD HH:mm");
+}
+
+export function date(value: string | null | undefined): string {
+  if (!value) return "—";
+  return dayjs(value).tz(ZONE).format("YYYY-MM-DD");
+}
+
+export interface DurationParts {
+  days: number;
+  hours: number;
+  minutes: number;
+}
+
+export function splitSeconds(seconds: number): DurationParts {
+  const total = Math.max(0, Math.round(seconds / 60));
+  return { days: Math.floor(total / 1440), hours: Math.floor((total % 1440) / 60), minutes: total % 60 };
+}
+
+export function joinDuration(parts: DurationParts): number {
+  return ((parts.days || 0) * 1440 + (parts.hours || 0) * 60 + (parts.minutes || 0)) * 60;
+}
+
+/** 90061 → "1天1小时1分钟"; 0 → "0分钟". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "—";
+  const { days, hours, minutes } = splitSeconds(seconds);
+  const parts = [days && `${days}天`, hours && `${hours}小时`, minutes && `${minutes}分钟`].filter(Boolean);
+  return parts.length ? parts.join("") : "0分钟";
+}
+
+/** Mask a mainland mobile number: 13812345678 → 138****5678. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return "—";
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone;
+}
+
+export { dayjs };
