@@ -184,12 +184,20 @@ async def test_member_export_is_scoped_exact_and_audited(client: httpx.AsyncClie
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     created = {
-        m.id: clock.to_local(m.created_at).strftime("%Y-%m-%d %H:%M:%S")
-        for m in await Member.all()
+        m.id: clock.to_local(m.created_at).strftime("%Y-%m-%d %H:%M:%S") for m in await Member.all()
     }
     assert rows == [
         ["会员编号", "姓名", "手机", "会员卡号", "首次门店", "首次导购", "首次渠道", "注册时间"],
-        [world["李四"], "李四", "+8613900000002", "M0002", "深圳店", None, None, created[world["李四"]]],
+        [
+            world["李四"],
+            "李四",
+            "+8613900000002",
+            "M0002",
+            "深圳店",
+            None,
+            None,
+            created[world["李四"]],
+        ],
         [world["李小四"], "李小四", None, None, "深圳店", None, None, created[world["李小四"]]],
     ]
     entry = await AuditLog.get(action="member.export")
