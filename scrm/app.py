@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from analytics.api import router as analytics_api
 from crm_core import health
 from crm_core.config import get_settings
 from crm_core.http import install_error_handlers, install_openapi
@@ -24,7 +25,7 @@ from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
 from members import h5kit
 from members import nav as member_nav
-from members.api import router as member_api
+from members.api import all_routers as member_api
 from members.h5 import router as member_h5
 from members.views import router as member_views
 from scrm import wiring
@@ -97,6 +98,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sales_api)
     app.include_router(loyalty_api)
     app.include_router(loyalty_views)
+    app.include_router(analytics_api)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
