@@ -46,9 +46,16 @@ def first_load_js() -> tuple[int, list[str]]:
         for child in manifest[key].get("imports", []):
             visit(child)
 
+    def key_of(route: str) -> str:
+        # Vite keys a dynamic entry by its source path, or by its chunk name when it shares it.
+        if route in manifest:
+            return route
+        stem = Path(route).stem
+        return next(k for k, v in manifest.items() if v.get("isDynamicEntry") and v["name"] == stem)
+
     visit("index.html")
     for route in FIRST_LOAD_ROUTES:
-        visit(route)
+        visit(key_of(route))
     files = sorted({manifest[k]["file"] for k in seen if manifest[k]["file"].endswith(".js")})
     return sum(gz(CONSOLE / "dist" / f) for f in files), files
 

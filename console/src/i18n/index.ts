@@ -80,6 +80,21 @@ const shell = {
 };
 
 type Messages = Record<string, unknown>;
+type Context = { named: (key: string) => unknown };
+
+/** Messages as functions ("{name}" read from the named arguments): the runtime-only vue-i18n
+ * build needs no message compiler for these. */
+export function compile(tree: Messages): Messages {
+  const out: Messages = {};
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === "string") {
+      const parts = value.split(/(\{\w+\})/);
+      out[key] = (ctx: Context) =>
+        parts.map((part) => (/^\{\w+\}$/.test(part) ? String(ctx.named(part.slice(1, -1)) ?? "") : part)).join("");
+    } else out[key] = compile(value as Messages);
+  }
+  return out;
+}
 const features = import.meta.glob<{ default: { zh: Messages; en: Messages } }>("../views/*/messages.ts", {
   eager: true,
 });
@@ -96,5 +111,5 @@ export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh",
   fallbackLocale: "zh",
-  messages: { zh, en } as never,
+  messages: { zh: compile(zh), en: compile(en) } as never,
 });
