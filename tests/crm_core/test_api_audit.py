@@ -30,7 +30,7 @@ async def _history(client: httpx.AsyncClient) -> tuple[dict[str, str], int, int,
 async def test_each_filter_narrows_the_list(client: httpx.AsyncClient) -> None:
     headers, admin_id, other_id, store_id = await _history(client)
 
-    async def actions(**query: object) -> list[tuple[str, str]]:
+    async def actions(**query: str | int) -> list[tuple[str, str]]:
         response = await client.get("/api/v1/audit", params=query, headers=headers)
         assert response.status_code == 200, response.text
         return [(e["action"], e["target_id"]) for e in response.json()["items"]]

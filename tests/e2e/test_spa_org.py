@@ -114,7 +114,6 @@ async def test_departments_create_rename_move_and_delete(live_server: str, brows
     tab = await open_console(browser, live_server, "admin")
     page = tab.page
     await open_menu(tab, "部门")
-    tree = page.locator("[data-test=department-tree]")
     await shows(page, "[data-test=department-tree]", "华东大区")
     await shots(tab, "departments")
 
