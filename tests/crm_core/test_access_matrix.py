@@ -28,6 +28,8 @@ PUBLIC = {
     ("DELETE", "/api/v1/auth/session"),
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/permissions"),
+    # Every signed-in staff member has a workbench; each section checks its own permission.
+    ("GET", "/api/v1/workbench"),
 }
 SCOPED = {
     "department_id": "department",
@@ -61,6 +63,8 @@ UNSCOPED = {
     "activity_id",
     "item_id",
     "red_packet_id",
+    # The member center's look is the brand's.
+    "banner_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -518,6 +522,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         tier_id=999999,
         coupon_template_id=999999,
         red_packet_id=999999,
+        banner_id=999999,
     )
 
 
@@ -539,6 +544,9 @@ async def snapshot() -> dict[str, str]:
         "wechat_auto_reply",
         "wechat_menu",
         "members_member",
+        "members_center_theme",
+        "members_center_banner",
+        "members_center_image",
         "sales_order",
         "sales_refund",
         "loyalty_program",
@@ -592,6 +600,30 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     # The coupon code (the member is at the till), not its store, names the object.
     ("POST", "/api/v1/loyalty/coupons/verify"): "coupon_not_found",
     ("POST", "/api/v1/loyalty/red-packets/{red_packet_id}/retry"): "red_packet_not_found",
+    ("DELETE", "/api/v1/member-center/banners/{banner_id}"): "banner_not_found",
+}
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 0)).save(out, format="PNG")
+    return out.getvalue()
+
+
+# Routes taking multipart forms (uploads): their fields and files.
+MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, Any]]] = {
+    ("PUT", "/api/v1/member-center/theme"): (
+        {"brand_name": "品牌", "primary_color": "#07c160"},
+        {},
+    ),
+    ("POST", "/api/v1/member-center/banners"): (
+        {"title": "图"},
+        {"image": ("b.png", _png(), "image/png")},
+    ),
 }
 
 
@@ -609,12 +641,13 @@ async def test_function_permission(
 ) -> None:
     world = await build_world(role)
     before = await snapshot()
-    response = await client.request(
-        method,
-        fill(path, world, world.inside),
-        json=body_for(method, path, world),
-        headers=await bearer(world.actor),
-    )
+    url, headers = fill(path, world, world.inside), await bearer(world.actor)
+    if (method, path) in MULTIPART:
+        data, files = MULTIPART[method, path]
+        response = await client.request(method, url, data=data, files=files, headers=headers)
+    else:
+        body = body_for(method, path, world)
+        response = await client.request(method, url, json=body, headers=headers)
     if grants(role, permission):
         assert response.status_code not in {401, 403, 422}, response.text
         assert response.status_code < 500
