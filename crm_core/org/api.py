@@ -171,7 +171,8 @@ async def delete_position(position_id: Id, p: Principal = can("org.position:dele
     return Response(status_code=204)
 
 
-@router.get("/permissions", response_model=PermissionCatalogRead, tags=["org"])
+# Not /permissions: the session branch serves the flat catalogue there (to any signed-in staff).
+@router.get("/permissions/catalog", response_model=PermissionCatalogRead, tags=["org"])
 async def permission_catalog(p: Principal = can("org.role:view")) -> PermissionCatalogRead:
     """The role editor's choices: resources with their actions, and the data scopes."""
     return roles.permission_catalog()

@@ -304,6 +304,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Accounts
+         * @description The points page: members in scope with balances; `q` is name, phone or card number.
+         */
+        get: operations["list_accounts_api_v1_loyalty_accounts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/coupon-templates": {
         parameters: {
             query?: never;
@@ -1021,6 +1041,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permissions/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Permission Catalog
+         * @description The role editor's choices: resources with their actions, and the data scopes.
+         */
+        get: operations["permission_catalog_api_v1_permissions_catalog_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/positions": {
         parameters: {
             query?: never;
@@ -1082,7 +1122,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Read Role */
+        get: operations["read_role_api_v1_roles__role_id__get"];
         put?: never;
         post?: never;
         /** Delete Role */
@@ -1829,6 +1870,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workbench
+         * @description Any signed-in staff member; each section and metric appears only with the permission
+         *     behind it (fans, members, orders, points, QR codes, lotteries, coupons), within the caller's
+         *     data scope. Sales in fen.
+         */
+        get: operations["workbench_api_v1_workbench_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2362,6 +2425,13 @@ export interface components {
          * @enum {string}
          */
         DataScope: "own" | "department" | "subtree" | "all";
+        /** DataScopeRead */
+        DataScopeRead: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
         /** DepartmentCreate */
         DepartmentCreate: {
             /** Name */
@@ -2627,6 +2697,20 @@ export interface components {
          * @enum {string}
          */
         Gender: "" | "male" | "female";
+        /**
+         * GuideRead
+         * @description The caller's own figures, when the caller is a guide.
+         */
+        GuideRead: {
+            /** Fans */
+            fans: number;
+            /** New Fans Trend */
+            new_fans_trend: number[];
+            /** Pending Fulfilments */
+            pending_fulfilments?: number | null;
+            /** Unanswered Conversations */
+            unanswered_conversations: number;
+        };
         /** InboundRead */
         InboundRead: {
             /** Complete */
@@ -2712,6 +2796,15 @@ export interface components {
             /** Stock */
             stock: number;
         };
+        /** KpiRead */
+        KpiRead: {
+            /** Last 30 Days */
+            last_30_days: number;
+            /** Previous 30 Days */
+            previous_30_days: number;
+            /** Today */
+            today: number;
+        };
         /**
          * Lifecycle
          * @enum {string}
@@ -2723,6 +2816,19 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /** MarketingRead */
+        MarketingRead: {
+            /** Coupons Issued */
+            coupons_issued?: number | null;
+            /** Coupons Used */
+            coupons_used?: number | null;
+            /** Lottery Awards */
+            lottery_awards?: number | null;
+            /** Lottery Draws */
+            lottery_draws?: number | null;
+            /** Qrcodes */
+            qrcodes?: components["schemas"]["QrRow"][] | null;
         };
         /**
          * MatchMode
@@ -2748,6 +2854,37 @@ export interface components {
             store_name: string | null;
             /** Username */
             username: string;
+        };
+        /** MemberAccountPage */
+        MemberAccountPage: {
+            /** Items */
+            items: components["schemas"]["MemberAccountRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * MemberAccountRead
+         * @description A row of the points page: who the member is and what they hold.
+         */
+        MemberAccountRead: {
+            /** Balance */
+            balance: number;
+            /** Card No */
+            card_no: string | null;
+            /** Lifetime Earned */
+            lifetime_earned: number;
+            /** Member Id */
+            member_id: number;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+            /** Tier Id */
+            tier_id: number | null;
         };
         /**
          * MemberDetailRead
@@ -3152,6 +3289,24 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** PermissionActionRead */
+        PermissionActionRead: {
+            /** Action */
+            action: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
+            /** Permission */
+            permission: string;
+        };
+        /** PermissionCatalogRead */
+        PermissionCatalogRead: {
+            /** Data Scopes */
+            data_scopes: components["schemas"]["DataScopeRead"][];
+            /** Resources */
+            resources: components["schemas"]["PermissionResourceRead"][];
+        };
         /** PermissionRead */
         PermissionRead: {
             /** Action */
@@ -3168,6 +3323,24 @@ export interface components {
             resource: string;
             /** Resource Label */
             resource_label: string;
+        };
+        /**
+         * PermissionResourceRead
+         * @description One row of the role editor: a resource and the actions it offers.
+         */
+        PermissionResourceRead: {
+            /** Actions */
+            actions: components["schemas"]["PermissionActionRead"][];
+            /** Code */
+            code: string;
+            /** Group */
+            group: string;
+            /** Group En */
+            group_en: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
         };
         /** PositionCreate */
         PositionCreate: {
@@ -3465,6 +3638,17 @@ export interface components {
          * @enum {string}
          */
         QrKind: "store" | "guide" | "channel" | "campaign";
+        /** QrRow */
+        QrRow: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** New Follows */
+            new_follows: number;
+            /** Scans */
+            scans: number;
+        };
         /** QrStatRead */
         QrStatRead: {
             /**
@@ -3486,6 +3670,29 @@ export interface components {
          * @enum {string}
          */
         QrStatus: "pending" | "active" | "failed";
+        /** RankRow */
+        RankRow: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Value */
+            value: number;
+        };
+        /**
+         * RankingsRead
+         * @description Top 10 in the last 30 days; sales in fen. Lists absent without the permission.
+         */
+        RankingsRead: {
+            /** Guides By New Fans */
+            guides_by_new_fans?: components["schemas"]["RankRow"][] | null;
+            /** Guides By Sales Fen */
+            guides_by_sales_fen?: components["schemas"]["RankRow"][] | null;
+            /** Stores By New Fans */
+            stores_by_new_fans?: components["schemas"]["RankRow"][] | null;
+            /** Stores By Sales Fen */
+            stores_by_sales_fen?: components["schemas"]["RankRow"][] | null;
+        };
         /** RedPacketRead */
         RedPacketRead: {
             /** Act Name */
@@ -4025,6 +4232,18 @@ export interface components {
              */
             token_type: string;
         };
+        /**
+         * TrendRead
+         * @description Shanghai days, oldest first; every series has one value per date, zero-filled.
+         */
+        TrendRead: {
+            /** Dates */
+            dates: string[];
+            /** Series */
+            series: {
+                [key: string]: number[];
+            };
+        };
         /** VerificationRead */
         VerificationRead: {
             coupon: components["schemas"]["CouponRead"];
@@ -4044,6 +4263,26 @@ export interface components {
             order_no: string;
             /** Store Id */
             store_id: number;
+        };
+        /**
+         * WorkbenchRead
+         * @description Sections and metrics appear only when the caller holds the permission behind them;
+         *     every figure is within the caller's data scope.
+         */
+        WorkbenchRead: {
+            guide?: components["schemas"]["GuideRead"] | null;
+            /** Kpis */
+            kpis: {
+                [key: string]: components["schemas"]["KpiRead"];
+            };
+            marketing?: components["schemas"]["MarketingRead"] | null;
+            rankings?: components["schemas"]["RankingsRead"] | null;
+            /**
+             * Today
+             * Format: date
+             */
+            today: string;
+            trend: components["schemas"]["TrendRead"];
         };
         /** TemplateCreate */
         loyalty__coupons__schemas__TemplateCreate: {
@@ -6241,6 +6480,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_accounts_api_v1_loyalty_accounts_get: {
+        parameters: {
+            query?: {
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAccountPage"];
                 };
             };
             /** @description bad_request */
@@ -11358,6 +11693,98 @@ export interface operations {
             };
         };
     };
+    permission_catalog_api_v1_permissions_catalog_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionCatalogRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     list_positions_api_v1_positions_get: {
         parameters: {
             query?: never;
@@ -11843,6 +12270,100 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    read_role_api_v1_roles__role_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17566,6 +18087,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QrStatRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    workbench_api_v1_workbench_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkbenchRead"];
                 };
             };
             /** @description bad_request */
