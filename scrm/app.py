@@ -15,7 +15,6 @@ from crm_core import health
 from crm_core.config import get_settings
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
-from crm_core.org.views import router as org_views
 from crm_core.sales.api import router as sales_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
@@ -86,7 +85,6 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # The WeChat callback is the hottest path: first in line for route matching.
     app.include_router(wechat_callback)
     app.include_router(org_api)
-    app.include_router(org_views)
     app.include_router(sms_api)
     app.include_router(sms_views)
     app.include_router(wechat_api)

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from tortoise import connections
 
-from crm_core.org.models import Department, Staff, Store
+from crm_core.audit import AuditLog
+from crm_core.org.models import Department, Staff
 from loyalty.points.models import PointsEntry
 from members.models import Member
 from tests.factories import (
@@ -150,43 +151,32 @@ async def test_an_over_long_login_name_is_refused_without_a_500(
     api = await client.post(
         "/api/v1/auth/token", json={"username": "a" * length, "password": "secret123"}
     )
-    form = await post_login(client, {"username": "a" * length, "password": "x"})
+    session = await post_login(client, {"username": "a" * length, "password": "x"})
     assert _error(api) == (422, "validation_error")
-    assert form.status_code == 401
-    assert "用户名或密码错误" in form.text
+    assert _error(session) == (422, "validation_error")
+    assert "set-cookie" not in session.headers
+    assert await AuditLog.filter(action__startswith="auth.").count() == 0
 
 
-async def test_console_pages_answer_a_4xx_page_for_bad_ids_and_nul(
-    client: httpx.AsyncClient,
+async def test_the_organisation_api_answers_a_4xx_for_bad_ids_and_nul(
+    client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    department = await make_department("华东")
-    await make_store(department, code="SH001")
-    await make_staff("admin", username="boss")
-    csrf = await console_login(client, "boss")
+    department = await make_department("华南")
     before = await _counts()
-    html = {"accept": "text/html"}
 
-    staff_page = await client.get(f"/admin/staff/{TOO_BIG}", headers=html)
-    store_page = await client.get(f"/admin/stores/{TOO_BIG}", headers=html)
-    search = await client.get("/admin/staff?keyword=%00", headers=html)
-    created = await client.post(
-        "/admin/departments", data={"csrf_token": csrf, "name": "华\x00北"}, headers=html
-    )
-    moved = await client.post(
-        f"/admin/departments/{department.id}",
-        data={"csrf_token": csrf, "name": "华东", "parent_id": str(TOO_BIG)},
-        headers=html,
+    staff = await client.get(f"/api/v1/staff/{TOO_BIG}")
+    store = await client.get(f"/api/v1/stores/{TOO_BIG}")
+    search = await client.get("/api/v1/staff?q=%00")
+    created = await client.post("/api/v1/departments", json={"name": "华\x00北"})
+    moved = await client.patch(
+        f"/api/v1/departments/{department.id}",
+        json={"name": "华南", "parent_id": TOO_BIG, "move": True},
     )
 
-    assert [r.status_code for r in (staff_page, store_page, search, created)] == [422] * 4
-    assert all("text/html" in r.headers["content-type"] for r in (staff_page, search, created))
-    assert "含有不允许的字符" in search.text
-    assert moved.status_code == 303  # the form comes back with the error flashed
+    assert [_error(r)[0] for r in (staff, store, search, created, moved)] == [422] * 5
     assert await _counts() == before
-    assert await Department.filter(name="华东").count() == 1
+    assert await Department.filter(name="华南").count() == 1
     assert (await Department.get(id=department.id)).parent_id is None  # type: ignore[attr-defined]
-    assert await Staff.all().count() == 1
-    assert await Store.all().count() == 1
 
 
 async def test_h5_pages_answer_a_4xx_page_for_bad_ids_and_nul(client: httpx.AsyncClient) -> None:
@@ -277,10 +267,9 @@ async def test_console_filters_ignore_ids_that_cannot_exist(client: httpx.AsyncC
     await make_staff("admin", username="boss")
     await console_login(client, "boss")
 
-    staff = await client.get("/admin/staff?department_id=²")
     fans = await client.get(f"/admin/wechat/fans?store_id={TOO_BIG}&account_id=²")
 
-    assert [staff.status_code, fans.status_code] == [200, 200]
+    assert fans.status_code == 200
 
 
 def _page_routes() -> list[tuple[str, str]]:
@@ -291,7 +280,9 @@ def _page_routes() -> list[tuple[str, str]]:
 
     found = set()
     for route in all_routes(create_app(boot=False).routes):
-        if route.path.startswith(("/admin", "/h5")) and "{" in route.path:
+        # The SPA's catch-all serves its shell for any path (the app shows 页面不存在).
+        spa = route.path == "/admin/{rest:path}"
+        if route.path.startswith(("/admin", "/h5")) and "{" in route.path and not spa:
             found |= {(method, route.path) for method in route.methods if method != "HEAD"}
     return sorted(found)
 
@@ -303,7 +294,7 @@ PAGE_ROUTES = _page_routes()
 async def test_every_page_with_a_path_parameter_answers_a_4xx_page_for_bad_values(
     client: httpx.AsyncClient, bad: str
 ) -> None:
-    assert len(PAGE_ROUTES) > 40
+    assert len(PAGE_ROUTES) > 10
     await make_staff("admin", username="boss")
     csrf = await console_login(client, "boss")
     member = await make_card_member()

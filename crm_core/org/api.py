@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import AwareDatetime
 
 from crm_core.config import get_settings
 from crm_core.exports import csv_response, export_response
@@ -45,6 +46,7 @@ from crm_core.org.schemas import (
 )
 from crm_core.org.service import audit_log as audit_service
 from crm_core.org.service import auth, departments, exports, positions, roles, staff, stores
+from crm_core.org.service.audit_log import AuditFilter
 from crm_core.permissions import Principal
 from crm_core.validation import Id, PageNumber, PageSize
 
@@ -169,7 +171,8 @@ async def delete_position(position_id: Id, p: Principal = can("org.position:dele
     return Response(status_code=204)
 
 
-@router.get("/roles/catalog", response_model=PermissionCatalogRead, tags=["org"])
+# Not /permissions: the session branch serves the flat catalogue there (to any signed-in staff).
+@router.get("/permissions/catalog", response_model=PermissionCatalogRead, tags=["org"])
 async def permission_catalog(p: Principal = can("org.role:view")) -> PermissionCatalogRead:
     """The role editor's choices: resources with their actions, and the data scopes."""
     return roles.permission_catalog()
@@ -319,17 +322,30 @@ async def delete_store(store_id: Id, p: Principal = can("org.store:delete")) -> 
     return Response(status_code=204)
 
 
-@router.get("/audit", response_model=Page[AuditRead], tags=["system"])
-async def list_audit(
+def audit_filter(
     action: Annotated[str, Query(max_length=64)] = "",
     actor: Annotated[str, Query(max_length=64)] = "",
+    actor_id: Id | None = None,
+    target_type: Annotated[str, Query(max_length=64)] = "",
+    target_id: Annotated[str, Query(max_length=64)] = "",
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+) -> AuditFilter:
+    """`action` is a prefix ("staff." is every staff action); `since` ≤ at < `until`."""
+    return AuditFilter(action, actor, actor_id, target_type, target_id, since, until)
+
+
+AuditQuery = Annotated[AuditFilter, Depends(audit_filter)]
+
+
+@router.get("/audit", response_model=Page[AuditRead], tags=["system"])
+async def list_audit(
+    f: AuditQuery,
     page: PageNumber = 1,
     page_size: PageSize = 50,
     p: Principal = can("system.audit:view"),
 ) -> Page[AuditRead]:
-    return await audit_service.list_entries(
-        action=action, actor=actor, page=page, page_size=page_size
-    )
+    return await audit_service.list_entries(f, page=page, page_size=page_size)
 
 
 @router.get("/exports/staff.csv", tags=["exports"], response_class=Response)
@@ -343,10 +359,8 @@ async def export_stores(p: Principal = can("org.store:export")) -> Response:
 
 
 @router.get("/exports/audit.csv", tags=["exports"], response_class=Response)
-async def export_audit(
-    action: Annotated[str, Query(max_length=64)] = "", p: Principal = can("system.audit:export")
-) -> Response:
-    return csv_response(await exports.export_audit(p, action=action), "audit.csv")
+async def export_audit(f: AuditQuery, p: Principal = can("system.audit:export")) -> Response:
+    return csv_response(await exports.export_audit(p, f), "audit.csv")
 
 
 @router.get("/exports/staff.xlsx", tags=["exports"], response_class=Response)
@@ -360,8 +374,6 @@ async def export_stores_xlsx(p: Principal = can("org.store:export")) -> Response
 
 
 @router.get("/exports/audit.xlsx", tags=["exports"], response_class=Response)
-async def export_audit_xlsx(
-    action: Annotated[str, Query(max_length=64)] = "", p: Principal = can("system.audit:export")
-) -> Response:
-    body = await exports.export_audit(p, action=action, fmt="xlsx")
+async def export_audit_xlsx(f: AuditQuery, p: Principal = can("system.audit:export")) -> Response:
+    body = await exports.export_audit(p, f, fmt="xlsx")
     return export_response(body, "audit", "xlsx")

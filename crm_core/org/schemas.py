@@ -229,6 +229,7 @@ class AuditRead(Output):
     action: str
     target_type: str
     target_id: str
+    target_name: str = ""  # the target's current name (staff, store, department, role, position)
     before: dict[str, object] | None
     after: dict[str, object] | None
     reason: str

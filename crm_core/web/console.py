@@ -5,7 +5,6 @@ Every state-changing console request carries the session's CSRF token and a same
 """
 
 import json
-import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from crm_core.web.nav import add_nav as add_nav
 from crm_core.web.nav import visible_nav
 
 LANG_COOKIE = "scrm_lang"
-LOGIN_COOKIE = "scrm_login"
 _template_dirs: list[Path] = [Path(__file__).parent / "templates"]
 _env = Environment(loader=ChoiceLoader([]), autoescape=select_autoescape())
 _env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)
@@ -143,35 +141,6 @@ async def check_csrf(request: Request) -> Form:
     if not security.csrf_matches(request.state.csrf_token, given):
         raise CSRFError()
     return Form([(k, v) for k, v in items if k != "csrf_token"])
-
-
-def login_form(request: Request) -> tuple[str, str]:
-    """(pre-session id, CSRF token) for the login form. Login CSRF: without a token bound to this
-    browser's own cookie, another site could sign the victim in to the attacker's account."""
-    pre_session = request.cookies.get(LOGIN_COOKIE, "")
-    if not 32 <= len(pre_session) <= 64:
-        pre_session = secrets.token_urlsafe(32)
-    return pre_session, security.bound_token("login", pre_session)
-
-
-def check_login_csrf(request: Request, given: str) -> None:
-    cookie = request.cookies.get(LOGIN_COOKIE, "")
-    if not same_origin(request):
-        raise CSRFError()
-    if not cookie or not security.csrf_matches(security.bound_token("login", cookie), given):
-        raise CSRFError()
-
-
-def keep_login_cookie(response: Response, pre_session: str) -> None:
-    response.set_cookie(
-        LOGIN_COOKIE,
-        pre_session,
-        max_age=3600,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().is_prod,
-        path="/admin/login",
-    )
 
 
 async def flash(request: Request, message: str, kind: str = "success") -> None:

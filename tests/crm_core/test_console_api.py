@@ -41,7 +41,7 @@ async def test_pickers_search_staff_and_stores_with_q(client: httpx.AsyncClient)
 
 async def test_permission_catalogue_and_one_role(client: httpx.AsyncClient) -> None:
     admin = await bearer(await make_staff("admin"))
-    catalogue = (await client.get("/api/v1/roles/catalog", headers=admin)).json()
+    catalogue = (await client.get("/api/v1/permissions/catalog", headers=admin)).json()
     staff = next(r for r in catalogue["resources"] if r["code"] == "org.staff")
     assert (staff["label"], staff["group"]) == ("员工", "组织架构")
     assert [a["permission"] for a in staff["actions"]] == [
@@ -67,4 +67,4 @@ async def test_permission_catalogue_and_one_role(client: httpx.AsyncClient) -> N
     missing = await client.get("/api/v1/roles/999999", headers=admin)
     assert missing.status_code == 404
     guide = await bearer(await make_staff("guide"))
-    assert (await client.get("/api/v1/roles/catalog", headers=guide)).status_code == 403
+    assert (await client.get("/api/v1/permissions/catalog", headers=guide)).status_code == 403

@@ -133,7 +133,8 @@ def live_server(booted: object) -> Iterator[str]:
             env=os.environ.copy(),
         )
         try:
-            wait_for(f"http://127.0.0.1:{port}/healthz", process)
+            # A loaded CI machine (2 cores, parallel jobs) can take ~40 s to boot the app.
+            wait_for(f"http://127.0.0.1:{port}/healthz", process, timeout=120)
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()

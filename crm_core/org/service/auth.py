@@ -142,15 +142,3 @@ def permission_catalogue() -> list[PermissionRead]:
         for resource in RESOURCES.values()
         for action in resource.actions
     ]
-
-
-async def dashboard_counts(principal: Principal) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    if principal.can("org.staff:view"):
-        counts["staff"] = await repository.staff(principal).filter(is_active=True).count()
-        counts["guides"] = await repository.staff(principal).filter(is_guide=True).count()
-    if principal.can("org.store:view"):
-        counts["stores"] = await repository.stores(principal).count()
-    if principal.can("org.department:view"):
-        counts["departments"] = await repository.departments(principal).count()
-    return counts

@@ -1,10 +1,12 @@
 """Exports of staff, stores and the audit log; each export is itself audited."""
 
 from crm_core import audit, clock
-from crm_core.audit import AuditLog, actor_of
+from crm_core.audit import actor_of
 from crm_core.exports import Format, Table, render
 from crm_core.org import repository
 from crm_core.org.models import Department, Role
+from crm_core.org.service import audit_log
+from crm_core.org.service.audit_log import AuditFilter
 from crm_core.permissions import Principal
 
 STATUS = {"preparing": "筹备中", "open": "营业中", "suspended": "暂停营业", "closed": "已闭店"}
@@ -76,11 +78,10 @@ async def export_stores(principal: Principal, fmt: Format = "csv") -> bytes:
     return body
 
 
-async def export_audit(principal: Principal, *, action: str = "", fmt: Format = "csv") -> bytes:
-    query = AuditLog.all()
-    if action:
-        query = query.filter(action__startswith=action)
-    rows = await query.order_by("-id").limit(MAX_ROWS)
+async def export_audit(
+    principal: Principal, f: AuditFilter = AuditFilter(), fmt: Format = "csv"
+) -> bytes:
+    rows = await audit_log.filtered(f).order_by("-id").limit(MAX_ROWS)
     header = ["时间", "操作人", "IP", "操作", "对象类型", "对象", "变更前", "变更后", "原因"]
     body = render(
         Table(
@@ -105,6 +106,6 @@ async def export_audit(principal: Principal, *, action: str = "", fmt: Format = 
     await audit.record(
         actor_of(principal),
         "audit.export",
-        after={"rows": len(rows), "filter": action, "format": fmt},
+        after={"rows": len(rows), "filter": f.action, "format": fmt},
     )
     return body
