@@ -17,12 +17,11 @@ import sys
 from pathlib import Path
 
 import httpx
-
-from bench.support import bench_database, run_closed_loop
 from tortoise import connections
 
-from crm_core.org.service.staff import create_superuser
+from bench.support import bench_database, run_closed_loop
 from crm_core.org.service.auth import issue_token
+from crm_core.org.service.staff import create_superuser
 from scrm.app import create_app
 
 CONSOLE = Path(__file__).resolve().parents[1] / "console"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.routing import APIRoute
 
 from crm_core.http import require
@@ -25,10 +24,11 @@ def spa_routes() -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for file in sorted((ROOT / "console" / "src" / "views").glob("*/routes.ts")):
         text = file.read_text()
-        for block in re.findall(r"\{[^{}]*path:\s*\"([^\"]*)\"[^{}]*?(?:meta:\s*\{([^{}]*)\})", text):
-            path, meta = block
+        pattern = r"\{[^{}]*path:\s*\"([^\"]*)\"[^{}]*?(?:meta:\s*\{([^{}]*)\})"
+        for path, meta in re.findall(pattern, text):
             permission = re.search(r"permission:\s*\"([^\"]+)\"", meta)
-            found["/admin" + ("/" + path if path else "")] = permission.group(1) if permission else None
+            url = "/admin" + ("/" + path if path else "")
+            found[url] = permission.group(1) if permission else None
     return found
 
 
@@ -117,7 +117,7 @@ async def test_a_screen_is_hidden_exactly_when_the_api_refuses(live_server: str)
             for path, permission in routes.items():
                 if permission is None or ":" in path:
                     continue
-                if path in {entry_path for entry_path in shown} or permission in held:
+                if path in shown or permission in held:
                     assert permission in held, (code, path)
                 for api_path, api_permission in guarded.items():
                     if api_permission != permission:
