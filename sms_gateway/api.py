@@ -22,7 +22,9 @@ from sms_gateway.schemas import (
     InboundPage,
     InboundRead,
     MessageCreate,
+    MessageDraft,
     MessagePage,
+    MessagePreview,
     MessageRead,
     ModemRead,
     ModemUpdate,
@@ -62,6 +64,14 @@ async def send_message(
 ) -> MessageRead:
     message = await templates.send(body, actor_id=principal.staff_id)
     return await messages.get_message(message.id)
+
+
+@router.post("/messages/preview", response_model=MessagePreview)
+async def preview_message(
+    body: MessageDraft, _: Principal = can("sms.message:create")
+) -> MessagePreview:
+    """The text as it will go out (signature, opt-out line) and its parts, before sending."""
+    return await templates.preview(body)
 
 
 @router.get("/messages/{message_id}", response_model=MessageRead)

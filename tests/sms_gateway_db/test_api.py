@@ -221,3 +221,48 @@ async def test_marketer_may_send_but_not_touch_modems(client: httpx.AsyncClient)
     )
     assert (refused.status_code, refused.json()["error"]) == (403, "permission_denied")
     assert (await Modem.get(id=modem.id)).enabled is True
+
+
+async def test_preview_shows_what_the_gateway_adds_and_sends_nothing(client: httpx.AsyncClient):
+    headers = await bearer(await make_staff("marketer"))
+    url = "/api/v1/sms/messages/preview"
+    notice = await client.post(url, headers=headers, json={"text": " 您的订单已发货 "})
+    assert notice.json() == {
+        "text": "【示例商城】您的订单已发货",
+        "prefix": "【示例商城】",
+        "body": "您的订单已发货",
+        "suffix": "",
+        "kind": "transactional",
+        "alphabet": "ucs2",
+        "part_count": 1,
+        "max_parts": 6,
+    }
+    marketing = (
+        await client.post(url, headers=headers, json={"text": "新品上市" * 17, "kind": "marketing"})
+    ).json()
+    assert (marketing["suffix"], marketing["part_count"]) == ("回T退订", 2)  # 6 + 68 + 4 > 70
+    signed = (await client.post(url, headers=headers, json={"text": "【品牌】回复T退订"})).json()
+    assert (signed["prefix"], signed["suffix"], signed["text"]) == ("", "", "【品牌】回复T退订")
+    empty = (await client.post(url, headers=headers, json={"text": "  "})).json()
+    assert (empty["text"], empty["part_count"]) == ("", 0)
+    await client.post(
+        "/api/v1/sms/templates",
+        headers=await bearer(await make_staff("admin")),
+        json={
+            "code": "sale",
+            "name": "大促",
+            "kind": "marketing",
+            "body": "{name}您好，{item}五折",
+        },
+    )
+    filled = await client.post(
+        url, headers=headers, json={"template_code": "sale", "params": {"name": "王女士"}}
+    )
+    assert filled.json()["text"] == "【示例商城】王女士您好，{item}五折回T退订"
+    assert filled.json()["kind"] == "marketing"
+    gone = await client.post(url, headers=headers, json={"template_code": "nope"})
+    assert (gone.status_code, gone.json()["error"]) == (404, "sms_not_found")
+    guide = await bearer(await make_staff("guide"))
+    refused = await client.post(url, headers=guide, json={"text": "x"})
+    assert (refused.status_code, refused.json()["error"]) == (403, "permission_denied")
+    assert await SmsMessage.all().count() == 0
