@@ -27,7 +27,6 @@ from members.h5 import router as member_h5
 from members.views import router as member_views
 from scrm import wiring
 from sms_gateway.api import router as sms_api
-from sms_gateway.views import router as sms_views
 from wechat.api import router as wechat_api
 from wechat.callback_api import router as wechat_callback
 from wechat.service import relay
@@ -80,7 +79,6 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(org_api)
     app.include_router(org_views)
     app.include_router(sms_api)
-    app.include_router(sms_views)
     app.include_router(wechat_api)
     app.include_router(wechat_views)
     app.include_router(member_api)

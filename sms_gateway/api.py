@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+import sms_gateway.nav
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of as actor
 from crm_core.http import client_ip, require

@@ -67,6 +67,14 @@ API_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", f"/api/v1/sms/messages/{2**63}", {}, "validation_error"),
     ("GET", f"/api/v1/staff?department_id={TOO_BIG}", {}, "validation_error"),
     ("GET", "/api/v1/sms/calls?after=99999999999999999999", {}, "validation_error"),
+    ("GET", "/api/v1/sms/calls/poll?after=-2", {}, "validation_error"),
+    ("GET", f"/api/v1/sms/calls/poll?after={2**63}", {}, "validation_error"),
+    (
+        "POST",
+        "/api/v1/sms/messages/preview",
+        {"json": {"text": "您好\x00"}},
+        "invalid_character",
+    ),
     (
         "POST",
         "/api/v1/departments",
