@@ -299,7 +299,9 @@ def _page_routes() -> list[tuple[str, str]]:
 
     found = set()
     for route in all_routes(create_app(boot=False).routes):
-        if route.path.startswith(("/admin", "/h5")) and "{" in route.path:
+        # /admin/{rest:path} is the console app itself: every path under it is a deep link.
+        spa = route.path == "/admin/{rest:path}"
+        if route.path.startswith(("/admin", "/h5")) and "{" in route.path and not spa:
             found |= {(method, route.path) for method in route.methods if method != "HEAD"}
     return sorted(found)
 
