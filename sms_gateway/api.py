@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import AwareDatetime
 
 import sms_gateway.nav
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
@@ -50,12 +51,24 @@ async def list_messages(
     kind: str = "",
     recipient: str = "",
     q: Search = "",
+    purpose: Annotated[str, Query(max_length=32)] = "",
+    created_from: AwareDatetime | None = None,
+    created_to: AwareDatetime | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
     _: Principal = can("sms.message:view"),
 ) -> MessagePage:
+    """Newest first; ``created_from`` inclusive, ``created_to`` exclusive."""
     return await messages.list_messages(
-        status=status, kind=kind, recipient=recipient, q=q, page=page, page_size=page_size
+        status=status,
+        kind=kind,
+        recipient=recipient,
+        q=q,
+        purpose=purpose,
+        created_from=created_from,
+        created_to=created_to,
+        page=page,
+        page_size=page_size,
     )
 
 

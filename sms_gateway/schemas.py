@@ -75,6 +75,7 @@ class ModemRead(_Out):
     parts_sent: int
     last_heartbeat_at: datetime | None
     parts_last_10_minutes: int = 0
+    queued: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property

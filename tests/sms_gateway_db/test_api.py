@@ -236,3 +236,51 @@ async def test_preview_shows_what_the_gateway_adds_and_sends_nothing(client: htt
     refused = await client.post(url, headers=guide, json={"text": "x"})
     assert (refused.status_code, refused.json()["error"]) == (403, "permission_denied")
     assert await SmsMessage.all().count() == 0
+
+
+async def test_message_filters_by_purpose_and_creation_time(client: httpx.AsyncClient):
+    from datetime import UTC, datetime
+
+    from crm_core import clock
+
+    headers = await bearer(await make_staff("admin"))
+    sent = {}
+    for day, to in ((19, "13800138000"), (20, "13900000001"), (21, "13700000002")):
+        with clock.freeze(datetime(2026, 11, day, 2, 0, tzinfo=UTC)):
+            response = await client.post(
+                "/api/v1/sms/messages", headers=headers, json={"to": to, "text": "您好"}
+            )
+            sent[day] = response.json()["id"]
+    await SmsMessage.filter(id=sent[21]).update(purpose="verification_code")
+
+    async def ids(query: str) -> list[int]:
+        response = await client.get(f"/api/v1/sms/messages?{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        return [m["id"] for m in response.json()["items"]]
+
+    assert await ids("") == [sent[21], sent[20], sent[19]]
+    assert await ids("purpose=verification_code") == [sent[21]]
+    assert await ids("purpose=transactional") == [sent[20], sent[19]]
+    day = "created_from=2026-11-20T00:00:00%2B08:00&created_to=2026-11-21T00:00:00%2B08:00"
+    assert await ids(day) == [sent[20]]
+    assert await ids("created_from=2026-11-21T00:00:00Z") == [sent[21]]
+    naive = await client.get(
+        "/api/v1/sms/messages?created_from=2026-11-21T00:00:00", headers=headers
+    )
+    assert (naive.status_code, naive.json()["error"]) == (422, "validation_error")
+
+
+async def test_modem_queue_counts_its_unfinished_messages(client: httpx.AsyncClient):
+    headers = await bearer(await make_staff("admin"))
+    busy = await Modem.create(imsi="460001234567890", state=ModemState.ONLINE)
+    idle = await Modem.create(imsi="460001234567891", state=ModemState.ONLINE)
+    for _ in range(3):
+        await client.post(
+            "/api/v1/sms/messages", headers=headers, json={"to": "13800138000", "text": "您好"}
+        )
+    first, second, third = await SmsMessage.all().order_by("id")
+    await SmsMessage.filter(id__in=[first.id, second.id]).update(modem_id=busy.id)
+    await SmsMessage.filter(id=second.id).update(status="sending")
+    await SmsMessage.filter(id=third.id).update(modem_id=busy.id, status="sent")
+    rows = (await client.get("/api/v1/sms/modems", headers=headers)).json()
+    assert {r["id"]: r["queued"] for r in rows} == {busy.id: 2, idle.id: 0}

@@ -924,7 +924,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Messages */
+        /**
+         * List Messages
+         * @description Newest first; ``created_from`` inclusive, ``created_to`` exclusive.
+         */
         get: operations["list_messages_api_v1_sms_messages_get"];
         put?: never;
         /** Send Message */
@@ -3090,6 +3093,11 @@ export interface components {
             parts_sent: number;
             /** Port */
             port: string;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued: number;
             /** Registration */
             registration: number | null;
             /** Rssi */
@@ -11278,6 +11286,9 @@ export interface operations {
                 kind?: string;
                 recipient?: string;
                 q?: string;
+                purpose?: string;
+                created_from?: string | null;
+                created_to?: string | null;
                 page?: number;
                 page_size?: number;
             };
