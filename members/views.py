@@ -19,7 +19,6 @@ from crm_core.web.console import (
     need,
     render,
 )
-from crm_core.web.nav import NavItem, add_nav
 from members import center, h5kit, merge, profile, service, timeline
 from members.card import mask
 from members.models import ProfileField
@@ -28,39 +27,6 @@ from members.schemas import ProfileRewardSet, ProfileUpdate
 router = APIRouter(prefix="/admin/members", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 add_template_dir(Path(__file__).parent / "templates")
-add_nav(
-    NavItem(
-        "会员",
-        "Members",
-        "会员列表",
-        "Members",
-        "/admin/members",
-        "members.member:view",
-        "UserFilled",
-    )
-)
-add_nav(
-    NavItem(
-        "会员",
-        "Members",
-        "资料奖励",
-        "Profile rewards",
-        "/admin/members/profile-rewards",
-        "members.member:view",
-        "Postcard",
-    )
-)
-add_nav(
-    NavItem(
-        "会员",
-        "Members",
-        "会员中心装修",
-        "Member center look",
-        "/admin/members/center",
-        "members.center:view",
-        "Brush",
-    )
-)
 PROFILE_FIELDS = (
     "name",
     "gender",
