@@ -24,7 +24,7 @@ from sms_gateway.models import (
 )
 from sms_gateway.rules import port_key
 from tests.e2e.spa import ConsoleTab, open_console
-from tests.factories import make_staff, make_store
+from tests.factories import PASSWORD, make_staff, make_store
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,17 @@ async def seed() -> dict[str, Any]:
     return {"admin": admin, "store": store, "modem": online}
 
 
+async def signed_in(browser: Any, base: str, username: str, width: str = "desktop") -> ConsoleTab:
+    """A console tab signed in as the SPA does (POST /api/v1/auth/session, cookie): the Jinja
+    login page still owns /admin/login until the organisation pages move."""
+    tab = await open_console(browser, base, username, width=width, login=False)
+    answer = await tab.page.request.post(
+        f"{base}/api/v1/auth/session", data={"username": username, "password": PASSWORD}
+    )
+    assert answer.status == 200, await answer.text()
+    return tab
+
+
 async def error_at(tab: ConsoleTab, label: str) -> str:
     item = tab.page.locator(".el-dialog .el-form-item").filter(
         has=tab.page.locator(f".el-form-item__label:text-is('{label}')")
@@ -93,7 +104,7 @@ async def confirm(tab: ConsoleTab, *, accept: bool) -> None:
 @pytest.mark.parametrize("width", ["desktop", "pad", "phone"])
 async def test_every_sms_screen_opens_clean(live_server: str, browser: Any, width: str) -> None:
     people = await seed()
-    tab = await open_console(browser, live_server, people["admin"].username, width=width)
+    tab = await signed_in(browser, live_server, people["admin"].username, width=width)
     for path, title in SCREENS:
         await tab.goto(path)
         assert await tab.page.locator(".page-header h2").inner_text() == title, path
@@ -118,7 +129,7 @@ async def test_modem_disable_asks_first_and_enable_brings_it_back(
 ) -> None:
     people = await seed()
     modem = people["modem"]
-    tab = await open_console(browser, live_server, people["admin"].username)
+    tab = await signed_in(browser, live_server, people["admin"].username)
     await tab.goto("/admin/sms/modems")
     await tab.page.click(f"[data-test=disable-{modem.id}]")
     await confirm(tab, accept=False)
@@ -139,7 +150,7 @@ async def test_send_dialog_counts_parts_and_saves_only_a_valid_message(
     live_server: str, browser: Any
 ) -> None:
     people = await seed()
-    tab = await open_console(browser, live_server, people["admin"].username)
+    tab = await signed_in(browser, live_server, people["admin"].username)
     await tab.goto("/admin/sms/messages")
     page = tab.page
     await page.click("[data-test=create]")
@@ -188,7 +199,7 @@ async def test_send_dialog_counts_parts_and_saves_only_a_valid_message(
 
 async def test_template_create_edit_delete(live_server: str, browser: Any) -> None:
     people = await seed()
-    tab = await open_console(browser, live_server, people["admin"].username)
+    tab = await signed_in(browser, live_server, people["admin"].username)
     page = tab.page
     await tab.goto("/admin/sms/templates")
     await page.click("[data-test=create]")
@@ -236,7 +247,7 @@ async def test_template_create_edit_delete(live_server: str, browser: Any) -> No
 
 async def test_suppression_add_and_remove(live_server: str, browser: Any) -> None:
     people = await seed()
-    tab = await open_console(browser, live_server, people["admin"].username)
+    tab = await signed_in(browser, live_server, people["admin"].username)
     page = tab.page
     await tab.goto("/admin/sms/suppressions")
     await page.click("[data-test=create]")
@@ -298,8 +309,8 @@ async def test_a_call_from_a_member_pops_up_their_card_on_any_page(
     before = await SmsCall.create(
         number="+8613800138000", started_at=clock.utc_now(), last_ring_at=clock.utc_now()
     )
-    tab = await open_console(browser, live_server, agent.username, width="phone")
-    await tab.goto("/admin")
+    tab = await signed_in(browser, live_server, agent.username, width="phone")
+    await tab.goto("/admin/sms/inbox")
     popup = tab.page.locator("[data-test=call-popup]")
     assert await popup.count() == 0  # a call from before the page opened stays quiet
     now = clock.utc_now()
@@ -322,10 +333,11 @@ async def test_a_call_from_a_member_pops_up_their_card_on_any_page(
 
     # A guide may not see calls: no pop-up is mounted, nothing is polled.
     guide = await make_staff("guide", username="gina", department=store.department)
-    other = await open_console(browser, live_server, guide.username)
+    other = await signed_in(browser, live_server, guide.username)
     polls: list[str] = []
     other.page.on("request", lambda r: polls.append(r.url) if "/calls/poll" in r.url else None)
-    await other.goto("/admin")
+    await other.goto("/admin/sms/modems")
+    assert "没有权限" in await other.page.inner_text("body")
     now = clock.utc_now()
     await SmsCall.create(number="+8613800138000", started_at=now, last_ring_at=now)
     await other.page.wait_for_timeout(4000)
