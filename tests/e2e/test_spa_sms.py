@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+# The built-in roles get what is registered in this process when a test creates them.
+import sms_gateway.permissions  # noqa: F401
 from crm_core import clock
 from crm_core.org.models import Department, Store
 from crm_core.sales.models import SalesOrder
