@@ -160,9 +160,7 @@ async def test_send_dialog_counts_parts_and_saves_only_a_valid_message(
     await page.fill("textarea[name=text]", "您好" * 31)  # 6 + 62 characters: one part
     outgoing = page.locator("[data-test=outgoing]")
     counter = page.locator("[data-test=counter]")
-    await page.wait_for_function(
-        "document.querySelector('[data-test=outgoing]').innerText.startsWith('【示例商城】')"
-    )
+    await outgoing.locator(".added", has_text="【示例商城】").wait_for()
     assert await counter.inner_text() == (
         "共 68 字 · 1 条（UCS-2（中文），每条 70 字，本条还可输入 2 字）"
     )
@@ -171,9 +169,7 @@ async def test_send_dialog_counts_parts_and_saves_only_a_valid_message(
         "共 72 字 · 2 条（UCS-2（中文），每条 67 字，本条还可输入 62 字）"
     )
     await page.click("[data-test=kind] >> text=营销")
-    await page.wait_for_function(
-        "document.querySelector('[data-test=outgoing]').innerText.endsWith('回T退订')"
-    )
+    await outgoing.locator(".added", has_text="回T退订").wait_for()
     assert "回T退订" in await page.inner_text(".el-dialog")
     await page.click("[data-test=kind] >> text=通知")
     await page.fill("textarea[name=text]", "到店有礼")
