@@ -27,11 +27,22 @@ def _search_link(phone: str, label: str) -> CardLink:
     return CardLink(label=label, href="/admin/members?" + urlencode({"phone": phone}))
 
 
-async def caller_card(number: str, viewer: Principal) -> CallerCard | None:
+def phone_of(number: str) -> str | None:
     try:
-        phone = normalize_recipient(number)
+        return normalize_recipient(number)
     except InvalidNumberError:
         return None  # withheld or not a mobile number: nothing to look up
+
+
+async def member_calling(number: str) -> Member | None:
+    phone = phone_of(number)
+    return await Member.get_or_none(phone=phone) if phone else None
+
+
+async def caller_card(number: str, viewer: Principal) -> CallerCard | None:
+    phone = phone_of(number)
+    if phone is None:
+        return None
     member = await Member.get_or_none(phone=phone)
     can_search = viewer.can("members.member:view")
     if member is None:

@@ -30,7 +30,6 @@ from members.views import router as member_views
 from scrm import wiring
 from sms_gateway import nav as sms_nav
 from sms_gateway.api import router as sms_api
-from sms_gateway.views import router as sms_views
 from wechat import nav as wechat_nav
 from wechat.api import router as wechat_api
 from wechat.callback_api import router as wechat_callback
@@ -86,7 +85,6 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(wechat_callback)
     app.include_router(org_api)
     app.include_router(sms_api)
-    app.include_router(sms_views)
     app.include_router(wechat_api)
     app.include_router(wechat_views)
     app.include_router(member_api)

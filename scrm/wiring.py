@@ -10,8 +10,8 @@ from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.org.service import auth
 from crm_core.sales import service as sales
+from loyalty import caller
 from loyalty import merge as loyalty_merge
-from members import caller
 from members import merge as member_merge
 from members import service as member_service
 from sms_gateway.service import inbound
@@ -88,7 +88,8 @@ async def boot(urls: Urls) -> None:
     redis_kernel.connect(urls.redis)
     celery_kernel.configure(urls.broker, boot=lambda: boot(urls), shutdown=shutdown)
     http.set_principal_loader(_load_principal)
-    # Caller ID: the modem's incoming-call pop-up shows the member and their purchases.
+    # Caller ID: the modem's incoming-call pop-up shows the member, their tier, points and
+    # purchases.
     inbound.set_caller_lookup(caller.caller_card)
     # A till order may only name a member its operator may see.
     sales.set_member_check(member_service.is_visible)

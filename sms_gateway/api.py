@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import AwareDatetime
 
+import sms_gateway.nav
 import sms_gateway.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of as actor
 from crm_core.http import client_ip, require
@@ -22,7 +24,9 @@ from sms_gateway.schemas import (
     InboundPage,
     InboundRead,
     MessageCreate,
+    MessageDraft,
     MessagePage,
+    MessagePreview,
     MessageRead,
     ModemRead,
     ModemUpdate,
@@ -47,12 +51,24 @@ async def list_messages(
     kind: str = "",
     recipient: str = "",
     q: Search = "",
+    purpose: Annotated[str, Query(max_length=32)] = "",
+    created_from: AwareDatetime | None = None,
+    created_to: AwareDatetime | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
     _: Principal = can("sms.message:view"),
 ) -> MessagePage:
+    """Newest first; ``created_from`` inclusive, ``created_to`` exclusive."""
     return await messages.list_messages(
-        status=status, kind=kind, recipient=recipient, q=q, page=page, page_size=page_size
+        status=status,
+        kind=kind,
+        recipient=recipient,
+        q=q,
+        purpose=purpose,
+        created_from=created_from,
+        created_to=created_to,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -62,6 +78,14 @@ async def send_message(
 ) -> MessageRead:
     message = await templates.send(body, actor_id=principal.staff_id)
     return await messages.get_message(message.id)
+
+
+@router.post("/messages/preview", response_model=MessagePreview)
+async def preview_message(
+    body: MessageDraft, _: Principal = can("sms.message:create")
+) -> MessagePreview:
+    """The text as it will go out (signature, opt-out line) and its parts, before sending."""
+    return await templates.preview(body)
 
 
 @router.get("/messages/{message_id}", response_model=MessageRead)

@@ -123,6 +123,17 @@ async def parts_sent_since(since: datetime) -> dict[int, int]:
     return {int(row["modem_id"]): int(row["count"]) for row in rows}
 
 
+async def queued_by_modem() -> dict[int, int]:
+    """Messages a modem has claimed and not yet finished (its queue)."""
+    rows = await (
+        SmsMessage.filter(modem_id__isnull=False, status__in=["queued", "sending"])
+        .annotate(count=Count("id"))
+        .group_by("modem_id")
+        .values("modem_id", "count")
+    )
+    return {int(row["modem_id"]): int(row["count"]) for row in rows}
+
+
 async def status_counts() -> dict[str, int]:
     rows = (
         await SmsMessage.all()
@@ -133,8 +144,23 @@ async def status_counts() -> dict[str, int]:
     return {str(row["status"]): int(row["count"]) for row in rows}
 
 
-def message_filter(*, status: str = "", kind: str = "", recipient: str = "", q: str = "") -> Q:
+def message_filter(
+    *,
+    status: str = "",
+    kind: str = "",
+    recipient: str = "",
+    q: str = "",
+    purpose: str = "",
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> Q:
     query = Q()
+    if purpose:
+        query &= Q(purpose=purpose)
+    if created_from is not None:
+        query &= Q(created_at__gte=created_from)
+    if created_to is not None:
+        query &= Q(created_at__lt=created_to)
     if q:
         # Sensitive texts are masked at rest, so a search never finds a verification code.
         query &= Q(recipient__contains=q) | Q(text__icontains=q)

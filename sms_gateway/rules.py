@@ -126,14 +126,21 @@ def next_sending_time(moment: datetime, start: str, end: str, zone: tzinfo = SHA
     return opening.astimezone(UTC)
 
 
-def compose_text(text: str, *, marketing: bool, signature: str, opt_out_suffix: str) -> str:
-    """Every SMS carries the brand's 【signature】; marketing also the opt-out line (MIIT 2015)."""
+def composition(
+    text: str, *, marketing: bool, signature: str, opt_out_suffix: str
+) -> tuple[str, str, str]:
+    """(what goes before, the text, what goes after): every SMS carries the brand's
+    【signature】; marketing also the opt-out line (MIIT 2015)."""
     body = text.strip()
-    if signature and not body.startswith("【"):
-        body = f"【{signature}】{body}"
-    if marketing and opt_out_suffix and "退订" not in body:
-        body = f"{body}{opt_out_suffix}"
-    return body
+    prefix = f"【{signature}】" if signature and not body.startswith("【") else ""
+    marketing_suffix = marketing and opt_out_suffix and "退订" not in prefix + body
+    return prefix, body, opt_out_suffix if marketing_suffix else ""
+
+
+def compose_text(text: str, *, marketing: bool, signature: str, opt_out_suffix: str) -> str:
+    return "".join(
+        composition(text, marketing=marketing, signature=signature, opt_out_suffix=opt_out_suffix)
+    )
 
 
 SENSITIVE_PURPOSES = frozenset({"verification_code"})

@@ -75,6 +75,7 @@ class ModemRead(_Out):
     parts_sent: int
     last_heartbeat_at: datetime | None
     parts_last_10_minutes: int = 0
+    queued: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -195,3 +196,26 @@ class CallPoll(BaseModel):
 
     latest: int
     calls: list[CallRead]
+
+
+class MessageDraft(_In):
+    """What the send form holds so far: free text, or a template with the parameters given."""
+
+    text: str = Field(default="", max_length=2000)
+    kind: MessageKind = MessageKind.TRANSACTIONAL
+    template_code: str = Field(default="", max_length=64)
+    params: dict[str, str] = Field(default_factory=dict)
+
+
+class MessagePreview(BaseModel):
+    """The text as it will be sent: ``prefix`` and ``suffix`` are what the gateway adds (the
+    signature, and 回T退订 for marketing); parts as the PDU encoder splits it."""
+
+    text: str
+    prefix: str
+    body: str
+    suffix: str
+    kind: MessageKind
+    alphabet: str
+    part_count: int
+    max_parts: int

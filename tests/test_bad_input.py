@@ -68,6 +68,14 @@ API_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", f"/api/v1/sms/messages/{2**63}", {}, "validation_error"),
     ("GET", f"/api/v1/staff?department_id={TOO_BIG}", {}, "validation_error"),
     ("GET", "/api/v1/sms/calls?after=99999999999999999999", {}, "validation_error"),
+    ("GET", "/api/v1/sms/calls/poll?after=-2", {}, "validation_error"),
+    ("GET", f"/api/v1/sms/calls/poll?after={2**63}", {}, "validation_error"),
+    (
+        "POST",
+        "/api/v1/sms/messages/preview",
+        {"json": {"text": "您好\x00"}},
+        "invalid_character",
+    ),
     (
         "POST",
         "/api/v1/departments",
@@ -280,7 +288,7 @@ def _page_routes() -> list[tuple[str, str]]:
 
     found = set()
     for route in all_routes(create_app(boot=False).routes):
-        # The SPA's catch-all serves its shell for any path (the app shows 页面不存在).
+        # /admin/{rest:path} is the console app itself: every path under it is a deep link.
         spa = route.path == "/admin/{rest:path}"
         if route.path.startswith(("/admin", "/h5")) and "{" in route.path and not spa:
             found |= {(method, route.path) for method in route.methods if method != "HEAD"}

@@ -44,16 +44,6 @@ def add_template_dir(path: Path) -> None:
     templates.env.loader = ChoiceLoader([FileSystemLoader(str(p)) for p in _template_dirs])
 
 
-# Templates included at the end of every console page for staff holding the permission
-# (e.g. the SMS channel's incoming-call pop-up).
-SNIPPETS: list[tuple[str, str]] = []
-
-
-def add_snippet(template: str, permission: str) -> None:
-    if (permission, template) not in SNIPPETS:
-        SNIPPETS.append((permission, template))
-
-
 class LoginRequiredError(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url
@@ -204,7 +194,6 @@ async def render(
         kept=await _kept_form(request),
         t=lambda zh, en: en if lang == "en" else zh,
         to_local=clock.to_local,
-        snippets=[name for permission, name in SNIPPETS if principal and principal.can(permission)],
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 

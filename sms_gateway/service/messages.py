@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
@@ -150,13 +151,24 @@ async def list_messages(
     kind: str = "",
     recipient: str = "",
     q: str = "",
+    purpose: str = "",
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> MessagePage:
     if status and status not in {s.value for s in SmsStatus}:
         status = ""
     query = SmsMessage.filter(
-        repository.message_filter(status=status, kind=kind, recipient=recipient, q=q)
+        repository.message_filter(
+            status=status,
+            kind=kind,
+            recipient=recipient,
+            q=q,
+            purpose=purpose,
+            created_from=created_from,
+            created_to=created_to,
+        )
     )
     total, items = await repository.page(query, page, page_size)
     return MessagePage(

@@ -106,10 +106,12 @@ async def set_enabled(modem_id: int, enabled: bool, actor: audit.Actor) -> Modem
 async def list_modems(only: int | None = None) -> list[ModemRead]:
     since = clock.utc_now() - timedelta(minutes=10)
     recent = await repository.parts_sent_since(since)
+    queued = await repository.queued_by_modem()
     query = Modem.all() if only is None else Modem.filter(id=only)
     result = []
     for modem in await query:
         read = ModemRead.model_validate(modem)
         read.parts_last_10_minutes = recent.get(modem.id, 0)
+        read.queued = queued.get(modem.id, 0)
         result.append(read)
     return result

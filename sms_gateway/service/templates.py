@@ -6,10 +6,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from crm_core import clock
+from crm_core.config import get_settings
 from crm_core.errors import CRMError
+from sms_gateway import rules
 from sms_gateway.errors import DuplicateTemplateError, SmsNotFoundError
 from sms_gateway.models import MessageKind, SmsMessage, SmsTemplate
-from sms_gateway.schemas import MessageCreate, TemplateCreate, TemplateRead
+from sms_gateway.pdu import split_text
+from sms_gateway.schemas import (
+    MessageCreate,
+    MessageDraft,
+    MessagePreview,
+    TemplateCreate,
+    TemplateRead,
+)
 from sms_gateway.service import messages
 
 
@@ -63,6 +72,37 @@ def render(body: str, params: dict[str, str]) -> str:
     if missing:
         raise TemplateParamsError(missing="、".join(missing))
     return body.format_map({name: params[name] for name in names})
+
+
+async def preview(draft: MessageDraft) -> MessagePreview:
+    """The send form's preview; a parameter not given yet stays as its ``{name}``."""
+    text, kind = draft.text, draft.kind
+    if draft.template_code:
+        template = await SmsTemplate.get_or_none(code=draft.template_code, enabled=True)
+        if template is None:
+            raise SmsNotFoundError("短信模板不存在或已停用")
+        names = {name for _, name, _, _ in string.Formatter().parse(template.body) if name}
+        text = template.body.format_map({n: draft.params.get(n) or f"{{{n}}}" for n in names})
+        kind = template.kind
+    settings = get_settings().sms
+    prefix, body, suffix = rules.composition(
+        text,
+        marketing=kind is MessageKind.MARKETING,
+        signature=settings.signature,
+        opt_out_suffix=settings.opt_out_suffix,
+    )
+    full = prefix + body + suffix if body else ""
+    alphabet, chunks = split_text(full)
+    return MessagePreview(
+        text=full,
+        prefix=prefix,
+        body=body,
+        suffix=suffix,
+        kind=kind,
+        alphabet=alphabet.value,
+        part_count=len(chunks) if full else 0,
+        max_parts=settings.max_parts,
+    )
 
 
 async def send(body: MessageCreate, *, actor_id: int | None) -> SmsMessage:

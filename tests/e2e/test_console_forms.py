@@ -30,7 +30,6 @@ from loyalty.redpackets.models import RedPacket, RedPacketSource, RedPacketStatu
 from members.merge import merge
 from members.models import CenterBanner, CenterTheme, Member, MemberMerge, ProfileReward
 from scrm.demo_data import DEMO_PASSWORD, seed_demo
-from sms_gateway.models import Modem, ModemState, SmsMessage, SmsSuppression, SmsTemplate
 from wechat.models import (
     AutoReply,
     Direction,
@@ -161,11 +160,6 @@ async def seed() -> World:
     coupon, _ = await issue_coupon(
         welcome.id, wang.id, source=CouponSource.HAND, key="console-forms-coupon"
     )
-    modem = await Modem.create(imsi="460001234567890", state=ModemState.ONLINE)
-    template = await SmsTemplate.create(
-        code="old_notice", name="旧通知", kind="transactional", body="您好", updated_at=now
-    )
-    await SmsSuppression.create(phone="+8613900002222", reason="投诉", created_at=now)
     default_reply = await AutoReply.get(kind="default")
     return {
         "sh001": (await Store.get(code="SH001")).id,
@@ -182,8 +176,6 @@ async def seed() -> World:
         "packet": packet.id,
         "coupon": coupon.code,
         "welcome": welcome.id,
-        "modem": modem.id,
-        "sms_template": template.id,
         "reply": default_reply.id,
         "menu": (await Menu.get()).id,
         "qrcode": (await QrCode.get(scene="channel_parcel")).id,
@@ -280,34 +272,6 @@ SPECS = [
         "/admin/wechat/fans/{id}/blacklist",
         expect=(value(Fan, "fan", "blacklisted"), True),
         page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/sms/modems/{id}/disable",
-        expect=(value(Modem, "modem", "enabled"), False),
-    ),
-    Spec(
-        "/admin/sms/messages",
-        {"to": "13800138000", "text": "到店有礼"},
-        (count(SmsMessage, recipient="+8613800138000"), 1),
-    ),
-    Spec(
-        "/admin/sms/suppressions/remove",
-        expect=(count(SmsSuppression, reason="投诉"), 0),
-    ),
-    Spec(
-        "/admin/sms/suppressions",
-        {"phone": "13900001111", "reason": "客户要求"},
-        (count(SmsSuppression, reason="客户要求"), 1),
-    ),
-    Spec(
-        "/admin/sms/templates",
-        {"code": "promo_test", "name": "促销", "body": "本周末全场 8 折"},
-        (count(SmsTemplate, code="promo_test", body="本周末全场 8 折"), 1),
-    ),
-    Spec(
-        "/admin/sms/templates/{id}/delete",
-        expect=(count(SmsTemplate, code="old_notice"), 0),
-        action=at("/admin/sms/templates/{sms_template}/delete"),
     ),
     Spec(
         "/admin/members/center",

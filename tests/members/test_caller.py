@@ -177,7 +177,13 @@ async def test_recent_calls_use_the_registered_lookup():
     cards = {call.number: card for call, card in await inbound.recent_calls(await viewer("admin"))}
     assert cards["未知号码"] is None
     assert cards["+8613800138000"] is not None
-    assert cards["+8613800138000"].sections[0].fields[3].value == str(member.id)
+    # The registered lookup is loyalty's, which adds the tier and points to this card.
+    fields = {f.label: f.value for f in cards["+8613800138000"].sections[0].fields}
+    assert (fields["会员编号"], fields["会员等级"], fields["可用积分"]) == (
+        str(member.id),
+        "未定级",
+        "0",
+    )
 
 
 async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.AsyncClient):

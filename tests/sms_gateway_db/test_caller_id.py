@@ -1,4 +1,4 @@
-"""Caller ID end to end: the simulator rings with +CLIP, the console pop-up shows who it is."""
+"""Caller ID end to end: the simulator rings with +CLIP, the console's poll shows who it is."""
 
 from datetime import UTC, datetime
 
@@ -9,7 +9,7 @@ from crm_core.org.models import Department, Store
 from crm_core.sales.models import OrderStatus, SalesOrder, SalesRefund
 from members.models import Member
 from sms_gateway.models import SmsCall
-from tests.factories import console_login, make_staff
+from tests.factories import bearer, console_login, make_staff
 from tests.sms_gateway_db.conftest import eventually
 from tests.wechat.callback_support import make_account
 from wechat.models import Fan
@@ -73,14 +73,16 @@ async def test_ring_from_a_member_with_orders_pops_up_their_purchases(
         assigned_staff_id=agent.id,
     )
     await console_login(client, agent.username)
-    baseline = (await client.get("/admin/sms/calls/poll?after=-1")).json()
+    headers = await bearer(agent)
+    poll = "/api/v1/sms/calls/poll"
+    baseline = (await client.get(f"{poll}?after=-1", headers=headers)).json()
     assert baseline == {"latest": 0, "calls": []}
 
     sim = sim_factory()
     await daemon_factory(sim)
     sim.ring("13800138000", times=2)
     await rang(2)
-    polled = (await client.get("/admin/sms/calls/poll?after=0")).json()
+    polled = (await client.get(f"{poll}?after=0", headers=headers)).json()
     [call] = polled["calls"]
     assert (call["number"], call["rings"]) == ("13800138000", 2)
     card = call["caller"]
@@ -98,13 +100,17 @@ async def test_ring_from_a_member_with_orders_pops_up_their_purchases(
         {"label": "会员资料", "href": "/admin/members?phone=%2B8613800138000"},
         {"label": "微信粉丝", "href": f"/admin/wechat/fans/{fan.id}"},
     ]
-    page = (await client.get("/admin/sms/calls")).text
-    assert "订单数 2 笔" in page
-    assert "累计消费 ¥428.50" in page
+    assert card["sections"][0]["fields"][2:4] == [
+        {"label": "会员等级", "value": "未定级"},
+        {"label": "可用积分", "value": "0"},
+    ]
+    listed = (await client.get("/api/v1/sms/calls", headers=headers)).json()
+    assert [c["caller"] for c in listed["items"]] == [card]
 
     sim.ring("13999999999")
     await rang(3)
-    stranger = (await client.get(f"/admin/sms/calls/poll?after={polled['latest']}")).json()
+    after = polled["latest"]
+    stranger = (await client.get(f"{poll}?after={after}", headers=headers)).json()
     assert [c["caller"] for c in stranger["calls"]] == [
         {
             "known": False,

@@ -1246,11 +1246,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Messages */
+        /**
+         * List Messages
+         * @description Newest first; ``created_from`` inclusive, ``created_to`` exclusive.
+         */
         get: operations["list_messages_api_v1_sms_messages_get"];
         put?: never;
         /** Send Message */
         post: operations["send_message_api_v1_sms_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/messages/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Message
+         * @description The text as it will go out (signature, opt-out line) and its parts, before sending.
+         */
+        post: operations["preview_message_api_v1_sms_messages_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3531,6 +3554,28 @@ export interface components {
             to: string;
         };
         /**
+         * MessageDraft
+         * @description What the send form holds so far: free text, or a template with the parameters given.
+         */
+        MessageDraft: {
+            /** @default transactional */
+            kind: components["schemas"]["MessageKind"];
+            /** Params */
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * Template Code
+             * @default
+             */
+            template_code: string;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+        };
+        /**
          * MessageKind
          * @enum {string}
          */
@@ -3545,6 +3590,28 @@ export interface components {
             page_size: number;
             /** Total */
             total: number;
+        };
+        /**
+         * MessagePreview
+         * @description The text as it will be sent: ``prefix`` and ``suffix`` are what the gateway adds (the
+         *     signature, and 回T退订 for marketing); parts as the PDU encoder splits it.
+         */
+        MessagePreview: {
+            /** Alphabet */
+            alphabet: string;
+            /** Body */
+            body: string;
+            kind: components["schemas"]["MessageKind"];
+            /** Max Parts */
+            max_parts: number;
+            /** Part Count */
+            part_count: number;
+            /** Prefix */
+            prefix: string;
+            /** Suffix */
+            suffix: string;
+            /** Text */
+            text: string;
         };
         /** ModemRead */
         ModemRead: {
@@ -3571,6 +3638,11 @@ export interface components {
             parts_sent: number;
             /** Port */
             port: string;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued: number;
             /** Registration */
             registration: number | null;
             /** Rssi */
@@ -13764,6 +13836,9 @@ export interface operations {
                 kind?: string;
                 recipient?: string;
                 q?: string;
+                purpose?: string;
+                created_from?: string | null;
+                created_to?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -13876,6 +13951,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["sms_gateway__schemas__MessageRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    preview_message_api_v1_sms_messages_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageDraft"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePreview"];
                 };
             };
             /** @description bad_request */

@@ -39,6 +39,7 @@ export const useSession = defineStore("session", () => {
 
   const permissions = computed(() => new Set(me.value?.permissions ?? []));
   function can(permission: string | null | undefined): boolean {
+    // "*" is the built-in administrator's grant of everything (crm_core.permissions.ALL).
     return !permission || permissions.value.has("*") || permissions.value.has(permission);
   }
 
