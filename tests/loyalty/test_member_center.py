@@ -75,7 +75,7 @@ async def test_claim_a_coupon_once_and_show_its_code(
     template = await make_template(name="新人券", claimable=True, stock=5, per_member_limit=1)
     csrf = await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
-    assert "新人券" in page.split('data-testid="claimable"', 1)[1].split('class="tabs"', 1)[0]
+    assert "新人券" in page.split('data-testid="claimable"', 1)[1].split('data-testid="wallet-tabs"', 1)[0]
     form = {"csrf_token": csrf, "key": "tap-0000001"}
     first = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
     again = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
@@ -137,6 +137,8 @@ async def test_spin_the_wheel_then_give_an_address_for_the_prize(
         "allowance": "今日已抽 1 次",
         "award_id": award.id,
         "needs_address": True,
+        "cost": 0,
+        "balance": 0,
     }
     none_left = await client.post(
         f"/h5/member/wheel/{activity.id}/draw",
