@@ -108,7 +108,7 @@ async def test_default_look_without_configuration(client: httpx.AsyncClient) -> 
     member = await make_member()
     page = await member_page(client, member)
     assert 'data-testid="brand-name">会员中心<' in page
-    assert "--brand: #07c160;" in page
+    assert "--weui-BRAND: #07c160;" in page
     assert 'data-testid="banners"' not in page
 
 
