@@ -201,9 +201,7 @@ async def reward_rows(member_id: int, *, default_points: int) -> list[ProfileRew
     Fields without a configured reward earn the programme's default (`default_points`, owned by
     loyalty); a field that earns nothing has no row."""
     configured = {r.field: r for r in await ProfileReward.all()}
-    done = set(
-        await ProfileCompletion.filter(member_id=member_id).values_list("field", flat=True)
-    )
+    done = {c.field for c in await ProfileCompletion.filter(member_id=member_id)}
     rows = []
     for field in ProfileField:
         reward = configured.get(field)

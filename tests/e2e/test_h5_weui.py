@@ -222,10 +222,16 @@ async def test_profile_date_and_region_pickers_save_and_rewards_name_their_field
 ) -> None:
     await make_program(profile_points=20)
     await ProfileReward.create(
-        field=ProfileField.REGION, points=50, coupon_template_id=None, updated_at=datetime(2026, 1, 1, tzinfo=UTC)
+        field=ProfileField.REGION,
+        points=50,
+        coupon_template_id=None,
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     await ProfileReward.create(
-        field=ProfileField.GENDER, points=0, coupon_template_id=None, updated_at=datetime(2026, 1, 1, tzinfo=UTC)
+        field=ProfileField.GENDER,
+        points=0,
+        coupon_template_id=None,
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     member = await card_member("", 0)
     context, page = await signed_in_page(browser, live_server, member)

@@ -75,7 +75,10 @@ async def test_claim_a_coupon_once_and_show_its_code(
     template = await make_template(name="新人券", claimable=True, stock=5, per_member_limit=1)
     csrf = await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
-    assert "新人券" in page.split('data-testid="claimable"', 1)[1].split('data-testid="wallet-tabs"', 1)[0]
+    assert (
+        "新人券"
+        in page.split('data-testid="claimable"', 1)[1].split('data-testid="wallet-tabs"', 1)[0]
+    )
     form = {"csrf_token": csrf, "key": "tap-0000001"}
     first = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
     again = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
