@@ -15,6 +15,7 @@ from loyalty.coupons.service import claim_coupon
 from loyalty.lottery.models import Award, AwardStatus, Draw, PrizeKind
 from loyalty.mall.models import ItemKind, MallItem, MallOrder
 from loyalty.points.models import Account, EntryKind, PointsEntry
+from loyalty.points.service import rewards
 from loyalty.points.service.accounts import earn_points
 from members.models import Member
 from tests.loyalty.factories import (
@@ -22,6 +23,7 @@ from tests.loyalty.factories import (
     make_any_store,
     make_member,
     make_prize,
+    make_program,
     make_template,
     make_tiers,
 )
@@ -315,3 +317,25 @@ async def test_discount_coupon_shows_its_rate(client: httpx.AsyncClient, member:
     await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
     assert "<b>8.5</b>折" in page
+
+
+async def test_profile_reward_rows_name_the_field_they_reward(
+    client: httpx.AsyncClient, member: Member
+) -> None:
+    await make_program(profile_points=20)
+    await rewards.reward_profile_field(member.id, "birthday")
+    await open_session(client, member)
+    history = (await client.get("/h5/member/points")).text.split('data-testid="history"', 1)[1]
+    assert "完善资料：填写生日" in history
+    assert ">+20<" in history
+    page = (await client.get("/h5/member/profile")).text
+    listed = page.split('data-testid="profile-rewards"', 1)[1].split('data-testid="profile-form"')[
+        0
+    ]
+    assert re.findall(r'填写(\S+) <span class="h5-plus">\+(\d+) 积分', listed) == [
+        ("姓名", "20"),
+        ("性别", "20"),
+        ("生日", "20"),
+        ("所在地区（省市）", "20"),
+        ("详细地址", "20"),
+    ]
