@@ -117,7 +117,28 @@ async def profile_page(request: Request, me: h5kit.Me) -> Response:
         "district": current.district,
         "address": current.address,
     }
-    return await h5kit.page(request, "member_profile.html", csrf_token=me.csrf_token, values=values)
+    return await _profile_form(request, me.member_id, me.csrf_token, values)
+
+
+async def _profile_form(
+    request: Request,
+    member_id: int,
+    csrf: str,
+    values: dict[str, str],
+    *,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    rewards = await profile.reward_rows(member_id, default_points=await h5kit.profile_points())
+    return await h5kit.page(
+        request,
+        "member_profile.html",
+        csrf_token=csrf,
+        values=values,
+        rewards=rewards,
+        profile_error=error,
+        status=status,
+    )
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -131,23 +152,11 @@ async def save_profile(request: Request) -> Response:
         data = ProfileUpdate(**values)  # type: ignore[arg-type]
         await profile.update_profile(member_id, data, actor=profile.member_actor(member_id))
     except PydanticValidationError as error:
-        return await h5kit.page(
-            request,
-            "member_profile.html",
-            csrf_token=csrf,
-            values=values,
-            profile_error=_describe(error),
-            status=422,
+        return await _profile_form(
+            request, member_id, csrf, values, error=_describe(error), status=422
         )
     except CRMError as error:
-        return await h5kit.page(
-            request,
-            "member_profile.html",
-            csrf_token=csrf,
-            values=values,
-            profile_error=error.detail,
-            status=422,
-        )
+        return await _profile_form(request, member_id, csrf, values, error=error.detail, status=422)
     return _back(notice="profile")
 
 

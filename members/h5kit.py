@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
+from starlette.staticfiles import StaticFiles
 
 from crm_core import clock, security
 from crm_core.errors import CSRFError
@@ -22,13 +23,19 @@ from crm_core.redis import get_redis
 from members import card, center, rules
 
 SESSION_COOKIE = "scrm_member"
+# weui and the icons are vendored (no CDN: WeChat's in-app browser in a store's weak signal).
+STATIC_DIR = Path(__file__).parent / "static"
+WEUI_VERSION = "2.6.26"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+static = StaticFiles(directory=STATIC_DIR)
 templates.env.filters["when"] = lambda d: clock.to_local(d).strftime("%Y-%m-%d %H:%M") if d else ""
 templates.env.filters["day"] = lambda d: clock.to_local(d).strftime("%Y-%m-%d") if d else ""
 templates.env.filters["yuan"] = lambda fen: f"{fen / 100:.2f}".removesuffix(".00")
 templates.env.tests["safe_link"] = rules.is_safe_link
+templates.env.globals["weui_version"] = WEUI_VERSION
 Summary = Callable[[int], Awaitable[dict[str, Any]]]
 _summaries: list[Summary] = []
+_profile_points: list[Callable[[], Awaitable[int]]] = []
 
 
 def add_template_dir(path: Path) -> None:
@@ -38,9 +45,24 @@ def add_template_dir(path: Path) -> None:
         loader.searchpath.append(str(path))
 
 
+def add_static_dir(path: Path) -> None:
+    """Upper packages' scripts, served under /h5/static beside the shared ones."""
+    if path not in map(Path, static.all_directories):
+        static.all_directories.append(path)
+
+
 def add_summary(provider: Summary) -> None:
     if provider not in _summaries:
         _summaries.append(provider)
+
+
+def set_profile_points(provider: Callable[[], Awaitable[int]]) -> None:
+    """The points a profile field earns when no reward is set for it (loyalty's programme)."""
+    _profile_points[:] = [provider]
+
+
+async def profile_points() -> int:
+    return await _profile_points[0]() if _profile_points else 0
 
 
 async def summary(member_id: int) -> dict[str, Any]:
@@ -80,6 +102,7 @@ def install(app: FastAPI) -> None:
         return to_sign_in()
 
     app.add_exception_handler(SignInRequiredError, on_sign_in_required)
+    app.mount("/h5/static", static, name="h5-static")
 
 
 async def member_for_post(request: Request, csrf_token: str) -> int:

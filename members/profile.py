@@ -14,8 +14,14 @@ from crm_core.db import unit_of_work
 from crm_core.errors import ValidationError
 from crm_core.permissions import Principal
 from members import rules
-from members.models import Member, ProfileField, ProfileReward
-from members.schemas import ProfileRead, ProfileRewardRead, ProfileRewardSet, ProfileUpdate
+from members.models import Member, ProfileCompletion, ProfileField, ProfileReward
+from members.schemas import (
+    ProfileRead,
+    ProfileRewardRead,
+    ProfileRewardRow,
+    ProfileRewardSet,
+    ProfileUpdate,
+)
 from members.service import MemberNotFoundError, get_member
 
 REWARD_JOB = "loyalty.reward_profile_field"
@@ -187,6 +193,31 @@ async def profile_reward_for(field: str) -> ProfileRewardRead | None:
     """The reward configured for a field; None means loyalty's default profile points."""
     reward = await ProfileReward.get_or_none(field=field)
     return ProfileRewardRead.model_validate(reward) if reward else None
+
+
+async def reward_rows(member_id: int, *, default_points: int) -> list[ProfileRewardRow]:
+    """What each field earns when first filled ("填写生日 +20 积分"), and whether it was earned.
+
+    Fields without a configured reward earn the programme's default (`default_points`, owned by
+    loyalty); a field that earns nothing has no row."""
+    configured = {r.field: r for r in await ProfileReward.all()}
+    done = {c.field for c in await ProfileCompletion.filter(member_id=member_id)}
+    rows = []
+    for field in ProfileField:
+        reward = configured.get(field)
+        points = reward.points if reward else default_points
+        coupon = reward is not None and reward.coupon_template_id is not None
+        if points or coupon:
+            rows.append(
+                ProfileRewardRow(
+                    field=field,
+                    label=FIELD_LABELS[field],
+                    points=points,
+                    coupon=coupon,
+                    earned=field in done,
+                )
+            )
+    return rows
 
 
 async def members_with_birthday_on(day: date) -> list[int]:

@@ -76,6 +76,16 @@ class ProfileRewardRead(BaseModel):
     coupon_template_id: int | None
 
 
+class ProfileRewardRow(BaseModel):
+    """One line of the H5 profile page's reward list."""
+
+    field: ProfileField
+    label: str
+    points: int
+    coupon: bool
+    earned: bool
+
+
 class CardCodeResolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -39,6 +39,10 @@ async def summary(member_id: Id) -> dict[str, Any]:
     }
 
 
+async def profile_points() -> int:
+    return (await program.program()).profile_points
+
+
 @router.get("/benefits", response_class=HTMLResponse)
 async def benefits(request: Request, me: h5kit.Me) -> Response:
     standing = await program.standing(me.member_id)

@@ -10,6 +10,7 @@ from loyalty.checkin import service as checkin
 from loyalty.points import rules as points_rules
 from loyalty.points.service import accounts
 from members import h5kit
+from members.profile import FIELD_LABELS
 
 router = APIRouter()
 
@@ -24,6 +25,7 @@ async def points_page(request: Request, me: h5kit.Me) -> Response:
         account=account,
         entries=entries,
         labels=points_rules.ENTRY_TITLES,
+        profile_fields={field.value: label for field, label in FIELD_LABELS.items()},
     )
 
 

@@ -15,6 +15,7 @@ from crm_core.web.console import describe_validation
 from loyalty.lottery import service as lottery
 from loyalty.lottery.models import DrawOutcome
 from loyalty.lottery.schemas import AddressSubmit
+from loyalty.points.service import accounts
 from members import h5kit
 
 router = APIRouter()
@@ -55,6 +56,11 @@ def sectors(count: int, radius: float = 150) -> list[dict[str, float | str]]:
     return out
 
 
+def next_cost(wheel: lottery.Wheel) -> int:
+    """Points the next spin takes (0 while free spins are left): the page asks first."""
+    return 0 if wheel.free_left else wheel.activity.points_per_draw
+
+
 def allowance(wheel: lottery.Wheel) -> str:
     text = f"今日已抽 {wheel.draws_today} 次"
     if wheel.free_left:
@@ -80,6 +86,7 @@ async def wheels(request: Request, me: h5kit.Me) -> Response:
 async def wheel(request: Request, me: h5kit.Me, activity_id: Id) -> Response:
     shown = await lottery.wheel_for(activity_id, me.member_id)
     background, stroke = SKINS.get(shown.activity.skin.value, SKINS["classic"])
+    account, _ = await accounts.member_points(me.member_id, limit=1)
     return await h5kit.page(
         request,
         "member_wheel.html",
@@ -90,6 +97,8 @@ async def wheel(request: Request, me: h5kit.Me, activity_id: Id) -> Response:
         allowance=allowance(shown),
         skin_fg=stroke,
         key=secrets.token_urlsafe(12),
+        cost=next_cost(shown),
+        balance=account.balance,
     )
 
 
@@ -120,6 +129,7 @@ async def spin(
     )
     if wants_json:
         after = await lottery.wheel_for(activity_id, member_id)
+        account, _ = await accounts.member_points(member_id, limit=1)
         return JSONResponse(
             {
                 "outcome": result.outcome.value,
@@ -128,6 +138,8 @@ async def spin(
                 "allowance": allowance(after),
                 "award_id": result.award_id,
                 "needs_address": won and result.prize_kind.value == "physical",
+                "cost": next_cost(after),
+                "balance": account.balance,
             }
         )
     return await h5kit.redirect_with(

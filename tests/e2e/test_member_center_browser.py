@@ -93,7 +93,7 @@ async def test_member_taps_through_the_member_center(live_server: str, browser: 
     assert "签到成功！已连续签到 1 天，获得 5 积分" in await page.inner_text("[role=status]")
     assert await page.inner_text("[data-testid=points-balance]") == "305"
 
-    await page.click(".tabbar a:has-text('优惠券')")
+    await page.click(".weui-tabbar a:has-text('优惠券')")
     await page.click("[data-testid=claimable] button")
     assert "领取成功" in await page.inner_text("[role=status]")
     code = (await Coupon.get(member_id=member.id)).code
@@ -117,10 +117,15 @@ async def test_member_taps_through_the_member_center(live_server: str, browser: 
     )
     assert await Draw.filter(member_id=member.id).count() == 1
 
-    await page.click(".tabbar a:has-text('积分商城')")
+    await page.click(".weui-tabbar a:has-text('积分商城')")
     assert await page.inner_text("[data-testid=mall-balance]") == "325"
     await page.click("[data-testid=items] a:has-text('咖啡兑换券')")
     await page.click("[data-testid=exchange]")
+    assert (
+        await page.inner_text("[data-testid=confirm-text]")
+        == "兑换「咖啡兑换券」将消耗 100 积分，兑换后剩余 225 积分。"
+    )
+    await page.click("[data-testid=confirm-ok]")
     await page.wait_for_url(f"{live_server}/h5/member/mall/orders")
     assert "兑换成功" in await page.inner_text("[role=status]")
     assert "咖啡兑换券" in await page.inner_text("[data-testid=exchanges]")

@@ -15,6 +15,7 @@ from loyalty.coupons.service import claim_coupon
 from loyalty.lottery.models import Award, AwardStatus, Draw, PrizeKind
 from loyalty.mall.models import ItemKind, MallItem, MallOrder
 from loyalty.points.models import Account, EntryKind, PointsEntry
+from loyalty.points.service import rewards
 from loyalty.points.service.accounts import earn_points
 from members.models import Member
 from tests.loyalty.factories import (
@@ -22,6 +23,7 @@ from tests.loyalty.factories import (
     make_any_store,
     make_member,
     make_prize,
+    make_program,
     make_template,
     make_tiers,
 )
@@ -75,7 +77,10 @@ async def test_claim_a_coupon_once_and_show_its_code(
     template = await make_template(name="新人券", claimable=True, stock=5, per_member_limit=1)
     csrf = await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
-    assert "新人券" in page.split('data-testid="claimable"', 1)[1].split('class="tabs"', 1)[0]
+    assert (
+        "新人券"
+        in page.split('data-testid="claimable"', 1)[1].split('data-testid="wallet-tabs"', 1)[0]
+    )
     form = {"csrf_token": csrf, "key": "tap-0000001"}
     first = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
     again = await client.post(f"/h5/member/coupons/claim/{template.id}", data=form)
@@ -137,6 +142,8 @@ async def test_spin_the_wheel_then_give_an_address_for_the_prize(
         "allowance": "今日已抽 1 次",
         "award_id": award.id,
         "needs_address": True,
+        "cost": 0,
+        "balance": 0,
     }
     none_left = await client.post(
         f"/h5/member/wheel/{activity.id}/draw",
@@ -310,3 +317,25 @@ async def test_discount_coupon_shows_its_rate(client: httpx.AsyncClient, member:
     await open_session(client, member)
     page = (await client.get("/h5/member/coupons")).text
     assert "<b>8.5</b>折" in page
+
+
+async def test_profile_reward_rows_name_the_field_they_reward(
+    client: httpx.AsyncClient, member: Member
+) -> None:
+    await make_program(profile_points=20)
+    await rewards.reward_profile_field(member.id, "birthday")
+    await open_session(client, member)
+    history = (await client.get("/h5/member/points")).text.split('data-testid="history"', 1)[1]
+    assert "完善资料：填写生日" in history
+    assert ">+20<" in history
+    page = (await client.get("/h5/member/profile")).text
+    listed = page.split('data-testid="profile-rewards"', 1)[1].split('data-testid="profile-form"')[
+        0
+    ]
+    assert re.findall(r'填写(\S+) <span class="h5-plus">\+(\d+) 积分', listed) == [
+        ("姓名", "20"),
+        ("性别", "20"),
+        ("生日", "20"),
+        ("所在地区（省市）", "20"),
+        ("详细地址", "20"),
+    ]

@@ -54,7 +54,7 @@ async def test_brand_look_and_banners_reach_the_member_center(client: httpx.Asyn
     await Member.filter(id=member.id).update(card_no="88000000000009")
     page = await member_page(client, member)
     assert 'data-testid="brand-name">星巴克会员<' in page
-    assert "--brand: #00704a;" in page
+    assert "--weui-BRAND: #00704a;" in page
     assert f'src="/h5/member/assets/{theme.logo_id}"' in page
     assert f'<a href="/h5/member/wheel"><img src="/h5/member/assets/{banner.image_id}"' in page
     picture = await client.get(f"/h5/member/assets/{banner.image_id}")
@@ -108,7 +108,7 @@ async def test_default_look_without_configuration(client: httpx.AsyncClient) -> 
     member = await make_member()
     page = await member_page(client, member)
     assert 'data-testid="brand-name">会员中心<' in page
-    assert "--brand: #07c160;" in page
+    assert "--weui-BRAND: #07c160;" in page
     assert 'data-testid="banners"' not in page
 
 
