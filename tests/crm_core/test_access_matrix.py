@@ -371,6 +371,21 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "name": "菜单",
             "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}],
         },
+        ("PATCH", "/api/v1/wechat/menus/{menu_id}"): {"name": "改名菜单"},
+        ("POST", "/api/v1/wechat/menus/check"): {
+            "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}]
+        },
+        ("POST", "/api/v1/wechat/auto-replies/preview"): {
+            "account_id": world.account,
+            "content": "欢迎光临{store}",
+            "qrcode_id": world.inside["qrcode"],
+        },
+        ("PUT", "/api/v1/wechat/pay-merchant"): {
+            "account_id": world.account,
+            "mch_id": "1900000109",
+            "api_key": "matrix-api-key",
+            "send_name": "矩阵商城",
+        },
         ("POST", "/api/v1/sms/messages"): {"to": "13800138000", "text": "您好"},
         ("PATCH", "/api/v1/sms/modems/{modem_id}"): {"enabled": False},
         ("POST", "/api/v1/sms/suppressions"): {"phone": "13800138000"},
@@ -576,6 +591,8 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
     ("DELETE", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
     ("POST", "/api/v1/wechat/menus/{menu_id}/publish"): "wechat_local_menu_not_found",
+    ("GET", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
+    ("PATCH", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
     ("PATCH", "/api/v1/loyalty/tiers/{tier_id}"): "tier_not_found",
     ("POST", "/api/v1/loyalty/coupon-templates/{coupon_template_id}/issues"): (
         "coupon_template_not_found"
