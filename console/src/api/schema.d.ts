@@ -21,6 +21,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Session */
+        get: operations["read_session_api_v1_auth_session_get"];
+        put?: never;
+        /** Open Session */
+        post: operations["open_session_api_v1_auth_session_post"];
+        /** Close Session */
+        delete: operations["close_session_api_v1_auth_session_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/token": {
         parameters: {
             query?: never;
@@ -704,6 +723,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Permissions */
+        get: operations["list_permissions_api_v1_permissions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/positions": {
         parameters: {
             query?: never;
@@ -834,8 +870,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Calls */
+        /**
+         * List Calls
+         * @description Newest first, each with the caller card the registered lookup gives this viewer.
+         */
         get: operations["list_calls_api_v1_sms_calls_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/calls/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Poll Calls */
+        get: operations["poll_calls_api_v1_sms_calls_poll_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1246,6 +1302,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/auto-replies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview Auto Reply */
+        post: operations["preview_auto_reply_api_v1_wechat_auto_replies_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wechat/auto-replies/{reply_id}": {
         parameters: {
             query?: never;
@@ -1264,6 +1337,40 @@ export interface paths {
         patch: operations["update_auto_reply_api_v1_wechat_auto_replies__reply_id__patch"];
         trace?: never;
     };
+    "/api/v1/wechat/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Conversations */
+        get: operations["list_conversations_api_v1_wechat_conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/conversations/{fan_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark Conversation Read */
+        put: operations["mark_conversation_read_api_v1_wechat_conversations__fan_id__read_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wechat/fans": {
         parameters: {
             query?: never;
@@ -1271,7 +1378,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Fans */
+        /**
+         * List Fans
+         * @description A list (the shape callers already read); the total before paging is X-Total-Count.
+         */
         get: operations["list_fans_api_v1_wechat_fans_get"];
         put?: never;
         post?: never;
@@ -1402,6 +1512,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/menus/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check Menu */
+        post: operations["check_menu_api_v1_wechat_menus_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/menus/{menu_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Menu */
+        get: operations["get_menu_api_v1_wechat_menus__menu_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Menu */
+        patch: operations["update_menu_api_v1_wechat_menus__menu_id__patch"];
+        trace?: never;
+    };
     "/api/v1/wechat/menus/{menu_id}/publish": {
         parameters: {
             query?: never;
@@ -1413,6 +1558,41 @@ export interface paths {
         put?: never;
         /** Publish Menu */
         post: operations["publish_menu_api_v1_wechat_menus__menu_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/pay-merchant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Pay Merchant */
+        get: operations["get_pay_merchant_api_v1_wechat_pay_merchant_get"];
+        /** Set Pay Merchant */
+        put: operations["set_pay_merchant_api_v1_wechat_pay_merchant_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/portrait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fan Portrait */
+        get: operations["fan_portrait_api_v1_wechat_portrait_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1704,6 +1884,57 @@ export interface components {
              */
             url: string;
         };
+        /** AutoReplyPreview */
+        AutoReplyPreview: {
+            /** Content */
+            content: string;
+            /** Media Id */
+            media_id: string;
+            /** Picurl */
+            picurl: string;
+            reply_type: components["schemas"]["ReplyType"];
+            /** Title */
+            title: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * AutoReplyPreviewCreate
+         * @description A rule as it would answer, with the placeholders of a QR code's store, guide, channel.
+         */
+        AutoReplyPreviewCreate: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Content
+             * @default
+             */
+            content: string;
+            /**
+             * Media Id
+             * @default
+             */
+            media_id: string;
+            /**
+             * Picurl
+             * @default
+             */
+            picurl: string;
+            /** Qrcode Id */
+            qrcode_id?: number | null;
+            /** @default text */
+            reply_type: components["schemas"]["ReplyType"];
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Url
+             * @default
+             */
+            url: string;
+        };
         /** AutoReplyRead */
         AutoReplyRead: {
             /** Account Id */
@@ -1793,6 +2024,27 @@ export interface components {
          * @enum {string}
          */
         Calendar: "solar" | "lunar";
+        /** CallPage */
+        CallPage: {
+            /** Items */
+            items: components["schemas"]["CallRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * CallPoll
+         * @description The caller-ID pop-up: calls after the asked id, and the id to ask after next.
+         */
+        CallPoll: {
+            /** Calls */
+            calls: components["schemas"]["CallRead"][];
+            /** Latest */
+            latest: number;
+        };
         /** CallRead */
         CallRead: {
             caller?: components["schemas"]["CallerCard"] | null;
@@ -1893,6 +2145,48 @@ export interface components {
             purpose: string;
         };
         /**
+         * ConversationRead
+         * @description One inbox row: a fan with their latest message and the 48-hour window.
+         */
+        ConversationRead: {
+            /** Account Id */
+            account_id: number;
+            /** Assigned Staff Id */
+            assigned_staff_id: number | null;
+            /** Fan Id */
+            fan_id: number;
+            last_message: components["schemas"]["wechat__schemas__MessageRead"] | null;
+            /** Last Message At */
+            last_message_at: string | null;
+            /** Member Id */
+            member_id: number | null;
+            /** Member Name */
+            member_name: string;
+            /** Nickname */
+            nickname: string;
+            /** Openid */
+            openid: string;
+            /** Remark */
+            remark: string;
+            /** Subscribed */
+            subscribed: boolean;
+            /** Unread Count */
+            unread_count: number;
+            /** Waiting */
+            waiting: boolean;
+            /** Window Closes At */
+            window_closes_at: string | null;
+            /** Window Open */
+            window_open: boolean;
+        };
+        /** CountRead */
+        CountRead: {
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /**
          * CouponKind
          * @enum {string}
          */
@@ -1966,6 +2260,16 @@ export interface components {
          * @enum {string}
          */
         DataScope: "own" | "department" | "subtree" | "all";
+        /** DayCountRead */
+        DayCountRead: {
+            /** Count */
+            count: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
         /** DepartmentCreate */
         DepartmentCreate: {
             /** Name */
@@ -2124,8 +2428,8 @@ export interface components {
              */
             tracking_no: string;
         };
-        /** FanRead */
-        FanRead: {
+        /** FanDetailRead */
+        FanDetailRead: {
             /** Account Id */
             account_id: number;
             /** Assigned Staff Id */
@@ -2142,12 +2446,22 @@ export interface components {
             follow_count: number;
             /** Guide Id */
             guide_id: number | null;
+            /**
+             * Guide Name
+             * @default
+             */
+            guide_name: string;
             /** Id */
             id: number;
             /** Last Interaction At */
             last_interaction_at: string | null;
             /** Member Id */
             member_id: number | null;
+            /**
+             * Member Name
+             * @default
+             */
+            member_name: string;
             /** Nickname */
             nickname: string;
             /** Openid */
@@ -2158,6 +2472,84 @@ export interface components {
             remark: string;
             /** Store Id */
             store_id: number | null;
+            /**
+             * Store Name
+             * @default
+             */
+            store_name: string;
+            /** Subscribed */
+            subscribed: boolean;
+            /** Subscribed At */
+            subscribed_at: string | null;
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
+            /** Unionid */
+            unionid: string;
+            /** Unsubscribed At */
+            unsubscribed_at: string | null;
+            /** Window Closes At */
+            window_closes_at?: string | null;
+            /**
+             * Window Open
+             * @default false
+             */
+            window_open: boolean;
+        };
+        /**
+         * FanListItem
+         * @description A fan as the console lists it: the names behind its ids (members' name via the hook).
+         */
+        FanListItem: {
+            /** Account Id */
+            account_id: number;
+            /** Assigned Staff Id */
+            assigned_staff_id: number | null;
+            /** Blacklisted */
+            blacklisted: boolean;
+            /** Channel */
+            channel: string;
+            /** City */
+            city: string;
+            /** First Subscribed At */
+            first_subscribed_at: string | null;
+            /** Follow Count */
+            follow_count: number;
+            /** Guide Id */
+            guide_id: number | null;
+            /**
+             * Guide Name
+             * @default
+             */
+            guide_name: string;
+            /** Id */
+            id: number;
+            /** Last Interaction At */
+            last_interaction_at: string | null;
+            /** Member Id */
+            member_id: number | null;
+            /**
+             * Member Name
+             * @default
+             */
+            member_name: string;
+            /** Nickname */
+            nickname: string;
+            /** Openid */
+            openid: string;
+            /** Province */
+            province: string;
+            /** Remark */
+            remark: string;
+            /** Store Id */
+            store_id: number | null;
+            /**
+             * Store Name
+             * @default
+             */
+            store_name: string;
             /** Subscribed */
             subscribed: boolean;
             /** Subscribed At */
@@ -2231,6 +2623,17 @@ export interface components {
          * @enum {string}
          */
         Gender: "" | "male" | "female";
+        /** InboundPage */
+        InboundPage: {
+            /** Items */
+            items: components["schemas"]["InboundRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** InboundRead */
         InboundRead: {
             /** Complete */
@@ -2333,6 +2736,26 @@ export interface components {
          * @enum {string}
          */
         MatchMode: "exact" | "contains" | "regex";
+        /** MeRead */
+        MeRead: {
+            data_scope: components["schemas"]["DataScope"];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Nav */
+            nav: components["schemas"]["NavEntry"][];
+            /** Permissions */
+            permissions: string[];
+            /** Roles */
+            roles: components["schemas"]["RoleBrief"][];
+            /** Store Id */
+            store_id: number | null;
+            /** Store Name */
+            store_name: string | null;
+            /** Username */
+            username: string;
+        };
         /** MemberRead */
         MemberRead: {
             /** Card No */
@@ -2367,6 +2790,13 @@ export interface components {
             /** Phone */
             phone: string | null;
         };
+        /** MenuCheck */
+        MenuCheck: {
+            /** Buttons */
+            buttons: {
+                [key: string]: unknown;
+            }[];
+        };
         /** MenuCreate */
         MenuCreate: {
             /** Account Id */
@@ -2379,6 +2809,13 @@ export interface components {
             name: string;
             /** Tag Id */
             tag_id?: number | null;
+        };
+        /** MenuProblems */
+        MenuProblems: {
+            /** Problems */
+            problems: string[];
+            /** Valid */
+            valid: boolean;
         };
         /** MenuRead */
         MenuRead: {
@@ -2402,6 +2839,69 @@ export interface components {
             tag_id: number | null;
             /** Wx Menuid */
             wx_menuid: string;
+        };
+        /** MenuUpdate */
+        MenuUpdate: {
+            /** Buttons */
+            buttons?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Name */
+            name?: string | null;
+            /** Tag Id */
+            tag_id?: number | null;
+        };
+        /** MerchantRead */
+        MerchantRead: {
+            /** Account Id */
+            account_id: number;
+            /** Client Ip */
+            client_ip: string;
+            /**
+             * Has Certificate
+             * @default false
+             */
+            has_certificate: boolean;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Mch Id */
+            mch_id: string;
+            /** Send Name */
+            send_name: string;
+        };
+        /**
+         * MerchantSet
+         * @description The WeChat Pay merchant of an account (red packets); the API key is write-only.
+         */
+        MerchantSet: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Api Key
+             * Format: password
+             */
+            api_key: string;
+            /**
+             * Cert Path
+             * @default
+             */
+            cert_path: string;
+            /**
+             * Client Ip
+             * @default 127.0.0.1
+             */
+            client_ip: string;
+            /**
+             * Key Path
+             * @default
+             */
+            key_path: string;
+            /** Mch Id */
+            mch_id: string;
+            /** Send Name */
+            send_name: string;
         };
         /**
          * MergeCreate
@@ -2520,6 +3020,8 @@ export interface components {
              * @default 0
              */
             parts_last_10_minutes: number;
+            /** Parts Per Minute */
+            readonly parts_per_minute: number;
             /** Parts Sent */
             parts_sent: number;
             /** Port */
@@ -2541,6 +3043,22 @@ export interface components {
         ModemUpdate: {
             /** Enabled */
             enabled: boolean;
+        };
+        /**
+         * NavEntry
+         * @description One console menu entry; `group` is empty for a top-level entry (the dashboard).
+         */
+        NavEntry: {
+            /** Group */
+            group: string;
+            /** Icon */
+            icon: string;
+            /** Label */
+            label: string;
+            /** Path */
+            path: string;
+            /** Permission */
+            permission: string | null;
         };
         /** OrderCreate */
         OrderCreate: {
@@ -2627,6 +3145,28 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ConversationRead] */
+        Page_ConversationRead_: {
+            /** Items */
+            items: components["schemas"]["ConversationRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[QrCodeListItem] */
+        Page_QrCodeListItem_: {
+            /** Items */
+            items: components["schemas"]["QrCodeListItem"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[StaffRead] */
         Page_StaffRead_: {
             /** Items */
@@ -2671,6 +3211,44 @@ export interface components {
         PasswordReset: {
             /** Password */
             password: string;
+        };
+        /** PermissionRead */
+        PermissionRead: {
+            /** Action */
+            action: string;
+            /** Action Label */
+            action_label: string;
+            /** Code */
+            code: string;
+            /** Group */
+            group: string;
+            /** Label */
+            label: string;
+            /** Resource */
+            resource: string;
+            /** Resource Label */
+            resource_label: string;
+        };
+        /** PortraitRead */
+        PortraitRead: {
+            /** Channel */
+            channel: components["schemas"]["CountRead"][];
+            /** City */
+            city: components["schemas"]["CountRead"][];
+            /** Guide */
+            guide: components["schemas"]["CountRead"][];
+            /** Province */
+            province: components["schemas"]["CountRead"][];
+            /** Qrcode */
+            qrcode: components["schemas"]["CountRead"][];
+            /** Store */
+            store: components["schemas"]["CountRead"][];
+            /** Subscribed */
+            subscribed: number;
+            /** Total */
+            total: number;
+            /** Trend */
+            trend: components["schemas"]["DayCountRead"][];
         };
         /** PositionCreate */
         PositionCreate: {
@@ -2923,6 +3501,62 @@ export interface components {
              */
             welcome_text: string;
         };
+        /**
+         * QrCodeListItem
+         * @description A code with its lifetime totals, as the QR code list shows them.
+         */
+        QrCodeListItem: {
+            /** Account Id */
+            account_id: number;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** Channel */
+            channel: string;
+            /** Error */
+            error: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Guide Id */
+            guide_id: number | null;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["QrKind"];
+            /** Name */
+            name: string;
+            /**
+             * New Follows
+             * @default 0
+             */
+            new_follows: number;
+            /** Permanent */
+            permanent: boolean;
+            /**
+             * Re Follows
+             * @default 0
+             */
+            re_follows: number;
+            /**
+             * Scans
+             * @default 0
+             */
+            scans: number;
+            /** Scene */
+            scene: string;
+            status: components["schemas"]["QrStatus"];
+            /** Store Id */
+            store_id: number | null;
+            /** Ticket */
+            ticket: string;
+            /**
+             * Unfollows
+             * @default 0
+             */
+            unfollows: number;
+            /** Url */
+            url: string;
+            /** Welcome Text */
+            welcome_text: string;
+        };
         /** QrCodeRead */
         QrCodeRead: {
             /** Account Id */
@@ -3104,6 +3738,13 @@ export interface components {
             /** Phone Masked */
             phone_masked: string;
         };
+        /** RoleBrief */
+        RoleBrief: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** RoleCreate */
         RoleCreate: {
             /** Code */
@@ -3145,6 +3786,15 @@ export interface components {
             name?: string | null;
             /** Permissions */
             permissions?: string[] | null;
+        };
+        /**
+         * SessionRead
+         * @description A console session: send `csrf_token` as X-CSRF-Token on every unsafe request.
+         */
+        SessionRead: {
+            /** Csrf Token */
+            csrf_token: string;
+            me: components["schemas"]["MeRead"];
         };
         /**
          * Skin
@@ -3755,6 +4405,284 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_AuditRead_"];
                 };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    read_session_api_v1_auth_session_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    open_session_api_v1_auth_session_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    close_session_api_v1_auth_session_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description bad_request */
             400: {
@@ -7726,9 +8654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MeRead"];
                 };
             };
             /** @description bad_request */
@@ -8856,6 +9782,98 @@ export interface operations {
             };
         };
     };
+    list_permissions_api_v1_permissions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     list_positions_api_v1_positions_get: {
         parameters: {
             query?: never;
@@ -9904,6 +10922,9 @@ export interface operations {
         parameters: {
             query?: {
                 after?: number;
+                q?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -9917,7 +10938,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CallRead"][];
+                    "application/json": components["schemas"]["CallPage"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    poll_calls_api_v1_sms_calls_poll_get: {
+        parameters: {
+            query?: {
+                after?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallPoll"];
                 };
             };
             /** @description bad_request */
@@ -9998,6 +11113,10 @@ export interface operations {
         parameters: {
             query?: {
                 sender?: string;
+                opt_out?: boolean | null;
+                q?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -10011,7 +11130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboundRead"][];
+                    "application/json": components["schemas"]["InboundPage"];
                 };
             };
             /** @description bad_request */
@@ -10094,6 +11213,7 @@ export interface operations {
                 status?: string;
                 kind?: string;
                 recipient?: string;
+                q?: string;
                 page?: number;
                 page_size?: number;
             };
@@ -10568,7 +11688,9 @@ export interface operations {
     };
     list_suppressions_api_v1_sms_suppressions_get: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10848,7 +11970,11 @@ export interface operations {
     };
     list_templates_api_v1_sms_templates_get: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+                kind?: components["schemas"]["MessageKind"] | null;
+                enabled?: boolean | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -13042,6 +14168,9 @@ export interface operations {
         parameters: {
             query?: {
                 account_id?: number | null;
+                kind?: components["schemas"]["ReplyKind"] | null;
+                is_active?: boolean | null;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -13152,6 +14281,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AutoReplyRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    preview_auto_reply_api_v1_wechat_auto_replies_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoReplyPreviewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoReplyPreview"];
                 };
             };
             /** @description bad_request */
@@ -13418,16 +14643,13 @@ export interface operations {
             };
         };
     };
-    list_fans_api_v1_wechat_fans_get: {
+    list_conversations_api_v1_wechat_conversations_get: {
         parameters: {
             query?: {
-                account_id?: number | null;
-                subscribed?: boolean | null;
-                store_id?: number | null;
-                guide_id?: number | null;
-                channel?: string;
-                tag?: string;
+                mine?: boolean;
+                q?: string;
                 page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -13441,7 +14663,207 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FanRead"][];
+                    "application/json": components["schemas"]["Page_ConversationRead_"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    mark_conversation_read_api_v1_wechat_conversations__fan_id__read_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_fans_api_v1_wechat_fans_get: {
+        parameters: {
+            query?: {
+                account_id?: number | null;
+                subscribed?: boolean | null;
+                store_id?: number | null;
+                guide_id?: number | null;
+                channel?: string;
+                tag?: string;
+                region?: string;
+                since?: string | null;
+                until?: string | null;
+                q?: string;
+                sort?: "id" | "-id" | "first_subscribed_at" | "-first_subscribed_at" | "last_interaction_at" | "-last_interaction_at" | "follow_count" | "-follow_count";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 粉丝总数（分页前） */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FanListItem"][];
                 };
             };
             /** @description bad_request */
@@ -13535,7 +14957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FanRead"];
+                    "application/json": components["schemas"]["FanDetailRead"];
                 };
             };
             /** @description bad_request */
@@ -14192,6 +15614,7 @@ export interface operations {
         parameters: {
             query?: {
                 account_id?: number | null;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -14378,6 +15801,294 @@ export interface operations {
             };
         };
     };
+    check_menu_api_v1_wechat_menus_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuProblems"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    get_menu_api_v1_wechat_menus__menu_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menu_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    update_menu_api_v1_wechat_menus__menu_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menu_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     publish_menu_api_v1_wechat_menus__menu_id__publish_post: {
         parameters: {
             query?: never;
@@ -14472,12 +16183,198 @@ export interface operations {
             };
         };
     };
-    list_qrcodes_api_v1_wechat_qrcodes_get: {
+    get_pay_merchant_api_v1_wechat_pay_merchant_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MerchantRead"] | null;
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    set_pay_merchant_api_v1_wechat_pay_merchant_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MerchantSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MerchantRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    fan_portrait_api_v1_wechat_portrait_get: {
         parameters: {
             query?: {
-                account_id?: number | null;
-                kind?: components["schemas"]["QrKind"] | null;
-                store_id?: number | null;
+                days?: number;
             };
             header?: never;
             path?: never;
@@ -14491,7 +16388,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QrCodeRead"][];
+                    "application/json": components["schemas"]["PortraitRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_qrcodes_api_v1_wechat_qrcodes_get: {
+        parameters: {
+            query?: {
+                account_id?: number | null;
+                kind?: components["schemas"]["QrKind"] | null;
+                store_id?: number | null;
+                guide_id?: number | null;
+                status?: components["schemas"]["QrStatus"] | null;
+                q?: string;
+                sort?: "id" | "-id" | "name" | "-name" | "scene" | "-scene" | "created_at" | "-created_at";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_QrCodeListItem_"];
                 };
             };
             /** @description bad_request */
