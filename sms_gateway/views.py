@@ -212,12 +212,10 @@ async def call_poll(
 ) -> JSONResponse:
     """Polled by every console page (来电弹屏); answers the calls newer than ``after``."""
     need(principal, "sms.call:view")
-    if after < 0:
-        return JSONResponse({"latest": await inbound.latest_call_id(), "calls": []})
-    found = await inbound.calls_after(after, principal)
+    latest, found = await inbound.poll_calls(principal, after)
     return JSONResponse(
         {
-            "latest": max([after, *(call.id for call, _ in found)]),
+            "latest": latest,
             "calls": [
                 {
                     "id": call.id,
