@@ -31,3 +31,15 @@ export async function storeName(id: number | null | undefined): Promise<Option[]
   const store = await call(api.GET("/api/v1/stores/{store_id}", { params: { path: { store_id: id } } })).catch(() => null);
   return store ? [{ value: store.id, label: store.name, hint: store.code }] : [];
 }
+
+/** Tags WeChat knows (conditional menus match on WeChat's tag id). */
+export async function tagOptions(accountId: number): Promise<Option[]> {
+  const rows = await call(api.GET("/api/v1/wechat/tags", { params: { query: { account_id: accountId } } }));
+  return rows.filter((t) => t.wx_tag_id !== null).map((t) => ({ value: t.wx_tag_id as number, label: t.name }));
+}
+
+/** Tag names of an account (or all accounts), for filters and the fan's tag editor. */
+export async function tagNames(accountId: number | null = null): Promise<string[]> {
+  const rows = await call(api.GET("/api/v1/wechat/tags", { params: { query: { account_id: accountId ?? undefined } } }));
+  return [...new Set(rows.map((t) => t.name))];
+}
