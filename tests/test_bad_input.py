@@ -66,6 +66,8 @@ API_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", f"/api/v1/members/{TOO_BIG}", {}, "validation_error"),
     ("GET", f"/api/v1/sms/messages/{2**63}", {}, "validation_error"),
     ("GET", f"/api/v1/staff?department_id={TOO_BIG}", {}, "validation_error"),
+    ("GET", f"/api/v1/wechat/fans?store_id={TOO_BIG}", {}, "validation_error"),
+    ("GET", "/api/v1/wechat/fans?account_id=²", {}, "validation_error"),
     ("GET", "/api/v1/sms/calls?after=99999999999999999999", {}, "validation_error"),
     (
         "POST",
@@ -278,9 +280,8 @@ async def test_console_filters_ignore_ids_that_cannot_exist(client: httpx.AsyncC
     await console_login(client, "boss")
 
     staff = await client.get("/admin/staff?department_id=²")
-    fans = await client.get(f"/admin/wechat/fans?store_id={TOO_BIG}&account_id=²")
 
-    assert [staff.status_code, fans.status_code] == [200, 200]
+    assert staff.status_code == 200
 
 
 def _page_routes() -> list[tuple[str, str]]:

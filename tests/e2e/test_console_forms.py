@@ -31,17 +31,12 @@ from members.models import CenterBanner, CenterTheme, Member, MemberMerge, Profi
 from scrm.demo_data import DEMO_PASSWORD, seed_demo
 from sms_gateway.models import Modem, ModemState, SmsMessage, SmsSuppression, SmsTemplate
 from wechat.models import (
-    AutoReply,
     Direction,
     Fan,
     FanMessage,
-    Menu,
-    MenuStatus,
     MessageStatus,
     OfficialAccount,
-    QrCode,
 )
-from wechat.service import pay
 
 pytestmark = pytest.mark.browser
 
@@ -170,7 +165,6 @@ async def seed() -> World:
         code="old_notice", name="旧通知", kind="transactional", body="您好", updated_at=now
     )
     await SmsSuppression.create(phone="+8613900002222", reason="投诉", created_at=now)
-    default_reply = await AutoReply.get(kind="default")
     return {
         "spare_department": spare_department.id,
         "south": (await Department.get(name="华南大区")).id,
@@ -179,7 +173,6 @@ async def seed() -> World:
         "spare_role": spare_role.id,
         "position": position.id,
         "guide": (await Staff.get(username="guide_sh1")).id,
-        "service": (await Staff.get(username="service")).id,
         "wang": wang.id,
         "duplicate": duplicate.id,
         "kept": kept.id,
@@ -193,9 +186,6 @@ async def seed() -> World:
         "welcome": welcome.id,
         "modem": modem.id,
         "sms_template": template.id,
-        "reply": default_reply.id,
-        "menu": (await Menu.get()).id,
-        "qrcode": (await QrCode.get(scene="channel_parcel")).id,
         "banner": (await CenterBanner.all().order_by("id").first()).id,  # type: ignore[union-attr]
     }
 
@@ -214,16 +204,6 @@ def new_password(key: str, password: str) -> Callable[[World], Awaitable[bool]]:
         return security.verify_password(staff.password_hash, password)
 
     return probe
-
-
-async def merchant_id(world: World) -> str | None:
-    merchant = await pay.get_merchant()
-    return merchant.mch_id if merchant else None
-
-
-async def fan_tags(world: World) -> list[str]:
-    fan = await Fan.get(id=world["fan"])
-    return sorted(tag.name for tag in await fan.tags.all())
 
 
 def at(template: str) -> Callable[[World], str]:
@@ -319,72 +299,6 @@ SPECS = [
         "/admin/stores/{id}/delete",
         expect=(count(Store, code="DEL001"), 0),
         page=at("/admin/stores/{spare_store}"),
-    ),
-    Spec(
-        "/admin/wechat/accounts",
-        {
-            "appid": "wxconsoleforms1",
-            "name": "第二个公众号",
-            "secret": "secret-value",
-            "token": "token123",
-            "aes_key": "a" * 43,
-        },
-        (count(OfficialAccount, appid="wxconsoleforms1"), 1),
-    ),
-    Spec(
-        "/admin/wechat/pay-merchant",
-        {"mch_id": "1900000109", "api_key": "k" * 32, "send_name": "演示品牌二"},
-        (merchant_id, "1900000109"),
-    ),
-    Spec(
-        "/admin/wechat/qrcodes",
-        {"kind": "channel", "name": "地铁广告码", "channel": "地铁广告"},
-        (count(QrCode, name="地铁广告码", channel="地铁广告"), 1),
-    ),
-    Spec(
-        "/admin/wechat/qrcodes/{id}",
-        {"name": "包裹卡二期"},
-        (value(QrCode, "qrcode", "name"), "包裹卡二期"),
-        page=at("/admin/wechat/qrcodes/{qrcode}"),
-    ),
-    Spec(
-        "/admin/wechat/replies",
-        {"kind": "keyword", "keyword": "营业时间", "content": "每天 10:00–22:00"},
-        (count(AutoReply, keyword="营业时间", content="每天 10:00–22:00"), 1),
-    ),
-    Spec(
-        "/admin/wechat/replies/{id}/delete",
-        expect=(count(AutoReply, kind="default"), 0),
-        action=at("/admin/wechat/replies/{reply}/delete"),
-    ),
-    Spec("/admin/wechat/menus", {"name": "测试菜单"}, (count(Menu, name="测试菜单"), 1)),
-    Spec(
-        "/admin/wechat/menus/{id}/publish",
-        expect=(value(Menu, "menu", "status"), MenuStatus.PUBLISHING),
-        action=at("/admin/wechat/menus/{menu}/publish"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/reply",
-        {"content": "您好，10 点开门"},
-        (count(FanMessage, direction="out", content="您好，10 点开门"), 1),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/assign",
-        {"staff_id": "孙客服"},
-        (value(Fan, "fan", "assigned_staff_id"), lambda world: world["service"]),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/tags",
-        {"tags": "VIP，老客"},
-        (fan_tags, ["VIP", "老客"]),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/blacklist",
-        expect=(value(Fan, "fan", "blacklisted"), True),
-        page=at("/admin/wechat/fans/{fan}"),
     ),
     Spec(
         "/admin/sms/modems/{id}/disable",
