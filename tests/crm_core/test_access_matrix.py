@@ -75,6 +75,8 @@ BODY_UNSCOPED = {
     "position_id",
     "coupon_template_id",
     "birthday_coupon_template_id",
+    # WeChat Pay's merchant number, not a row of ours (the brand's one merchant).
+    "mch_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
