@@ -19,7 +19,16 @@ from crm_core.permissions import ALL
 from scrm.app import create_app
 from tests.factories import bearer, make_staff, make_store
 
-PUBLIC = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("GET", "/api/v1/me")}
+# Login and logout, and what any signed-in staff member may read about themselves.
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("DELETE", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/session"),
+    ("GET", "/api/v1/auth/session"),
+    ("DELETE", "/api/v1/auth/session"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/permissions"),
+}
 SCOPED = {
     "department_id": "department",
     "staff_id": "staff",
