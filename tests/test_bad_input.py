@@ -292,6 +292,9 @@ def _page_routes() -> list[tuple[str, str]]:
 
     found = set()
     for route in all_routes(create_app(boot=False).routes):
+        # The SPA's catch-all serves index.html for any path; its "not found" is a client screen.
+        if route.path == "/admin/{rest:path}":
+            continue
         if route.path.startswith(("/admin", "/h5")) and "{" in route.path:
             found |= {(method, route.path) for method in route.methods if method != "HEAD"}
     return sorted(found)
@@ -304,7 +307,8 @@ PAGE_ROUTES = _page_routes()
 async def test_every_page_with_a_path_parameter_answers_a_4xx_page_for_bad_values(
     client: httpx.AsyncClient, bad: str
 ) -> None:
-    assert len(PAGE_ROUTES) > 40
+    # The Jinja console shrinks page by page (issue 10); the H5 pages stay server-rendered.
+    assert sum(path.startswith("/h5") for _, path in PAGE_ROUTES) > 5
     await make_staff("admin", username="boss")
     csrf = await console_login(client, "boss")
     member = await make_card_member()

@@ -39,7 +39,8 @@ export const useSession = defineStore("session", () => {
 
   const permissions = computed(() => new Set(me.value?.permissions ?? []));
   function can(permission: string | null | undefined): boolean {
-    return !permission || permissions.value.has(permission);
+    // "*" is the built-in administrator's grant of everything (crm_core.permissions.ALL).
+    return !permission || permissions.value.has("*") || permissions.value.has(permission);
   }
 
   return { me, loaded, load, login, logout, forget, can };
