@@ -10,8 +10,8 @@ import pytest
 
 from crm_core import clock
 from tests.e2e.conftest import eventually
-from tests.e2e.spa import WIDTHS, open_console
-from tests.factories import make_staff
+from tests.e2e.spa import WIDTHS, ConsoleTab, open_console
+from tests.factories import PASSWORD, make_staff
 from tests.wechat.callback_support import make_account
 from wechat.models import (
     AutoReply,
@@ -40,6 +40,17 @@ SCREENS = [
     ("wechat-portrait", "/admin/wechat/portrait", "粉丝画像"),
     ("wechat-inbox", "/admin/wechat/inbox", "消息列表"),
 ]
+
+
+async def signed_in(browser: Any, base: str, width: str = "desktop") -> ConsoleTab:
+    """A console tab signed in as boss through POST /api/v1/auth/session (the SPA's own login
+    call; /admin/login is still the Jinja page until that page is migrated)."""
+    tab = await open_console(browser, base, "boss", width=width, login=False)
+    response = await tab.context.request.post(
+        f"{base}/api/v1/auth/session", data={"username": "boss", "password": PASSWORD}
+    )
+    assert response.status == 200, await response.text()
+    return tab
 
 
 async def world() -> dict[str, int]:
@@ -88,7 +99,7 @@ async def test_every_wechat_screen_opens_clean_at_three_widths(
 ) -> None:
     ids = await world()
     for width in WIDTHS:
-        tab = await open_console(browser, live_server, "boss", width=width)
+        tab = await signed_in(browser, live_server, width)
         for name, path, text in SCREENS:
             await tab.goto(path.format(**ids))
             assert text in await tab.page.inner_text("main"), (width, path)
@@ -99,7 +110,7 @@ async def test_every_wechat_screen_opens_clean_at_three_widths(
 
 async def test_account_form_saves_and_refuses_a_bad_appid(live_server: str, browser: Any) -> None:
     await make_staff("admin", username="boss")
-    tab = await open_console(browser, live_server, "boss")
+    tab = await signed_in(browser, live_server)
     page = tab.page
     await tab.goto("/admin/wechat/accounts")
 
@@ -118,7 +129,7 @@ async def test_account_form_saves_and_refuses_a_bad_appid(live_server: str, brow
 
     await page.fill("input[name=appid]", "wxbrand0001")
     await page.click("[data-test=save]")
-    await page.locator("td:has-text('wxbrand0001')").wait_for()
+    await page.get_by_role("cell", name="wxbrand0001", exact=True).wait_for()
     account = await OfficialAccount.get(appid="wxbrand0001")
     assert (account.name, account.mode) == ("品牌服务号", "safe")
     assert "secret-value" not in await page.content()
@@ -128,7 +139,7 @@ async def test_account_form_saves_and_refuses_a_bad_appid(live_server: str, brow
 
 async def test_qrcode_and_auto_reply_forms(live_server: str, browser: Any) -> None:
     ids = await world()
-    tab = await open_console(browser, live_server, "boss")
+    tab = await signed_in(browser, live_server)
     page = tab.page
     await tab.goto("/admin/wechat/qrcodes")
     await page.click("[data-test=create]")
@@ -174,7 +185,7 @@ async def test_qrcode_and_auto_reply_forms(live_server: str, browser: Any) -> No
 
 async def test_menu_editor_builds_and_publishes_a_full_menu(live_server: str, browser: Any) -> None:
     await world()
-    tab = await open_console(browser, live_server, "boss")
+    tab = await signed_in(browser, live_server)
     page = tab.page
     await tab.goto("/admin/wechat/menus")
 
@@ -230,7 +241,7 @@ async def test_inbox_shows_the_fans_message_and_sends_the_reply(
     live_server: str, browser: Any
 ) -> None:
     ids = await world()
-    tab = await open_console(browser, live_server, "boss")
+    tab = await signed_in(browser, live_server)
     page = tab.page
     await tab.goto("/admin/wechat/inbox")
     thread = page.locator("[data-test=thread]")
