@@ -67,6 +67,8 @@ API_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", f"/api/v1/members/{TOO_BIG}", {}, "validation_error"),
     ("GET", f"/api/v1/sms/messages/{2**63}", {}, "validation_error"),
     ("GET", f"/api/v1/staff?department_id={TOO_BIG}", {}, "validation_error"),
+    ("GET", f"/api/v1/wechat/fans?store_id={TOO_BIG}", {}, "validation_error"),
+    ("GET", "/api/v1/wechat/fans?account_id=²", {}, "validation_error"),
     ("GET", "/api/v1/sms/calls?after=99999999999999999999", {}, "validation_error"),
     ("GET", "/api/v1/sms/calls/poll?after=-2", {}, "validation_error"),
     ("GET", f"/api/v1/sms/calls/poll?after={2**63}", {}, "validation_error"),
@@ -271,15 +273,6 @@ async def test_digits_that_int_refuses_are_bad_input_not_a_crash(
     assert await _counts() == before
 
 
-async def test_console_filters_ignore_ids_that_cannot_exist(client: httpx.AsyncClient) -> None:
-    await make_staff("admin", username="boss")
-    await console_login(client, "boss")
-
-    fans = await client.get(f"/admin/wechat/fans?store_id={TOO_BIG}&account_id=²")
-
-    assert fans.status_code == 200
-
-
 def _page_routes() -> list[tuple[str, str]]:
     """Every console and H5 route that takes a path parameter (the pages outside /openapi.json,
     which the schemathesis run cannot reach)."""
@@ -288,9 +281,10 @@ def _page_routes() -> list[tuple[str, str]]:
 
     found = set()
     for route in all_routes(create_app(boot=False).routes):
-        # /admin/{rest:path} is the console app itself: every path under it is a deep link.
-        spa = route.path == "/admin/{rest:path}"
-        if route.path.startswith(("/admin", "/h5")) and "{" in route.path and not spa:
+        # The SPA's catch-all serves index.html for any path; its "not found" is a client screen.
+        if route.path == "/admin/{rest:path}":
+            continue
+        if route.path.startswith(("/admin", "/h5")) and "{" in route.path:
             found |= {(method, route.path) for method in route.methods if method != "HEAD"}
     return sorted(found)
 
@@ -302,7 +296,8 @@ PAGE_ROUTES = _page_routes()
 async def test_every_page_with_a_path_parameter_answers_a_4xx_page_for_bad_values(
     client: httpx.AsyncClient, bad: str
 ) -> None:
-    assert len(PAGE_ROUTES) > 10
+    # The Jinja console shrinks page by page (issue 10); the H5 pages stay server-rendered.
+    assert sum(path.startswith("/h5") for _, path in PAGE_ROUTES) > 5
     await make_staff("admin", username="boss")
     csrf = await console_login(client, "boss")
     member = await make_card_member()

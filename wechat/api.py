@@ -27,6 +27,7 @@ from wechat.schemas import (
     ConversationRead,
     FanDetailRead,
     FanListItem,
+    FanTagRead,
     FanTagsUpdate,
     MenuCheck,
     MenuCreate,
@@ -192,6 +193,7 @@ async def list_fans(
     subscribed: bool | None = None,
     store_id: Id | None = None,
     guide_id: Id | None = None,
+    qrcode_id: Id | None = None,
     channel: Annotated[str, Query(max_length=64)] = "",
     tag: Annotated[str, Query(max_length=30)] = "",
     region: Annotated[str, Query(max_length=32)] = "",
@@ -210,6 +212,7 @@ async def list_fans(
         subscribed=subscribed,
         store_id=store_id,
         guide_id=guide_id,
+        qrcode_id=qrcode_id,
         channel=channel,
         tag=tag,
         since=since,
@@ -242,6 +245,13 @@ async def fan_timeline(
     fan_id: Id, principal: Principal = can("wechat.fan:view")
 ) -> list[TimelineEntry]:
     return await fans.timeline(principal, fan_id)
+
+
+@router.get("/wechat/tags", response_model=list[FanTagRead])
+async def list_tags(
+    account_id: Id | None = None, _: Principal = can("wechat.fan:view")
+) -> list[FanTagRead]:
+    return await tags.list_tags(account_id)
 
 
 @router.put("/wechat/fans/{fan_id}/tags", response_model=list[str])

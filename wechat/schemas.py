@@ -375,3 +375,12 @@ class AutoReplyPreview(BaseModel):
     title: str
     url: str
     picurl: str
+
+
+class FanTagRead(Output):
+    """A fan tag; wx_tag_id is WeChat's id once a worker created it there (conditional menus)."""
+
+    id: int
+    account_id: int
+    name: str
+    wx_tag_id: int | None

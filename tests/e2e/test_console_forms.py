@@ -36,7 +36,6 @@ from wechat.models import (
     Fan,
     FanMessage,
     Menu,
-    MenuStatus,
     MessageStatus,
     OfficialAccount,
     QrCode,
@@ -207,72 +206,7 @@ def at(template: str) -> Callable[[World], str]:
 
 DATES = {"starts_at": "2027-01-01T10:00", "ends_at": "2027-02-01T10:00"}
 SPECS = [
-    Spec(
-        "/admin/wechat/accounts",
-        {
-            "appid": "wxconsoleforms1",
-            "name": "第二个公众号",
-            "secret": "secret-value",
-            "token": "token123",
-            "aes_key": "a" * 43,
-        },
-        (count(OfficialAccount, appid="wxconsoleforms1"), 1),
-    ),
-    Spec(
-        "/admin/wechat/pay-merchant",
-        {"mch_id": "1900000109", "api_key": "k" * 32, "send_name": "演示品牌二"},
-        (merchant_id, "1900000109"),
-    ),
-    Spec(
-        "/admin/wechat/qrcodes",
-        {"kind": "channel", "name": "地铁广告码", "channel": "地铁广告"},
-        (count(QrCode, name="地铁广告码", channel="地铁广告"), 1),
-    ),
-    Spec(
-        "/admin/wechat/qrcodes/{id}",
-        {"name": "包裹卡二期"},
-        (value(QrCode, "qrcode", "name"), "包裹卡二期"),
-        page=at("/admin/wechat/qrcodes/{qrcode}"),
-    ),
-    Spec(
-        "/admin/wechat/replies",
-        {"kind": "keyword", "keyword": "营业时间", "content": "每天 10:00–22:00"},
-        (count(AutoReply, keyword="营业时间", content="每天 10:00–22:00"), 1),
-    ),
-    Spec(
-        "/admin/wechat/replies/{id}/delete",
-        expect=(count(AutoReply, kind="default"), 0),
-        action=at("/admin/wechat/replies/{reply}/delete"),
-    ),
     Spec("/admin/wechat/menus", {"name": "测试菜单"}, (count(Menu, name="测试菜单"), 1)),
-    Spec(
-        "/admin/wechat/menus/{id}/publish",
-        expect=(value(Menu, "menu", "status"), MenuStatus.PUBLISHING),
-        action=at("/admin/wechat/menus/{menu}/publish"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/reply",
-        {"content": "您好，10 点开门"},
-        (count(FanMessage, direction="out", content="您好，10 点开门"), 1),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/assign",
-        {"staff_id": "孙客服"},
-        (value(Fan, "fan", "assigned_staff_id"), lambda world: world["service"]),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/tags",
-        {"tags": "VIP，老客"},
-        (fan_tags, ["VIP", "老客"]),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
-    Spec(
-        "/admin/wechat/fans/{id}/blacklist",
-        expect=(value(Fan, "fan", "blacklisted"), True),
-        page=at("/admin/wechat/fans/{fan}"),
-    ),
     Spec(
         "/admin/members/center",
         {"brand_name": "新会员中心"},

@@ -11,7 +11,7 @@ import pytest
 from loyalty.gifts.models import FollowGift
 from members.models import Member
 from tests.e2e.conftest import eventually, make_demo_account, member_card_stack
-from tests.factories import console_login, make_staff, make_store
+from tests.factories import bearer, make_staff, make_store
 from tests.wechat.callback_support import make_shop
 from wechat.models import Fan, FanMessage
 from wechat.sandbox.__main__ import DEMO_APP
@@ -97,10 +97,8 @@ async def test_gift_message_menu_answers_and_inbox_name(stack: dict[str, str]) -
         await eventually(lambda: FanMessage.get_or_none(fan_id=fan.id, msg_type="event"))
         await Member.filter(id=fan.member_id).update(name="王女士")
 
-    await make_staff("admin", username="boss")
+    headers = await bearer(await make_staff("admin", username="boss"))
     async with httpx.AsyncClient(base_url=stack["web"], timeout=15) as console:
-        await console_login(console, "boss")
-        inbox = (await console.get("/admin/wechat/inbox")).text
-    row = inbox.split(f"<code>{openid}</code>", 1)[0].rsplit("<tr>", 1)[1]
-    assert '<span data-testid="fan-name">王女士</span>' in row
-    assert "待客服回复" in inbox.split(f"<code>{openid}</code>", 1)[1].split("</tr>", 1)[0]
+        inbox = (await console.get("/api/v1/wechat/conversations", headers=headers)).json()
+    (row,) = [c for c in inbox["items"] if c["openid"] == openid]
+    assert (row["member_name"], row["waiting"]) == ("王女士", True)

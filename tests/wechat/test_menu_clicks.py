@@ -7,7 +7,7 @@ import httpx
 from crm_core import clock, jobs
 from crm_core.org.models import StoreStatus
 from members.models import Member
-from tests.factories import console_login, make_department, make_staff, make_store
+from tests.factories import bearer, make_department, make_staff, make_store
 from tests.wechat.callback_support import event_xml, make_account, post, text_xml
 from wechat import tasks as wechat_tasks
 from wechat.models import Fan, FanMessage
@@ -117,17 +117,15 @@ async def test_service_button_hands_the_fan_to_the_inbox(
             None,
         ),
     ]
-    await make_staff("admin", username="boss")
-    csrf = await console_login(client, "boss")
-    inbox = (await client.get("/admin/wechat/inbox")).text
-    assert "o_help" in inbox
-    assert '<td data-testid="inbox-state"><span class="error">待客服回复</span></td>' in inbox
+    headers = await bearer(await make_staff("admin", username="boss"))
+    (row,) = (await client.get("/api/v1/wechat/conversations", headers=headers)).json()["items"]
+    assert (row["openid"], row["waiting"]) == ("o_help", True)
     answered = await client.post(
-        f"/admin/wechat/fans/{fan.id}/reply", data={"csrf_token": csrf, "content": "您好，请讲"}
+        f"/api/v1/wechat/fans/{fan.id}/messages", json={"content": "您好，请讲"}, headers=headers
     )
-    assert answered.status_code == 303
-    inbox = (await client.get("/admin/wechat/inbox")).text
-    assert '<td data-testid="inbox-state">已回复</td>' in inbox
+    assert answered.status_code == 202, answered.text
+    (row,) = (await client.get("/api/v1/wechat/conversations", headers=headers)).json()["items"]
+    assert row["waiting"] is False
 
 
 async def test_inbox_and_fan_pages_show_the_linked_members_name(
@@ -139,12 +137,17 @@ async def test_inbox_and_fan_pages_show_the_linked_members_name(
     await _drain(published_jobs)
     member = await Member.create(name="王女士", first_channel="test", created_at=clock.utc_now())
     await Fan.filter(openid="o_named").update(member_id=member.id)
-    await make_staff("admin", username="boss")
-    await console_login(client, "boss")
-    named = '<span data-testid="fan-name">王女士</span>'
-    inbox = (await client.get("/admin/wechat/inbox")).text
-    assert inbox.count(named) == 1
-    assert inbox.count("未授权昵称</span>") == 1  # o_anon is linked to no member
+    headers = await bearer(await make_staff("admin", username="boss"))
+    inbox = (await client.get("/api/v1/wechat/conversations", headers=headers)).json()["items"]
+    assert sorted((c["openid"], c["member_name"]) for c in inbox) == [
+        ("o_anon", ""),
+        ("o_named", "王女士"),
+    ]
     fan = await Fan.get(openid="o_named")
-    assert named in (await client.get(f"/admin/wechat/fans/{fan.id}")).text
-    assert named in (await client.get("/admin/wechat/fans")).text
+    detail = await client.get(f"/api/v1/wechat/fans/{fan.id}", headers=headers)
+    assert detail.json()["member_name"] == "王女士"
+    listed = (await client.get("/api/v1/wechat/fans", headers=headers)).json()
+    assert sorted((f["openid"], f["member_name"]) for f in listed) == [
+        ("o_anon", ""),
+        ("o_named", "王女士"),
+    ]

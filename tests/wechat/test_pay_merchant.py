@@ -11,7 +11,7 @@ from pydantic import SecretStr, ValidationError
 from crm_core import vault
 from crm_core.audit import SYSTEM, AuditLog
 from crm_core.config import get_settings
-from tests.factories import console_login, make_staff
+from tests.factories import bearer, make_staff
 from tests.wechat.callback_support import make_account
 from tests.wechat.support import APPID, Served
 from wechat.client.pay import WeChatPayClient, tls_context
@@ -136,32 +136,31 @@ def test_certificate_files_are_loaded_for_production(tmp_path: Path) -> None:
         )
 
 
-async def test_console_form_saves_the_merchant(client: httpx.AsyncClient) -> None:
+async def test_the_console_saves_the_merchant_and_never_reads_the_key_back(
+    client: httpx.AsyncClient,
+) -> None:
     account = await make_account(appid=APPID)
-    await make_staff("admin", username="boss")
-    csrf = await console_login(client, "boss")
-    page = await client.get("/admin/wechat/accounts")
-    assert "尚未配置" in page.text
-    saved = await client.post(
-        "/admin/wechat/pay-merchant",
-        data={
-            "csrf_token": csrf,
-            "account_id": str(account.id),
+    headers = await bearer(await make_staff("admin", username="boss"))
+    empty = await client.get("/api/v1/wechat/pay-merchant", headers=headers)
+    assert (empty.status_code, empty.json()) == (200, None)
+    saved = await client.put(
+        "/api/v1/wechat/pay-merchant",
+        json={
+            "account_id": account.id,
             "mch_id": "1900000109",
             "api_key": API_KEY,
             "send_name": "示例品牌",
             "client_ip": "10.0.0.8",
-            "cert_path": "",
-            "key_path": "",
         },
+        headers=headers,
     )
-    assert saved.status_code == 303
+    assert saved.status_code == 200, saved.text
     stored = await PayMerchant.get(account_id=account.id)
     assert (stored.mch_id, stored.client_ip) == ("1900000109", "10.0.0.8")
-    page = await client.get("/admin/wechat/accounts")
-    assert "1900000109" in page.text
-    assert API_KEY not in page.text
-    assert stored.api_key_sealed not in page.text
+    read = await client.get("/api/v1/wechat/pay-merchant", headers=headers)
+    assert read.json()["mch_id"] == "1900000109"
+    assert API_KEY not in read.text
+    assert stored.api_key_sealed not in read.text
 
 
 async def test_demo_seed_configures_the_sandbox_merchant_once() -> None:

@@ -116,6 +116,7 @@ async def list_fans(
     subscribed: bool | None = None,
     store_id: int | None = None,
     guide_id: int | None = None,
+    qrcode_id: int | None = None,
     channel: str = "",
     tag: str = "",
     since: date | None = None,
@@ -132,6 +133,7 @@ async def list_fans(
         ("subscribed", subscribed),
         ("store_id", store_id),
         ("guide_id", guide_id),
+        ("first_qrcode_id", qrcode_id),
     )
     filters: dict[str, Any] = {name: value for name, value in pairs if value is not None}
     if channel:

@@ -6,8 +6,14 @@ from crm_core.permissions import Principal
 from wechat.client.api import MAX_TAGS
 from wechat.errors import TooManyTagsError
 from wechat.models import Fan, FanTag
+from wechat.schemas import FanTagRead
 from wechat.service import accounts
 from wechat.service.fans import get_fan
+
+
+async def list_tags(account_id: int | None = None) -> list[FanTagRead]:
+    query = FanTag.all() if account_id is None else FanTag.filter(account_id=account_id)
+    return [FanTagRead.model_validate(t) for t in await query.order_by("name")]
 
 
 async def set_tags(principal: Principal, fan_id: int, names: list[str]) -> list[str]:

@@ -1,10 +1,8 @@
-"""Console pages (and the guide H5) of the WeChat channel; thin like api.py."""
+"""The guide H5 of the WeChat channel (its console pages are the SPA's, over /api/v1)."""
 
 from fastapi import APIRouter
 
-from wechat.views import fans, guide, setup
+from wechat.views import guide
 
 router = APIRouter(include_in_schema=False)
-router.include_router(setup.router)
-router.include_router(fans.router)
 router.include_router(guide.router)

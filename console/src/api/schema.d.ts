@@ -2037,6 +2037,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Tags */
+        get: operations["list_tags_api_v1_wechat_tags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workbench": {
         parameters: {
             query?: never;
@@ -3011,6 +3028,20 @@ export interface components {
             unionid: string;
             /** Unsubscribed At */
             unsubscribed_at: string | null;
+        };
+        /**
+         * FanTagRead
+         * @description A fan tag; wx_tag_id is WeChat's id once a worker created it there (conditional menus).
+         */
+        FanTagRead: {
+            /** Account Id */
+            account_id: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Wx Tag Id */
+            wx_tag_id: number | null;
         };
         /** FanTagsUpdate */
         FanTagsUpdate: {
@@ -17656,6 +17687,7 @@ export interface operations {
                 subscribed?: boolean | null;
                 store_id?: number | null;
                 guide_id?: number | null;
+                qrcode_id?: number | null;
                 channel?: string;
                 tag?: string;
                 region?: string;
@@ -19784,6 +19816,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QrStatRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_tags_api_v1_wechat_tags_get: {
+        parameters: {
+            query?: {
+                account_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FanTagRead"][];
                 };
             };
             /** @description bad_request */
