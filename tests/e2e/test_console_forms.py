@@ -206,7 +206,6 @@ def at(template: str) -> Callable[[World], str]:
 
 DATES = {"starts_at": "2027-01-01T10:00", "ends_at": "2027-02-01T10:00"}
 SPECS = [
-    Spec("/admin/wechat/menus", {"name": "测试菜单"}, (count(Menu, name="测试菜单"), 1)),
     Spec(
         "/admin/members/center",
         {"brand_name": "新会员中心"},
