@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.exceptions import ValidationError as ColumnValidationError
 
 from crm_core.config import get_settings
-from crm_core.errors import CRMError, NotAuthenticatedError, PermissionDeniedError
+from crm_core.errors import CRMError, CSRFError, NotAuthenticatedError, PermissionDeniedError
 from crm_core.permissions import Principal
 
 log = logging.getLogger("scrm.http")
@@ -158,26 +159,103 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
-async def _principal_from_bearer(request: Request) -> Principal:
-    from crm_core import security
+SESSION_COOKIE = "scrm_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise NotAuthenticatedError("缺少访问令牌（Authorization: Bearer …）")
-    ttl = get_settings().auth.token_ttl_seconds
-    session = await security.load_session(token.strip(), kind="api", ttl_seconds=ttl)
-    if session is None:
-        raise NotAuthenticatedError("访问令牌无效或已过期，请重新登录")
+
+def same_origin(request: Request) -> bool:
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        # Browsers send Origin on cross-site POSTs; its absence means a same-site or non-browser
+        # client, and the synchronizer token still has to match.
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+async def _load_principal(request: Request, staff_id: int) -> Principal:
     principal = await _loader[0](
-        session.staff_id, client_ip(request), request.headers.get("user-agent", "")
+        staff_id, client_ip(request), request.headers.get("user-agent", "")
     )
     if principal is None:
         raise NotAuthenticatedError("账号已停用或不存在")
     return principal
 
 
-ApiPrincipal = Annotated[Principal, Depends(_principal_from_bearer)]
+async def _principal_from_bearer(request: Request) -> Principal:
+    from crm_core import security
+
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticatedError("请先登录（会话 Cookie 或 Authorization: Bearer …）")
+    ttl = get_settings().auth.token_ttl_seconds
+    session = await security.load_session(token.strip(), kind="api", ttl_seconds=ttl)
+    if session is None:
+        raise NotAuthenticatedError("访问令牌无效或已过期，请重新登录")
+    return await _load_principal(request, session.staff_id)
+
+
+async def _principal_from_cookie(request: Request) -> Principal:
+    """The console session cookie, shared with the Jinja pages. A cookie rides along on any
+    request the browser makes, so unsafe methods must also prove they come from our own page."""
+    from crm_core import security
+
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        raise NotAuthenticatedError()
+    ttl = get_settings().auth.session_ttl_seconds
+    session = await security.load_session(token, kind="console", ttl_seconds=ttl)
+    if session is None:
+        raise NotAuthenticatedError("登录已过期，请重新登录")
+    principal = await _load_principal(request, session.staff_id)
+    if request.method in UNSAFE_METHODS and not (
+        same_origin(request)
+        and security.csrf_matches(session.csrf_token, request.headers.get("x-csrf-token"))
+    ):
+        raise CSRFError()
+    request.state.csrf_token = session.csrf_token
+    request.state.session_token = token
+    return principal
+
+
+async def _api_principal(request: Request) -> Principal:
+    # A Bearer token wins: no browser attaches one by itself, so it needs no CSRF check.
+    if request.headers.get("authorization") or SESSION_COOKIE not in request.cookies:
+        return await _principal_from_bearer(request)
+    return await _principal_from_cookie(request)
+
+
+def set_session_cookie(response: Response, token: str, ttl_seconds: int) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=ttl_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().is_prod,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=get_settings().is_prod, path="/"
+    )
+
+
+def check_json_login(request: Request) -> None:
+    """Login CSRF: a cross-site form can send neither JSON nor our Origin, so demanding both
+    stops another site from signing the victim in to the attacker's account."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json" or not same_origin(request):
+        raise CSRFError()
+
+
+ApiPrincipal = Annotated[Principal, Depends(_api_principal)]
+BearerPrincipal = Annotated[Principal, Depends(_principal_from_bearer)]
+SessionPrincipal = Annotated[Principal, Depends(_principal_from_cookie)]
 
 
 class require:  # noqa: N801 - reads as a dependency: Depends(require("org.staff:create"))

@@ -12,8 +12,6 @@ from crm_core.errors import CRMError
 from crm_core.permissions import Principal
 from crm_core.validation import Id, PageNumber
 from crm_core.web.console import (
-    NavItem,
-    add_nav,
     add_template_dir,
     attempt,
     check_csrf,
@@ -21,6 +19,7 @@ from crm_core.web.console import (
     need,
     render,
 )
+from crm_core.web.nav import NavItem, add_nav
 from members import center, h5kit, merge, profile, service, timeline
 from members.card import mask
 from members.models import ProfileField
@@ -29,7 +28,17 @@ from members.schemas import ProfileRewardSet, ProfileUpdate
 router = APIRouter(prefix="/admin/members", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 add_template_dir(Path(__file__).parent / "templates")
-add_nav(NavItem("会员", "Members", "会员列表", "Members", "/admin/members", "members.member:view"))
+add_nav(
+    NavItem(
+        "会员",
+        "Members",
+        "会员列表",
+        "Members",
+        "/admin/members",
+        "members.member:view",
+        "UserFilled",
+    )
+)
 add_nav(
     NavItem(
         "会员",
@@ -38,6 +47,7 @@ add_nav(
         "Profile rewards",
         "/admin/members/profile-rewards",
         "members.member:view",
+        "Postcard",
     )
 )
 add_nav(
@@ -48,6 +58,7 @@ add_nav(
         "Member center look",
         "/admin/members/center",
         "members.center:view",
+        "Brush",
     )
 )
 PROFILE_FIELDS = (

@@ -11,8 +11,6 @@ from crm_core.audit import actor_of
 from crm_core.permissions import Principal
 from crm_core.validation import INT8_MAX, Id, PageNumber
 from crm_core.web.console import (
-    NavItem,
-    add_nav,
     add_snippet,
     add_template_dir,
     attempt,
@@ -21,6 +19,7 @@ from crm_core.web.console import (
     need,
     render,
 )
+from crm_core.web.nav import NavItem, add_nav
 from sms_gateway.errors import SmsNotFoundError
 from sms_gateway.schemas import MessageCreate, TemplateCreate
 from sms_gateway.service import inbound, messages, modems, suppression, templates
@@ -28,15 +27,19 @@ from sms_gateway.service import inbound, messages, modems, suppression, template
 router = APIRouter(prefix="/admin/sms", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 add_template_dir(Path(__file__).parent / "templates")
-for _label, _href, _permission in (
-    ("短信模块", "modems", "sms.modem:view"),
-    ("短信记录", "messages", "sms.message:view"),
-    ("收件箱", "inbox", "sms.inbox:view"),
-    ("退订名单", "suppressions", "sms.suppression:view"),
-    ("短信模板", "templates", "sms.template:view"),
-    ("来电记录", "calls", "sms.call:view"),
+for _label, _href, _permission, _icon in (
+    ("短信模块", "modems", "sms.modem:view", "Cellphone"),
+    ("短信记录", "messages", "sms.message:view", "Message"),
+    ("收件箱", "inbox", "sms.inbox:view", "MessageBox"),
+    ("退订名单", "suppressions", "sms.suppression:view", "CircleClose"),
+    ("短信模板", "templates", "sms.template:view", "Tickets"),
+    ("来电记录", "calls", "sms.call:view", "PhoneFilled"),
 ):
-    add_nav(NavItem("短信", "SMS", _label, _href.capitalize(), f"/admin/sms/{_href}", _permission))
+    add_nav(
+        NavItem(
+            "短信", "SMS", _label, _href.capitalize(), f"/admin/sms/{_href}", _permission, _icon
+        )
+    )
 add_snippet("sms/call_popup.html", "sms.call:view")
 STATUS_LABELS = {
     "queued": "排队中",

@@ -73,6 +73,18 @@ async def console_login(client: httpx.AsyncClient, username: str, password: str 
     return text.split(marker, 1)[1].split('"', 1)[0]
 
 
+async def api_session_login(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> str:
+    """Log in as the SPA does (JSON, session cookie) and return the session's CSRF token."""
+    response = await client.post(
+        "/api/v1/auth/session", json={"username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["csrf_token"]
+    return token
+
+
 async def sms_code_sent_to(phone: str) -> str:
     """The verification code as the handset receives it: decoded from the queued PDUs."""
     import re

@@ -6,7 +6,16 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from crm_core.config import get_settings
 from crm_core.exports import csv_response
-from crm_core.http import ApiPrincipal, client_ip, require
+from crm_core.http import (
+    ApiPrincipal,
+    BearerPrincipal,
+    SessionPrincipal,
+    check_json_login,
+    clear_session_cookie,
+    client_ip,
+    require,
+    set_session_cookie,
+)
 from crm_core.org.models import StoreStatus
 from crm_core.org.schemas import (
     AuditRead,
@@ -14,13 +23,16 @@ from crm_core.org.schemas import (
     DepartmentRead,
     DepartmentUpdate,
     LoginRequest,
+    MeRead,
     Page,
     PasswordReset,
+    PermissionRead,
     PositionCreate,
     PositionRead,
     RoleCreate,
     RoleRead,
     RoleUpdate,
+    SessionRead,
     StaffCreate,
     StaffMove,
     StaffRead,
@@ -56,21 +68,52 @@ async def login(body: LoginRequest, request: Request) -> TokenRead:
 
 
 @router.delete("/auth/token", status_code=204, tags=["auth"])
-async def logout(principal: ApiPrincipal, request: Request) -> Response:
+async def logout(principal: BearerPrincipal, request: Request) -> Response:
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     await auth.logout(principal, token, kind="api")
     return Response(status_code=204)
 
 
-@router.get("/me", tags=["auth"])
-async def me(principal: ApiPrincipal) -> dict[str, object]:
-    return {
-        "id": principal.staff_id,
-        "username": principal.username,
-        "name": principal.name,
-        "permissions": sorted(principal.permissions),
-        "data_scope": principal.data_scope,
-    }
+@router.post(
+    "/auth/session",
+    response_model=SessionRead,
+    tags=["auth"],
+    dependencies=[Depends(check_json_login)],
+)
+async def open_session(body: LoginRequest, request: Request, response: Response) -> SessionRead:
+    ttl = get_settings().auth.session_ttl_seconds
+    token, session = await auth.open_session(
+        body.username,
+        body.password,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        ttl_seconds=ttl,
+    )
+    set_session_cookie(response, token, ttl)
+    return session
+
+
+@router.get("/auth/session", response_model=SessionRead, tags=["auth"])
+async def read_session(principal: SessionPrincipal, request: Request) -> SessionRead:
+    return SessionRead(csrf_token=request.state.csrf_token, me=await auth.read_me(principal))
+
+
+@router.delete("/auth/session", status_code=204, tags=["auth"])
+async def close_session(principal: SessionPrincipal, request: Request) -> Response:
+    await auth.logout(principal, request.state.session_token, kind="console")
+    response = Response(status_code=204)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/me", response_model=MeRead, tags=["auth"])
+async def me(principal: ApiPrincipal) -> MeRead:
+    return await auth.read_me(principal)
+
+
+@router.get("/permissions", response_model=list[PermissionRead], tags=["auth"])
+async def list_permissions(principal: ApiPrincipal) -> list[PermissionRead]:
+    return auth.permission_catalogue()
 
 
 @router.get("/departments", response_model=list[DepartmentRead], tags=["org"])

@@ -105,16 +105,16 @@ _sms_marketing = [
 ]
 _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
-    "admin": ("系统管理员", "Full access to every function and all data", [ALL], DataScope.ALL),
+    "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
         "营销专员",
-        "QR codes, menus, auto-replies, campaigns, lotteries",
+        "二维码、菜单、自动回复、活动与抽奖",
         [*_store_read, "org.staff:view", *_wechat_marketing, *_sms_marketing, *_loyalty_marketing],
         DataScope.ALL,
     ),
     "store_manager": (
         "店长",
-        "Runs one store and its guides",
+        "管理一家门店及其导购",
         [
             *_store_read,
             "org.store:edit",
@@ -129,26 +129,26 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     ),
     "guide": (
         "导购",
-        "Captures and serves fans in a store",
+        "在门店拉新并服务粉丝",
         ["org.store:view", *_wechat_guide, *_loyalty_guide],
         DataScope.OWN,
     ),
-    "sales_rep": ("销售代表", "Works own customers and deals", ["org.store:view"], DataScope.OWN),
+    "sales_rep": ("销售代表", "跟进本人的客户与商机", ["org.store:view"], DataScope.OWN),
     "sales_manager": (
         "销售经理",
-        "Leads a sales team",
+        "带领销售团队",
         [*_store_read, "org.staff:view", "org.staff:export"],
         DataScope.SUBTREE,
     ),
     "service_agent": (
         "客服专员",
-        "Answers members and service tickets",
+        "答复会员消息与服务工单",
         ["org.store:view", *_wechat_service, *_sms_service, *_loyalty_service],
         DataScope.DEPARTMENT,
     ),
     "finance": (
         "财务",
-        "Payments, invoices and reports",
+        "收款、发票与报表",
         [
             *_store_read,
             "org.store:export",
@@ -158,6 +158,19 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
         ],
         DataScope.ALL,
     ),
+}
+
+# The English descriptions built-in roles were created with before they were translated;
+# ensure_builtin_roles() replaces them where nobody has edited them since.
+LEGACY_DESCRIPTIONS = {
+    "Full access to every function and all data": "全部功能与全部数据",
+    "QR codes, menus, auto-replies, campaigns, lotteries": "二维码、菜单、自动回复、活动与抽奖",
+    "Runs one store and its guides": "管理一家门店及其导购",
+    "Captures and serves fans in a store": "在门店拉新并服务粉丝",
+    "Works own customers and deals": "跟进本人的客户与商机",
+    "Leads a sales team": "带领销售团队",
+    "Answers members and service tickets": "答复会员消息与服务工单",
+    "Payments, invoices and reports": "收款、发票与报表",
 }
 
 

@@ -176,6 +176,50 @@ class TokenRead(BaseModel):
     expires_in: int
 
 
+class RoleBrief(Output):
+    code: str
+    name: str
+
+
+class NavEntry(BaseModel):
+    """One console menu entry; `group` is empty for a top-level entry (the dashboard)."""
+
+    group: str
+    label: str
+    path: str
+    icon: str
+    permission: str | None
+
+
+class MeRead(BaseModel):
+    id: int
+    username: str
+    name: str
+    permissions: list[str]
+    data_scope: DataScope
+    roles: list[RoleBrief]
+    store_id: int | None
+    store_name: str | None
+    nav: list[NavEntry]
+
+
+class SessionRead(BaseModel):
+    """A console session: send `csrf_token` as X-CSRF-Token on every unsafe request."""
+
+    csrf_token: str
+    me: MeRead
+
+
+class PermissionRead(BaseModel):
+    code: str
+    label: str
+    group: str
+    resource: str
+    resource_label: str
+    action: str
+    action_label: str
+
+
 class AuditRead(Output):
     id: int
     at: datetime

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crm_core.config import get_settings
 from crm_core.errors import CRMError
 from crm_core.exports import csv_response
-from crm_core.http import client_ip
+from crm_core.http import clear_session_cookie, client_ip, set_session_cookie
 from crm_core.org.models import DataScope, StoreStatus
 from crm_core.org.schemas import (
     DepartmentCreate,
@@ -30,7 +30,6 @@ from crm_core.validation import Id, PageNumber, id_or_none
 from crm_core.web.console import (
     LANG_COOKIE,
     LOGIN_COOKIE,
-    SESSION_COOKIE,
     attempt,
     check_csrf,
     check_login_csrf,
@@ -79,6 +78,7 @@ AUDIT_ACTIONS = {
     "store.export": "导出门店",
     "audit.export": "导出审计日志",
     "role.defaults_added": "内置角色新增默认权限",
+    "role.description_translated": "内置角色说明改为中文",
     "member.merge": "合并会员",
     "member.merge_undo": "撤销合并会员",
     "member.profile_update": "修改会员资料",
@@ -137,15 +137,7 @@ async def login(request: Request) -> Response:
     token, _ = await auth.open_console_session(user.id, ttl_seconds=ttl)
     response = redirect(next_url)
     response.delete_cookie(LOGIN_COOKIE, path="/admin/login")
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=ttl,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().is_prod,
-        path="/",
-    )
+    set_session_cookie(response, token, ttl)
     return response
 
 
@@ -154,7 +146,7 @@ async def logout(request: Request, principal: Console) -> Response:
     await check_csrf(request)
     await auth.logout(principal, request.state.session_token, kind="console")
     response = redirect("/admin/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(response)
     return response
 
 

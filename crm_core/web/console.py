@@ -7,10 +7,9 @@ Every state-changing console request carries the session's CSRF token and a same
 import json
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,12 +22,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from crm_core import clock, security
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, CSRFError, PermissionDeniedError
-from crm_core.http import client_ip, set_html_error_renderer
+from crm_core.http import SESSION_COOKIE as SESSION_COOKIE
+from crm_core.http import client_ip, same_origin, set_html_error_renderer
 from crm_core.permissions import Principal
 from crm_core.redis import get_redis
 from crm_core.validation import id_or_none
+from crm_core.web.nav import NAV as NAV
+from crm_core.web.nav import NavItem as NavItem
+from crm_core.web.nav import add_nav as add_nav
+from crm_core.web.nav import visible_nav
 
-SESSION_COOKIE = "scrm_session"
 LANG_COOKIE = "scrm_lang"
 LOGIN_COOKIE = "scrm_login"
 _template_dirs: list[Path] = [Path(__file__).parent / "templates"]
@@ -37,44 +40,10 @@ _env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False
 templates = Jinja2Templates(env=_env)
 
 
-@dataclass(frozen=True)
-class NavItem:
-    group_zh: str
-    group_en: str
-    label_zh: str
-    label_en: str
-    href: str
-    permission: str | None
-
-
-NAV: list[NavItem] = [
-    NavItem(
-        "组织架构",
-        "Organisation",
-        "部门",
-        "Departments",
-        "/admin/departments",
-        "org.department:view",
-    ),
-    NavItem(
-        "组织架构", "Organisation", "岗位", "Positions", "/admin/positions", "org.position:view"
-    ),
-    NavItem("组织架构", "Organisation", "员工", "Staff", "/admin/staff", "org.staff:view"),
-    NavItem("组织架构", "Organisation", "角色与权限", "Roles", "/admin/roles", "org.role:view"),
-    NavItem("门店与导购", "Stores", "门店", "Stores", "/admin/stores", "org.store:view"),
-    NavItem("门店与导购", "Stores", "导购", "Guides", "/admin/guides", "org.staff:view"),
-    NavItem("系统", "System", "审计日志", "Audit log", "/admin/audit", "system.audit:view"),
-]
-
-
 def add_template_dir(path: Path) -> None:
     if path not in _template_dirs:
         _template_dirs.append(path)
     templates.env.loader = ChoiceLoader([FileSystemLoader(str(p)) for p in _template_dirs])
-
-
-def add_nav(item: NavItem) -> None:
-    NAV.append(item)
 
 
 # Templates included at the end of every console page for staff holding the permission
@@ -104,9 +73,8 @@ def lang_of(request: Request) -> str:
 
 def navigation(principal: Principal, lang: str) -> list[tuple[str, list[NavItem]]]:
     groups: dict[str, list[NavItem]] = {}
-    for item in NAV:
-        if item.permission is None or principal.can(item.permission):
-            groups.setdefault(item.group_en if lang == "en" else item.group_zh, []).append(item)
+    for item in visible_nav(principal):
+        groups.setdefault(item.group_en if lang == "en" else item.group_zh, []).append(item)
     return list(groups.items())
 
 
@@ -127,15 +95,6 @@ async def console_principal(request: Request) -> Principal:
     request.state.session_token = token
     request.state.principal = principal
     return principal
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if not origin:
-        # Browsers send Origin on cross-site POSTs; its absence means a same-site or non-browser
-        # client, and the synchronizer token still has to match.
-        return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 class Form:
@@ -178,7 +137,7 @@ async def check_csrf(request: Request) -> Form:
     """Validate the CSRF token and origin of a console form post and return its fields."""
     form = await request.form()
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    if request.headers.get("sec-fetch-site") == "cross-site" or not _same_origin(request):
+    if not same_origin(request):
         raise CSRFError()
     given = next((v for k, v in items if k == "csrf_token"), None)
     if not security.csrf_matches(request.state.csrf_token, given):
@@ -197,7 +156,7 @@ def login_form(request: Request) -> tuple[str, str]:
 
 def check_login_csrf(request: Request, given: str) -> None:
     cookie = request.cookies.get(LOGIN_COOKIE, "")
-    if request.headers.get("sec-fetch-site") == "cross-site" or not _same_origin(request):
+    if not same_origin(request):
         raise CSRFError()
     if not cookie or not security.csrf_matches(security.bound_token("login", cookie), given):
         raise CSRFError()

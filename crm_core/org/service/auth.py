@@ -3,11 +3,13 @@
 from crm_core import audit, clock, security
 from crm_core.audit import Actor
 from crm_core.config import get_settings
-from crm_core.errors import InvalidCredentialsError
+from crm_core.errors import InvalidCredentialsError, NotAuthenticatedError
 from crm_core.org import repository, rules
 from crm_core.org.errors import AccountDisabledError
 from crm_core.org.models import Staff
-from crm_core.permissions import Principal
+from crm_core.org.schemas import MeRead, NavEntry, PermissionRead, RoleBrief, SessionRead
+from crm_core.permissions import ACTION_LABELS, RESOURCES, Principal
+from crm_core.web.nav import visible_nav
 
 USERNAME_MAX_LENGTH = 64  # Staff.username
 
@@ -84,6 +86,62 @@ async def open_console_session(staff_id: int, *, ttl_seconds: int) -> tuple[str,
     """Return (session token, CSRF token) for the admin console cookie."""
     token, data = await security.create_session(staff_id, kind="console", ttl_seconds=ttl_seconds)
     return token, data.csrf_token
+
+
+async def open_session(
+    username: str, password: str, *, ip: str, user_agent: str, ttl_seconds: int
+) -> tuple[str, SessionRead]:
+    """Log in to the console (the SPA's JSON login): the cookie token and the session's view."""
+    staff = await authenticate(username, password, ip=ip, user_agent=user_agent)
+    token, csrf_token = await open_console_session(staff.id, ttl_seconds=ttl_seconds)
+    principal = await principal_for(staff.id, ip=ip, user_agent=user_agent)
+    if principal is None:
+        raise AccountDisabledError()  # disabled between the password check and now
+    return token, SessionRead(csrf_token=csrf_token, me=await read_me(principal))
+
+
+async def read_me(principal: Principal) -> MeRead:
+    staff = await Staff.get_or_none(id=principal.staff_id).prefetch_related("roles", "store")
+    if staff is None:
+        raise NotAuthenticatedError("账号已停用或不存在")
+    store = staff.store
+    return MeRead(
+        id=staff.id,
+        username=principal.username,
+        name=principal.name,
+        permissions=sorted(principal.permissions),
+        data_scope=principal.data_scope,
+        roles=[RoleBrief.model_validate(role) for role in sorted(staff.roles, key=lambda r: r.id)],
+        store_id=store.id if store else None,
+        store_name=store.name if store else None,
+        nav=[
+            NavEntry(
+                group=item.group_zh,
+                label=item.label_zh,
+                path=item.href,
+                icon=item.icon,
+                permission=item.permission,
+            )
+            for item in visible_nav(principal)
+        ],
+    )
+
+
+def permission_catalogue() -> list[PermissionRead]:
+    """Every grantable permission with its Chinese labels, in the role editor's order."""
+    return [
+        PermissionRead(
+            code=f"{resource.code}:{action}",
+            label=f"{ACTION_LABELS[action][0]}{resource.label_zh}",
+            group=resource.group_zh,
+            resource=resource.code,
+            resource_label=resource.label_zh,
+            action=action.value,
+            action_label=ACTION_LABELS[action][0],
+        )
+        for resource in RESOURCES.values()
+        for action in resource.actions
+    ]
 
 
 async def dashboard_counts(principal: Principal) -> dict[str, int]:

@@ -110,6 +110,25 @@ async def delete_role(principal: Principal, role_id: int) -> None:
         )
 
 
+async def _translate_description(role: Role) -> bool:
+    from crm_core.org.rules import LEGACY_DESCRIPTIONS
+
+    if role.description not in LEGACY_DESCRIPTIONS:
+        return False  # edited by someone since: theirs to keep
+    before = {"description": role.description}
+    role.description = LEGACY_DESCRIPTIONS[role.description]
+    await role.save(update_fields=["description"])
+    await audit.record(
+        audit.SYSTEM,
+        "role.description_translated",
+        target_type="role",
+        target_id=role.id,
+        before=before,
+        after={"description": role.description},
+    )
+    return True
+
+
 async def ensure_builtin_roles() -> int:
     """Create missing built-in roles and offer them new default permissions (idempotent);
     returns how many roles were created or changed."""
@@ -128,6 +147,7 @@ async def ensure_builtin_roles() -> int:
                 "offered_defaults": sorted(permissions),
             },
         )
+        translated = not created and await _translate_description(role)
         new = [p for p in permissions if p not in role.offered_defaults]
         if not created and new:
             before = snapshot(role, FIELDS)
@@ -142,5 +162,5 @@ async def ensure_builtin_roles() -> int:
                 before=before,
                 after=snapshot(role, FIELDS),
             )
-        changed += created or bool(new)
+        changed += created or bool(new) or translated
     return changed
