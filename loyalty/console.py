@@ -35,6 +35,23 @@ STATUS_LABELS = {
     "win_limit": "已达中奖上限",
 }
 
+ENTRY_KIND_LABELS = {
+    "purchase": "消费",
+    "follow": "关注有礼",
+    "checkin": "签到",
+    "profile": "完善资料",
+    "review": "评价",
+    "invite": "邀请",
+    "birthday": "生日礼",
+    "lottery_prize": "抽奖奖励",
+    "redeem": "积分抵扣",
+    "lottery_cost": "抽奖消耗",
+    "mall": "商城兑换",
+    "refund": "退款扣回",
+    "expire": "过期",
+    "adjust": "人工调整",
+}
+
 
 def local_datetime(form: Form, name: str) -> str:
     """<input type="datetime-local"> sends a naive time; the console works in Shanghai time."""

@@ -10,7 +10,7 @@ for _resource in (
         "Member points",
         "会员营销",
         "Loyalty",
-        (Action.VIEW, Action.CREATE, Action.EDIT),
+        (Action.VIEW, Action.CREATE, Action.EDIT, Action.EXPORT),
     ),
     Resource(
         "loyalty.program",
@@ -20,9 +20,20 @@ for _resource in (
         "Loyalty",
         (Action.VIEW, Action.EDIT),
     ),
-    Resource("loyalty.coupon", "优惠券", "Coupons", "会员营销", "Loyalty", (*_CRUD, Action.ASSIGN)),
-    Resource("loyalty.lottery", "大转盘", "Big wheel", "会员营销", "Loyalty", _CRUD),
-    Resource("loyalty.mall", "积分商城", "Points mall", "会员营销", "Loyalty", _CRUD),
+    Resource(
+        "loyalty.coupon",
+        "优惠券",
+        "Coupons",
+        "会员营销",
+        "Loyalty",
+        (*_CRUD, Action.ASSIGN, Action.EXPORT),
+    ),
+    Resource(
+        "loyalty.lottery", "大转盘", "Big wheel", "会员营销", "Loyalty", (*_CRUD, Action.EXPORT)
+    ),
+    Resource(
+        "loyalty.mall", "积分商城", "Points mall", "会员营销", "Loyalty", (*_CRUD, Action.EXPORT)
+    ),
     Resource(
         "loyalty.redpacket",
         "微信红包",

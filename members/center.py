@@ -202,3 +202,8 @@ async def remove_banner(principal: Principal, banner_id: int) -> None:
             target_id=banner_id,
             before={"title": row.title, "link": row.link},
         )
+
+
+def asset_url(image_id: int) -> str:
+    """Where the H5 pages (and the console's previews) load a stored picture from."""
+    return f"/h5/member/assets/{image_id}"

@@ -120,3 +120,64 @@ class MergePreviewRead(BaseModel):
     source_id: int
     source_name: str
     items: list[tuple[str, str]]
+
+
+class MemberPage(BaseModel):
+    items: list[MemberRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class MemberSummaryRead(BaseModel):
+    """What loyalty adds to the member's cards (absent fields: loyalty not wired)."""
+
+    points: int | None = None
+    tier_name: str | None = None
+    coupons: int | None = None
+
+
+class TimelineEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+
+
+class MemberDetailRead(BaseModel):
+    """Everything the member detail screen shows, in one call."""
+
+    member: MemberRead
+    first_store_name: str
+    first_guide_name: str
+    last_store_name: str
+    last_guide_name: str
+    summary: MemberSummaryRead
+    profile: ProfileRead
+    birthday_text: str
+    fan_ids: list[int]
+    merges: list[MergeRead]
+    timeline: list[TimelineEntryRead]
+
+
+class ThemeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    brand_name: str
+    primary_color: str
+    logo_id: int | None
+    logo_url: str | None
+
+
+class BannerRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    image_id: int
+    image_url: str
+    title: str
+    link: str
+    position: int
+    is_active: bool

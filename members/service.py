@@ -114,7 +114,7 @@ async def on_fan_subscribed(
     return member.id
 
 
-async def _scope(principal: Principal) -> Q:
+async def scope_filter(principal: Principal) -> Q:
     """Members whose first touch is a store or guide in scope (`crm_core/org/scope.py`), plus
     the members behind fans the inbox assignment gives the viewer, so a service agent outside the
     store departments sees who they serve."""
@@ -140,7 +140,7 @@ async def visible_members(principal: Principal) -> Subquery | None:
     (None: every member)."""
     if principal.department_ids is None:
         return None
-    return Subquery(Member.filter(await _scope(principal)).values("id"))
+    return Subquery(Member.filter(await scope_filter(principal)).values("id"))
 
 
 def phone_filter(text: str) -> Q:
@@ -172,7 +172,7 @@ async def list_members(
     page: int = 1,
     page_size: int = 30,
 ) -> tuple[list[MemberRead], int]:
-    query = Member.filter(await _scope(principal), merged_into_id=None)
+    query = Member.filter(await scope_filter(principal), merged_into_id=None)
     if phone.strip():
         query = query.filter(keyword_filter(phone.strip()))
     if store_id is not None:
@@ -185,11 +185,11 @@ async def list_members(
 
 
 async def is_visible(principal: Principal, member_id: int) -> bool:
-    return await Member.filter(await _scope(principal)).filter(id=member_id).exists()
+    return await Member.filter(await scope_filter(principal)).filter(id=member_id).exists()
 
 
 async def get_member(principal: Principal, member_id: int) -> tuple[MemberRead, list[MemberTouch]]:
-    member = await Member.filter(await _scope(principal)).get_or_none(id=member_id)
+    member = await Member.filter(await scope_filter(principal)).get_or_none(id=member_id)
     if member is None:
         raise MemberNotFoundError()
     touches = await MemberTouch.filter(member_id=member.id).order_by("-id").limit(100)

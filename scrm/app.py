@@ -22,7 +22,7 @@ from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
 from loyalty.views import router as loyalty_views
 from members import h5kit
-from members.api import router as member_api
+from members.api import all_routers as member_api
 from members.h5 import router as member_h5
 from members.views import router as member_views
 from scrm import wiring

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from crm_core.config import get_settings
-from crm_core.exports import csv_response
+from crm_core.exports import csv_response, export_response
 from crm_core.http import (
     ApiPrincipal,
     BearerPrincipal,
@@ -194,15 +194,17 @@ async def delete_role(role_id: Id, p: Principal = can("org.role:delete")) -> Res
 @router.get("/staff", response_model=Page[StaffRead], tags=["org"])
 async def list_staff(
     keyword: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=64)] = "",
     department_id: Id | None = None,
     active: bool | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
     p: Principal = can("org.staff:view"),
 ) -> Page[StaffRead]:
+    """`q` (or `keyword`): part of the name or the login name."""
     return await staff.list_staff(
         p,
-        keyword=keyword,
+        keyword=q or keyword,
         department_id=department_id,
         active=active,
         page=page,
@@ -252,23 +254,39 @@ async def reset_password(
     return Response(status_code=204)
 
 
+@router.get("/guides", response_model=list[StaffRead], tags=["org"])
+async def list_guides(
+    store_id: Id | None = None, p: Principal = can("org.staff:view")
+) -> list[StaffRead]:
+    """The guides in the caller's data scope, by store (the guides page)."""
+    return await staff.list_guides(p, store_id=store_id)
+
+
 @router.get("/stores", response_model=Page[StoreRead], tags=["org"])
 async def list_stores(
     keyword: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=64)] = "",
     status: StoreStatus | None = None,
     city: Annotated[str, Query(max_length=32)] = "",
     page: PageNumber = 1,
     page_size: PageSize = 50,
     p: Principal = can("org.store:view"),
 ) -> Page[StoreRead]:
+    """`q` (or `keyword`): part of the store's name or code."""
     return await stores.list_stores(
-        p, keyword=keyword, status=status, city=city, page=page, page_size=page_size
+        p, keyword=q or keyword, status=status, city=city, page=page, page_size=page_size
     )
 
 
 @router.get("/stores/{store_id}", response_model=StoreRead, tags=["org"])
 async def read_store(store_id: Id, p: Principal = can("org.store:view")) -> StoreRead:
     return StoreRead.model_validate(await stores.get_store(p, store_id))
+
+
+@router.get("/stores/{store_id}/guides", response_model=list[StaffRead], tags=["org"])
+async def list_store_guides(store_id: Id, p: Principal = can("org.store:view")) -> list[StaffRead]:
+    await stores.get_store(p, store_id)
+    return await staff.list_guides(p, store_id=store_id)
 
 
 @router.post("/stores", status_code=201, response_model=StoreRead, tags=["org"])
@@ -317,3 +335,21 @@ async def export_audit(
     action: Annotated[str, Query(max_length=64)] = "", p: Principal = can("system.audit:export")
 ) -> Response:
     return csv_response(await exports.export_audit(p, action=action), "audit.csv")
+
+
+@router.get("/exports/staff.xlsx", tags=["exports"], response_class=Response)
+async def export_staff_xlsx(p: Principal = can("org.staff:export")) -> Response:
+    return export_response(await exports.export_staff(p, "xlsx"), "staff", "xlsx")
+
+
+@router.get("/exports/stores.xlsx", tags=["exports"], response_class=Response)
+async def export_stores_xlsx(p: Principal = can("org.store:export")) -> Response:
+    return export_response(await exports.export_stores(p, "xlsx"), "stores", "xlsx")
+
+
+@router.get("/exports/audit.xlsx", tags=["exports"], response_class=Response)
+async def export_audit_xlsx(
+    action: Annotated[str, Query(max_length=64)] = "", p: Principal = can("system.audit:export")
+) -> Response:
+    body = await exports.export_audit(p, action=action, fmt="xlsx")
+    return export_response(body, "audit", "xlsx")

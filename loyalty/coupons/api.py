@@ -1,6 +1,8 @@
 """JSON API for coupons: templates, issuing by hand, verification at the store."""
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from crm_core.http import require
 from crm_core.permissions import Principal
@@ -20,9 +22,11 @@ router = APIRouter(tags=["loyalty"])
 
 @router.get("/coupon-templates", response_model=list[TemplateRead])
 async def list_templates(
+    q: Annotated[str, Query(max_length=64)] = "",
     principal: Principal = Depends(require("loyalty.coupon:view")),
 ) -> list[TemplateRead]:
-    return await service.list_templates()
+    """`q`: part of the template's name (the pickers)."""
+    return await service.list_templates(q)
 
 
 @router.post("/coupon-templates", response_model=TemplateRead, status_code=201)

@@ -54,8 +54,9 @@ async def create_template(principal: Principal, data: TemplateCreate) -> Templat
     return TemplateRead.model_validate(template)
 
 
-async def list_templates() -> list[TemplateRead]:
-    return [TemplateRead.model_validate(t) for t in await CouponTemplate.all().order_by("-id")]
+async def list_templates(q: str = "") -> list[TemplateRead]:
+    query = CouponTemplate.filter(name__icontains=q.strip()) if q.strip() else CouponTemplate.all()
+    return [TemplateRead.model_validate(t) for t in await query.order_by("-id")]
 
 
 async def get_template(template_id: int) -> CouponTemplate:

@@ -1,6 +1,8 @@
 """JSON API for the big wheel: activities, prizes, reports and prize fulfilment."""
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from crm_core.http import require
 from crm_core.permissions import Principal
@@ -22,8 +24,16 @@ View = Depends(require("loyalty.lottery:view"))
 
 
 @router.get("/lotteries", response_model=list[ActivityRead])
-async def list_activities(principal: Principal = View) -> list[ActivityRead]:
-    return await service.list_activities()
+async def list_activities(
+    q: Annotated[str, Query(max_length=64)] = "", principal: Principal = View
+) -> list[ActivityRead]:
+    """`q`: part of the activity's name (the pickers)."""
+    return await service.list_activities(q)
+
+
+@router.get("/lotteries/{activity_id}", response_model=ActivityRead)
+async def read_activity(activity_id: Id, principal: Principal = View) -> ActivityRead:
+    return ActivityRead.model_validate(await service.get_activity(activity_id))
 
 
 @router.post("/lotteries", response_model=ActivityRead, status_code=201)

@@ -73,8 +73,9 @@ async def create_activity(principal: Principal, data: ActivityCreate) -> Activit
     return ActivityRead.model_validate(activity)
 
 
-async def list_activities() -> list[ActivityRead]:
-    return [ActivityRead.model_validate(a) for a in await Activity.all().order_by("-id")]
+async def list_activities(q: str = "") -> list[ActivityRead]:
+    query = Activity.filter(name__icontains=q.strip()) if q.strip() else Activity.all()
+    return [ActivityRead.model_validate(a) for a in await query.order_by("-id")]
 
 
 async def get_activity(activity_id: int) -> Activity:

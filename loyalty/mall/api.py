@@ -1,6 +1,8 @@
 """JSON API for the points mall: items, exchanges on a member's behalf, fulfilment."""
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from crm_core.http import require
 from crm_core.permissions import Principal
@@ -15,8 +17,11 @@ Edit = Depends(require("loyalty.mall:edit"))
 
 
 @router.get("/items", response_model=list[ItemRead])
-async def list_items(principal: Principal = View) -> list[ItemRead]:
-    return await service.list_items()
+async def list_items(
+    q: Annotated[str, Query(max_length=64)] = "", principal: Principal = View
+) -> list[ItemRead]:
+    """`q`: part of the item's name (the pickers)."""
+    return await service.list_items(q=q)
 
 
 @router.post("/items", response_model=ItemRead, status_code=201)

@@ -70,8 +70,10 @@ async def create_item(principal: Principal, data: ItemCreate) -> ItemRead:
     return ItemRead.model_validate(item)
 
 
-async def list_items(*, active_only: bool = False) -> list[ItemRead]:
+async def list_items(*, active_only: bool = False, q: str = "") -> list[ItemRead]:
     query = MallItem.filter(is_active=True) if active_only else MallItem.all()
+    if q.strip():
+        query = query.filter(name__icontains=q.strip())
     return [ItemRead.model_validate(i) for i in await query.order_by("-id")]
 
 

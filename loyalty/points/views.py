@@ -7,27 +7,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crm_core.validation import Id
 from crm_core.web.console import attempt, check_csrf, need, render
+from loyalty.console import ENTRY_KIND_LABELS as KIND_NAMES
 from loyalty.console import Console
 from loyalty.points.schemas import AdjustmentCreate
 from loyalty.points.service import accounts
 
 router = APIRouter(prefix="/admin/loyalty")
-KIND_NAMES = {
-    "purchase": "消费",
-    "follow": "关注有礼",
-    "checkin": "签到",
-    "profile": "完善资料",
-    "review": "评价",
-    "invite": "邀请",
-    "birthday": "生日礼",
-    "lottery_prize": "抽奖奖励",
-    "redeem": "积分抵扣",
-    "lottery_cost": "抽奖消耗",
-    "mall": "商城兑换",
-    "refund": "退款扣回",
-    "expire": "过期",
-    "adjust": "人工调整",
-}
 
 
 @router.get("/points", response_class=HTMLResponse)

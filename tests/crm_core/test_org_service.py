@@ -268,7 +268,7 @@ async def test_exports_are_scoped_formula_safe_and_audited(client: httpx.AsyncCl
     assert lines[1] == 'E01,"\'=HYPERLINK(""http://evil"")",,,,,,华东,营业中'
     assert len(lines) == 3  # finance sees all stores
     entry = await AuditLog.get(action="store.export")
-    assert (entry.actor_name, entry.after) == ("money", {"rows": 2})
+    assert (entry.actor_name, entry.after) == ("money", {"rows": 2, "format": "csv"})
 
 
 async def test_exports_follow_the_data_scope(client: httpx.AsyncClient) -> None:
