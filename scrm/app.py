@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from analytics.api import router as analytics_api
 from crm_core import health
 from crm_core.config import get_settings
 from crm_core.http import install_error_handlers, install_openapi
@@ -90,6 +91,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sales_api)
     app.include_router(loyalty_api)
     app.include_router(loyalty_views)
+    app.include_router(analytics_api)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -6,17 +6,29 @@ from fastapi import APIRouter, Depends, Query
 
 from crm_core.http import require
 from crm_core.permissions import Principal
-from crm_core.validation import Id
+from crm_core.validation import Id, PageNumber, PageSize
 from loyalty.points.schemas import (
     AccountRead,
     AdjustmentCreate,
     EntryPage,
     EntryRead,
+    MemberAccountPage,
     RedemptionCreate,
 )
 from loyalty.points.service import accounts
 
 router = APIRouter(tags=["loyalty"])
+
+
+@router.get("/accounts", response_model=MemberAccountPage)
+async def list_accounts(
+    q: Annotated[str, Query(max_length=32)] = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 30,
+    principal: Principal = Depends(require("loyalty.points:view")),
+) -> MemberAccountPage:
+    """The points page: members in scope with balances; `q` is name, phone or card number."""
+    return await accounts.list_accounts(principal, q=q, page=page, page_size=page_size)
 
 
 @router.get("/members/{member_id}/account", response_model=AccountRead)

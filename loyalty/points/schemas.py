@@ -65,3 +65,22 @@ class EntryPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class MemberAccountRead(BaseModel):
+    """A row of the points page: who the member is and what they hold."""
+
+    member_id: int
+    name: str
+    phone: str | None
+    card_no: str | None
+    balance: int
+    lifetime_earned: int
+    tier_id: int | None
+
+
+class MemberAccountPage(BaseModel):
+    items: list[MemberAccountRead]
+    total: int
+    page: int
+    page_size: int

@@ -41,8 +41,8 @@ async def two_stores() -> dict[str, Any]:
     )
     world["sz_clerk"] = await make_staff("member_clerk", department=south, store=sz)
     for name, store, phone, card in (
-        ("张三", sh, "+8613800000001", "M0001"),
-        ("李四", sz, "+8613900000002", "M0002"),
+        ("张三", sh, "+8613800000001", "880001"),
+        ("李四", sz, "+8613900000002", "880002"),
         ("李小四", sz, None, None),
     ):
         member = await make_member(points=30, name=name)
@@ -61,7 +61,7 @@ async def test_search_pages_and_matches_name_phone_or_card(client: httpx.AsyncCl
     assert [m["name"] for m in body["items"]] == ["李小四", "李四"]
     by_phone = await client.get("/api/v1/members/search", params={"q": "0001"}, headers=admin)
     assert [m["name"] for m in by_phone.json()["items"]] == ["张三"]
-    by_card = await client.get("/api/v1/members", params={"q": "M0002"}, headers=admin)
+    by_card = await client.get("/api/v1/members", params={"q": "880002"}, headers=admin)
     assert [m["name"] for m in by_card.json()] == ["李四"]
     paged = await client.get(
         "/api/v1/members/search", params={"page_size": 1, "page": 2}, headers=admin
@@ -79,7 +79,7 @@ async def test_detail_composes_cards_profile_and_timeline(client: httpx.AsyncCli
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["member"]["card_no"] == "M0002"
+    assert body["member"]["card_no"] == "880002"
     assert (body["first_store_name"], body["first_guide_name"]) == ("深圳店", "")
     assert body["summary"] == {"points": 30, "tier_name": "", "coupons": 0}
     assert body["profile"]["name"] == "李四"
@@ -192,7 +192,7 @@ async def test_member_export_is_scoped_exact_and_audited(client: httpx.AsyncClie
             world["李四"],
             "李四",
             "+8613900000002",
-            "M0002",
+            "880002",
             "深圳店",
             None,
             None,

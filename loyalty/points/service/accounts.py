@@ -10,7 +10,14 @@ from crm_core.permissions import Principal
 from loyalty.errors import DuplicateRequestError
 from loyalty.points import repository
 from loyalty.points.models import Account, EntryKind, Lifecycle, LotStatus, PointsLot
-from loyalty.points.schemas import AccountRead, AdjustmentCreate, EntryPage, EntryRead
+from loyalty.points.schemas import (
+    AccountRead,
+    AdjustmentCreate,
+    EntryPage,
+    EntryRead,
+    MemberAccountPage,
+    MemberAccountRead,
+)
 from loyalty.points.service.ledger import Posted, Source, credit, debit
 from members import service as members_service
 
@@ -207,3 +214,32 @@ async def member_points(member_id: int, *, limit: int = 20) -> tuple[AccountRead
     )
     rows, _ = await repository.entries_for(member_id, page=1, page_size=limit)
     return read, [EntryRead.model_validate(r) for r in rows]
+
+
+async def list_accounts(
+    principal: Principal, *, q: str = "", page: int = 1, page_size: int = 30
+) -> MemberAccountPage:
+    """Members in scope (newest first, `q` as the member search box) with their balances; a
+    member who never earned shows zeros."""
+    members, total = await members_service.list_members(
+        principal, phone=q, page=page, page_size=page_size
+    )
+    held = {
+        a.member_id: a
+        for a in await Account.filter(member_id__in=[m.id for m in members])  # type: ignore[attr-defined]
+    }
+    items = []
+    for member in members:
+        account = held.get(member.id)
+        items.append(
+            MemberAccountRead(
+                member_id=member.id,
+                name=member.name,
+                phone=member.phone,
+                card_no=member.card_no,
+                balance=account.balance if account else 0,
+                lifetime_earned=account.lifetime_earned if account else 0,
+                tier_id=account.tier_id if account else None,  # type: ignore[attr-defined]
+            )
+        )
+    return MemberAccountPage(items=items, total=total, page=page, page_size=page_size)
