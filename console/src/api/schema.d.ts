@@ -304,6 +304,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Accounts
+         * @description The points page: members in scope with balances; `q` is name, phone or card number.
+         */
+        get: operations["list_accounts_api_v1_loyalty_accounts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loyalty/coupon-templates": {
         parameters: {
             query?: never;
@@ -1829,6 +1849,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workbench
+         * @description Any signed-in staff member; each section and metric appears only with the permission
+         *     behind it (fans, members, orders, points, QR codes, lotteries, coupons), within the caller's
+         *     data scope. Sales in fen.
+         */
+        get: operations["workbench_api_v1_workbench_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2622,6 +2664,20 @@ export interface components {
          * @enum {string}
          */
         Gender: "" | "male" | "female";
+        /**
+         * GuideRead
+         * @description The caller's own figures, when the caller is a guide.
+         */
+        GuideRead: {
+            /** Fans */
+            fans: number;
+            /** New Fans Trend */
+            new_fans_trend: number[];
+            /** Pending Fulfilments */
+            pending_fulfilments?: number | null;
+            /** Unanswered Conversations */
+            unanswered_conversations: number;
+        };
         /** InboundRead */
         InboundRead: {
             /** Complete */
@@ -2707,6 +2763,15 @@ export interface components {
             /** Stock */
             stock: number;
         };
+        /** KpiRead */
+        KpiRead: {
+            /** Last 30 Days */
+            last_30_days: number;
+            /** Previous 30 Days */
+            previous_30_days: number;
+            /** Today */
+            today: number;
+        };
         /**
          * Lifecycle
          * @enum {string}
@@ -2718,6 +2783,19 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /** MarketingRead */
+        MarketingRead: {
+            /** Coupons Issued */
+            coupons_issued?: number | null;
+            /** Coupons Used */
+            coupons_used?: number | null;
+            /** Lottery Awards */
+            lottery_awards?: number | null;
+            /** Lottery Draws */
+            lottery_draws?: number | null;
+            /** Qrcodes */
+            qrcodes?: components["schemas"]["QrRow"][] | null;
         };
         /**
          * MatchMode
@@ -2743,6 +2821,37 @@ export interface components {
             store_name: string | null;
             /** Username */
             username: string;
+        };
+        /** MemberAccountPage */
+        MemberAccountPage: {
+            /** Items */
+            items: components["schemas"]["MemberAccountRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * MemberAccountRead
+         * @description A row of the points page: who the member is and what they hold.
+         */
+        MemberAccountRead: {
+            /** Balance */
+            balance: number;
+            /** Card No */
+            card_no: string | null;
+            /** Lifetime Earned */
+            lifetime_earned: number;
+            /** Member Id */
+            member_id: number;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+            /** Tier Id */
+            tier_id: number | null;
         };
         /**
          * MemberDetailRead
@@ -3460,6 +3569,17 @@ export interface components {
          * @enum {string}
          */
         QrKind: "store" | "guide" | "channel" | "campaign";
+        /** QrRow */
+        QrRow: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** New Follows */
+            new_follows: number;
+            /** Scans */
+            scans: number;
+        };
         /** QrStatRead */
         QrStatRead: {
             /**
@@ -3481,6 +3601,29 @@ export interface components {
          * @enum {string}
          */
         QrStatus: "pending" | "active" | "failed";
+        /** RankRow */
+        RankRow: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Value */
+            value: number;
+        };
+        /**
+         * RankingsRead
+         * @description Top 10 in the last 30 days; sales in fen. Lists absent without the permission.
+         */
+        RankingsRead: {
+            /** Guides By New Fans */
+            guides_by_new_fans?: components["schemas"]["RankRow"][] | null;
+            /** Guides By Sales Fen */
+            guides_by_sales_fen?: components["schemas"]["RankRow"][] | null;
+            /** Stores By New Fans */
+            stores_by_new_fans?: components["schemas"]["RankRow"][] | null;
+            /** Stores By Sales Fen */
+            stores_by_sales_fen?: components["schemas"]["RankRow"][] | null;
+        };
         /** RedPacketRead */
         RedPacketRead: {
             /** Act Name */
@@ -4020,6 +4163,18 @@ export interface components {
              */
             token_type: string;
         };
+        /**
+         * TrendRead
+         * @description Shanghai days, oldest first; every series has one value per date, zero-filled.
+         */
+        TrendRead: {
+            /** Dates */
+            dates: string[];
+            /** Series */
+            series: {
+                [key: string]: number[];
+            };
+        };
         /** VerificationRead */
         VerificationRead: {
             coupon: components["schemas"]["CouponRead"];
@@ -4039,6 +4194,26 @@ export interface components {
             order_no: string;
             /** Store Id */
             store_id: number;
+        };
+        /**
+         * WorkbenchRead
+         * @description Sections and metrics appear only when the caller holds the permission behind them;
+         *     every figure is within the caller's data scope.
+         */
+        WorkbenchRead: {
+            guide?: components["schemas"]["GuideRead"] | null;
+            /** Kpis */
+            kpis: {
+                [key: string]: components["schemas"]["KpiRead"];
+            };
+            marketing?: components["schemas"]["MarketingRead"] | null;
+            rankings?: components["schemas"]["RankingsRead"] | null;
+            /**
+             * Today
+             * Format: date
+             */
+            today: string;
+            trend: components["schemas"]["TrendRead"];
         };
         /** TemplateCreate */
         loyalty__coupons__schemas__TemplateCreate: {
@@ -6219,6 +6394,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_accounts_api_v1_loyalty_accounts_get: {
+        parameters: {
+            query?: {
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAccountPage"];
                 };
             };
             /** @description bad_request */
@@ -17544,6 +17815,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QrStatRead"][];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    workbench_api_v1_workbench_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkbenchRead"];
                 };
             };
             /** @description bad_request */
