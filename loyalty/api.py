@@ -3,6 +3,7 @@ loyalty exports under /api/v1/exports."""
 
 from fastapi import APIRouter, Depends, Response
 
+import loyalty.nav  # the console menu, timeline source and tier filter
 import loyalty.permissions  # noqa: F401 - registers the loyalty resources
 from crm_core.exports import export_response
 from crm_core.http import require

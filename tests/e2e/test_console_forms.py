@@ -15,19 +15,14 @@ import pytest
 from PIL import Image
 
 from crm_core import clock, security
-from crm_core.audit import AuditLog
 from crm_core.org.models import Department, Position, Role, Staff, Store
-from loyalty.checkin.models import StreakReward
-from loyalty.coupons.models import Coupon, CouponSource, CouponTemplate
+from loyalty.coupons.models import CouponSource, CouponTemplate
 from loyalty.coupons.service import issue_coupon
-from loyalty.gifts.models import FollowGift
 from loyalty.lottery.models import Activity, Award, AwardStatus, Draw, DrawOutcome, Prize
 from loyalty.mall.models import ExchangeStatus, MallItem, MallOrder
-from loyalty.points.models import PointsEntry
-from loyalty.program.models import Program, Tier
 from loyalty.redpackets.models import RedPacket, RedPacketSource, RedPacketStatus
 from members.merge import merge
-from members.models import CenterBanner, CenterTheme, Member, MemberMerge, ProfileReward
+from members.models import CenterBanner, Member
 from scrm.demo_data import DEMO_PASSWORD, seed_demo
 from sms_gateway.models import Modem, ModemState, SmsMessage, SmsSuppression, SmsTemplate
 from wechat.models import (
@@ -413,114 +408,6 @@ SPECS = [
         "/admin/sms/templates/{id}/delete",
         expect=(count(SmsTemplate, code="old_notice"), 0),
         action=at("/admin/sms/templates/{sms_template}/delete"),
-    ),
-    Spec(
-        "/admin/members/center",
-        {"brand_name": "新会员中心"},
-        (count(CenterTheme, brand_name="新会员中心"), 1),
-    ),
-    Spec(
-        "/admin/members/center/banners",
-        {"image": "file", "title": "新品上市"},
-        (count(CenterBanner, title="新品上市"), 1),
-    ),
-    Spec(
-        "/admin/members/center/banners/{id}/delete",
-        expect=(lambda world: CenterBanner.filter(id=world["banner"]).count(), 0),
-        action=at("/admin/members/center/banners/{banner}/delete"),
-    ),
-    Spec(
-        "/admin/members/profile-rewards",
-        {"points": "30"},
-        (count(ProfileReward, points=30), 1),
-    ),
-    Spec(
-        "/admin/members/{id}/profile",
-        {"province": "江苏省", "city": "苏州市"},
-        (value(Member, "wang", "city"), "苏州市"),
-        page=at("/admin/members/{wang}"),
-    ),
-    Spec(
-        "/admin/members/{id}/merges",
-        {"reason": "同一顾客"},
-        (value(Member, "duplicate", "merged_into_id"), lambda world: world["wang"]),
-        page=at("/admin/members/{wang}?merge_source={duplicate}"),
-    ),
-    Spec(
-        "/admin/members/{id}/merges/{id}/undo",
-        expect=(value(MemberMerge, "merge", "status"), "undone"),
-        page=at("/admin/members/{kept}"),
-    ),
-    Spec(
-        "/admin/loyalty/program",
-        {"tier_basis": "spend"},
-        (lambda world: Program.get(id=1).values_list("tier_basis", flat=True), "spend"),
-    ),
-    Spec(
-        "/admin/loyalty/tiers",
-        {"code": "black", "name": "黑卡会员", "rank": "4", "threshold": "50000"},
-        (count(Tier, code="black", threshold=50000), 1),
-    ),
-    Spec(
-        "/admin/loyalty/streak-rewards",
-        {"streak_days": "14", "points": "50"},
-        (count(StreakReward, streak_days=14, points=50), 1),
-    ),
-    Spec(
-        "/admin/loyalty/follow-gifts",
-        {"name": "地铁渠道关注礼", "channel": "地铁广告", "points": "20"},
-        (count(FollowGift, name="地铁渠道关注礼", points=20), 1),
-    ),
-    Spec(
-        "/admin/loyalty/points/{id}/adjustments",
-        {"delta": "100", "reason": "客诉补偿"},
-        (count(PointsEntry, delta=100, reason="客诉补偿"), 1),
-        page=at("/admin/loyalty/points?member_id={wang}"),
-    ),
-    Spec(
-        "/admin/loyalty/coupon-templates",
-        {"name": "满300减50", "kind": "amount_off", "amount_off_fen": "5000", "valid_days": "7"},
-        (count(CouponTemplate, name="满300减50", amount_off_fen=5000), 1),
-    ),
-    Spec(
-        "/admin/loyalty/coupon-issues",
-        {"template_id": "全场88折券", "member_id": "{duplicate}"},
-        (lambda world: Coupon.filter(member_id=world["duplicate"]).count(), 1),
-    ),
-    Spec(
-        "/admin/loyalty/coupon-verifications",
-        {"code": "{coupon}", "store_id": "{sh001}"},
-        (lambda world: Coupon.get(code=world["coupon"]).values_list("status", flat=True), "used"),
-    ),
-    Spec(
-        "/admin/loyalty/mall/items",
-        {"name": "品牌雨伞", "kind": "physical", "points_price": "900", "stock": "10"},
-        (count(MallItem, name="品牌雨伞", points_price=900, stock=10), 1),
-    ),
-    Spec(
-        "/admin/loyalty/fulfilment/awards/{id}",
-        {"tracking_no": "SF1001"},
-        (value(Award, "award", "tracking_no"), "SF1001"),
-    ),
-    Spec(
-        "/admin/loyalty/fulfilment/exchanges/{id}",
-        {"tracking_no": "SF2002"},
-        (value(MallOrder, "order", "tracking_no"), "SF2002"),
-    ),
-    Spec(
-        "/admin/loyalty/red-packets/{id}/retry",
-        expect=(count(AuditLog, action="loyalty.red_packet_retry"), 1),
-    ),
-    Spec(
-        "/admin/loyalty/lotteries",
-        {"name": "春节抽奖", **DATES},
-        (count(Activity, name="春节抽奖"), 1),
-    ),
-    Spec(
-        "/admin/loyalty/lotteries/{id}/prizes",
-        {"name": "10积分", "kind": "points", "weight": "10", "points": "10"},
-        (count(Prize, name="10积分", points=10, weight=10), 1),
-        page=at("/admin/loyalty/lotteries/{wheel}"),
     ),
     Spec("/admin/logout"),
 ]

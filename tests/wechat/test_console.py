@@ -44,7 +44,6 @@ async def _fan_with_message(client: httpx.AsyncClient, published: list[jobs.Job]
         "/admin/wechat/inbox",
         "/admin/wechat/replies",
         "/admin/wechat/menus",
-        "/admin/members",
     ],
 )
 async def test_admin_pages_render(

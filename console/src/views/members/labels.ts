@@ -1,3 +1,5 @@
+import { maskPhone } from "@/utils/format";
+
 // Chinese labels for the member codes the API returns.
 export const GENDER: Record<string, string> = { "": "未知", male: "男", female: "女" };
 export const CALENDAR: Record<string, string> = { solar: "公历", lunar: "农历" };
@@ -31,3 +33,9 @@ export const MERGE_ITEM: Record<string, string> = {
   orders: "订单",
 };
 export const TIMELINE_KIND: Record<string, string> = {};
+
+/** A phone as the API returns it (+8613812345678 or already masked) → 138****5678. */
+export function maskMobile(phone: string | null | undefined): string {
+  if (!phone) return "—";
+  return maskPhone(phone.replace(/^\+86/, ""));
+}
