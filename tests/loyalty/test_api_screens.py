@@ -223,9 +223,9 @@ async def test_mall_items_are_created_and_edited(client: httpx.AsyncClient) -> N
 
 async def test_member_list_filters_by_tier_and_joining_time(client: httpx.AsyncClient) -> None:
     basic, silver, _ = await make_tiers()
-    old = await make_member(name="老会员")
-    new = await make_member(name="新会员")
-    plain = await make_member(name="无等级")
+    old = await make_member(name="老会员", points=10)
+    new = await make_member(name="新会员", points=10)
+    plain = await make_member(name="无等级", points=10)
     await Member.filter(id=old.id).update(created_at=datetime(2025, 1, 5, 2, tzinfo=UTC))
     await Member.filter(id=new.id).update(created_at=datetime(2026, 6, 1, 2, tzinfo=UTC))
     await Account.filter(member_id=old.id).update(tier_id=silver.id)
