@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import AwareDatetime
 
-import members.nav  # the console menu entries
 import members.permissions  # noqa: F401 - registers the members resource
 from crm_core.exports import export_response
 from crm_core.http import require

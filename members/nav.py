@@ -1,9 +1,8 @@
-"""The members entries of the console menu (served by /api/v1/me; the pages are the SPA's)."""
+"""The members package's console menu entries (registered by scrm/ at start-up)."""
 
-import members.permissions  # noqa: F401 - registers the members resource
 from crm_core.web.nav import NavItem, add_nav
 
-for _label, _label_en, _href, _permission, _icon in (
+ENTRIES = (
     ("会员列表", "Members", "/admin/members", "members.member:view", "UserFilled"),
     (
         "资料奖励",
@@ -13,5 +12,9 @@ for _label, _label_en, _href, _permission, _icon in (
         "Postcard",
     ),
     ("会员中心装修", "Member center look", "/admin/members/center", "members.center:view", "Brush"),
-):
-    add_nav(NavItem("会员", "Members", _label, _label_en, _href, _permission, _icon))
+)
+
+
+def register() -> None:
+    for label, en, href, permission, icon in ENTRIES:
+        add_nav(NavItem("会员", "Members", label, en, href, permission, icon))

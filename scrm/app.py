@@ -19,14 +19,18 @@ from crm_core.org.views import router as org_views
 from crm_core.sales.api import router as sales_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
+from loyalty import nav as loyalty_nav
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
 from members import h5kit
+from members import nav as member_nav
 from members.api import all_routers as member_api
 from members.h5 import router as member_h5
 from scrm import wiring
+from sms_gateway import nav as sms_nav
 from sms_gateway.api import router as sms_api
 from sms_gateway.views import router as sms_views
+from wechat import nav as wechat_nav
 from wechat.api import router as wechat_api
 from wechat.callback_api import router as wechat_callback
 from wechat.service import relay
@@ -69,6 +73,9 @@ def create_app(*, boot: bool = True) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
         dependencies=[Depends(reject_nul)],
     )
+    # Each package's console menu entries, in display order (crm_core's own come first).
+    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav):
+        package_nav.register()
     install_error_handlers(app)
     install_openapi(app)
     console.install(app)

@@ -10,11 +10,16 @@ from crm_core.audit import actor_of as actor
 from crm_core.http import client_ip, require
 from crm_core.permissions import Principal
 from crm_core.validation import INT8_MAX, BigId, Id, PageNumber, PageSize
+from sms_gateway.models import MessageKind, SmsCall
 from sms_gateway.schemas import (
+    CallerCard,
+    CallPage,
+    CallPoll,
     CallRead,
     CodeCheck,
     CodeIssued,
     CodeRequest,
+    InboundPage,
     InboundRead,
     MessageCreate,
     MessagePage,
@@ -29,6 +34,7 @@ from sms_gateway.schemas import (
 from sms_gateway.service import inbound, messages, modems, suppression, templates, verification
 
 router = APIRouter(prefix="/api/v1/sms", tags=["sms"])
+Search = Annotated[str, Query(max_length=64)]
 
 
 def can(permission: str) -> Principal:
@@ -40,12 +46,13 @@ async def list_messages(
     status: str = "",
     kind: str = "",
     recipient: str = "",
+    q: Search = "",
     page: PageNumber = 1,
     page_size: PageSize = 50,
     _: Principal = can("sms.message:view"),
 ) -> MessagePage:
     return await messages.list_messages(
-        status=status, kind=kind, recipient=recipient, page=page, page_size=page_size
+        status=status, kind=kind, recipient=recipient, q=q, page=page, page_size=page_size
     )
 
 
@@ -74,24 +81,57 @@ async def update_modem(
     return await modems.set_enabled(modem_id, body.enabled, actor(principal))
 
 
-@router.get("/inbound", response_model=list[InboundRead])
-async def list_inbound(sender: str = "", _: Principal = can("sms.inbox:view")) -> list[InboundRead]:
-    return [InboundRead.model_validate(row) for row in await inbound.list_inbound(sender=sender)]
+@router.get("/inbound", response_model=InboundPage)
+async def list_inbound(
+    sender: Search = "",
+    opt_out: bool | None = None,
+    q: Search = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    _: Principal = can("sms.inbox:view"),
+) -> InboundPage:
+    total, rows = await inbound.inbound_page(
+        q=q, sender=sender, opt_out=opt_out, page=page, page_size=page_size
+    )
+    items = [InboundRead.model_validate(row) for row in rows]
+    return InboundPage(items=items, total=total, page=page, page_size=page_size)
 
 
-@router.get("/calls", response_model=list[CallRead])
-async def list_calls(
-    after: Annotated[int, Query(ge=0, le=INT8_MAX)] = 0, principal: Principal = can("sms.call:view")
-) -> list[CallRead]:
-    found = await inbound.calls_after(after, principal, limit=50)
+def _calls(found: list[tuple[SmsCall, CallerCard | None]]) -> list[CallRead]:
     return [
         CallRead.model_validate(call).model_copy(update={"caller": card}) for call, card in found
     ]
 
 
+@router.get("/calls", response_model=CallPage)
+async def list_calls(
+    after: Annotated[int, Query(ge=0, le=INT8_MAX)] = 0,
+    q: Search = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    principal: Principal = can("sms.call:view"),
+) -> CallPage:
+    """Newest first, each with the caller card the registered lookup gives this viewer."""
+    total, found = await inbound.call_page(
+        principal, q=q, after=after, page=page, page_size=page_size
+    )
+    return CallPage(items=_calls(found), total=total, page=page, page_size=page_size)
+
+
+@router.get("/calls/poll", response_model=CallPoll)
+async def poll_calls(
+    after: Annotated[int, Query(ge=-1, le=INT8_MAX)] = -1,
+    principal: Principal = can("sms.call:view"),
+) -> CallPoll:
+    latest, found = await inbound.poll_calls(principal, after)
+    return CallPoll(latest=latest, calls=_calls(found))
+
+
 @router.get("/suppressions", response_model=list[SuppressionRead])
-async def list_suppressions(_: Principal = can("sms.suppression:view")) -> list[SuppressionRead]:
-    return [SuppressionRead.model_validate(row) for row in await suppression.list_suppressed()]
+async def list_suppressions(
+    q: Search = "", _: Principal = can("sms.suppression:view")
+) -> list[SuppressionRead]:
+    return [SuppressionRead.model_validate(row) for row in await suppression.list_suppressed(q=q)]
 
 
 @router.post("/suppressions", response_model=SuppressionRead, status_code=201)
@@ -111,8 +151,13 @@ async def remove_suppression(phone: str, _: Principal = can("sms.suppression:del
 
 
 @router.get("/templates", response_model=list[TemplateRead])
-async def list_templates(_: Principal = can("sms.template:view")) -> list[TemplateRead]:
-    return await templates.list_templates()
+async def list_templates(
+    q: Search = "",
+    kind: MessageKind | None = None,
+    enabled: bool | None = None,
+    _: Principal = can("sms.template:view"),
+) -> list[TemplateRead]:
+    return await templates.list_templates(q=q, kind=kind, enabled=enabled)
 
 
 @router.post("/templates", response_model=TemplateRead, status_code=201)

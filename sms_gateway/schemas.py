@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from sms_gateway.models import MessageKind, ModemState, SmsStatus
 
@@ -76,6 +76,7 @@ class ModemRead(_Out):
     last_heartbeat_at: datetime | None
     parts_last_10_minutes: int = 0
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def parts_per_minute(self) -> float:
         return round(self.parts_last_10_minutes / 10, 1)
@@ -173,3 +174,24 @@ class CallRead(_Out):
     rings: int
     modem_id: int | None
     caller: CallerCard | None = None
+
+
+class InboundPage(BaseModel):
+    items: list[InboundRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class CallPage(BaseModel):
+    items: list[CallRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class CallPoll(BaseModel):
+    """The caller-ID pop-up: calls after the asked id, and the id to ask after next."""
+
+    latest: int
+    calls: list[CallRead]

@@ -19,7 +19,6 @@ from crm_core.web.console import (
     need,
     render,
 )
-from crm_core.web.nav import NavItem, add_nav
 from sms_gateway.errors import SmsNotFoundError
 from sms_gateway.schemas import MessageCreate, TemplateCreate
 from sms_gateway.service import inbound, messages, modems, suppression, templates
@@ -27,19 +26,6 @@ from sms_gateway.service import inbound, messages, modems, suppression, template
 router = APIRouter(prefix="/admin/sms", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
 add_template_dir(Path(__file__).parent / "templates")
-for _label, _href, _permission, _icon in (
-    ("短信模块", "modems", "sms.modem:view", "Cellphone"),
-    ("短信记录", "messages", "sms.message:view", "Message"),
-    ("收件箱", "inbox", "sms.inbox:view", "MessageBox"),
-    ("退订名单", "suppressions", "sms.suppression:view", "CircleClose"),
-    ("短信模板", "templates", "sms.template:view", "Tickets"),
-    ("来电记录", "calls", "sms.call:view", "PhoneFilled"),
-):
-    add_nav(
-        NavItem(
-            "短信", "SMS", _label, _href.capitalize(), f"/admin/sms/{_href}", _permission, _icon
-        )
-    )
 add_snippet("sms/call_popup.html", "sms.call:view")
 STATUS_LABELS = {
     "queued": "排队中",
@@ -212,12 +198,10 @@ async def call_poll(
 ) -> JSONResponse:
     """Polled by every console page (来电弹屏); answers the calls newer than ``after``."""
     need(principal, "sms.call:view")
-    if after < 0:
-        return JSONResponse({"latest": await inbound.latest_call_id(), "calls": []})
-    found = await inbound.calls_after(after, principal)
+    latest, found = await inbound.poll_calls(principal, after)
     return JSONResponse(
         {
-            "latest": max([after, *(call.id for call, _ in found)]),
+            "latest": latest,
             "calls": [
                 {
                     "id": call.id,

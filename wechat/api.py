@@ -1,6 +1,7 @@
 """JSON API of the WeChat channel: one short function per endpoint."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -8,33 +9,70 @@ from fastapi.responses import Response
 import wechat.permissions  # noqa: F401 - registers the channel's resources
 from crm_core.audit import actor_of as actor
 from crm_core.http import content_disposition, require
+from crm_core.org.schemas import Page
 from crm_core.permissions import Principal
-from crm_core.validation import Id
-from wechat.models import QrKind
+from crm_core.validation import Id, PageNumber, PageSize
+from wechat.models import QrKind, QrStatus, ReplyKind
 from wechat.schemas import (
     AccountCreate,
     AccountRead,
     AccountUpdate,
     AssignCreate,
     AutoReplyCreate,
+    AutoReplyPreview,
+    AutoReplyPreviewCreate,
     AutoReplyRead,
     AutoReplyUpdate,
     BlacklistUpdate,
-    FanRead,
+    ConversationRead,
+    FanDetailRead,
+    FanListItem,
     FanTagsUpdate,
+    MenuCheck,
     MenuCreate,
+    MenuProblems,
     MenuRead,
+    MenuUpdate,
+    MerchantRead,
+    MerchantSet,
     MessageRead,
+    PortraitRead,
     QrCodeCreate,
+    QrCodeListItem,
     QrCodeRead,
     QrCodeUpdate,
     QrStatRead,
     ReplyCreate,
     TimelineEntry,
 )
-from wechat.service import accounts, autoreplies, fans, inbox, menus, qrcodes, tags
+from wechat.service import (
+    accounts,
+    autoreplies,
+    fans,
+    inbox,
+    menus,
+    pay,
+    portrait,
+    qrcodes,
+    tags,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["wechat"])
+Search = Annotated[str, Query(max_length=64)]
+FanSort = Literal[
+    "id",
+    "-id",
+    "first_subscribed_at",
+    "-first_subscribed_at",
+    "last_interaction_at",
+    "-last_interaction_at",
+    "follow_count",
+    "-follow_count",
+]
+QrSort = Literal["id", "-id", "name", "-name", "scene", "-scene", "created_at", "-created_at"]
+TOTAL_HEADER = {
+    "X-Total-Count": {"description": "粉丝总数（分页前）", "schema": {"type": "integer"}}
+}
 
 
 def can(permission: str) -> Principal:
@@ -60,15 +98,42 @@ async def update_account(
     return await accounts.update_account(actor(principal), account_id, body)
 
 
-@router.get("/wechat/qrcodes", response_model=list[QrCodeRead])
+@router.get("/wechat/pay-merchant", response_model=MerchantRead | None)
+async def get_pay_merchant(_: Principal = can("wechat.account:view")) -> MerchantRead | None:
+    return await pay.get_merchant()
+
+
+@router.put("/wechat/pay-merchant", response_model=MerchantRead)
+async def set_pay_merchant(
+    body: MerchantSet, principal: Principal = can("wechat.account:edit")
+) -> MerchantRead:
+    return await pay.set_merchant(actor(principal), body)
+
+
+@router.get("/wechat/qrcodes", response_model=Page[QrCodeListItem])
 async def list_qrcodes(
     account_id: Id | None = None,
     kind: QrKind | None = None,
     store_id: Id | None = None,
+    guide_id: Id | None = None,
+    status: QrStatus | None = None,
+    q: Search = "",
+    sort: QrSort = "id",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
     principal: Principal = can("wechat.qrcode:view"),
-) -> list[QrCodeRead]:
-    return await qrcodes.list_qrcodes(
-        principal, account_id=account_id, kind=kind, store_id=store_id
+) -> Page[QrCodeListItem]:
+    return await qrcodes.qrcode_page(
+        principal,
+        account_id=account_id,
+        kind=kind,
+        store_id=store_id,
+        guide_id=guide_id,
+        status=status,
+        q=q,
+        sort=sort,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -116,18 +181,30 @@ async def store_guide_posters(
     return Response(archive, media_type="application/zip", headers=content_disposition(name))
 
 
-@router.get("/wechat/fans", response_model=list[FanRead])
+@router.get(
+    "/wechat/fans",
+    response_model=list[FanListItem],
+    responses={200: {"headers": TOTAL_HEADER}},
+)
 async def list_fans(
+    response: Response,
     account_id: Id | None = None,
     subscribed: bool | None = None,
     store_id: Id | None = None,
     guide_id: Id | None = None,
     channel: Annotated[str, Query(max_length=64)] = "",
     tag: Annotated[str, Query(max_length=30)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    region: Annotated[str, Query(max_length=32)] = "",
+    since: date | None = None,
+    until: date | None = None,
+    q: Search = "",
+    sort: FanSort = "-id",
+    page: PageNumber = 1,
+    page_size: PageSize = 30,
     principal: Principal = can("wechat.fan:view"),
-) -> list[FanRead]:
-    rows, _ = await fans.list_fans(
+) -> list[FanListItem]:
+    """A list (the shape callers already read); the total before paging is X-Total-Count."""
+    rows, total = await fans.list_fans(
         principal,
         account_id=account_id,
         subscribed=subscribed,
@@ -135,14 +212,29 @@ async def list_fans(
         guide_id=guide_id,
         channel=channel,
         tag=tag,
+        since=since,
+        until=until,
+        region=region,
+        keyword=q,
+        sort=sort,
         page=page,
+        page_size=page_size,
     )
-    return rows
+    response.headers["X-Total-Count"] = str(total)
+    return await fans.list_items(rows)
 
 
-@router.get("/wechat/fans/{fan_id}", response_model=FanRead)
-async def get_fan(fan_id: Id, principal: Principal = can("wechat.fan:view")) -> FanRead:
-    return FanRead.model_validate(await fans.get_fan(principal, fan_id))
+@router.get("/wechat/portrait", response_model=PortraitRead)
+async def fan_portrait(
+    days: Annotated[int, Query(ge=1, le=366)] = 14,
+    principal: Principal = can("wechat.fan:view"),
+) -> PortraitRead:
+    return await portrait.series(principal, days=days)
+
+
+@router.get("/wechat/fans/{fan_id}", response_model=FanDetailRead)
+async def get_fan(fan_id: Id, principal: Principal = can("wechat.fan:view")) -> FanDetailRead:
+    return await fans.detail(principal, fan_id)
 
 
 @router.get("/wechat/fans/{fan_id}/timeline", response_model=list[TimelineEntry])
@@ -181,6 +273,25 @@ async def reply_to_fan(
     return await inbox.reply(principal, fan_id, body.content)
 
 
+@router.get("/wechat/conversations", response_model=Page[ConversationRead])
+async def list_conversations(
+    mine: bool = False,
+    q: Search = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
+    principal: Principal = can("wechat.inbox:view"),
+) -> Page[ConversationRead]:
+    return await inbox.conversation_page(principal, mine=mine, q=q, page=page, page_size=page_size)
+
+
+@router.put("/wechat/conversations/{fan_id}/read", status_code=204, response_class=Response)
+async def mark_conversation_read(
+    fan_id: Id, principal: Principal = can("wechat.inbox:view")
+) -> Response:
+    await inbox.mark_read(principal, fan_id)
+    return Response(status_code=204)
+
+
 @router.put("/wechat/fans/{fan_id}/assignee", status_code=204, response_class=Response)
 async def assign_fan(
     fan_id: Id, body: AssignCreate, principal: Principal = can("wechat.inbox:assign")
@@ -191,9 +302,20 @@ async def assign_fan(
 
 @router.get("/wechat/auto-replies", response_model=list[AutoReplyRead])
 async def list_auto_replies(
-    account_id: Id | None = None, _: Principal = can("wechat.autoreply:view")
+    account_id: Id | None = None,
+    kind: ReplyKind | None = None,
+    is_active: bool | None = None,
+    q: Search = "",
+    _: Principal = can("wechat.autoreply:view"),
 ) -> list[AutoReplyRead]:
-    return await autoreplies.list_rules(account_id)
+    return await autoreplies.list_rules(account_id, kind=kind, is_active=is_active, q=q)
+
+
+@router.post("/wechat/auto-replies/preview", response_model=AutoReplyPreview)
+async def preview_auto_reply(
+    body: AutoReplyPreviewCreate, principal: Principal = can("wechat.autoreply:view")
+) -> AutoReplyPreview:
+    return await autoreplies.preview(principal, body)
 
 
 @router.post("/wechat/auto-replies", status_code=201, response_model=AutoReplyRead)
@@ -223,9 +345,26 @@ async def delete_auto_reply(
 
 @router.get("/wechat/menus", response_model=list[MenuRead])
 async def list_menus(
-    account_id: Id | None = None, _: Principal = can("wechat.menu:view")
+    account_id: Id | None = None, q: Search = "", _: Principal = can("wechat.menu:view")
 ) -> list[MenuRead]:
-    return await menus.list_menus(account_id)
+    return await menus.list_menus(account_id, q=q)
+
+
+@router.post("/wechat/menus/check", response_model=MenuProblems)
+async def check_menu(body: MenuCheck, _: Principal = can("wechat.menu:view")) -> MenuProblems:
+    return menus.check_menu(body.buttons)
+
+
+@router.get("/wechat/menus/{menu_id}", response_model=MenuRead)
+async def get_menu(menu_id: Id, _: Principal = can("wechat.menu:view")) -> MenuRead:
+    return await menus.get_menu(menu_id)
+
+
+@router.patch("/wechat/menus/{menu_id}", response_model=MenuRead)
+async def update_menu(
+    menu_id: Id, body: MenuUpdate, principal: Principal = can("wechat.menu:edit")
+) -> MenuRead:
+    return await menus.update_menu(actor(principal), menu_id, body)
 
 
 @router.post("/wechat/menus", status_code=201, response_model=MenuRead)

@@ -222,6 +222,8 @@ class Fan(Model):
     last_message_at = fields.DatetimeField(null=True)
     assigned_staff_id = fields.IntField(null=True)
     member_id = fields.IntField(null=True)
+    # The last message the inbox has shown as read; newer inbound messages count as unread.
+    read_message_id = fields.BigIntField(null=True)
     tags: fields.ManyToManyRelation[FanTag] = fields.ManyToManyField(
         "wechat.FanTag", related_name="fans", through="wechat_fan_tags"
     )

@@ -222,3 +222,50 @@ async def staff_reply_waiting(fan_ids: list[int]) -> set[int]:
         .values_list("fan_id", "last")
     )
     return {int(f) for f, last in last_in.items() if last > last_reply.get(f, 0)}
+
+
+_UNREAD_SQL = (
+    "SELECT m.fan_id, count(*) AS unread FROM wechat_fan_message m "
+    "JOIN wechat_fan f ON f.id = m.fan_id WHERE m.fan_id = ANY($1::int[]) "
+    "AND m.direction = 'in' AND m.id > coalesce(f.read_message_id, 0) GROUP BY m.fan_id"
+)
+_LATEST_SQL = (
+    "SELECT DISTINCT ON (fan_id) id FROM wechat_fan_message WHERE fan_id = ANY($1::int[]) "
+    "ORDER BY fan_id, id DESC"
+)
+
+
+async def unread_counts(fan_ids: list[int]) -> dict[int, int]:
+    """Inbound messages after each fan's read marker."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_UNREAD_SQL, [fan_ids])
+    return {int(row["fan_id"]): int(row["unread"]) for row in rows}
+
+
+async def latest_messages(fan_ids: list[int]) -> dict[int, FanMessage]:
+    """Each fan's newest message, in or out, in two indexed queries."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_LATEST_SQL, [fan_ids])
+    found = await FanMessage.filter(id__in=[int(row["id"]) for row in rows])
+    return {message.fan_id: message for message in found}
+
+
+async def mark_read(fan_id: int) -> None:
+    """Move the read marker to the fan's newest inbound message (never backwards)."""
+    newest = (
+        await FanMessage.filter(fan_id=fan_id, direction=Direction.IN)
+        .annotate(last=Max("id"))
+        .group_by("fan_id")
+        .values_list("last", flat=True)
+    )
+    if newest:
+        await Fan.filter(
+            Q(read_message_id__isnull=True) | Q(read_message_id__lt=newest[0]), id=fan_id
+        ).update(read_message_id=newest[0])
+
+
+async def qrcode_names(qrcode_ids: set[int]) -> dict[int, str]:
+    rows = await QrCode.filter(id__in=list(qrcode_ids)).values_list("id", "name")
+    return {int(str(k)): str(v) for k, v in rows}

@@ -91,6 +91,9 @@ def menu_problems(buttons: Sequence[Mapping[str, Any]]) -> list[str]:
         if not name or _bytes(name) > 16:
             problems.append(f"第 {index} 个一级菜单名称不能为空且不超过 16 字节")
         subs = button.get("sub_button") or []
+        if not isinstance(subs, list) or not all(isinstance(sub, dict) for sub in subs):
+            problems.append(f"第 {index} 个一级菜单的 sub_button 需要是菜单列表")
+            continue
         if len(subs) > 5:
             problems.append(f"第 {index} 个一级菜单的子菜单最多 5 个")
         for sub_index, sub in enumerate(subs, 1):

@@ -273,3 +273,105 @@ class MerchantRead(Output):
     client_ip: str
     has_certificate: bool = False
     is_active: bool
+
+
+class FanListItem(FanRead):
+    """A fan as the console lists it: the names behind its ids (members' name via the hook)."""
+
+    store_name: str = ""
+    guide_name: str = ""
+    member_name: str = ""
+
+
+class FanDetailRead(FanListItem):
+    tags: list[str] = []
+    window_open: bool = False
+    window_closes_at: datetime | None = None
+
+
+class ConversationRead(BaseModel):
+    """One inbox row: a fan with their latest message and the 48-hour window."""
+
+    fan_id: int
+    account_id: int
+    openid: str
+    nickname: str
+    remark: str
+    subscribed: bool
+    member_id: int | None
+    member_name: str
+    assigned_staff_id: int | None
+    last_message_at: datetime | None
+    last_message: MessageRead | None
+    unread_count: int
+    waiting: bool
+    window_open: bool
+    window_closes_at: datetime | None
+
+
+class CountRead(BaseModel):
+    label: str
+    count: int
+
+
+class DayCountRead(BaseModel):
+    day: date
+    count: int
+
+
+class PortraitRead(BaseModel):
+    total: int
+    subscribed: int
+    channel: list[CountRead]
+    qrcode: list[CountRead]
+    store: list[CountRead]
+    guide: list[CountRead]
+    province: list[CountRead]
+    city: list[CountRead]
+    trend: list[DayCountRead]
+
+
+class QrCodeListItem(QrCodeRead):
+    """A code with its lifetime totals, as the QR code list shows them."""
+
+    scans: int = 0
+    new_follows: int = 0
+    re_follows: int = 0
+    unfollows: int = 0
+
+
+class MenuUpdate(Input):
+    name: str | None = Field(None, min_length=1, max_length=64)
+    buttons: list[dict[str, Any]] | None = Field(None, min_length=1, max_length=3)
+    tag_id: int | None = Field(None, ge=0)
+
+
+class MenuCheck(Input):
+    buttons: list[dict[str, Any]] = Field(max_length=10)
+
+
+class MenuProblems(BaseModel):
+    valid: bool
+    problems: list[str]
+
+
+class AutoReplyPreviewCreate(Input):
+    """A rule as it would answer, with the placeholders of a QR code's store, guide, channel."""
+
+    account_id: Id
+    reply_type: ReplyType = ReplyType.TEXT
+    content: str = Field("", max_length=2000)
+    media_id: str = Field("", max_length=128)
+    title: str = Field("", max_length=64)
+    url: str = Field("", max_length=1024)
+    picurl: str = Field("", max_length=1024)
+    qrcode_id: Id | None = None
+
+
+class AutoReplyPreview(BaseModel):
+    reply_type: ReplyType
+    content: str
+    media_id: str
+    title: str
+    url: str
+    picurl: str

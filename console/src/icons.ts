@@ -31,6 +31,20 @@ import {
   Postcard,
   Connection,
   Lock,
+  Suitcase,
+  Avatar,
+  Cellphone,
+  MessageBox,
+  CircleClose,
+  Tickets,
+  PhoneFilled,
+  Medal,
+  Van,
+  Brush,
+  Star,
+  PieChart,
+  ChatLineRound,
+  ChatDotSquare,
 } from "@element-plus/icons-vue";
 import type { Component } from "vue";
 
@@ -65,6 +79,20 @@ export const ICONS: Record<string, Component> = {
   Postcard,
   Connection,
   Lock,
+  Suitcase,
+  Avatar,
+  Cellphone,
+  MessageBox,
+  CircleClose,
+  Tickets,
+  PhoneFilled,
+  Medal,
+  Van,
+  Brush,
+  Star,
+  PieChart,
+  ChatLineRound,
+  ChatDotSquare,
 };
 
 export function icon(name: string | null | undefined): Component {

@@ -26,6 +26,7 @@ from crm_core.org.schemas import (
     MeRead,
     Page,
     PasswordReset,
+    PermissionCatalogRead,
     PermissionRead,
     PositionCreate,
     PositionRead,
@@ -166,6 +167,17 @@ async def update_position(
 async def delete_position(position_id: Id, p: Principal = can("org.position:delete")) -> Response:
     await positions.delete_position(p, position_id)
     return Response(status_code=204)
+
+
+@router.get("/roles/catalog", response_model=PermissionCatalogRead, tags=["org"])
+async def permission_catalog(p: Principal = can("org.role:view")) -> PermissionCatalogRead:
+    """The role editor's choices: resources with their actions, and the data scopes."""
+    return roles.permission_catalog()
+
+
+@router.get("/roles/{role_id}", response_model=RoleRead, tags=["org"])
+async def read_role(role_id: Id, p: Principal = can("org.role:view")) -> RoleRead:
+    return RoleRead.model_validate(await roles.get_role(role_id))
 
 
 @router.get("/roles", response_model=list[RoleRead], tags=["org"])

@@ -242,3 +242,31 @@ class Page(BaseModel, Generic[T]):
     total: int
     page: int
     page_size: int
+
+
+class PermissionActionRead(BaseModel):
+    permission: str
+    action: str
+    label: str
+    label_en: str
+
+
+class PermissionResourceRead(BaseModel):
+    """One row of the role editor: a resource and the actions it offers."""
+
+    code: str
+    label: str
+    label_en: str
+    group: str
+    group_en: str
+    actions: list[PermissionActionRead]
+
+
+class DataScopeRead(BaseModel):
+    code: str
+    label: str
+
+
+class PermissionCatalogRead(BaseModel):
+    resources: list[PermissionResourceRead]
+    data_scopes: list[DataScopeRead]

@@ -9,7 +9,7 @@ from crm_core.config import get_settings
 from crm_core.errors import CRMError
 from crm_core.exports import csv_response
 from crm_core.http import clear_session_cookie, client_ip, set_session_cookie
-from crm_core.org.models import DataScope, StoreStatus
+from crm_core.org.models import StoreStatus
 from crm_core.org.schemas import (
     DepartmentCreate,
     DepartmentUpdate,
@@ -43,12 +43,7 @@ from crm_core.web.console import (
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Console = Annotated[Principal, Depends(console_principal)]
-SCOPE_LABELS = {
-    DataScope.OWN: "仅本人",
-    DataScope.DEPARTMENT: "本部门",
-    DataScope.SUBTREE: "本部门及下级",
-    DataScope.ALL: "全部",
-}
+SCOPE_LABELS = roles.SCOPE_LABELS
 AUDIT_ACTIONS = {
     "auth.login": "登录",
     "auth.login_failed": "登录失败",

@@ -43,5 +43,6 @@ def add_nav(item: NavItem) -> None:
 
 
 def visible_nav(principal: Principal) -> list[NavItem]:
-    """The entries the principal may open, in display order."""
-    return [item for item in NAV if item.permission is None or principal.can(item.permission)]
+    """The entries the principal may open, in display order (the system group last)."""
+    shown = [item for item in NAV if item.permission is None or principal.can(item.permission)]
+    return sorted(shown, key=lambda item: item.group_en == "System")

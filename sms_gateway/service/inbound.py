@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 from crm_core import clock
 from crm_core.db import unit_of_work
@@ -193,6 +194,28 @@ async def recent_calls(
     return await _with_cards(await SmsCall.all().limit(limit), viewer)
 
 
+async def call_page(
+    viewer: Principal, *, q: str = "", after: int = 0, page: int = 1, page_size: int = 50
+) -> tuple[int, list[tuple[SmsCall, CallerCard | None]]]:
+    """Calls newest first, each with the card of who is calling as this viewer may see it."""
+    query = SmsCall.filter(id__gt=after)
+    if q:
+        query = query.filter(number__contains=q)
+    total, rows = await repository.page(query.order_by("-id"), page, page_size)
+    return total, await _with_cards(rows, viewer)
+
+
+async def poll_calls(
+    viewer: Principal, after: int
+) -> tuple[int, list[tuple[SmsCall, CallerCard | None]]]:
+    """The caller-ID pop-up's poll: the calls newer than ``after`` and the id to ask after
+    next time; ``after`` -1 (a page just opened) answers only the latest id."""
+    if after < 0:
+        return await latest_call_id(), []
+    found = await calls_after(after, viewer)
+    return max([after, *(call.id for call, _ in found)]), found
+
+
 async def latest_call_id() -> int:
     latest = await SmsCall.all().order_by("-id").first()
     return int(latest.id) if latest else 0
@@ -203,3 +226,21 @@ async def list_inbound(limit: int = 100, sender: str = "") -> list[SmsInbound]:
     if sender:
         query = query.filter(sender__contains=sender)
     return await query.limit(limit)
+
+
+async def inbound_page(
+    *,
+    q: str = "",
+    sender: str = "",
+    opt_out: bool | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[int, list[SmsInbound]]:
+    query = SmsInbound.all()
+    if sender:
+        query = query.filter(sender__contains=sender)
+    if q:
+        query = query.filter(Q(sender__contains=q) | Q(text__icontains=q))
+    if opt_out is not None:
+        query = query.filter(opt_out=opt_out)
+    return await repository.page(query.order_by("-id"), page, page_size)

@@ -145,12 +145,18 @@ async def get_message(message_id: int) -> MessageRead:
 
 
 async def list_messages(
-    *, status: str = "", kind: str = "", recipient: str = "", page: int = 1, page_size: int = 50
+    *,
+    status: str = "",
+    kind: str = "",
+    recipient: str = "",
+    q: str = "",
+    page: int = 1,
+    page_size: int = 50,
 ) -> MessagePage:
     if status and status not in {s.value for s in SmsStatus}:
         status = ""
     query = SmsMessage.filter(
-        repository.message_filter(status=status, kind=kind, recipient=recipient)
+        repository.message_filter(status=status, kind=kind, recipient=recipient, q=q)
     )
     total, items = await repository.page(query, page, page_size)
     return MessagePage(

@@ -1,6 +1,7 @@
 """Opt-outs (suppression list) and marketing consent, both keyed by E.164 number."""
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 from crm_core import clock
 from sms_gateway.errors import SmsNotFoundError
@@ -59,5 +60,8 @@ async def has_consent(phone: str, connection: BaseDBAsyncClient | None = None) -
     )
 
 
-async def list_suppressed(limit: int = 200) -> list[SmsSuppression]:
-    return await SmsSuppression.all().limit(limit)
+async def list_suppressed(limit: int = 200, *, q: str = "") -> list[SmsSuppression]:
+    query = SmsSuppression.all()
+    if q:
+        query = query.filter(Q(phone__contains=q) | Q(reason__icontains=q))
+    return await query.limit(limit)

@@ -3,11 +3,12 @@
 import string
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from crm_core import clock
 from crm_core.errors import CRMError
 from sms_gateway.errors import DuplicateTemplateError, SmsNotFoundError
-from sms_gateway.models import SmsMessage, SmsTemplate
+from sms_gateway.models import MessageKind, SmsMessage, SmsTemplate
 from sms_gateway.schemas import MessageCreate, TemplateCreate, TemplateRead
 from sms_gateway.service import messages
 
@@ -43,8 +44,17 @@ async def delete_template(template_id: int) -> None:
         raise SmsNotFoundError("短信模板不存在")
 
 
-async def list_templates() -> list[TemplateRead]:
-    return [TemplateRead.model_validate(row) for row in await SmsTemplate.all()]
+async def list_templates(
+    *, q: str = "", kind: MessageKind | None = None, enabled: bool | None = None
+) -> list[TemplateRead]:
+    query = SmsTemplate.all()
+    if q:
+        query = query.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(body__icontains=q))
+    if kind is not None:
+        query = query.filter(kind=kind)
+    if enabled is not None:
+        query = query.filter(enabled=enabled)
+    return [TemplateRead.model_validate(row) for row in await query]
 
 
 def render(body: str, params: dict[str, str]) -> str:

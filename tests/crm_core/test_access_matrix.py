@@ -19,7 +19,18 @@ from crm_core.permissions import ALL
 from scrm.app import create_app
 from tests.factories import bearer, make_staff, make_store
 
-PUBLIC = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("GET", "/api/v1/me")}
+# Login and logout, and what any signed-in staff member may read about themselves.
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("DELETE", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/session"),
+    ("GET", "/api/v1/auth/session"),
+    ("DELETE", "/api/v1/auth/session"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/permissions"),
+    # Every signed-in staff member has a workbench; each section checks its own permission.
+    ("GET", "/api/v1/workbench"),
+}
 SCOPED = {
     "department_id": "department",
     "staff_id": "staff",
@@ -52,6 +63,8 @@ UNSCOPED = {
     "activity_id",
     "item_id",
     "red_packet_id",
+    # The member center's look is the brand's.
+    "banner_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -75,6 +88,8 @@ BODY_UNSCOPED = {
     "position_id",
     "coupon_template_id",
     "birthday_coupon_template_id",
+    # WeChat Pay's merchant number, not a row of ours (the brand's one merchant).
+    "mch_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -371,6 +386,21 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "name": "菜单",
             "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}],
         },
+        ("PATCH", "/api/v1/wechat/menus/{menu_id}"): {"name": "改名菜单"},
+        ("POST", "/api/v1/wechat/menus/check"): {
+            "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}]
+        },
+        ("POST", "/api/v1/wechat/auto-replies/preview"): {
+            "account_id": world.account,
+            "content": "欢迎光临{store}",
+            "qrcode_id": world.inside["qrcode"],
+        },
+        ("PUT", "/api/v1/wechat/pay-merchant"): {
+            "account_id": world.account,
+            "mch_id": "1900000109",
+            "api_key": "matrix-api-key",
+            "send_name": "矩阵商城",
+        },
         ("POST", "/api/v1/sms/messages"): {"to": "13800138000", "text": "您好"},
         ("PATCH", "/api/v1/sms/modems/{modem_id}"): {"enabled": False},
         ("POST", "/api/v1/sms/suppressions"): {"phone": "13800138000"},
@@ -509,6 +539,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         tier_id=999999,
         coupon_template_id=999999,
         red_packet_id=999999,
+        banner_id=999999,
     )
 
 
@@ -530,6 +561,9 @@ async def snapshot() -> dict[str, str]:
         "wechat_auto_reply",
         "wechat_menu",
         "members_member",
+        "members_center_theme",
+        "members_center_banner",
+        "members_center_image",
         "sales_order",
         "sales_refund",
         "loyalty_program",
@@ -576,6 +610,8 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
     ("DELETE", "/api/v1/wechat/auto-replies/{reply_id}"): "wechat_autoreply_not_found",
     ("POST", "/api/v1/wechat/menus/{menu_id}/publish"): "wechat_local_menu_not_found",
+    ("GET", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
+    ("PATCH", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
     ("PATCH", "/api/v1/loyalty/tiers/{tier_id}"): "tier_not_found",
     ("POST", "/api/v1/loyalty/coupon-templates/{coupon_template_id}/issues"): (
         "coupon_template_not_found"
@@ -583,6 +619,30 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     # The coupon code (the member is at the till), not its store, names the object.
     ("POST", "/api/v1/loyalty/coupons/verify"): "coupon_not_found",
     ("POST", "/api/v1/loyalty/red-packets/{red_packet_id}/retry"): "red_packet_not_found",
+    ("DELETE", "/api/v1/member-center/banners/{banner_id}"): "banner_not_found",
+}
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 0)).save(out, format="PNG")
+    return out.getvalue()
+
+
+# Routes taking multipart forms (uploads): their fields and files.
+MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, Any]]] = {
+    ("PUT", "/api/v1/member-center/theme"): (
+        {"brand_name": "品牌", "primary_color": "#07c160"},
+        {},
+    ),
+    ("POST", "/api/v1/member-center/banners"): (
+        {"title": "图"},
+        {"image": ("b.png", _png(), "image/png")},
+    ),
 }
 
 
@@ -600,12 +660,13 @@ async def test_function_permission(
 ) -> None:
     world = await build_world(role)
     before = await snapshot()
-    response = await client.request(
-        method,
-        fill(path, world, world.inside),
-        json=body_for(method, path, world),
-        headers=await bearer(world.actor),
-    )
+    url, headers = fill(path, world, world.inside), await bearer(world.actor)
+    if (method, path) in MULTIPART:
+        data, files = MULTIPART[method, path]
+        response = await client.request(method, url, data=data, files=files, headers=headers)
+    else:
+        body = body_for(method, path, world)
+        response = await client.request(method, url, json=body, headers=headers)
     if grants(role, permission):
         assert response.status_code not in {401, 403, 422}, response.text
         assert response.status_code < 500

@@ -279,13 +279,13 @@ async def test_an_inactive_account_behind_a_live_session_is_refused(
 GUIDE_NAV = [
     ("", "工作台", "/admin", "House", None),
     ("门店与导购", "门店", "/admin/stores", "Shop", "org.store:view"),
-    ("会员营销", "会员积分", "/admin/loyalty/points", "Coin", "loyalty.points:view"),
-    ("会员营销", "优惠券", "/admin/loyalty/coupons", "Ticket", "loyalty.coupon:view"),
-    ("会员", "会员列表", "/admin/members", "UserFilled", "members.member:view"),
-    ("会员", "资料奖励", "/admin/members/profile-rewards", "Postcard", "members.member:view"),
     ("微信公众号", "渠道二维码", "/admin/wechat/qrcodes", "Grid", "wechat.qrcode:view"),
     ("微信公众号", "粉丝", "/admin/wechat/fans", "Star", "wechat.fan:view"),
     ("微信公众号", "粉丝画像", "/admin/wechat/portrait", "PieChart", "wechat.fan:view"),
+    ("会员", "会员列表", "/admin/members", "UserFilled", "members.member:view"),
+    ("会员", "资料奖励", "/admin/members/profile-rewards", "Postcard", "members.member:view"),
+    ("会员营销", "会员积分", "/admin/loyalty/points", "Coin", "loyalty.points:view"),
+    ("会员营销", "优惠券", "/admin/loyalty/coupons", "Ticket", "loyalty.coupon:view"),
 ]
 
 
@@ -311,7 +311,9 @@ async def test_me_nav_follows_permissions(client: httpx.AsyncClient) -> None:
             "permission": "org.position:view",
         },
     ]
-    assert [entry["path"] for entry in admin_nav] == [item.href for item in NAV]
+    # Every entry, in display order: registration order with the system group last.
+    in_order = sorted(NAV, key=lambda item: item.group_en == "System")
+    assert [entry["path"] for entry in admin_nav] == [item.href for item in in_order]
     assert [tuple(entry.values()) for entry in guide_nav] == GUIDE_NAV
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-import loyalty.nav  # noqa: F401 - registers loyalty's timeline source, as the app does
+import loyalty.api  # noqa: F401 - registers loyalty's timeline source, as the app does
 from crm_core.errors import NotFoundError
 from crm_core.org.service.auth import principal_for
 from crm_core.sales.models import SalesOrder

@@ -2,12 +2,22 @@
 
 import re
 
+from tortoise.expressions import Q
+
 from crm_core import audit
 from crm_core.audit import Actor
+from crm_core.permissions import Principal
+from wechat import rules
 from wechat.errors import AutoReplyNotFoundError, InvalidAutoReplyError
 from wechat.models import AutoReply, MatchMode, ReplyKind, ReplyType
-from wechat.schemas import AutoReplyCreate, AutoReplyRead, AutoReplyUpdate
-from wechat.service import accounts
+from wechat.schemas import (
+    AutoReplyCreate,
+    AutoReplyPreview,
+    AutoReplyPreviewCreate,
+    AutoReplyRead,
+    AutoReplyUpdate,
+)
+from wechat.service import accounts, qrcodes, replies
 from wechat.service.replies import bump_config_version
 
 
@@ -27,11 +37,46 @@ def _check(rule: AutoReply) -> None:
         raise InvalidAutoReplyError("图文回复需要标题和链接")
 
 
-async def list_rules(account_id: int | None = None) -> list[AutoReplyRead]:
+async def list_rules(
+    account_id: int | None = None,
+    *,
+    kind: ReplyKind | None = None,
+    is_active: bool | None = None,
+    q: str = "",
+) -> list[AutoReplyRead]:
     query = AutoReply.all() if account_id is None else AutoReply.filter(account_id=account_id)
+    if kind is not None:
+        query = query.filter(kind=kind)
+    if is_active is not None:
+        query = query.filter(is_active=is_active)
+    if q:
+        query = query.filter(
+            Q(keyword__icontains=q) | Q(content__icontains=q) | Q(title__icontains=q)
+        )
     return [
         AutoReplyRead.model_validate(r) for r in await query.order_by("kind", "-priority", "id")
     ]
+
+
+async def preview(principal: Principal, data: AutoReplyPreviewCreate) -> AutoReplyPreview:
+    """What a fan would receive: the placeholders filled for the QR code's store, guide and
+    channel (or for the account alone), checked like a saved rule."""
+    account = await accounts.get_account(data.account_id)
+    _check(AutoReply(kind=ReplyKind.DEFAULT, **data.model_dump(exclude={"qrcode_id"})))
+    values = {"account": account.name}
+    if data.qrcode_id is not None:
+        code = await qrcodes.get_qrcode(principal, data.qrcode_id)
+        values = await replies.placeholder_values(
+            account.name, code.store_id, code.guide_id, code.channel
+        )
+    return AutoReplyPreview(
+        reply_type=data.reply_type,
+        content="" if data.reply_type == ReplyType.IMAGE else rules.render(data.content, values),
+        media_id=data.media_id if data.reply_type == ReplyType.IMAGE else "",
+        title=rules.render(data.title, values),
+        url=data.url,
+        picurl=data.picurl,
+    )
 
 
 async def _get(reply_id: int) -> AutoReply:

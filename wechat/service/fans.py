@@ -9,7 +9,7 @@ from tortoise.expressions import Q, Subquery
 from crm_core import clock
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
-from wechat import repository
+from wechat import repository, rules
 from wechat.errors import FanNotFoundError
 from wechat.models import (
     Direction,
@@ -20,7 +20,10 @@ from wechat.models import (
     OfficialAccount,
     QrCode,
 )
-from wechat.schemas import FanIdentity, FanRead, TimelineEntry
+from wechat.schemas import FanDetailRead, FanIdentity, FanListItem, FanRead, TimelineEntry
+
+# What the fan list may be sorted by (a leading "-" sorts newest or largest first).
+FAN_SORTS = {"id", "first_subscribed_at", "subscribed_at", "last_interaction_at", "follow_count"}
 
 EVENT_TITLES = {
     "subscribe": "关注公众号",
@@ -121,6 +124,7 @@ async def list_fans(
     keyword: str = "",
     page: int = 1,
     page_size: int = 30,
+    sort: str = "-id",
 ) -> tuple[list[FanRead], int]:
     query = await repository.fans(principal)
     pairs = (
@@ -148,8 +152,39 @@ async def list_fans(
             | Q(remark__icontains=keyword)
         )
     total = await query.count()
-    rows = await query.distinct().order_by("-id").offset((page - 1) * page_size).limit(page_size)
+    order = (sort, "-id") if sort.lstrip("-") in FAN_SORTS else ("-id",)
+    rows = await query.distinct().order_by(*order).offset((page - 1) * page_size).limit(page_size)
     return [FanRead.model_validate(r) for r in rows], total
+
+
+async def list_items(rows: list[FanRead]) -> list[FanListItem]:
+    """The fans with the names of their store, guide and member, as the console lists them."""
+    stores, staff = await repository.names_of(
+        {f.store_id for f in rows if f.store_id}, {f.guide_id for f in rows if f.guide_id}
+    )
+    members = await member_names(rows)
+    return [
+        FanListItem(
+            **fan.model_dump(),
+            store_name=stores.get(fan.store_id or 0, ""),
+            guide_name=staff.get(fan.guide_id or 0, ""),
+            member_name=members.get(fan.member_id or 0, ""),
+        )
+        for fan in rows
+    ]
+
+
+async def detail(principal: Principal, fan_id: int) -> FanDetailRead:
+    """The fan page's header: names, tags and the 48-hour customer-service window."""
+    fan = await get_fan(principal, fan_id)
+    (item,) = await list_items([FanRead.model_validate(fan)])
+    now = clock.utc_now()
+    return FanDetailRead(
+        **item.model_dump(),
+        tags=[t.name for t in await fan.tags.all().order_by("name")],
+        window_open=rules.window_open(fan.last_interaction_at, now),
+        window_closes_at=rules.window_closes_at(fan.last_interaction_at),
+    )
 
 
 async def timeline(principal: Principal, fan_id: int) -> list[TimelineEntry]:

@@ -6,10 +6,14 @@ comes back as a Chinese explanation on the message, never as a bare code.
 
 from datetime import datetime
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
 from crm_core import audit, clock, jobs
 from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
 from crm_core.org.errors import StaffNotFoundError
+from crm_core.org.schemas import Page
 from crm_core.org.scope import staff_in_scope
 from crm_core.permissions import Principal
 from wechat import rules
@@ -21,9 +25,9 @@ from wechat.errors import (
     WindowClosedError,
 )
 from wechat.models import Direction, Fan, FanMessage, MessageStatus
-from wechat.schemas import MessageRead
+from wechat.schemas import ConversationRead, MessageRead
 from wechat.service import accounts
-from wechat.service.fans import get_fan
+from wechat.service.fans import get_fan, member_names
 
 EXPLAINED = {
     ResponseWindowClosedError: WindowClosedError,
@@ -39,13 +43,78 @@ def explain(error: WeChatAPIError) -> str:
     return error.message
 
 
-async def conversations(principal: Principal, *, mine: bool = False, limit: int = 50) -> list[Fan]:
+async def _conversation_query(principal: Principal, *, mine: bool, q: str = "") -> QuerySet[Fan]:
     from wechat import repository
 
     query = (await repository.fans(principal)).filter(last_message_at__not_isnull=True)
     if mine:
         query = query.filter(assigned_staff_id=principal.staff_id)
+    if q:
+        query = query.filter(
+            Q(openid__icontains=q) | Q(nickname__icontains=q) | Q(remark__icontains=q)
+        )
+    return query
+
+
+async def conversations(principal: Principal, *, mine: bool = False, limit: int = 50) -> list[Fan]:
+    query = await _conversation_query(principal, mine=mine)
     return await query.order_by("-last_message_at").limit(limit)
+
+
+async def conversation_page(
+    principal: Principal,
+    *,
+    mine: bool = False,
+    q: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[ConversationRead]:
+    """The inbox as a list: each fan's latest message, unread count, window and assignee."""
+    from wechat import repository
+
+    query = await _conversation_query(principal, mine=mine, q=q)
+    total = await query.count()
+    fans = (
+        await query.order_by("-last_message_at", "-id")
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    ids = [fan.id for fan in fans]
+    unread_counts = await repository.unread_counts(ids) if ids else {}
+    latest = await repository.latest_messages(ids) if ids else {}
+    waiting_ids = await waiting(fans)
+    names = await member_names(fans)
+    items = []
+    for fan in fans:
+        is_open, closes_at = window(fan)
+        last = latest.get(fan.id)
+        items.append(
+            ConversationRead(
+                fan_id=fan.id,
+                account_id=fan.account_id,
+                openid=fan.openid,
+                nickname=fan.nickname,
+                remark=fan.remark,
+                subscribed=fan.subscribed,
+                member_id=fan.member_id,
+                member_name=names.get(fan.member_id or 0, ""),
+                assigned_staff_id=fan.assigned_staff_id,
+                last_message_at=fan.last_message_at,
+                last_message=MessageRead.model_validate(last) if last else None,
+                unread_count=unread_counts.get(fan.id, 0),
+                waiting=fan.id in waiting_ids,
+                window_open=is_open,
+                window_closes_at=closes_at,
+            )
+        )
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+async def mark_read(principal: Principal, fan_id: int) -> None:
+    from wechat import repository
+
+    fan = await get_fan(principal, fan_id)
+    await repository.mark_read(fan.id)
 
 
 async def waiting(fans: list[Fan]) -> set[int]:

@@ -3,19 +3,64 @@
 A menu with a tag is a conditional menu; publishing the default menu replaces it at WeChat.
 """
 
+from typing import Any
+
 from crm_core import audit, clock, jobs
 from crm_core.audit import Actor
 from crm_core.db import unit_of_work
 from wechat import rules
 from wechat.errors import InvalidMenuError, MenuNotFoundError, WeChatAPIError
 from wechat.models import Menu, MenuStatus
-from wechat.schemas import MenuCreate, MenuRead
+from wechat.schemas import MenuCreate, MenuProblems, MenuRead, MenuUpdate
 from wechat.service import accounts
 
 
-async def list_menus(account_id: int | None = None) -> list[MenuRead]:
+async def list_menus(account_id: int | None = None, *, q: str = "") -> list[MenuRead]:
     query = Menu.all() if account_id is None else Menu.filter(account_id=account_id)
+    if q:
+        query = query.filter(name__icontains=q)
     return [MenuRead.model_validate(m) for m in await query.order_by("id")]
+
+
+async def _get(menu_id: int) -> Menu:
+    menu = await Menu.get_or_none(id=menu_id)
+    if menu is None:
+        raise MenuNotFoundError()
+    return menu
+
+
+async def get_menu(menu_id: int) -> MenuRead:
+    return MenuRead.model_validate(await _get(menu_id))
+
+
+def check_menu(buttons: list[dict[str, Any]]) -> MenuProblems:
+    """WeChat's limits, each broken one named, for an editor to show before saving."""
+    problems = rules.menu_problems(buttons)
+    return MenuProblems(valid=not problems, problems=problems)
+
+
+async def update_menu(actor: Actor, menu_id: int, data: MenuUpdate) -> MenuRead:
+    """An edited menu is a draft again: WeChat keeps the old one until it is published."""
+    menu = await _get(menu_id)
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("name", "buttons"):
+        if changes.get(name) is None:
+            changes.pop(name, None)
+    if "buttons" in changes and (problems := rules.menu_problems(changes["buttons"])):
+        raise InvalidMenuError("；".join(problems))
+    if not changes:
+        return MenuRead.model_validate(menu)
+    async with unit_of_work():
+        menu.update_from_dict({**changes, "status": MenuStatus.DRAFT, "error": ""})
+        await menu.save()
+        await audit.record(
+            actor,
+            "wechat.menu.update",
+            target_type="wechat_menu",
+            target_id=menu.id,
+            after={"fields": sorted(changes)},
+        )
+    return MenuRead.model_validate(menu)
 
 
 async def create_menu(actor: Actor, data: MenuCreate) -> MenuRead:
@@ -36,9 +81,7 @@ async def create_menu(actor: Actor, data: MenuCreate) -> MenuRead:
 
 
 async def request_publish(actor: Actor, menu_id: int) -> MenuRead:
-    menu = await Menu.get_or_none(id=menu_id)
-    if menu is None:
-        raise MenuNotFoundError()
+    menu = await _get(menu_id)
     async with unit_of_work():
         menu.status, menu.error = MenuStatus.PUBLISHING, ""
         await menu.save(update_fields=["status", "error"])

@@ -7,11 +7,14 @@ import zipfile
 from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from crm_core import audit, clock, jobs
 from crm_core.audit import Actor
 from crm_core.db import unit_of_work
 from crm_core.org.errors import StaffNotFoundError, StoreNotFoundError
+from crm_core.org.schemas import Page
 from crm_core.org.scope import staff_in_scope, store_visible
 from crm_core.permissions import Principal
 from wechat import posters, repository
@@ -23,7 +26,7 @@ from wechat.errors import (
     WeChatAPIError,
 )
 from wechat.models import QrCode, QrDailyStat, QrKind, QrStatus
-from wechat.schemas import QrCodeCreate, QrCodeRead, QrCodeUpdate, QrStatRead
+from wechat.schemas import QrCodeCreate, QrCodeListItem, QrCodeRead, QrCodeUpdate, QrStatRead
 from wechat.service import accounts
 from wechat.service.replies import bump_config_version
 
@@ -34,6 +37,8 @@ KIND_LABELS = {
     QrKind.CAMPAIGN: "活动码",
 }
 
+QR_SORTS = {"id", "name", "scene", "created_at"}
+
 
 async def list_qrcodes(
     principal: Principal,
@@ -43,16 +48,69 @@ async def list_qrcodes(
     store_id: int | None = None,
     guide_id: int | None = None,
 ) -> list[QrCodeRead]:
-    query = await repository.qrcodes(principal)
-    if account_id is not None:
-        query = query.filter(account_id=account_id)
-    if kind is not None:
-        query = query.filter(kind=kind)
-    if store_id is not None:
-        query = query.filter(store_id=store_id)
-    if guide_id is not None:
-        query = query.filter(guide_id=guide_id)
+    query = await _filtered(
+        principal, account_id=account_id, kind=kind, store_id=store_id, guide_id=guide_id
+    )
     return [QrCodeRead.model_validate(q) for q in await query.order_by("id")]
+
+
+async def _filtered(
+    principal: Principal,
+    *,
+    account_id: int | None = None,
+    kind: QrKind | None = None,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    status: QrStatus | None = None,
+    q: str = "",
+) -> QuerySet[QrCode]:
+    query = await repository.qrcodes(principal)
+    pairs = (
+        ("account_id", account_id),
+        ("kind", kind),
+        ("store_id", store_id),
+        ("guide_id", guide_id),
+        ("status", status),
+    )
+    query = query.filter(**{name: value for name, value in pairs if value is not None})
+    if q:
+        query = query.filter(Q(name__icontains=q) | Q(scene__icontains=q))
+    return query
+
+
+async def qrcode_page(
+    principal: Principal,
+    *,
+    account_id: int | None = None,
+    kind: QrKind | None = None,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    status: QrStatus | None = None,
+    q: str = "",
+    sort: str = "id",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[QrCodeListItem]:
+    """The QR code list with each code's lifetime scan and follow totals."""
+    query = await _filtered(
+        principal,
+        account_id=account_id,
+        kind=kind,
+        store_id=store_id,
+        guide_id=guide_id,
+        status=status,
+        q=q,
+    )
+    total = await query.count()
+    order = (sort, "id") if sort.lstrip("-") in QR_SORTS else ("id",)
+    rows = await query.order_by(*order).offset((page - 1) * page_size).limit(page_size)
+    sums = await totals([row.id for row in rows])
+    items = []
+    for row in rows:
+        read, stat = QrCodeRead.model_validate(row), sums.get(row.id)
+        counts = stat.model_dump(exclude={"day"}) if stat else {}
+        items.append(QrCodeListItem(**read.model_dump(), **counts))
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 async def get_qrcode(principal: Principal, qrcode_id: int) -> QrCode:

@@ -97,7 +97,7 @@ def build(rule: ReplyRule, message: InboundMessage, values: dict[str, str]) -> s
     return text_reply(openid=openid, account=account, create_time=now, content=content)
 
 
-async def _values(
+async def placeholder_values(
     account_name: str, store_id: int | None, guide_id: int | None, channel: str = ""
 ) -> dict[str, str]:
     stores, staff = await names_of({store_id} - {None}, {guide_id} - {None})  # type: ignore[arg-type]
@@ -122,7 +122,9 @@ async def passive_reply(
         if "{" in rule.content + rule.title:
             fan = await Fan.get_or_none(account_id=account_id, openid=message.openid)
             if fan is not None:
-                values = await _values(account_name, fan.store_id, fan.guide_id, fan.channel)
+                values = await placeholder_values(
+                    account_name, fan.store_id, fan.guide_id, fan.channel
+                )
         return build(rule, message, values)
     if isinstance(message, ClickEvent):
         return await _menu_click(account_id, message)
@@ -153,7 +155,7 @@ async def _welcome(
         code = await QrCode.get_or_none(account_id=account_id, scene=message.scene)
     values = {"account": account_name}
     if code is not None:
-        values = await _values(account_name, code.store_id, code.guide_id, code.channel)
+        values = await placeholder_values(account_name, code.store_id, code.guide_id, code.channel)
         if code.welcome_text:
             rule = ReplyRule(0, "follow", "exact", "", 0, "text", code.welcome_text)
             return build(rule, message, values)

@@ -1116,6 +1116,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roles/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Permission Catalog
+         * @description The role editor's choices: resources with their actions, and the data scopes.
+         */
+        get: operations["permission_catalog_api_v1_roles_catalog_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles/{role_id}": {
         parameters: {
             query?: never;
@@ -1123,7 +1143,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Read Role */
+        get: operations["read_role_api_v1_roles__role_id__get"];
         put?: never;
         post?: never;
         /** Delete Role */
@@ -1192,8 +1213,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Calls */
+        /**
+         * List Calls
+         * @description Newest first, each with the caller card the registered lookup gives this viewer.
+         */
         get: operations["list_calls_api_v1_sms_calls_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/calls/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Poll Calls */
+        get: operations["poll_calls_api_v1_sms_calls_poll_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1627,6 +1668,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/auto-replies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview Auto Reply */
+        post: operations["preview_auto_reply_api_v1_wechat_auto_replies_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wechat/auto-replies/{reply_id}": {
         parameters: {
             query?: never;
@@ -1645,6 +1703,40 @@ export interface paths {
         patch: operations["update_auto_reply_api_v1_wechat_auto_replies__reply_id__patch"];
         trace?: never;
     };
+    "/api/v1/wechat/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Conversations */
+        get: operations["list_conversations_api_v1_wechat_conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/conversations/{fan_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark Conversation Read */
+        put: operations["mark_conversation_read_api_v1_wechat_conversations__fan_id__read_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wechat/fans": {
         parameters: {
             query?: never;
@@ -1652,7 +1744,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Fans */
+        /**
+         * List Fans
+         * @description A list (the shape callers already read); the total before paging is X-Total-Count.
+         */
         get: operations["list_fans_api_v1_wechat_fans_get"];
         put?: never;
         post?: never;
@@ -1783,6 +1878,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/menus/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check Menu */
+        post: operations["check_menu_api_v1_wechat_menus_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/menus/{menu_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Menu */
+        get: operations["get_menu_api_v1_wechat_menus__menu_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Menu */
+        patch: operations["update_menu_api_v1_wechat_menus__menu_id__patch"];
+        trace?: never;
+    };
     "/api/v1/wechat/menus/{menu_id}/publish": {
         parameters: {
             query?: never;
@@ -1794,6 +1924,41 @@ export interface paths {
         put?: never;
         /** Publish Menu */
         post: operations["publish_menu_api_v1_wechat_menus__menu_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/pay-merchant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Pay Merchant */
+        get: operations["get_pay_merchant_api_v1_wechat_pay_merchant_get"];
+        /** Set Pay Merchant */
+        put: operations["set_pay_merchant_api_v1_wechat_pay_merchant_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/portrait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fan Portrait */
+        get: operations["fan_portrait_api_v1_wechat_portrait_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2107,6 +2272,57 @@ export interface components {
              */
             url: string;
         };
+        /** AutoReplyPreview */
+        AutoReplyPreview: {
+            /** Content */
+            content: string;
+            /** Media Id */
+            media_id: string;
+            /** Picurl */
+            picurl: string;
+            reply_type: components["schemas"]["ReplyType"];
+            /** Title */
+            title: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * AutoReplyPreviewCreate
+         * @description A rule as it would answer, with the placeholders of a QR code's store, guide, channel.
+         */
+        AutoReplyPreviewCreate: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Content
+             * @default
+             */
+            content: string;
+            /**
+             * Media Id
+             * @default
+             */
+            media_id: string;
+            /**
+             * Picurl
+             * @default
+             */
+            picurl: string;
+            /** Qrcode Id */
+            qrcode_id?: number | null;
+            /** @default text */
+            reply_type: components["schemas"]["ReplyType"];
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Url
+             * @default
+             */
+            url: string;
+        };
         /** AutoReplyRead */
         AutoReplyRead: {
             /** Account Id */
@@ -2247,6 +2463,27 @@ export interface components {
          * @enum {string}
          */
         Calendar: "solar" | "lunar";
+        /** CallPage */
+        CallPage: {
+            /** Items */
+            items: components["schemas"]["CallRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * CallPoll
+         * @description The caller-ID pop-up: calls after the asked id, and the id to ask after next.
+         */
+        CallPoll: {
+            /** Calls */
+            calls: components["schemas"]["CallRead"][];
+            /** Latest */
+            latest: number;
+        };
         /** CallRead */
         CallRead: {
             caller?: components["schemas"]["CallerCard"] | null;
@@ -2347,6 +2584,48 @@ export interface components {
             purpose: string;
         };
         /**
+         * ConversationRead
+         * @description One inbox row: a fan with their latest message and the 48-hour window.
+         */
+        ConversationRead: {
+            /** Account Id */
+            account_id: number;
+            /** Assigned Staff Id */
+            assigned_staff_id: number | null;
+            /** Fan Id */
+            fan_id: number;
+            last_message: components["schemas"]["wechat__schemas__MessageRead"] | null;
+            /** Last Message At */
+            last_message_at: string | null;
+            /** Member Id */
+            member_id: number | null;
+            /** Member Name */
+            member_name: string;
+            /** Nickname */
+            nickname: string;
+            /** Openid */
+            openid: string;
+            /** Remark */
+            remark: string;
+            /** Subscribed */
+            subscribed: boolean;
+            /** Unread Count */
+            unread_count: number;
+            /** Waiting */
+            waiting: boolean;
+            /** Window Closes At */
+            window_closes_at: string | null;
+            /** Window Open */
+            window_open: boolean;
+        };
+        /** CountRead */
+        CountRead: {
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /**
          * CouponKind
          * @enum {string}
          */
@@ -2420,6 +2699,23 @@ export interface components {
          * @enum {string}
          */
         DataScope: "own" | "department" | "subtree" | "all";
+        /** DataScopeRead */
+        DataScopeRead: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
+        /** DayCountRead */
+        DayCountRead: {
+            /** Count */
+            count: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
         /** DepartmentCreate */
         DepartmentCreate: {
             /** Name */
@@ -2578,8 +2874,8 @@ export interface components {
              */
             tracking_no: string;
         };
-        /** FanRead */
-        FanRead: {
+        /** FanDetailRead */
+        FanDetailRead: {
             /** Account Id */
             account_id: number;
             /** Assigned Staff Id */
@@ -2596,12 +2892,22 @@ export interface components {
             follow_count: number;
             /** Guide Id */
             guide_id: number | null;
+            /**
+             * Guide Name
+             * @default
+             */
+            guide_name: string;
             /** Id */
             id: number;
             /** Last Interaction At */
             last_interaction_at: string | null;
             /** Member Id */
             member_id: number | null;
+            /**
+             * Member Name
+             * @default
+             */
+            member_name: string;
             /** Nickname */
             nickname: string;
             /** Openid */
@@ -2612,6 +2918,84 @@ export interface components {
             remark: string;
             /** Store Id */
             store_id: number | null;
+            /**
+             * Store Name
+             * @default
+             */
+            store_name: string;
+            /** Subscribed */
+            subscribed: boolean;
+            /** Subscribed At */
+            subscribed_at: string | null;
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
+            /** Unionid */
+            unionid: string;
+            /** Unsubscribed At */
+            unsubscribed_at: string | null;
+            /** Window Closes At */
+            window_closes_at?: string | null;
+            /**
+             * Window Open
+             * @default false
+             */
+            window_open: boolean;
+        };
+        /**
+         * FanListItem
+         * @description A fan as the console lists it: the names behind its ids (members' name via the hook).
+         */
+        FanListItem: {
+            /** Account Id */
+            account_id: number;
+            /** Assigned Staff Id */
+            assigned_staff_id: number | null;
+            /** Blacklisted */
+            blacklisted: boolean;
+            /** Channel */
+            channel: string;
+            /** City */
+            city: string;
+            /** First Subscribed At */
+            first_subscribed_at: string | null;
+            /** Follow Count */
+            follow_count: number;
+            /** Guide Id */
+            guide_id: number | null;
+            /**
+             * Guide Name
+             * @default
+             */
+            guide_name: string;
+            /** Id */
+            id: number;
+            /** Last Interaction At */
+            last_interaction_at: string | null;
+            /** Member Id */
+            member_id: number | null;
+            /**
+             * Member Name
+             * @default
+             */
+            member_name: string;
+            /** Nickname */
+            nickname: string;
+            /** Openid */
+            openid: string;
+            /** Province */
+            province: string;
+            /** Remark */
+            remark: string;
+            /** Store Id */
+            store_id: number | null;
+            /**
+             * Store Name
+             * @default
+             */
+            store_name: string;
             /** Subscribed */
             subscribed: boolean;
             /** Subscribed At */
@@ -2698,6 +3082,17 @@ export interface components {
             pending_fulfilments?: number | null;
             /** Unanswered Conversations */
             unanswered_conversations: number;
+        };
+        /** InboundPage */
+        InboundPage: {
+            /** Items */
+            items: components["schemas"]["InboundRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
         };
         /** InboundRead */
         InboundRead: {
@@ -2992,6 +3387,13 @@ export interface components {
             /** Tier Name */
             tier_name?: string | null;
         };
+        /** MenuCheck */
+        MenuCheck: {
+            /** Buttons */
+            buttons: {
+                [key: string]: unknown;
+            }[];
+        };
         /** MenuCreate */
         MenuCreate: {
             /** Account Id */
@@ -3004,6 +3406,13 @@ export interface components {
             name: string;
             /** Tag Id */
             tag_id?: number | null;
+        };
+        /** MenuProblems */
+        MenuProblems: {
+            /** Problems */
+            problems: string[];
+            /** Valid */
+            valid: boolean;
         };
         /** MenuRead */
         MenuRead: {
@@ -3027,6 +3436,69 @@ export interface components {
             tag_id: number | null;
             /** Wx Menuid */
             wx_menuid: string;
+        };
+        /** MenuUpdate */
+        MenuUpdate: {
+            /** Buttons */
+            buttons?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Name */
+            name?: string | null;
+            /** Tag Id */
+            tag_id?: number | null;
+        };
+        /** MerchantRead */
+        MerchantRead: {
+            /** Account Id */
+            account_id: number;
+            /** Client Ip */
+            client_ip: string;
+            /**
+             * Has Certificate
+             * @default false
+             */
+            has_certificate: boolean;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Mch Id */
+            mch_id: string;
+            /** Send Name */
+            send_name: string;
+        };
+        /**
+         * MerchantSet
+         * @description The WeChat Pay merchant of an account (red packets); the API key is write-only.
+         */
+        MerchantSet: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Api Key
+             * Format: password
+             */
+            api_key: string;
+            /**
+             * Cert Path
+             * @default
+             */
+            cert_path: string;
+            /**
+             * Client Ip
+             * @default 127.0.0.1
+             */
+            client_ip: string;
+            /**
+             * Key Path
+             * @default
+             */
+            key_path: string;
+            /** Mch Id */
+            mch_id: string;
+            /** Send Name */
+            send_name: string;
         };
         /**
          * MergeCreate
@@ -3145,6 +3617,8 @@ export interface components {
              * @default 0
              */
             parts_last_10_minutes: number;
+            /** Parts Per Minute */
+            readonly parts_per_minute: number;
             /** Parts Sent */
             parts_sent: number;
             /** Port */
@@ -3268,6 +3742,28 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ConversationRead] */
+        Page_ConversationRead_: {
+            /** Items */
+            items: components["schemas"]["ConversationRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[QrCodeListItem] */
+        Page_QrCodeListItem_: {
+            /** Items */
+            items: components["schemas"]["QrCodeListItem"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[StaffRead] */
         Page_StaffRead_: {
             /** Items */
@@ -3313,6 +3809,24 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** PermissionActionRead */
+        PermissionActionRead: {
+            /** Action */
+            action: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
+            /** Permission */
+            permission: string;
+        };
+        /** PermissionCatalogRead */
+        PermissionCatalogRead: {
+            /** Data Scopes */
+            data_scopes: components["schemas"]["DataScopeRead"][];
+            /** Resources */
+            resources: components["schemas"]["PermissionResourceRead"][];
+        };
         /** PermissionRead */
         PermissionRead: {
             /** Action */
@@ -3329,6 +3843,45 @@ export interface components {
             resource: string;
             /** Resource Label */
             resource_label: string;
+        };
+        /**
+         * PermissionResourceRead
+         * @description One row of the role editor: a resource and the actions it offers.
+         */
+        PermissionResourceRead: {
+            /** Actions */
+            actions: components["schemas"]["PermissionActionRead"][];
+            /** Code */
+            code: string;
+            /** Group */
+            group: string;
+            /** Group En */
+            group_en: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
+        };
+        /** PortraitRead */
+        PortraitRead: {
+            /** Channel */
+            channel: components["schemas"]["CountRead"][];
+            /** City */
+            city: components["schemas"]["CountRead"][];
+            /** Guide */
+            guide: components["schemas"]["CountRead"][];
+            /** Province */
+            province: components["schemas"]["CountRead"][];
+            /** Qrcode */
+            qrcode: components["schemas"]["CountRead"][];
+            /** Store */
+            store: components["schemas"]["CountRead"][];
+            /** Subscribed */
+            subscribed: number;
+            /** Total */
+            total: number;
+            /** Trend */
+            trend: components["schemas"]["DayCountRead"][];
         };
         /** PositionCreate */
         PositionCreate: {
@@ -3579,6 +4132,62 @@ export interface components {
              * Welcome Text
              * @default
              */
+            welcome_text: string;
+        };
+        /**
+         * QrCodeListItem
+         * @description A code with its lifetime totals, as the QR code list shows them.
+         */
+        QrCodeListItem: {
+            /** Account Id */
+            account_id: number;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** Channel */
+            channel: string;
+            /** Error */
+            error: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Guide Id */
+            guide_id: number | null;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["QrKind"];
+            /** Name */
+            name: string;
+            /**
+             * New Follows
+             * @default 0
+             */
+            new_follows: number;
+            /** Permanent */
+            permanent: boolean;
+            /**
+             * Re Follows
+             * @default 0
+             */
+            re_follows: number;
+            /**
+             * Scans
+             * @default 0
+             */
+            scans: number;
+            /** Scene */
+            scene: string;
+            status: components["schemas"]["QrStatus"];
+            /** Store Id */
+            store_id: number | null;
+            /** Ticket */
+            ticket: string;
+            /**
+             * Unfollows
+             * @default 0
+             */
+            unfollows: number;
+            /** Url */
+            url: string;
+            /** Welcome Text */
             welcome_text: string;
         };
         /** QrCodeRead */
@@ -12331,6 +12940,192 @@ export interface operations {
             };
         };
     };
+    permission_catalog_api_v1_roles_catalog_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionCatalogRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    read_role_api_v1_roles__role_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     delete_role_api_v1_roles__role_id__delete: {
         parameters: {
             query?: never;
@@ -12813,6 +13608,9 @@ export interface operations {
         parameters: {
             query?: {
                 after?: number;
+                q?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -12826,7 +13624,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CallRead"][];
+                    "application/json": components["schemas"]["CallPage"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    poll_calls_api_v1_sms_calls_poll_get: {
+        parameters: {
+            query?: {
+                after?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallPoll"];
                 };
             };
             /** @description bad_request */
@@ -12907,6 +13799,10 @@ export interface operations {
         parameters: {
             query?: {
                 sender?: string;
+                opt_out?: boolean | null;
+                q?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -12920,7 +13816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboundRead"][];
+                    "application/json": components["schemas"]["InboundPage"];
                 };
             };
             /** @description bad_request */
@@ -13003,6 +13899,7 @@ export interface operations {
                 status?: string;
                 kind?: string;
                 recipient?: string;
+                q?: string;
                 page?: number;
                 page_size?: number;
             };
@@ -13477,7 +14374,9 @@ export interface operations {
     };
     list_suppressions_api_v1_sms_suppressions_get: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -13757,7 +14656,11 @@ export interface operations {
     };
     list_templates_api_v1_sms_templates_get: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+                kind?: components["schemas"]["MessageKind"] | null;
+                enabled?: boolean | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -16047,6 +16950,9 @@ export interface operations {
         parameters: {
             query?: {
                 account_id?: number | null;
+                kind?: components["schemas"]["ReplyKind"] | null;
+                is_active?: boolean | null;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -16157,6 +17063,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AutoReplyRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    preview_auto_reply_api_v1_wechat_auto_replies_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoReplyPreviewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoReplyPreview"];
                 };
             };
             /** @description bad_request */
@@ -16423,16 +17425,13 @@ export interface operations {
             };
         };
     };
-    list_fans_api_v1_wechat_fans_get: {
+    list_conversations_api_v1_wechat_conversations_get: {
         parameters: {
             query?: {
-                account_id?: number | null;
-                subscribed?: boolean | null;
-                store_id?: number | null;
-                guide_id?: number | null;
-                channel?: string;
-                tag?: string;
+                mine?: boolean;
+                q?: string;
                 page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -16446,7 +17445,207 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FanRead"][];
+                    "application/json": components["schemas"]["Page_ConversationRead_"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    mark_conversation_read_api_v1_wechat_conversations__fan_id__read_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_fans_api_v1_wechat_fans_get: {
+        parameters: {
+            query?: {
+                account_id?: number | null;
+                subscribed?: boolean | null;
+                store_id?: number | null;
+                guide_id?: number | null;
+                channel?: string;
+                tag?: string;
+                region?: string;
+                since?: string | null;
+                until?: string | null;
+                q?: string;
+                sort?: "id" | "-id" | "first_subscribed_at" | "-first_subscribed_at" | "last_interaction_at" | "-last_interaction_at" | "follow_count" | "-follow_count";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description 粉丝总数（分页前） */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FanListItem"][];
                 };
             };
             /** @description bad_request */
@@ -16540,7 +17739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FanRead"];
+                    "application/json": components["schemas"]["FanDetailRead"];
                 };
             };
             /** @description bad_request */
@@ -17197,6 +18396,7 @@ export interface operations {
         parameters: {
             query?: {
                 account_id?: number | null;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -17383,6 +18583,294 @@ export interface operations {
             };
         };
     };
+    check_menu_api_v1_wechat_menus_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuProblems"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    get_menu_api_v1_wechat_menus__menu_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menu_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    update_menu_api_v1_wechat_menus__menu_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menu_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     publish_menu_api_v1_wechat_menus__menu_id__publish_post: {
         parameters: {
             query?: never;
@@ -17477,12 +18965,198 @@ export interface operations {
             };
         };
     };
-    list_qrcodes_api_v1_wechat_qrcodes_get: {
+    get_pay_merchant_api_v1_wechat_pay_merchant_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MerchantRead"] | null;
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    set_pay_merchant_api_v1_wechat_pay_merchant_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MerchantSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MerchantRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    fan_portrait_api_v1_wechat_portrait_get: {
         parameters: {
             query?: {
-                account_id?: number | null;
-                kind?: components["schemas"]["QrKind"] | null;
-                store_id?: number | null;
+                days?: number;
             };
             header?: never;
             path?: never;
@@ -17496,7 +19170,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QrCodeRead"][];
+                    "application/json": components["schemas"]["PortraitRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_qrcodes_api_v1_wechat_qrcodes_get: {
+        parameters: {
+            query?: {
+                account_id?: number | null;
+                kind?: components["schemas"]["QrKind"] | null;
+                store_id?: number | null;
+                guide_id?: number | null;
+                status?: components["schemas"]["QrStatus"] | null;
+                q?: string;
+                sort?: "id" | "-id" | "name" | "-name" | "scene" | "-scene" | "created_at" | "-created_at";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_QrCodeListItem_"];
                 };
             };
             /** @description bad_request */

@@ -1,6 +1,6 @@
 // Submitting a form to the API: field errors from the server land under their field (in Chinese),
 // other errors as a message; nothing is considered saved unless the API said so.
-import { ElMessage } from "element-plus";
+import { ElMessage, ElMessageBox } from "element-plus";
 import { reactive, ref } from "vue";
 import { ApiError } from "@/api/errors";
 
@@ -42,7 +42,6 @@ export function useApiForm() {
 
 /** Ask before a destructive action; resolves true when confirmed. */
 export async function confirmDanger(message: string, title = "请确认"): Promise<boolean> {
-  const { ElMessageBox } = await import("element-plus");
   try {
     await ElMessageBox.confirm(message, title, {
       type: "warning",

@@ -11,11 +11,19 @@ from crm_core.org.errors import (
     RoleNotFoundError,
     UnknownPermissionError,
 )
-from crm_core.org.models import Role
+from crm_core.org.models import DataScope, Role
 from crm_core.org.rules import within
-from crm_core.org.schemas import RoleCreate, RoleRead, RoleUpdate
+from crm_core.org.schemas import (
+    DataScopeRead,
+    PermissionActionRead,
+    PermissionCatalogRead,
+    PermissionResourceRead,
+    RoleCreate,
+    RoleRead,
+    RoleUpdate,
+)
 from crm_core.org.service._common import snapshot
-from crm_core.permissions import ALL, Principal, all_permissions
+from crm_core.permissions import ACTION_LABELS, ALL, RESOURCES, Principal, all_permissions
 
 FIELDS = ("code", "name", "description", "permissions", "data_scope")
 
@@ -164,3 +172,36 @@ async def ensure_builtin_roles() -> int:
             )
         changed += created or bool(new) or translated
     return changed
+
+
+SCOPE_LABELS = {
+    DataScope.OWN: "仅本人",
+    DataScope.DEPARTMENT: "本部门",
+    DataScope.SUBTREE: "本部门及下级",
+    DataScope.ALL: "全部",
+}
+
+
+def permission_catalog() -> PermissionCatalogRead:
+    """What a role may hold: every registered resource with its actions, and the data scopes."""
+    resources = [
+        PermissionResourceRead(
+            code=r.code,
+            label=r.label_zh,
+            label_en=r.label_en,
+            group=r.group_zh,
+            group_en=r.group_en,
+            actions=[
+                PermissionActionRead(
+                    permission=f"{r.code}:{a.value}",
+                    action=a.value,
+                    label=ACTION_LABELS[a][0],
+                    label_en=ACTION_LABELS[a][1],
+                )
+                for a in r.actions
+            ],
+        )
+        for r in RESOURCES.values()
+    ]
+    scopes = [DataScopeRead(code=s.value, label=label) for s, label in SCOPE_LABELS.items()]
+    return PermissionCatalogRead(resources=resources, data_scopes=scopes)
