@@ -39,7 +39,7 @@ export const useSession = defineStore("session", () => {
 
   const permissions = computed(() => new Set(me.value?.permissions ?? []));
   function can(permission: string | null | undefined): boolean {
-    return !permission || permissions.value.has(permission);
+    return !permission || permissions.value.has("*") || permissions.value.has(permission);
   }
 
   return { me, loaded, load, login, logout, forget, can };
