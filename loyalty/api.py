@@ -12,8 +12,16 @@ from loyalty.coupons.api import router as coupons
 from loyalty.lottery.api import router as lottery
 from loyalty.mall.api import router as mall
 from loyalty.points.api import router as points
+from loyalty.points.repository import tier_filter
 from loyalty.program.api import router as program
 from loyalty.redpackets.api import router as red_packets
+from loyalty.timeline import loyalty_timeline
+from members import service as members_service
+from members import timeline
+
+# What loyalty adds to the member screens: its timeline entries and the list's tier filter.
+timeline.add_source(loyalty_timeline)
+members_service.set_tier_filter(tier_filter)
 
 api = APIRouter(prefix="/api/v1/loyalty")
 for _router in (points, program, coupons, lottery, mall, red_packets):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from crm_core import audit
 from crm_core.exports import Format, Table, render
 from crm_core.permissions import Principal
-from loyalty.console import ENTRY_KIND_LABELS, KIND_LABELS, STATUS_LABELS
 from loyalty.coupons.models import Coupon
+from loyalty.labels import ENTRY_KIND_LABELS, KIND_LABELS, STATUS_LABELS
 from loyalty.lottery.models import Award
 from loyalty.mall.models import MallOrder
 from loyalty.points.models import PointsEntry

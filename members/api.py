@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from pydantic import AwareDatetime
 
 import members.permissions  # noqa: F401 - registers the members resource
 from crm_core.exports import export_response
@@ -56,12 +57,24 @@ async def search_members(
     q: Annotated[str, Query(max_length=32)] = "",
     store_id: Id | None = None,
     guide_id: Id | None = None,
+    tier_id: Id | None = None,
+    joined_from: AwareDatetime | None = None,
+    joined_to: AwareDatetime | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 30,
 ) -> MemberPage:
-    """The member list and picker with its total: phone or its digits, card number or name."""
+    """The member list and picker with its total: phone or its digits, card number or name;
+    filters by first store, first guide, loyalty tier and joining time (inclusive)."""
     rows, total = await service.list_members(
-        principal, store_id=store_id, guide_id=guide_id, phone=q, page=page, page_size=page_size
+        principal,
+        store_id=store_id,
+        guide_id=guide_id,
+        phone=q,
+        tier_id=tier_id,
+        joined_from=joined_from,
+        joined_to=joined_to,
+        page=page,
+        page_size=page_size,
     )
     return MemberPage(items=rows, total=total, page=page, page_size=page_size)
 

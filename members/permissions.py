@@ -1,4 +1,4 @@
-"""Function permissions of members; imported by members.views so they register once.
+"""Function permissions of members; imported by members.api and members.nav so they register once.
 
 edit: change a member's profile, configure profile rewards, merge members and undo a merge.
 """

@@ -1,6 +1,8 @@
 """Member use cases: create or link a member for a fan, attribute the touch, list members."""
 
 import zlib
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -163,12 +165,23 @@ def keyword_filter(text: str) -> Q:
     return by_name | phone_filter(text) if any(c.isdigit() for c in text) else by_name
 
 
+# Upper packages that know a member's tier (loyalty) register how to filter the list by it.
+_tier_filter: list[Callable[[int], Q]] = []
+
+
+def set_tier_filter(make: Callable[[int], Q]) -> None:
+    _tier_filter[:] = [make]
+
+
 async def list_members(
     principal: Principal,
     *,
     store_id: int | None = None,
     guide_id: int | None = None,
     phone: str = "",
+    tier_id: int | None = None,
+    joined_from: datetime | None = None,
+    joined_to: datetime | None = None,
     page: int = 1,
     page_size: int = 30,
 ) -> tuple[list[MemberRead], int]:
@@ -179,6 +192,12 @@ async def list_members(
         query = query.filter(first_store_id=store_id)
     if guide_id is not None:
         query = query.filter(first_guide_id=guide_id)
+    if tier_id is not None:
+        query = query.filter(_tier_filter[0](tier_id) if _tier_filter else Q(id__in=[]))
+    if joined_from is not None:
+        query = query.filter(created_at__gte=joined_from)
+    if joined_to is not None:
+        query = query.filter(created_at__lte=joined_to)
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return [MemberRead.model_validate(r) for r in rows], total

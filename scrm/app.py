@@ -21,12 +21,10 @@ from crm_core.web import console, spa
 from loyalty import nav as loyalty_nav
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
-from loyalty.views import router as loyalty_views
 from members import h5kit
 from members import nav as member_nav
 from members.api import all_routers as member_api
 from members.h5 import router as member_h5
-from members.views import router as member_views
 from scrm import wiring
 from sms_gateway import nav as sms_nav
 from sms_gateway.api import router as sms_api
@@ -88,12 +86,10 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(wechat_api)
     app.include_router(wechat_views)
     app.include_router(member_api)
-    app.include_router(member_views)
     app.include_router(member_h5)
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(loyalty_api)
-    app.include_router(loyalty_views)
     app.include_router(analytics_api)
 
     @app.get("/healthz", include_in_schema=False)

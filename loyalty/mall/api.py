@@ -9,7 +9,14 @@ from crm_core.permissions import Principal
 from crm_core.validation import Id
 from loyalty.mall import service
 from loyalty.mall.models import ExchangeStatus
-from loyalty.mall.schemas import ExchangeCreate, ExchangeRead, ExchangeUpdate, ItemCreate, ItemRead
+from loyalty.mall.schemas import (
+    ExchangeCreate,
+    ExchangeRead,
+    ExchangeUpdate,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+)
 
 router = APIRouter(prefix="/mall", tags=["loyalty"])
 View = Depends(require("loyalty.mall:view"))
@@ -29,6 +36,12 @@ async def create_item(
     body: ItemCreate, principal: Principal = Depends(require("loyalty.mall:create"))
 ) -> ItemRead:
     return await service.create_item(principal, body)
+
+
+@router.patch("/items/{item_id}", response_model=ItemRead)
+async def update_item(item_id: Id, body: ItemUpdate, principal: Principal = Edit) -> ItemRead:
+    """Edit an item: name, picture, points price, stock, limits, on/off sale (not its kind)."""
+    return await service.update_item(principal, item_id, body)
 
 
 @router.post("/items/{item_id}/exchanges", response_model=ExchangeRead, status_code=201)

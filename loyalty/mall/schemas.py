@@ -32,6 +32,20 @@ class ItemCreate(Input):
         return self
 
 
+class ItemUpdate(Input):
+    """The console's edit of an item: every field but its kind, and on/off sale."""
+
+    name: str = Field(min_length=1, max_length=64)
+    description: str = Field("", max_length=2000)
+    image_url: str = Field("", max_length=255)
+    points_price: int = Field(ge=1, le=10**8)
+    stock: int = Field(ge=0, le=10**7)
+    per_member_limit: int | None = Field(None, ge=1, le=1000)
+    coupon_template_id: Id | None = None
+    red_packet_fen: int = Field(0, ge=0, le=20_000)
+    is_active: bool = True
+
+
 class ItemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from crm_core import audit, clock
 from crm_core.audit import actor_of
 from crm_core.db import unit_of_work
-from crm_core.errors import ConflictError, NotFoundError
+from crm_core.errors import ConflictError, NotFoundError, ValidationError
 from crm_core.permissions import Principal
 from loyalty.coupons.models import CouponSource
 from loyalty.coupons.service import get_template, issue_locked
@@ -21,7 +21,14 @@ from loyalty.errors import (
     SoldOutError,
 )
 from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
-from loyalty.mall.schemas import ExchangeCreate, ExchangeRead, ExchangeUpdate, ItemCreate, ItemRead
+from loyalty.mall.schemas import (
+    ExchangeCreate,
+    ExchangeRead,
+    ExchangeUpdate,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+)
 from loyalty.points import repository as points_repository
 from loyalty.points.models import EntryKind
 from loyalty.points.service.ledger import Source, debit
@@ -66,6 +73,38 @@ async def create_item(principal: Principal, data: ItemCreate) -> ItemRead:
             target_type="mall_item",
             target_id=item.id,
             after=data.model_dump(),
+        )
+    return ItemRead.model_validate(item)
+
+
+class ItemPayloadError(ValidationError):
+    code = "mall_item_invalid"
+    message = "优惠券商品必须选择券模板，红包商品金额至少 1 元"
+
+
+async def update_item(principal: Principal, item_id: int, data: ItemUpdate) -> ItemRead:
+    """Edit an item in place (its kind stays); audited with the fields that changed."""
+    if data.coupon_template_id is not None:
+        await get_template(data.coupon_template_id)
+    async with unit_of_work():
+        item = await MallItem.select_for_update().get_or_none(id=item_id)
+        if item is None:
+            raise ItemNotFoundError()
+        if (item.kind == ItemKind.COUPON and data.coupon_template_id is None) or (
+            item.kind == ItemKind.RED_PACKET and data.red_packet_fen < 100
+        ):
+            raise ItemPayloadError()
+        before = ItemRead.model_validate(item).model_dump()
+        item.update_from_dict(data.model_dump())
+        await item.save()
+        old, new = audit.changes(before, ItemRead.model_validate(item).model_dump())
+        await audit.record(
+            actor_of(principal),
+            "mall.item_update",
+            target_type="mall_item",
+            target_id=item_id,
+            before=old,
+            after=new,
         )
     return ItemRead.model_validate(item)
 

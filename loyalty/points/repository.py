@@ -4,6 +4,7 @@ from datetime import datetime
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
 
 from crm_core import clock
 from loyalty.errors import LoyaltyMemberNotFoundError
@@ -129,3 +130,8 @@ async def invariant_violations() -> list[tuple[str, int]]:
     """LG-5: every rule that fails, with the account it fails for; empty when all hold."""
     rows = await connections.get("default").execute_query_dict(INVARIANTS_SQL)
     return [(str(r["rule"]), int(r["account_id"])) for r in rows]
+
+
+def tier_filter(tier_id: int) -> Q:
+    """The members whose points account holds this tier (the member list's tier filter)."""
+    return Q(id__in=Subquery(Account.filter(tier_id=tier_id).values("member_id")))

@@ -12,7 +12,7 @@ from loyalty.mall.schemas import ExchangeCreate
 from loyalty.mall.service import exchange
 from members.models import Member
 from tests.crm_core.test_access_matrix import snapshot
-from tests.factories import bearer, console_login, make_staff, make_store
+from tests.factories import bearer, make_staff, make_store
 from tests.loyalty.factories import make_activity, make_member, make_prize
 
 MALL = "/api/v1/loyalty/mall/orders"
@@ -101,14 +101,3 @@ async def test_out_of_scope_orders_and_awards_cannot_be_changed(
         headers=headers,
     )
     assert (mine.status_code, mine.json()["status"]) == (200, "shipped")
-
-
-async def test_the_console_fulfilment_page_is_scoped(client: httpx.AsyncClient) -> None:
-    world = await two_regions()
-    await console_login(client, world["sz_manager"].username)
-    page = await client.get("/admin/loyalty/fulfilment")
-    assert page.status_code == 200
-    assert "south收件人" in page.text
-    assert "south领奖人" in page.text
-    assert "east收件人" not in page.text
-    assert "east领奖人" not in page.text

@@ -25,7 +25,7 @@ from loyalty.redpackets import rules
 from loyalty.redpackets.models import RedPacket, RedPacketSource, RedPacketStatus
 from loyalty.tasks import resume_red_packets, send_red_packet
 from members.models import Member, MemberIdentity
-from tests.factories import console_login, make_staff
+from tests.factories import bearer, make_staff
 from tests.loyalty.factories import make_activity, make_member, make_prize, make_program
 from tests.wechat.conftest import sandbox, sandbox_server  # noqa: F401 - shared fixtures
 from tests.wechat.support import APPID, Served
@@ -339,16 +339,17 @@ async def test_console_lists_red_packets_and_retries_unknown_ones(
     admin = await make_staff(
         "admin", username="boss", department=await Department.create(name="总部")
     )
-    csrf = await console_login(client, admin.username)
-    page = await client.get("/admin/loyalty/red-packets", params={"status": "unknown"})
-    assert page.status_code == 200
-    assert "1900000109202603022000000001" in page.text
-    assert "查询并重试" in page.text
-    published_jobs.clear()
-    response = await client.post(
-        f"/admin/loyalty/red-packets/{packet.id}/retry", data={"csrf_token": csrf}
+    headers = await bearer(admin)
+    listed = await client.get(
+        "/api/v1/loyalty/red-packets", params={"status": "unknown"}, headers=headers
     )
-    assert response.status_code == 303
+    assert listed.status_code == 200
+    assert [(p["id"], p["mch_billno"]) for p in listed.json()] == [
+        (packet.id, "1900000109202603022000000001")
+    ]
+    published_jobs.clear()
+    response = await client.post(f"/api/v1/loyalty/red-packets/{packet.id}/retry", headers=headers)
+    assert response.status_code == 202, response.text
     assert published_jobs == [
         jobs.Job("loyalty.send_red_packet", {"red_packet_id": packet.id, "retry_failed": True})
     ]
@@ -357,8 +358,6 @@ async def test_console_lists_red_packets_and_retries_unknown_ones(
 async def test_retry_of_a_sent_red_packet_is_refused_and_enqueues_nothing(
     client: httpx.AsyncClient, published_jobs: list[jobs.Job]
 ) -> None:
-    from tests.factories import bearer
-
     member = await follower()
     packet = await wheel_packet(member)
     await RedPacket.filter(id=packet.id).update(status=RedPacketStatus.SENT)

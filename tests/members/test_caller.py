@@ -14,7 +14,7 @@ from members.models import Member
 from sms_gateway.models import SmsCall
 from sms_gateway.schemas import CallerCard, CardField, CardLink, CardSection
 from sms_gateway.service import inbound
-from tests.factories import console_login, make_staff
+from tests.factories import bearer, make_staff
 from tests.wechat.callback_support import make_account
 from wechat.models import Fan
 
@@ -186,31 +186,26 @@ async def test_recent_calls_use_the_registered_lookup():
     )
 
 
-async def test_member_search_is_prefilled_and_matches_the_number(client: httpx.AsyncClient):
+async def test_member_search_matches_the_number_the_card_links_to(client: httpx.AsyncClient):
+    """The card links to /admin/members?phone=…; the SPA's list searches /api/v1/members/search
+    with that number (its prefill is checked in tests/e2e/test_spa_loyalty.py)."""
     member, _ = await member_with_orders()
     await Member.create(name="李先生", phone="+8613900139000", created_at=clock.utc_now())
-    admin = await make_staff("admin")
-    await console_login(client, admin.username)
-    page = (await client.get("/admin/members?phone=%2B8613800138000")).text
-    assert 'name="q" value="+8613800138000"' in page
-    assert "138****8000" in page
-    assert "李先生" not in page
-    fragment = (await client.get("/admin/members?phone=38000")).text
-    assert "王女士" in fragment
-    assert "李先生" not in fragment
-    letters = await client.get("/admin/members?phone=abc")
-    assert letters.status_code == 200
-    assert "王女士" not in letters.text
-    empty = (await client.get("/admin/members?phone=13999999999")).text
-    assert "没有匹配的会员" in empty
-    by_name = (await client.get("/admin/members?q=李先")).text
-    assert "李先生" in by_name
-    assert "王女士" not in by_name
+    headers = await bearer(await make_staff("admin"))
+
+    async def names(q: str) -> list[str]:
+        found = await client.get("/api/v1/members/search", params={"q": q}, headers=headers)
+        assert found.status_code == 200, found.text
+        return [m["name"] for m in found.json()["items"]]
+
+    assert await names("+8613800138000") == ["王女士"]
+    assert await names("38000") == ["王女士"]
+    assert await names("abc") == []
+    assert await names("13999999999") == []
+    assert await names("李先") == ["李先生"]
     await Member.filter(name="李先生").update(card_no="88123456789012")
-    by_card = (await client.get("/admin/members?q=88123456789012")).text
-    assert "李先生" in by_card
-    assert "王女士" not in by_card
-    assert member.name not in empty
+    assert await names("88123456789012") == ["李先生"]
+    assert member.name == "王女士"
 
 
 async def test_links_only_lead_to_what_the_viewer_may_see():

@@ -9,7 +9,7 @@ from PIL import Image
 from crm_core import security
 from crm_core.audit import AuditLog
 from members.models import CenterBanner, CenterImage, CenterTheme, Member
-from tests.factories import console_login, make_staff
+from tests.factories import bearer, make_staff
 from tests.loyalty.factories import make_member
 
 
@@ -19,9 +19,8 @@ def png(width: int = 60, height: int = 30) -> bytes:
     return out.getvalue()
 
 
-async def as_admin(client: httpx.AsyncClient) -> str:
-    staff = await make_staff("admin")
-    return await console_login(client, staff.username)
+async def as_admin() -> dict[str, str]:
+    return await bearer(await make_staff("admin"))
 
 
 async def member_page(client: httpx.AsyncClient, member: Member, path: str = "/h5/member") -> str:
@@ -33,22 +32,24 @@ async def member_page(client: httpx.AsyncClient, member: Member, path: str = "/h
 
 
 async def test_brand_look_and_banners_reach_the_member_center(client: httpx.AsyncClient) -> None:
-    csrf = await as_admin(client)
-    saved = await client.post(
-        "/admin/members/center",
-        data={"csrf_token": csrf, "brand_name": "星巴克会员", "primary_color": "#00704A"},
+    admin = await as_admin()
+    saved = await client.put(
+        "/api/v1/member-center/theme",
+        data={"brand_name": "星巴克会员", "primary_color": "#00704A"},
         files={"logo": ("logo.png", png(), "image/png")},
+        headers=admin,
     )
-    assert saved.status_code == 303
+    assert saved.status_code == 200, saved.text
     theme = await CenterTheme.get(id=1)
     assert (theme.brand_name, theme.primary_color) == ("星巴克会员", "#00704a")
     assert theme.logo_id is not None
     added = await client.post(
-        "/admin/members/center/banners",
-        data={"csrf_token": csrf, "title": "双十二", "link": "/h5/member/wheel", "position": "1"},
+        "/api/v1/member-center/banners",
+        data={"title": "双十二", "link": "/h5/member/wheel", "position": "1"},
         files={"image": ("b.png", png(750, 300), "image/png")},
+        headers=admin,
     )
-    assert added.status_code == 303
+    assert added.status_code == 201, added.text
     banner = await CenterBanner.get()
     member = await make_member()
     await Member.filter(id=member.id).update(card_no="88000000000009")
@@ -69,37 +70,40 @@ async def test_brand_look_and_banners_reach_the_member_center(client: httpx.Asyn
 
 
 async def test_bad_colour_name_or_picture_changes_nothing(client: httpx.AsyncClient) -> None:
-    csrf = await as_admin(client)
-    refused = await client.post(
-        "/admin/members/center",
-        data={"csrf_token": csrf, "brand_name": "品牌", "primary_color": "red;}body{display:none"},
+    admin = await as_admin()
+    refused = await client.put(
+        "/api/v1/member-center/theme",
+        data={"brand_name": "品牌", "primary_color": "red;}body{"},
+        headers=admin,
     )
-    assert refused.status_code == 303
-    page = (await client.get("/admin/members/center")).text
-    assert "主题色须为 #RRGGBB 格式" in page
-    assert 'value="品牌"' in page
+    assert refused.status_code == 422
+    assert "主题色须为 #RRGGBB 格式" in refused.text
     assert await CenterTheme.all().count() == 0
-    not_image = await client.post(
-        "/admin/members/center/banners",
-        data={"csrf_token": csrf, "title": "x", "link": "/h5/member"},
-        files={"image": ("x.png", b"<svg onload=alert(1)>", "image/png")},
-    )
-    assert not_image.status_code == 303
-    assert "图片无法识别" in (await client.get("/admin/members/center")).text
-    script_link = await client.post(
-        "/admin/members/center/banners",
-        data={"csrf_token": csrf, "title": "x", "link": "javascript:alert(1)"},
-        files={"image": ("b.png", png(), "image/png")},
-    )
-    assert script_link.status_code == 303
-    assert "链接须以 / 开头" in (await client.get("/admin/members/center")).text
-    huge = await client.post(
-        "/admin/members/center/banners",
-        data={"csrf_token": csrf, "title": "x", "link": ""},
-        files={"image": ("b.png", b"\x89PNG" + b"0" * 1_100_000, "image/png")},
-    )
-    assert huge.status_code == 303
-    assert "图片不能超过 1 MB" in (await client.get("/admin/members/center")).text
+    for files, data, message, status in (
+        (
+            {"image": ("x.png", b"<svg onload=alert(1)>", "image/png")},
+            {"link": "/h5"},
+            "图片无法识别",
+            422,
+        ),
+        (
+            {"image": ("b.png", png(), "image/png")},
+            {"link": "javascript:alert(1)"},
+            "链接须以 / 开头",
+            422,
+        ),
+        (
+            {"image": ("b.png", b"\x89PNG" + b"0" * 1_100_000, "image/png")},
+            {"link": ""},
+            "图片不能超过 1 MB",
+            413,
+        ),
+    ):
+        bad = await client.post(
+            "/api/v1/member-center/banners", data={"title": "x", **data}, files=files, headers=admin
+        )
+        assert bad.status_code == status, bad.text
+        assert message in bad.text
     assert await CenterBanner.all().count() == 0
     assert await CenterImage.all().count() == 0
 
@@ -113,12 +117,12 @@ async def test_default_look_without_configuration(client: httpx.AsyncClient) -> 
 
 
 async def test_only_permitted_staff_edit_the_look(client: httpx.AsyncClient) -> None:
-    guide = await make_staff("guide")
-    csrf = await console_login(client, guide.username)
-    assert (await client.get("/admin/members/center")).status_code == 403
-    refused = await client.post(
-        "/admin/members/center",
-        data={"csrf_token": csrf, "brand_name": "x", "primary_color": "#000000"},
+    guide = await bearer(await make_staff("guide"))
+    assert (await client.get("/api/v1/member-center/theme", headers=guide)).status_code == 403
+    refused = await client.put(
+        "/api/v1/member-center/theme",
+        data={"brand_name": "x", "primary_color": "#000000"},
+        headers=guide,
     )
     assert refused.status_code == 403
     assert await CenterTheme.all().count() == 0

@@ -22,7 +22,7 @@ from loyalty.points.service.accounts import check_invariants, earn_points, redee
 from members import merge, service
 from members.merge import MemberAlreadyMergedError
 from members.models import Member, MemberIdentity, MemberMerge, MemberTouch, ProfileCompletion
-from tests.factories import bearer, console_login, make_staff
+from tests.factories import bearer, make_staff
 from tests.loyalty.factories import make_activity, make_prize, make_program, make_template
 from tests.members.support import h5_session, make_card_member
 from wechat.models import Fan, OfficialAccount
@@ -298,35 +298,42 @@ async def test_a_known_unionid_on_another_member_unifies_them(published_jobs: li
 
 
 async def test_console_previews_merges_and_undoes(client: httpx.AsyncClient) -> None:
+    """What the member detail screen does: preview, merge, see the history, undo."""
     world = await make_world()
     a, b = world["a"], world["b"]
-    await make_staff("admin", username="boss")
-    csrf = await console_login(client, "boss")
-    page = await client.get(f"/admin/members/{a.id}", params={"merge_source": "+8613800000002"})
-    preview = page.text.split('data-testid="merge-preview"', 1)[1].split("</table>", 1)[0]
-    assert "<th>可用积分</th><td>60</td>" in preview
-    assert "<th>优惠券</th><td>1</td>" in preview
-    missing = await client.get(f"/admin/members/{a.id}", params={"merge_source": "42424242"})
-    assert "找不到要合并的会员" in missing.text
+    admin = await bearer(await make_staff("admin", username="boss"))
+    preview = await client.post(
+        f"/api/v1/members/{a.id}/merges/preview", json={"source": "+8613800000002"}, headers=admin
+    )
+    assert preview.status_code == 200, preview.text
+    items = dict(preview.json()["items"])
+    assert (items["可用积分"], items["优惠券"]) == ("60", "1")
+    assert preview.json()["source_id"] == b.id
+    missing = await client.post(
+        f"/api/v1/members/{a.id}/merges/preview", json={"source": "42424242"}, headers=admin
+    )
+    assert missing.status_code == 404
+    assert "找不到要合并的会员" in missing.json()["detail"]
+    assert await MemberMerge.all().count() == 0
     done = await client.post(
-        f"/admin/members/{a.id}/merges",
-        data={"csrf_token": csrf, "source": str(b.id), "reason": "重复"},
+        f"/api/v1/members/{a.id}/merges",
+        json={"source": str(b.id), "reason": "重复"},
+        headers=admin,
     )
-    assert done.status_code == 303
-    shown = await client.get(f"/admin/members/{a.id}")
-    history = shown.text.split('data-testid="merge-history"', 1)[1]
-    assert "已合并" in history
-    assert 'data-testid="undo-form"' in history
-    assert "已合并到" in (await client.get(f"/admin/members/{b.id}")).text
+    assert done.status_code == 201, done.text
+    shown = (await client.get(f"/api/v1/members/{a.id}/detail", headers=admin)).json()
+    assert [(m["source_id"], m["status"], m["reason"]) for m in shown["merges"]] == [
+        (b.id, "done", "重复")
+    ]
+    merged = (await client.get(f"/api/v1/members/{b.id}/detail", headers=admin)).json()
+    assert merged["member"]["merged_into_id"] == a.id
     record = await MemberMerge.get()
-    undone = await client.post(
-        f"/admin/members/{a.id}/merges/{record.id}/undo", data={"csrf_token": csrf}
-    )
-    assert undone.status_code == 303
+    undone = await client.post(f"/api/v1/members/merges/{record.id}/undo", headers=admin)
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["status"] == "undone"
     assert (await Member.get(id=b.id)).merged_into_id is None
-    audit_page = await client.get("/admin/audit")
-    assert "合并会员" in audit_page.text
-    assert "撤销合并会员" in audit_page.text
+    actions = [e.action for e in await AuditLog.filter(action__startswith="member.merge")]
+    assert sorted(actions) == ["member.merge", "member.merge_undo"]
 
 
 async def test_merging_needs_the_edit_permission(client: httpx.AsyncClient) -> None:

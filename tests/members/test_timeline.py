@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-import loyalty.views  # noqa: F401 - registers loyalty's timeline source, as the app does
+import loyalty.api  # noqa: F401 - registers loyalty's timeline source, as the app does
 from crm_core.errors import NotFoundError
 from crm_core.org.service.auth import principal_for
 from crm_core.sales.models import SalesOrder
@@ -21,7 +21,7 @@ from loyalty.points.models import EntryKind
 from loyalty.points.service.accounts import earn_points
 from members.models import Member, MemberTouch
 from members.timeline import member_timeline
-from tests.factories import console_login, make_department, make_staff, make_store
+from tests.factories import bearer, make_department, make_staff, make_store
 from tests.loyalty.factories import make_activity, make_prize, make_template
 from wechat.models import Direction, Fan, FanMessage, MessageStatus, OfficialAccount
 
@@ -129,13 +129,13 @@ async def test_a_member_outside_the_scope_is_not_found() -> None:
         await member_timeline(principal, member.id)
 
 
-async def test_detail_page_shows_the_timeline(client: httpx.AsyncClient) -> None:
+async def test_member_detail_carries_the_timeline(client: httpx.AsyncClient) -> None:
     member, _ = await _member_with_history()
     staff = await make_staff("admin")
-    await console_login(client, staff.username)
-    page = (await client.get(f"/admin/members/{member.id}")).text
-    shown = page.split('data-testid="member-timeline"', 1)[1].split("</table>", 1)[0]
-    assert "帆布袋，50 积分" in shown
-    assert "静安店 单号 TL-1 ¥88" in shown
-    assert "大转盘：未中奖" in shown
-    assert 'data-testid="member-points">150<' in page
+    detail = await client.get(f"/api/v1/members/{member.id}/detail", headers=await bearer(staff))
+    assert detail.status_code == 200, detail.text
+    shown = [f"{e['title']} {e['detail']}" for e in detail.json()["timeline"]]
+    assert any("帆布袋，50 积分" in line for line in shown)
+    assert any("静安店 单号 TL-1 ¥88" in line for line in shown)
+    assert any("大转盘：未中奖" in line for line in shown)
+    assert detail.json()["summary"]["points"] == 150

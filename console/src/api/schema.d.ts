@@ -525,6 +525,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loyalty/mall/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Item
+         * @description Edit an item: name, picture, points price, stock, limits, on/off sale (not its kind).
+         */
+        patch: operations["update_item_api_v1_loyalty_mall_items__item_id__patch"];
+        trace?: never;
+    };
     "/api/v1/loyalty/mall/items/{item_id}/exchanges": {
         parameters: {
             query?: never;
@@ -923,7 +943,8 @@ export interface paths {
         };
         /**
          * Search Members
-         * @description The member list and picker with its total: phone or its digits, card number or name.
+         * @description The member list and picker with its total: phone or its digits, card number or name;
+         *     filters by first store, first guide, loyalty tier and joining time (inclusive).
          */
         get: operations["search_members_api_v1_members_search_get"];
         put?: never;
@@ -3213,6 +3234,42 @@ export interface components {
             /** Points Price */
             points_price: number;
             /** Red Packet Fen */
+            red_packet_fen: number;
+            /** Stock */
+            stock: number;
+        };
+        /**
+         * ItemUpdate
+         * @description The console's edit of an item: every field but its kind, and on/off sale.
+         */
+        ItemUpdate: {
+            /** Coupon Template Id */
+            coupon_template_id?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Image Url
+             * @default
+             */
+            image_url: string;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /** Name */
+            name: string;
+            /** Per Member Limit */
+            per_member_limit?: number | null;
+            /** Points Price */
+            points_price: number;
+            /**
+             * Red Packet Fen
+             * @default 0
+             */
             red_packet_fen: number;
             /** Stock */
             stock: number;
@@ -8825,6 +8882,104 @@ export interface operations {
             };
         };
     };
+    update_item_api_v1_loyalty_mall_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
     exchange_api_v1_loyalty_mall_items__item_id__exchanges_post: {
         parameters: {
             query?: never;
@@ -11487,6 +11642,9 @@ export interface operations {
                 q?: string;
                 store_id?: number | null;
                 guide_id?: number | null;
+                tier_id?: number | null;
+                joined_from?: string | null;
+                joined_to?: string | null;
                 page?: number;
                 page_size?: number;
             };

@@ -1,13 +1,4 @@
-"""Helpers the loyalty console pages share: permission checks and form value conversion."""
-
-from typing import Annotated
-
-from fastapi import Depends
-
-from crm_core.permissions import Principal
-from crm_core.web.console import Form, console_principal
-
-Console = Annotated[Principal, Depends(console_principal)]
+"""Chinese labels of the loyalty codes, for the Excel exports."""
 
 KIND_LABELS = {
     "amount_off": "代金券",
@@ -51,14 +42,3 @@ ENTRY_KIND_LABELS = {
     "expire": "过期",
     "adjust": "人工调整",
 }
-
-
-def local_datetime(form: Form, name: str) -> str:
-    """<input type="datetime-local"> sends a naive time; the console works in Shanghai time."""
-    value = form.get(name)
-    return f"{value}:00+08:00" if len(value) == 16 else value
-
-
-def optional(values: dict[str, object], *names: str) -> dict[str, object]:
-    """Blank optional fields mean "not set"."""
-    return {k: v for k, v in values.items() if not (k in names and v in ("", None))}
