@@ -30,7 +30,7 @@ export default defineConfig({
     __VUE_I18N_FULL_INSTALL__: false,
     __VUE_I18N_LEGACY_API__: false,
     __VUE_PROD_DEVTOOLS__: false,
-    __VUE_OPTIONS_API__: true,
+    __VUE_OPTIONS_API__: false,
   },
   build: {
     outDir: "dist",
@@ -40,6 +40,9 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
+      // Each icon module calls defineComponent at its top level, which Rollup must otherwise
+      // keep: declared pure, the ~300 icons Element Plus re-exports shrink to those used.
+      treeshake: { moduleSideEffects: (id) => !id.includes("@element-plus/icons-vue") },
       output: {
         manualChunks(id) {
           if (id.includes("node_modules/echarts") || id.includes("node_modules/zrender")) return "echarts";

@@ -402,6 +402,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "send_name": "矩阵商城",
         },
         ("POST", "/api/v1/sms/messages"): {"to": "13800138000", "text": "您好"},
+        ("POST", "/api/v1/sms/messages/preview"): {"text": "您好"},
         ("PATCH", "/api/v1/sms/modems/{modem_id}"): {"enabled": False},
         ("POST", "/api/v1/sms/suppressions"): {"phone": "13800138000"},
         ("POST", "/api/v1/sms/templates"): {"code": "shipped", "name": "发货", "body": "已发货"},
@@ -500,6 +501,11 @@ def loyalty_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
         ("POST", f"{prefix}/mall/items"): {
             "name": "杯子",
             "kind": "physical",
+            "points_price": 100,
+            "stock": 5,
+        },
+        ("PATCH", f"{prefix}/mall/items/{{item_id}}"): {
+            "name": "杯子",
             "points_price": 100,
             "stock": 5,
         },

@@ -86,7 +86,13 @@ async def open_console(
     page.on("console", on_console)
     page.on("pageerror", lambda error: tab.errors.append(f"pageerror: {error}"))
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: tab.errors.append(f"requestfailed: {request.url}"))
+
+    def on_failed(request: Any) -> None:
+        # Leaving a screen cancels its pending requests: that is not a failure.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            tab.errors.append(f"requestfailed: {request.url} {request.failure}")
+
+    page.on("requestfailed", on_failed)
     if login:
         # The first load asks who is signed in: nobody yet, so 401 is the expected answer.
         tab.expect_failure("GET", "/api/v1/auth/session", 401)
