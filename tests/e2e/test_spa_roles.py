@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from crm_core.http import require
 from crm_core.org.models import Department
@@ -65,11 +64,6 @@ async def seed() -> dict[str, Any]:
     return people
 
 
-@pytest.mark.xfail(
-    reason="known: some screens still call a picker's list API the role may not read (e.g. the"
-    " coupons page asks GET /api/v1/staff as a marketer), an uncaught 403; see the issue 10 note",
-    strict=False,
-)
 async def test_every_role_opens_every_menu_entry(live_server: str, browser: Any) -> None:
     people = await seed()
     for code, staff in people.items():
