@@ -60,8 +60,7 @@ async def seed() -> dict[str, int]:
 
 
 async def console(browser: Any, base: str, width: str = "desktop") -> ConsoleTab:
-    """Signed in as "boss" through POST /api/v1/auth/session (the SPA's own login call; on this
-    branch the Jinja login page still answers /admin/login)."""
+    """Signed in as "boss" through POST /api/v1/auth/session, the console's own login call."""
     tab = await open_console(browser, base, "boss", width=width, login=False)
     signed = await tab.context.request.post(
         f"{base}/api/v1/auth/session", data={"username": "boss", "password": PASSWORD}
@@ -79,14 +78,32 @@ async def pick(tab: ConsoleTab, picker: str, text: str, option: str) -> None:
     await item.click()
 
 
-async def submit(tab: ConsoleTab, button: str) -> None:
-    await tab.page.click(f"[data-test={button}]")
+def is_write(response: Any) -> bool:
+    return "/api/v1/" in response.url and response.request.method in {"POST", "PUT", "PATCH"}
+
+
+async def submit(tab: ConsoleTab, button: str, *, sends: bool = True) -> None:
+    """Click a save button; when it sends, wait for the API's answer (networkidle alone returns
+    before a click's request starts)."""
+    if not sends:
+        await tab.page.click(f"[data-test={button}]")
+        return
+    async with tab.page.expect_response(is_write):
+        await tab.page.click(f"[data-test={button}]")
     await tab.page.wait_for_load_state("networkidle")
 
 
 async def confirm(tab: ConsoleTab) -> None:
-    await tab.page.click(".el-message-box__btns .el-button--danger")
+    """Accept the confirm box; the write happens after it."""
+    async with tab.page.expect_response(is_write):
+        await tab.page.click(
+            ".el-message-box__btns .el-button--primary, .el-message-box__btns .el-button--danger"
+        )
     await tab.page.wait_for_load_state("networkidle")
+
+
+async def shows(tab: ConsoleTab, selector: str, text: str) -> None:
+    await tab.page.locator(selector, has_text=text).first.wait_for()
 
 
 def field_error(tab: ConsoleTab) -> Any:
@@ -107,15 +124,12 @@ async def test_screens_open_clean_at_three_widths(live_server: str, browser: Any
         await tab.close()
 
 
-@pytest.mark.xfail(
-    reason="form driving not yet matched to Element Plus widgets (pickers, dates)", strict=False
-)
 async def test_member_list_search_detail_and_profile(live_server: str, browser: Any) -> None:
     world = await seed()
     tab = await console(browser, live_server)
     # The caller-ID card links with ?phone=: the list opens searched, phones masked.
     await tab.goto("/admin/members?phone=%2B8613800138000")
-    assert await tab.page.input_value("[data-test=table-search] input") == "+8613800138000"
+    assert await tab.page.input_value("input[data-test=table-search]") == "+8613800138000"
     table = await tab.page.inner_text(".el-table")
     assert "138****8000" in table
     assert "王女士" in table
@@ -131,6 +145,8 @@ async def test_member_list_search_detail_and_profile(live_server: str, browser: 
     await submit(tab, "save-profile")
     stored = await Member.get(id=world["member"])
     assert (stored.address, str(stored.birthday)) == ("人民路 8 号", "1990-08-15")
+    # The page reloads the member after a save: the birthday this year is shown.
+    await shows(tab, "[data-test=birthday-this-year]", f"{clock.local_now().year}-08-15")
 
     tab.expect_failure("PUT", r"/api/v1/members/\d+/profile", 422)
     future = (clock.local_now() + timedelta(days=400)).date().isoformat()
@@ -145,9 +161,6 @@ async def test_member_list_search_detail_and_profile(live_server: str, browser: 
     await tab.close()
 
 
-@pytest.mark.xfail(
-    reason="form driving not yet matched to Element Plus widgets (pickers, dates)", strict=False
-)
 async def test_points_adjustment(live_server: str, browser: Any) -> None:
     world = await seed()
     tab = await console(browser, live_server)
@@ -156,7 +169,7 @@ async def test_points_adjustment(live_server: str, browser: Any) -> None:
     await pick(tab, "[data-test=member]", "王", "王女士")
     await tab.page.fill("input[name=points]", "30")
     await tab.page.fill("input[name=reason]", "门店活动补发")
-    await submit(tab, "save")
+    await submit(tab, "save", sends=False)
     await confirm(tab)
     account = await Account.get(member_id=world["member"])
     assert account.balance == 230
@@ -168,18 +181,15 @@ async def test_points_adjustment(live_server: str, browser: Any) -> None:
     await tab.page.click("[data-test=direction] >> text=扣减")
     await tab.page.fill("input[name=points]", "10")
     await tab.page.fill("input[name=reason]", "x")
-    await submit(tab, "save")
+    await submit(tab, "save", sends=False)
     await confirm(tab)
-    assert await field_error(tab).is_visible()
+    await field_error(tab).wait_for()
     assert (await Account.get(member_id=world["member"])).balance == 230
     tab.assert_clean()
     await tab.screenshot("loyalty-points-adjust-error")
     await tab.close()
 
 
-@pytest.mark.xfail(
-    reason="form driving not yet matched to Element Plus widgets (pickers, dates)", strict=False
-)
 async def test_coupon_template_money_is_typed_in_yuan(live_server: str, browser: Any) -> None:
     await seed()
     tab = await console(browser, live_server)
@@ -190,7 +200,7 @@ async def test_coupon_template_money_is_typed_in_yuan(live_server: str, browser:
     await tab.page.click("[data-test=create]")
     await tab.page.locator(".el-dialog .money-input input").first.fill("12.50")
     await submit(tab, "save")
-    assert await field_error(tab).is_visible()
+    await field_error(tab).wait_for()
     assert await CouponTemplate.all().count() == before
 
     await tab.page.fill("input[name=name]", "满50减12.5")
@@ -207,19 +217,16 @@ async def test_coupon_template_money_is_typed_in_yuan(live_server: str, browser:
     await tab.close()
 
 
-@pytest.mark.xfail(
-    reason="form driving not yet matched to Element Plus widgets (pickers, dates)", strict=False
-)
 async def test_lottery_and_mall_item_forms(live_server: str, browser: Any) -> None:
     await seed()
     tab = await console(browser, live_server)
     await tab.goto("/admin/loyalty/lotteries")
     await tab.page.click("[data-test=create]")
     await tab.page.fill("input[name=name]", "双十二转盘")
-    await submit(tab, "save")
+    await submit(tab, "save", sends=False)
     assert "请选择活动时间" in await field_error(tab).inner_text()
     assert await Activity.filter(name="双十二转盘").count() == 0
-    inputs = tab.page.locator("[data-test=period] input")
+    inputs = tab.page.locator(".el-dialog .el-range-input")
     await inputs.nth(0).fill("2027-12-01 00:00:00")
     await inputs.nth(1).fill("2027-12-31 23:59:59")
     await tab.page.keyboard.press("Enter")
@@ -230,11 +237,11 @@ async def test_lottery_and_mall_item_forms(live_server: str, browser: Any) -> No
     assert activity.starts_at.isoformat().startswith("2027-11-30T16:00:00")
 
     await tab.goto("/admin/loyalty/mall")
-    await tab.page.click(".el-table >> text=编辑")
+    await tab.page.locator(".el-table button:visible", has_text="编辑").first.click()
     tab.expect_failure("PATCH", r"/api/v1/loyalty/mall/items/\d+", 422)
     await tab.page.fill("input[name=name]", "")
     await submit(tab, "save")
-    assert await field_error(tab).is_visible()
+    assert await field_error(tab).inner_text() == "内容太短"
     assert await MallItem.filter(name="品牌雨伞", points_price=900).count() == 1
     await tab.page.fill("input[name=name]", "品牌晴雨伞")
     await tab.page.fill("input[name=points_price]", "750")

@@ -51,10 +51,14 @@ const FIELD_TYPES: Record<string, string> = {
   json_invalid: "格式不正确",
   url_parsing: "链接格式不正确",
   bool_parsing: "请选择是或否",
+  extra_forbidden: "不接受该字段",
 };
 
 export function fieldMessage(problem: FieldProblem): string {
-  return FIELD_TYPES[problem.type] ?? problem.msg;
+  // A validator's own message is Chinese ("Value error, 生日不能晚于今天"): keep it.
+  const own = problem.msg.replace(/^Value error, /, "");
+  if (/[\u4e00-\u9fff]/.test(own)) return own;
+  return FIELD_TYPES[problem.type] ?? "取值不正确";
 }
 
 export function translateError(status: number, body: unknown): ApiError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTime, duration, joinDuration, splitSeconds, toFen, yuan } from "./format";
+import { dateTime, duration, fromBeijing, joinDuration, splitSeconds, toFen, yuan } from "./format";
 
 describe("money", () => {
   it("shows fen as yuan with two decimals", () => {
@@ -32,5 +32,12 @@ describe("durations", () => {
 describe("times", () => {
   it("shows UTC instants in Beijing time", () => {
     expect(dateTime("2026-12-04T16:30:00Z")).toBe("2026-12-05 00:30");
+  });
+});
+
+describe("picker times", () => {
+  it("reads typed times as Beijing time whatever the browser's zone", () => {
+    expect(fromBeijing("2027-12-01 00:00:00")).toBe("2027-11-30T16:00:00.000Z");
+    expect(fromBeijing("2027-12-31 23:59:59")).toBe("2027-12-31T15:59:59.000Z");
   });
 });

@@ -36,6 +36,14 @@ export function dateTime(value: string | null | undefined, withSeconds = false):
     .format(withSeconds ? "YYYY-MM-DD HH:mm:ss" : "YYYY-MM-DD HH:mm");
 }
 
+/** Picker text "2027-12-01 00:00:00", read as Beijing time whatever the browser's zone → ISO UTC. */
+export function fromBeijing(text: string): string {
+  return dayjs.tz(text, ZONE).toISOString();
+}
+
+/** Pickers show and take Beijing wall-clock time in this format (see fromBeijing). */
+export const PICKER_TIME = "YYYY-MM-DD HH:mm:ss";
+
 export function date(value: string | null | undefined): string {
   if (!value) return "—";
   return dayjs(value).tz(ZONE).format("YYYY-MM-DD");
