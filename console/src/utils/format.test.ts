@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dateTime, duration, fromBeijing, joinDuration, splitSeconds, toFen, yuan } from "./format";
+import { beijingHour, chineseDate, monthDay } from "./money";
 
 describe("money", () => {
   it("shows fen as yuan with two decimals", () => {
@@ -39,5 +40,14 @@ describe("picker times", () => {
   it("reads typed times as Beijing time whatever the browser's zone", () => {
     expect(fromBeijing("2027-12-01 00:00:00")).toBe("2027-11-30T16:00:00.000Z");
     expect(fromBeijing("2027-12-31 23:59:59")).toBe("2027-12-31T15:59:59.000Z");
+  });
+});
+
+describe("workbench dates without dayjs", () => {
+  it("formats calendar days and the Beijing hour", () => {
+    expect(monthDay("2026-12-04")).toBe("12-04");
+    expect(chineseDate("2026-02-09")).toBe("2026年2月9日");
+    expect(beijingHour(new Date("2026-12-04T16:30:00Z"))).toBe(0);
+    expect(beijingHour(new Date("2026-12-04T03:00:00Z"))).toBe(11);
   });
 });

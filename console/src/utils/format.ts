@@ -9,24 +9,7 @@ dayjs.extend(timezone);
 dayjs.locale("zh-cn");
 
 export const ZONE = "Asia/Shanghai";
-
-/** 12345 fen → "123.45" (no currency sign). */
-export function yuan(fen: number | null | undefined): string {
-  if (fen === null || fen === undefined) return "—";
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(Math.trunc(fen));
-  return `${sign}${Math.floor(abs / 100).toLocaleString("zh-CN")}.${String(abs % 100).padStart(2, "0")}`;
-}
-
-/** "123.45" or 123.45 → 12345 fen; null when it is not an amount with at most two decimals. */
-export function toFen(value: string | number | null | undefined): number | null {
-  if (value === null || value === undefined) return null;
-  const text = String(value).trim().replace(/,/g, "");
-  const match = /^(-?)(\d+)(?:\.(\d{0,2}))?$/.exec(text);
-  if (!match) return null;
-  const fen = Number(match[2]) * 100 + Number((match[3] ?? "").padEnd(2, "0"));
-  return match[1] ? -fen : fen;
-}
+export { toFen, yuan } from "./money";
 
 /** An aware ISO timestamp → "2026-12-04 19:51" in Beijing time. */
 export function dateTime(value: string | null | undefined, withSeconds = false): string {
