@@ -3,9 +3,11 @@
 Each export is a `Table` (Chinese headers, rows of plain values) rendered in the format the
 caller asked for; the package that builds the table audits it like any other export."""
 
+import contextlib
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -19,6 +21,32 @@ from crm_core.http import content_disposition
 Format = Literal["csv", "xlsx"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPORT_EVERY = 500
+
+# rows written, rows in all: set by a background export job to drive the console's progress bar.
+Progress = Callable[[int, int], None]
+_progress: ContextVar[Progress | None] = ContextVar("export_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting(progress: Progress) -> Iterator[None]:
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _reported(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    report = _progress.get()
+    total = len(rows) if isinstance(rows, Sized) else 0
+    written = 0
+    for written, row in enumerate(rows, start=1):
+        yield row
+        if report is not None and written % REPORT_EVERY == 0:
+            report(written, total)
+    if report is not None:
+        report(written, max(total, written))
 
 
 @dataclass(frozen=True)
@@ -37,7 +65,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for row in rows:
+    for row in _reported(rows):
         writer.writerow([safe_cell(value) for value in row])
     # UTF-8 with BOM: Excel on Windows otherwise reads Chinese text as GBK mojibake.
     return "\ufeff".encode() + buffer.getvalue().encode()
@@ -69,7 +97,7 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     sheet = book.add_worksheet("导出")
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, list(header), bold)
-    for index, row in enumerate(rows, start=1):
+    for index, row in enumerate(_reported(rows), start=1):
         sheet.write_row(index, 0, [_xlsx_value(value) for value in row])
     sheet.freeze_panes(1, 0)
     book.close()

@@ -3,9 +3,11 @@
 Rows are those of members in the caller's data scope (they carry names, phones and addresses);
 each export is audited with its row count and format."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from crm_core import audit
+from crm_core.export_jobs.schemas import NoFilter
+from crm_core.export_jobs.service import ExportSource
 from crm_core.exports import Format, Table, render
 from crm_core.permissions import Principal
 from loyalty.coupons.models import Coupon
@@ -161,3 +163,43 @@ async def export_awards(principal: Principal, fmt: Format) -> bytes:
         for i, act, n, m, s, r, ph, a, t, c in rows
     ]
     return await _done(principal, "lottery_award.export", Table(header, body), fmt)
+
+
+def _whole(
+    export: Callable[[Principal, Format], Awaitable[bytes]],
+) -> Callable[..., Awaitable[bytes]]:
+    async def run(principal: Principal, _: NoFilter) -> bytes:
+        return await export(principal, "xlsx")
+
+    return run
+
+
+EXPORT_SOURCES = (
+    ExportSource(
+        "points-entries",
+        "积分明细",
+        "loyalty.points:export",
+        "积分明细",
+        NoFilter,
+        _whole(export_points_entries),
+    ),
+    ExportSource(
+        "coupons", "优惠券", "loyalty.coupon:export", "优惠券", NoFilter, _whole(export_coupons)
+    ),
+    ExportSource(
+        "mall-orders",
+        "积分商城订单",
+        "loyalty.mall:export",
+        "积分商城订单",
+        NoFilter,
+        _whole(export_mall_orders),
+    ),
+    ExportSource(
+        "lottery-awards",
+        "抽奖中奖记录",
+        "loyalty.lottery:export",
+        "抽奖中奖记录",
+        NoFilter,
+        _whole(export_awards),
+    ),
+)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from crm_core import clock, jobs
 from crm_core.db import advisory_lock, unit_of_work
@@ -173,7 +174,7 @@ def set_tier_filter(make: Callable[[int], Q]) -> None:
     _tier_filter[:] = [make]
 
 
-async def list_members(
+async def filtered_members(
     principal: Principal,
     *,
     store_id: int | None = None,
@@ -182,9 +183,8 @@ async def list_members(
     tier_id: int | None = None,
     joined_from: datetime | None = None,
     joined_to: datetime | None = None,
-    page: int = 1,
-    page_size: int = 30,
-) -> tuple[list[MemberRead], int]:
+) -> QuerySet[Member]:
+    """The member list's filters in the caller's data scope (the list and its export)."""
     query = Member.filter(await scope_filter(principal), merged_into_id=None)
     if phone.strip():
         query = query.filter(keyword_filter(phone.strip()))
@@ -198,6 +198,30 @@ async def list_members(
         query = query.filter(created_at__gte=joined_from)
     if joined_to is not None:
         query = query.filter(created_at__lte=joined_to)
+    return query
+
+
+async def list_members(
+    principal: Principal,
+    *,
+    store_id: int | None = None,
+    guide_id: int | None = None,
+    phone: str = "",
+    tier_id: int | None = None,
+    joined_from: datetime | None = None,
+    joined_to: datetime | None = None,
+    page: int = 1,
+    page_size: int = 30,
+) -> tuple[list[MemberRead], int]:
+    query = await filtered_members(
+        principal,
+        store_id=store_id,
+        guide_id=guide_id,
+        phone=phone,
+        tier_id=tier_id,
+        joined_from=joined_from,
+        joined_to=joined_to,
+    )
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return [MemberRead.model_validate(r) for r in rows], total

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from analytics.api import router as analytics_api
 from crm_core import health
 from crm_core.config import get_settings
+from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
 from crm_core.sales.api import router as sales_api
@@ -91,6 +92,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sales_api)
     app.include_router(loyalty_api)
     app.include_router(analytics_api)
+    app.include_router(export_jobs_api)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -8,10 +8,14 @@ from crm_core import celery as celery_kernel
 from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
+from crm_core.export_jobs import service as export_jobs
 from crm_core.org.service import auth
+from crm_core.org.service import exports as org_exports
 from crm_core.sales import service as sales
 from loyalty import caller
+from loyalty import exports as loyalty_exports
 from loyalty import merge as loyalty_merge
+from members import exports as member_exports
 from members import merge as member_merge
 from members import service as member_service
 from sms_gateway.service import inbound
@@ -95,6 +99,10 @@ async def boot(urls: Urls) -> None:
     sales.set_member_check(member_service.is_visible)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
+    # What the console can export as a background job with a progress bar.
+    sources = (org_exports, member_exports, loyalty_exports)
+    for source in (s for module in sources for s in module.EXPORT_SOURCES):
+        export_jobs.register_source(source)
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 

@@ -30,6 +30,11 @@ PUBLIC = {
     ("GET", "/api/v1/permissions"),
     # Every signed-in staff member has a workbench; each section checks its own permission.
     ("GET", "/api/v1/workbench"),
+    # Export jobs: each kind checks its own export permission when started and again when run;
+    # a job is seen and downloaded only by the staff member who started it (test_export_jobs.py).
+    ("POST", "/api/v1/export-jobs"),
+    ("GET", "/api/v1/export-jobs/{job_id}"),
+    ("GET", "/api/v1/export-jobs/{job_id}/file"),
 }
 SCOPED = {
     "department_id": "department",
@@ -47,6 +52,8 @@ SCOPED = {
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
 UNSCOPED = {
+    # Owner-bound, not scoped: another staff member gets 404 (test_export_jobs.py).
+    "job_id",
     "account_id",
     "reply_id",
     "menu_id",
@@ -80,6 +87,8 @@ BODY_SCOPED = {
     "qrcode_id": "qrcode",
 }
 BODY_UNSCOPED = {
+    # Owner-bound, not scoped: another staff member gets 404 (test_export_jobs.py).
+    "job_id",
     "account_id",
     "gh_id",
     "media_id",

@@ -34,3 +34,9 @@ export interface Option {
   label: string;
   hint?: string;
 }
+
+/** A list's export: the server runs it as a job (POST /api/v1/export-jobs) with these filters. */
+export interface ExportRequest {
+  kind: string;
+  params?: Record<string, string>;
+}

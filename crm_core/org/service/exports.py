@@ -1,13 +1,18 @@
 """Exports of staff, stores and the audit log; each export is itself audited."""
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
 from crm_core import audit, clock
 from crm_core.audit import actor_of
+from crm_core.export_jobs.schemas import NoFilter
+from crm_core.export_jobs.service import ExportSource
 from crm_core.exports import Format, Table, render
 from crm_core.org import repository
 from crm_core.org.models import Department, Role
 from crm_core.org.service import audit_log
 from crm_core.org.service.audit_log import AuditFilter
 from crm_core.permissions import Principal
+from crm_core.validation import Id
 
 STATUS = {"preparing": "筹备中", "open": "营业中", "suspended": "暂停营业", "closed": "已闭店"}
 MAX_ROWS = 50_000
@@ -109,3 +114,36 @@ async def export_audit(
         after={"rows": len(rows), "filter": f.action, "format": fmt},
     )
     return body
+
+
+class AuditExportFilter(BaseModel):
+    """The audit page's filters (GET /api/v1/audit), for its export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field("", max_length=64)
+    actor: str = Field("", max_length=64)
+    actor_id: Id | None = None
+    target_type: str = Field("", max_length=64)
+    target_id: str = Field("", max_length=64)
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+
+async def _staff(principal: Principal, _: NoFilter) -> bytes:
+    return await export_staff(principal, "xlsx")
+
+
+async def _stores(principal: Principal, _: NoFilter) -> bytes:
+    return await export_stores(principal, "xlsx")
+
+
+async def _audit(principal: Principal, f: AuditExportFilter) -> bytes:
+    return await export_audit(principal, AuditFilter(**f.model_dump()), fmt="xlsx")
+
+
+EXPORT_SOURCES = (
+    ExportSource("staff", "员工", "org.staff:export", "员工", NoFilter, _staff),
+    ExportSource("stores", "门店", "org.store:export", "门店", NoFilter, _stores),
+    ExportSource("audit", "审计日志", "system.audit:export", "审计日志", AuditExportFilter, _audit),
+)
