@@ -19,6 +19,7 @@ from members import exports as member_exports
 from members import merge as member_merge
 from members import service as member_service
 from sms_gateway.service import inbound
+from wechat import exports as wechat_exports
 from wechat.service import fans as wechat_fans
 
 TORTOISE_APPS: dict[str, list[str]] = {
@@ -100,7 +101,7 @@ async def boot(urls: Urls) -> None:
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
     # What the console can export as a background job with a progress bar.
-    sources = (org_exports, member_exports, loyalty_exports)
+    sources = (org_exports, wechat_exports, member_exports, loyalty_exports)
     for source in (s for module in sources for s in module.EXPORT_SOURCES):
         export_jobs.register_source(source)
     # The inbox and fan pages show the member's name for a fan linked to a member.

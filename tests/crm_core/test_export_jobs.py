@@ -169,7 +169,8 @@ async def test_a_job_whose_owner_lost_the_permission_fails_and_writes_nothing(
 
 async def test_every_registered_export_runs(client: httpx.AsyncClient) -> None:
     w = await world()
-    for kind in ("staff", "stores", "audit", "points-entries", "coupons", "mall-orders"):
+    kinds = ("staff", "stores", "audit", "fans", "qrcodes", "points-entries", "coupons")
+    for kind in (*kinds, "mall-orders"):
         job = (await start(client, w["admin"], kind)).json()
         assert await tasks.run_export(job["id"]) == "done", kind
     job = (await start(client, w["admin"], "lottery-awards")).json()
@@ -179,3 +180,40 @@ async def test_every_registered_export_runs(client: httpx.AsyncClient) -> None:
     )
     assert cells(awards.content) == [cells(awards.content)[0]]  # a header, no award yet
     assert cells(awards.content)[0][0] is not None
+
+
+async def test_fan_export_follows_the_scope_and_the_follow_filter(
+    client: httpx.AsyncClient,
+) -> None:
+    from tests.wechat.callback_support import make_account
+    from wechat.models import Fan
+
+    w = await world()
+    await Role.create(
+        code="fan_clerk",
+        name="粉丝专员",
+        permissions=["wechat.fan:view", "wechat.fan:export"],
+        data_scope=DataScope.SUBTREE,
+    )
+    south = await Department.get(name="华南")
+    manager = await make_staff("fan_clerk", department=south, store=w["sz"])
+    account = await make_account()
+    for openid, store, subscribed in (
+        ("o-sz-1", w["sz"], True),
+        ("o-sz-2", w["sz"], False),
+        ("o-sh-1", w["sh"], True),
+    ):
+        await Fan.create(
+            account=account,
+            openid=openid,
+            store_id=store.id,
+            subscribed=subscribed,
+            nickname=openid,
+        )
+    job = (await start(client, manager, "fans", subscribed="true")).json()
+    assert await tasks.run_export(job["id"]) == "done"
+    file = await client.get(f"/api/v1/export-jobs/{job['id']}/file", headers=await bearer(manager))
+    rows = cells(file.content)
+    assert rows[0][:4] == ["昵称", "备注", "openid", "关注状态"]
+    assert [(r[2], r[3], r[5]) for r in rows[1:]] == [("o-sz-1", "已关注", "深圳店")]
+    assert await AuditLog.filter(action="fan.export").count() == 1

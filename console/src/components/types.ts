@@ -40,3 +40,11 @@ export interface ExportRequest {
   kind: string;
   params?: Record<string, string>;
 }
+
+/** A list's filters as export parameters: empty ones left out, the rest as text. */
+export function exportParams(values: Record<string, unknown>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined && value !== null && value !== "") params[key] = String(value);
+  return params;
+}
