@@ -96,6 +96,8 @@ export const ACTIONS: Record<string, string> = {
   "member_center.banner_remove": "删除了会员中心轮播图",
   "sms.modem_enable": "启用了短信猫",
   "sms.modem_disable": "停用了短信猫",
+  "fan.export": "导出了粉丝",
+  "qrcode.export": "导出了渠道二维码",
   "wechat.fan_assign": "分配了粉丝",
   "wechat.fan_reply": "回复了粉丝",
   "wechat.publish_menu": "发布了公众号菜单",
