@@ -1,6 +1,6 @@
 """Errors of segments."""
 
-from crm_core.errors import ConflictError, NotFoundError, ValidationError
+from crm_core.errors import ConflictError, NotFoundError
 
 
 class SegmentNotFoundError(NotFoundError):
@@ -11,8 +11,3 @@ class SegmentNotFoundError(NotFoundError):
 class SegmentNameTakenError(ConflictError):
     code = "segment_name_taken"
     message = "已有同名人群：{name}"
-
-
-class SegmentRuleError(ValidationError):
-    code = "segment_rule_invalid"
-    message = "人群规则无效"

@@ -29,7 +29,7 @@ OPERATORS: dict[Kind, dict[str, str]] = {
     Kind.TEXTS: {"in": "属于", "not_in": "不属于"},
     Kind.CHOICES: {"in": "属于", "not_in": "不属于"},
     Kind.NUMBER: {"eq": "等于", "gte": "不少于", "lte": "不多于", "between": "介于"},
-    Kind.DAYS: {"within": "最近 N 天内有", "not_within": "最近 N 天内没有"},
+    Kind.DAYS: {"within": "N 天内有", "not_within": "N 天内没有"},
     Kind.FLAG: {"is": "是否"},
     Kind.HAS: {"has_any": "持有其一", "has_none": "都不持有"},
 }
@@ -69,7 +69,7 @@ FIELDS: dict[str, FieldSpec] = {
         Kind.NUMBER,
         "(SELECT count(*) FROM sales_order o WHERE o.member_id = m.id AND o.status <> 'refunded')",
     ),
-    "last_purchase": FieldSpec("消费", Kind.DAYS, "a.last_purchase_at"),
+    "last_purchase": FieldSpec("最近消费", Kind.DAYS, "a.last_purchase_at"),
     "store": FieldSpec("首次门店", Kind.IDS, "m.first_store_id"),
     "guide": FieldSpec("首次导购", Kind.IDS, "m.first_guide_id"),
     "first_channel": FieldSpec("首次渠道", Kind.TEXTS, "m.first_channel"),

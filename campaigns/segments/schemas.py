@@ -4,7 +4,14 @@ operator or value answers 422 at that very place (`loc`), with a stable `type` a
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from campaigns.segments import rules
@@ -34,7 +41,7 @@ class ConditionIn(BaseModel):
 
     field: str = Field(max_length=32)
     op: str = Field(max_length=16)
-    value: Any = None
+    value: Any
 
     @field_validator("field")
     @classmethod
@@ -99,7 +106,7 @@ class RuleIn(BaseModel):
 class SegmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=64)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     description: str = Field("", max_length=255)
     rule: RuleIn
 

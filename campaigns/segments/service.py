@@ -87,7 +87,7 @@ async def _save(segment: Segment, principal: Principal, data: SegmentCreate) -> 
     now = clock.utc_now()
     segment.update_from_dict(
         {
-            "name": data.name.strip(),
+            "name": data.name,
             "description": data.description,
             "rule": data.rule.model_dump(mode="json"),
             "member_count": await repository.count(await _compiled(principal, data.rule)),

@@ -207,6 +207,7 @@ BAD = [
         "导入手机号中有无效号码：12345",
         id="bad-imported-phone",
     ),
+    pytest.param({"field": "age", "op": "between"}, "missing", "value", None, id="no-value"),
     pytest.param(
         {"field": "tier", "op": "in", "value": [1], "sql": "1=1"},
         "extra_forbidden",
@@ -259,3 +260,12 @@ async def test_staff_without_the_permission_are_refused(client: httpx.AsyncClien
     guide = await make_staff("guide")
     answer = await client.post(f"{URL}/preview", json={"rule": rule()}, headers=await bearer(guide))
     assert (answer.status_code, answer.json()["error"]) == (403, "permission_denied")
+
+
+async def test_a_blank_name_is_refused(client: httpx.AsyncClient) -> None:
+    world = await shop()
+    body = {"name": "   ", "rule": rule({"field": "subscribed", "op": "is", "value": True})}
+    answer = await client.post(URL, json=body, headers=await bearer(world["marketer"]))
+    assert answer.status_code == 422
+    assert [f["loc"] for f in answer.json()["fields"]] == [["body", "name"]]
+    assert await Segment.all().count() == 0

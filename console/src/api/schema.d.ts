@@ -2752,7 +2752,7 @@ export interface components {
             /** Op */
             op: string;
             /** Value */
-            value?: unknown;
+            value: unknown;
         };
         /**
          * ConversationRead
