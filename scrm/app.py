@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from campaigns import nav as campaigns_nav
+from campaigns.api import router as campaigns_api
 from crm_core import health
 from crm_core.config import get_settings
 from crm_core.export_jobs.api import router as export_jobs_api
@@ -73,7 +75,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         dependencies=[Depends(reject_nul)],
     )
     # Each package's console menu entries, in display order (crm_core's own come first).
-    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav):
+    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav, campaigns_nav):
         package_nav.register()
     install_error_handlers(app)
     install_openapi(app)
@@ -91,6 +93,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(loyalty_api)
+    app.include_router(campaigns_api)
     app.include_router(analytics_api)
     app.include_router(export_jobs_api)
 

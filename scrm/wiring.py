@@ -27,7 +27,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
     "wechat": ["wechat.models"],
     "members": ["members.models"],
     "sms_gateway": ["sms_gateway.models"],
-    "campaigns": ["campaigns.models"],
+    "campaigns": ["campaigns.models", "campaigns.segments.models"],
     "loyalty": [
         "loyalty.program.models",
         "loyalty.points.models",

@@ -72,6 +72,8 @@ UNSCOPED = {
     "red_packet_id",
     # The member center's look is the brand's.
     "banner_id",
+    # Segments are the brand's; what they count follows the caller's data scope.
+    "segment_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -427,6 +429,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         },
         **loyalty_bodies(world),
         **member_bodies(world),
+        **segment_bodies(world),
     }
     return bodies.get((method, path))
 
@@ -439,6 +442,17 @@ def member_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
         ("PUT", "/api/v1/members/{member_id}/profile"): {"name": "张三", "gender": "male"},
         ("POST", "/api/v1/members/{member_id}/merges"): {"source": twin},
         ("POST", "/api/v1/members/{member_id}/merges/preview"): {"source": twin},
+    }
+
+
+def segment_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    rule = {"groups": [{"conditions": [{"field": "store", "op": "in", "value": [1]}]}]}
+    prefix = "/api/v1/campaigns/segments"
+    return {
+        ("POST", prefix): {"name": "新人群", "rule": rule},
+        ("PUT", f"{prefix}/{{segment_id}}"): {"name": "改名人群", "rule": rule},
+        ("POST", f"{prefix}/preview"): {"rule": rule},
+        ("POST", f"{prefix}/explain"): {"rule": rule},
     }
 
 
@@ -555,6 +569,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         coupon_template_id=999999,
         red_packet_id=999999,
         banner_id=999999,
+        segment_id=999999,
     )
 
 
@@ -601,6 +616,7 @@ async def snapshot() -> dict[str, str]:
         "members_identity",
         "loyalty_red_packet",
         "wechat_pay_merchant",
+        "campaigns_segment",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
@@ -635,6 +651,10 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/loyalty/coupons/verify"): "coupon_not_found",
     ("POST", "/api/v1/loyalty/red-packets/{red_packet_id}/retry"): "red_packet_not_found",
     ("DELETE", "/api/v1/member-center/banners/{banner_id}"): "banner_not_found",
+    **{
+        (method, "/api/v1/campaigns/segments/{segment_id}" + tail): "segment_not_found"
+        for method, tail in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("GET", "/members"))
+    },
 }
 
 

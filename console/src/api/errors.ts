@@ -11,6 +11,8 @@ export class ApiError extends Error {
     public code: string,
     message: string,
     public fields: Record<string, string> = {},
+    /** Every field problem with its full location (nested forms: rule builders). */
+    public problems: FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -72,5 +74,5 @@ export function translateError(status: number, body: unknown): ApiError {
   }
   const detail = data.detail && /[\u4e00-\u9fff]/.test(data.detail) ? data.detail : undefined;
   const message = detail ?? CODES[code] ?? `请求失败（${status}）`;
-  return new ApiError(status, code, message, fields);
+  return new ApiError(status, code, message, fields, data.fields ?? []);
 }
