@@ -16,6 +16,7 @@ from tortoise.exceptions import ValidationError as ColumnValidationError
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, CSRFError, NotAuthenticatedError, PermissionDeniedError
 from crm_core.permissions import Principal
+from crm_core.validation import FieldValueError
 
 log = logging.getLogger("scrm.http")
 PrincipalLoader = Callable[[int, str, str], Awaitable[Principal | None]]
@@ -118,6 +119,12 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _field_of(error: Any) -> list[str]:
+    """The field a cross-field rule named (FieldValueError), appended to the model's location."""
+    cause = (error.get("ctx") or {}).get("error")
+    return [cause.field] if isinstance(cause, FieldValueError) else []
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_crm_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, CRMError)
@@ -127,7 +134,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         fields = [
-            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            {
+                "loc": [*(str(p) for p in e["loc"]), *_field_of(e)],
+                "msg": e["msg"],
+                "type": e["type"],
+            }
             for e in error.errors()
         ]
         return await _respond(
