@@ -6,10 +6,19 @@ from typing import Any
 
 import pytest
 
+from crm_core.org.models import Department
 from loyalty.checkin.models import StreakReward
+from loyalty.coupons.models import Coupon, CouponStatus
 from loyalty.gifts.models import FollowGift
+from loyalty.lottery.models import Award, AwardStatus, Prize
+from loyalty.lottery.service import draw
+from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
+from loyalty.mall.schemas import ExchangeCreate
+from loyalty.mall.service import exchange
 from loyalty.program.models import Program, Tier
-from tests.e2e.test_spa_loyalty import console, seed, submit
+from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
+from tests.factories import make_staff
+from tests.loyalty.factories import make_activity, make_member, make_prize
 
 pytestmark = pytest.mark.browser
 
@@ -120,5 +129,180 @@ async def test_program_rules_tiers_streaks_and_follow_gifts(live_server: str, br
         None,
     )
     await page.locator("[data-test=gift-table]", has_text="渠道：门店海报").wait_for()
+    tab.assert_clean()
+    await tab.close()
+
+
+async def shown_as_shipped(tab: Any, status_filter: str, tracking_no: str) -> None:
+    async with tab.page.expect_response(lambda r: "/api/v1/loyalty/" in r.url):
+        await tab.page.click(f"[data-test={status_filter}]")
+        await tab.page.locator(".el-select-dropdown__item:visible", has_text="已发货").click()
+    row = tab.page.locator(".el-table:visible .el-table__row", has_text=tracking_no)
+    await row.first.wait_for()
+    assert "已发货" in await row.first.inner_text()
+
+
+async def test_fulfilment_ships_an_award_and_a_mall_order(live_server: str, browser: Any) -> None:
+    root = await Department.create(name="总部")
+    await make_staff("admin", username="boss", department=root)
+    member = await make_member(points=500, name="赵女士")
+    wheel = await make_activity(name="发货转盘")
+    await make_prize(wheel, name="保温杯", weight=1, stock=5)
+    won = await draw(wheel.id, member.id, key="forms-award-1")
+    assert won.award_id is not None
+    await Award.filter(id=won.award_id).update(
+        status=AwardStatus.AWAITING_SHIPMENT, recipient="赵女士", address="杭州市西湖区1号"
+    )
+    item = await MallItem.create(name="帆布包", kind=ItemKind.PHYSICAL, points_price=100, stock=3)
+    order = await exchange(
+        item.id,
+        ExchangeCreate(
+            member_id=member.id,
+            idempotency_key="forms-order-1",
+            recipient="赵女士",
+            phone="13800138000",
+            address="杭州市西湖区1号",
+        ),
+    )
+    assert order.status == ExchangeStatus.AWAITING_SHIPMENT
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/loyalty/fulfilment")
+
+    await page.locator(".el-table button:visible", has_text="发货").first.click()
+    await page.fill(".el-dialog input[name=tracking_no]", "   ")
+    await submit(tab, "save-ship", sends=False)
+    assert await field_error(tab).inner_text() == "请填写快递单号"
+    assert (await Award.get(id=won.award_id)).status == AwardStatus.AWAITING_SHIPMENT
+    await page.fill(".el-dialog input[name=tracking_no]", "SF1234567890")
+    await submit(tab, "save-ship", sends=False)
+    await confirm(tab)
+    award = await Award.get(id=won.award_id)
+    assert (award.status, award.tracking_no) == (AwardStatus.SHIPPED, "SF1234567890")
+    # The list shows what awaits shipment: the award leaves it, and is found as shipped.
+    await shows(tab, ".el-message", "已标记为已发货")
+    await shown_as_shipped(tab, "filter-award-status", "SF1234567890")
+
+    await page.click(".el-tabs__item:has-text('商城兑换')")
+    await page.locator(".el-table button:visible", has_text="发货").first.click()
+    await submit(tab, "save-ship", sends=False)
+    assert await field_error(tab).inner_text() == "请填写快递单号"
+    assert (await MallOrder.get(id=order.id)).status == ExchangeStatus.AWAITING_SHIPMENT
+    await page.fill(".el-dialog input[name=tracking_no]", "YT9876543210")
+    await submit(tab, "save-ship", sends=False)
+    await confirm(tab)
+    stored = await MallOrder.get(id=order.id)
+    assert (stored.status, stored.tracking_no) == (ExchangeStatus.SHIPPED, "YT9876543210")
+    await shows(tab, ".el-message", "已标记为已发货")
+    await shown_as_shipped(tab, "filter-order-status", "YT9876543210")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_coupon_issue_to_a_member_and_verify_a_code(live_server: str, browser: Any) -> None:
+    world = await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/loyalty/coupons")
+
+    await page.locator(".el-table button:visible", has_text="发给会员").first.click()
+    await submit(tab, "save-issue", sends=False)
+    assert await field_error(tab).inner_text() == "请选择会员"
+    assert await Coupon.all().count() == 0
+    await pick(tab, ".el-dialog [data-test=issue-member]", "王", "王女士")
+    await submit(tab, "save-issue")
+    coupon = await Coupon.get(member_id=world["member"])
+    template = await coupon.template
+    assert (template.name, coupon.status) == ("满100减10券", CouponStatus.UNUSED)
+    await shows(tab, ".el-message", "优惠券已发给会员")
+
+    await page.click("[data-test=verify]")
+    await page.fill(".el-dialog input[name=code]", "123")
+    await submit(tab, "save-verify", sends=False)
+    assert await error_at(tab, "code").inner_text() == "请输入券码（至少 6 位）"
+    assert (
+        await tab.page.locator(
+            ".el-dialog .el-form-item:has([data-test=verify-store]) .el-form-item__error"
+        ).inner_text()
+        == "请选择核销门店"
+    )
+    await pick(tab, ".el-dialog [data-test=verify-store]", "上海", "上海南京西路店")
+    tab.expect_failure("POST", "/api/v1/loyalty/coupons/verify", 404)
+    await page.fill(".el-dialog input[name=code]", "ZZZZZZZZZZ")
+    await submit(tab, "save-verify")
+    await shows(tab, "[data-test=verify-error]", "券码无效")
+    assert (await Coupon.get(id=coupon.id)).status == CouponStatus.UNUSED
+
+    await page.fill(".el-dialog input[name=code]", coupon.code)
+    await page.locator(".el-dialog .money-input input").fill("150")
+    await page.fill(".el-dialog input[name=order_no]", "POS-0001")
+    await submit(tab, "save-verify")
+    await shows(tab, "[data-test=verify-result]", "本单优惠 ¥10.00")
+    used = await Coupon.get(id=coupon.id)
+    assert (used.status, used.used_store_id) == (CouponStatus.USED, world["store"])
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_mall_item_create(live_server: str, browser: Any) -> None:
+    await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/loyalty/mall")
+    tab.expect_failure("POST", "/api/v1/loyalty/mall/items", 422)
+    await page.click("[data-test=create]")
+    await page.fill(".el-dialog input[name=name]", "微信红包 2 元")
+    await page.click(".el-dialog .el-radio-button:has-text('红包')")
+    await page.locator(".el-dialog .money-input input").fill("0.5")
+    await number(tab, "points_price", "300")
+    await number(tab, "stock", "50")
+    await submit(tab, "save")
+    error = page.locator(".el-dialog .el-form-item:has(.money-input) .el-form-item__error")
+    assert await error.inner_text() == "红包金额至少 1 元"
+    assert await MallItem.filter(name="微信红包 2 元").count() == 0
+    await page.locator(".el-dialog .money-input input").fill("2")
+    await submit(tab, "save")
+    item = await MallItem.get(name="微信红包 2 元")
+    assert (item.kind, item.red_packet_fen, item.points_price, item.stock, item.is_active) == (
+        ItemKind.RED_PACKET,
+        200,
+        300,
+        50,
+        True,
+    )
+    await shows(tab, ".el-table", "微信红包 2 元")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_lottery_prize_add(live_server: str, browser: Any) -> None:
+    world = await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto(f"/admin/loyalty/lotteries/{world['wheel']}")
+    tab.expect_failure("POST", r"/api/v1/loyalty/lotteries/\d+/prizes", 422)
+    before = await Prize.filter(activity_id=world["wheel"]).count()
+    await page.click("[data-test=create-prize]")
+    await page.fill(".el-dialog input[name=name]", "现金红包")
+    await page.click(".el-dialog .el-select__wrapper")
+    await page.locator(".el-select-dropdown__item:visible", has_text="红包").first.click()
+    await page.locator(".el-dialog .money-input input").fill("0.5")
+    await number(tab, "weight", "20")
+    await submit(tab, "save-prize")
+    error = page.locator(".el-dialog .el-form-item:has(.money-input) .el-form-item__error")
+    assert await error.inner_text() == "红包金额至少 1 元"
+    assert await Prize.filter(activity_id=world["wheel"]).count() == before
+    await page.locator(".el-dialog .money-input input").fill("2")
+    await number(tab, "stock", "30")
+    await submit(tab, "save-prize")
+    prize = await Prize.get(activity_id=world["wheel"], name="现金红包")
+    assert (prize.kind, prize.red_packet_fen, prize.weight, prize.stock, prize.points) == (
+        "red_packet",
+        200,
+        20,
+        30,
+        0,
+    )
+    await shows(tab, "[data-test=prize-table]", "现金红包")
     tab.assert_clean()
     await tab.close()
