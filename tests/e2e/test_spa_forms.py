@@ -17,8 +17,11 @@ from loyalty.mall.schemas import ExchangeCreate
 from loyalty.mall.service import exchange
 from loyalty.program.models import Program, Tier
 from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
+from tests.e2e.test_spa_wechat import signed_in
+from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
 from tests.loyalty.factories import make_activity, make_member, make_prize
+from wechat.models import Fan, PayMerchant
 
 pytestmark = pytest.mark.browser
 
@@ -304,5 +307,67 @@ async def test_lottery_prize_add(live_server: str, browser: Any) -> None:
         0,
     )
     await shows(tab, "[data-test=prize-table]", "现金红包")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_pay_merchant_for_red_packets(live_server: str, browser: Any) -> None:
+    ids = await wechat_world()
+    tab = await signed_in(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/wechat/accounts")
+    tab.expect_failure("PUT", "/api/v1/wechat/pay-merchant", 422)
+    await page.click("[data-test=pay-edit]")
+    await page.fill(".el-dialog input[name=mch_id]", "1900000109")
+    await page.fill(".el-dialog input[name=api_key]", "key-0123456789abcdef")
+    await page.fill(".el-dialog input[name=send_name]", "品牌旗舰店")
+    await page.fill(".el-dialog input[name=cert_path]", "/etc/scrm/apiclient_cert.pem")
+    await submit(tab, "pay-save")
+    assert await error_at(tab, "key_path").inner_text() == "API 证书路径与私钥路径需要同时填写"
+    assert await PayMerchant.all().count() == 0
+
+    await page.fill(".el-dialog input[name=key_path]", "/etc/scrm/apiclient_key.pem")
+    await submit(tab, "pay-save")
+    merchant = await PayMerchant.get(account_id=ids["account"])
+    assert (merchant.mch_id, merchant.send_name, merchant.cert_path, merchant.key_path) == (
+        "1900000109",
+        "品牌旗舰店",
+        "/etc/scrm/apiclient_cert.pem",
+        "/etc/scrm/apiclient_key.pem",
+    )
+    assert "key-0123456789abcdef" not in merchant.api_key_sealed
+    shown = page.locator("[data-test=pay-merchant]")
+    await shown.locator("text=1900000109").wait_for()
+    assert "品牌旗舰店" in await shown.inner_text()
+    assert "key-0123456789abcdef" not in await page.content()
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_fan_detail_tags(live_server: str, browser: Any) -> None:
+    ids = await wechat_world()
+    tab = await signed_in(browser, live_server)
+    page = tab.page
+    await tab.goto(f"/admin/wechat/fans/{ids['fan']}")
+    tags = page.locator("[data-test=tags]").first
+    await tags.click()
+    await page.keyboard.type("超" * 31)
+    await page.keyboard.press("Enter")
+    await submit(tab, "save-tags", sends=False)
+    assert await field_error(tab).inner_text() == "每个标签不超过 30 个字"
+    assert await (await Fan.get(id=ids["fan"])).tags.all().count() == 0
+
+    await page.locator(
+        ".el-select__tags .el-tag__close, .el-select__selection .el-tag__close"
+    ).first.click()
+    await tags.click()
+    for name in ("高价值", "上海"):
+        await page.keyboard.type(name)
+        await page.keyboard.press("Enter")
+    await submit(tab, "save-tags")
+    fan = await Fan.get(id=ids["fan"])
+    assert sorted(t.name for t in await fan.tags.all()) == sorted(["高价值", "上海"])
+    await shows(tab, ".el-message", "标签已保存")
+    assert await field_error(tab).count() == 0
     tab.assert_clean()
     await tab.close()
