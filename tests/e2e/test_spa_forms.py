@@ -8,7 +8,7 @@ import pytest
 
 from crm_core.org.models import Department
 from loyalty.checkin.models import StreakReward
-from loyalty.coupons.models import Coupon, CouponStatus
+from loyalty.coupons.models import Coupon, CouponStatus, CouponTemplate
 from loyalty.gifts.models import FollowGift
 from loyalty.lottery.models import Award, AwardStatus, Prize
 from loyalty.lottery.service import draw
@@ -16,12 +16,13 @@ from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
 from loyalty.mall.schemas import ExchangeCreate
 from loyalty.mall.service import exchange
 from loyalty.program.models import Program, Tier
+from members.models import ProfileReward
 from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
 from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
 from tests.loyalty.factories import make_activity, make_member, make_prize
-from wechat.models import Fan, PayMerchant
+from wechat.models import Fan, PayMerchant, QrCode
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,7 @@ async def test_program_rules_tiers_streaks_and_follow_gifts(live_server: str, br
     program = await Program.get(id=1)
     assert (program.dormant_days, program.churned_days, program.points_per_yuan) == (60, 180, 2)
     assert await page.input_value("input[name=dormant_days]") == "60"
-    assert await error_at(tab, "churned_days").count() == 0
+    await error_at(tab, "churned_days").first.wait_for(state="hidden")
 
     # Tiers: a code that is not lowercase letters is refused; then created and edited.
     await page.click(".el-tabs__item:has-text('会员等级')")
@@ -368,6 +369,56 @@ async def test_fan_detail_tags(live_server: str, browser: Any) -> None:
     fan = await Fan.get(id=ids["fan"])
     assert sorted(t.name for t in await fan.tags.all()) == sorted(["高价值", "上海"])
     await shows(tab, ".el-message", "标签已保存")
-    assert await field_error(tab).count() == 0
+    await field_error(tab).first.wait_for(state="hidden")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_qrcode_detail_rename_and_welcome(live_server: str, browser: Any) -> None:
+    ids = await wechat_world()
+    tab = await signed_in(browser, live_server)
+    page = tab.page
+    await tab.goto(f"/admin/wechat/qrcodes/{ids['qrcode']}")
+    tab.expect_failure("PATCH", r"/api/v1/wechat/qrcodes/\d+", 422)
+    await page.fill("input[name=name]", "  ")
+    await page.fill("textarea[name=welcome_text]", "欢迎光临{store}")
+    await submit(tab, "save")
+    assert await error_at(tab, "name").inner_text() == "内容太短"
+    code = await QrCode.get(id=ids["qrcode"])
+    assert (code.name, code.welcome_text) == ("门口易拉宝", "")
+
+    await page.fill("input[name=name]", "门口易拉宝（新）")
+    await submit(tab, "save")
+    code = await QrCode.get(id=ids["qrcode"])
+    assert (code.name, code.welcome_text) == ("门口易拉宝（新）", "欢迎光临{store}")
+    await shows(tab, ".page", "门口易拉宝（新）")
+    await error_at(tab, "name").first.wait_for(state="hidden")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_profile_rewards(live_server: str, browser: Any) -> None:
+    await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/members/profile-rewards")
+    tab.expect_failure("PUT", "/api/v1/members/profile-rewards", 422)
+    # An emptied points box is refused at that row's field.
+    await page.fill("input[name=points-birthday]", "")
+    await page.keyboard.press("Tab")
+    await submit(tab, "save-birthday")
+    error = page.locator("tr:has(input[name=points-birthday]) .el-form-item__error")
+    assert await error.inner_text() == "请填写整数"
+    assert await ProfileReward.all().count() == 0
+
+    await number(tab, "points-birthday", "30")
+    await pick(tab, "[data-test=coupon-birthday]", "满100", "满100减10券")
+    await submit(tab, "save-birthday")
+    reward = await ProfileReward.get(field="birthday")
+    template = await CouponTemplate.get(name="满100减10券")
+    assert (reward.points, reward.coupon_template_id) == (30, template.id)
+    row = page.locator("tr:has(input[name=points-birthday])").first
+    await row.locator(".el-tag", has_text="未设置").wait_for(state="detached")
+    await error.first.wait_for(state="hidden")
     tab.assert_clean()
     await tab.close()
