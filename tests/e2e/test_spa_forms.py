@@ -16,7 +16,7 @@ from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
 from loyalty.mall.schemas import ExchangeCreate
 from loyalty.mall.service import exchange
 from loyalty.program.models import Program, Tier
-from members.models import ProfileReward
+from members.models import Member, MemberMerge, MergeStatus, ProfileReward
 from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
 from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
@@ -420,5 +420,48 @@ async def test_profile_rewards(live_server: str, browser: Any) -> None:
     row = page.locator("tr:has(input[name=points-birthday])").first
     await row.locator(".el-tag", has_text="未设置").wait_for(state="detached")
     await error.first.wait_for(state="hidden")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_member_merge_preview_confirm_and_undo(live_server: str, browser: Any) -> None:
+    world = await seed()
+    li = await Member.get(name="李先生")
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto(f"/admin/members/{world['member']}")
+    await page.click(".el-tabs__item:has-text('合并会员')")
+    await page.fill("[data-test=merge-form] input[name=reason]", "同一顾客用两个微信号关注")
+    await submit(tab, "merge-preview", sends=False)
+    assert await field_error(tab).inner_text() == "请选择要并入的会员"
+    assert await page.locator("[data-test=merge-preview-table]").count() == 0
+
+    # The member herself: the API refuses and nothing is merged.
+    tab.expect_failure("POST", r"/api/v1/members/\d+/merges/preview", 409)
+    await pick(tab, "[data-test=merge-source]", "王", "王女士")
+    await submit(tab, "merge-preview")
+    await shows(tab, "[data-test=merge-error]", "不能把会员合并到自己")
+
+    await pick(tab, "[data-test=merge-source]", "李", "李先生")
+    await submit(tab, "merge-preview")
+    await shows(tab, "[data-test=merge-preview-table]", "李先生")
+    assert await MemberMerge.all().count() == 0
+    await submit(tab, "merge-confirm", sends=False)
+    await confirm(tab)
+    merged = await MemberMerge.get(source_id=li.id)
+    assert (merged.target_id, merged.status, merged.reason) == (
+        world["member"],
+        MergeStatus.DONE,
+        "同一顾客用两个微信号关注",
+    )
+    assert (await Member.get(id=li.id)).merged_into_id == world["member"]
+    history = page.locator("[data-test=merge-history]")
+    await history.locator("text=已合并").wait_for()
+
+    await history.locator("button:visible[data-test=undo]").first.click()
+    await confirm(tab)
+    assert (await MemberMerge.get(id=merged.id)).status == MergeStatus.UNDONE
+    assert (await Member.get(id=li.id)).merged_into_id is None
+    await history.locator("text=已撤销").wait_for()
     tab.assert_clean()
     await tab.close()
