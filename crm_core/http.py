@@ -128,7 +128,12 @@ def _field_of(error: Any) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     async def on_crm_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, CRMError)
-        extra = {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
+        extra: dict[str, Any] = (
+            {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
+        )
+        if field := error.context.get("field"):
+            # A refusal about one input (raised with field=...): shown under that input.
+            extra["fields"] = [{"loc": ["body", field], "msg": error.detail, "type": "value_error"}]
         return await _respond(request, error.status_code, error.code, error.detail, **extra)
 
     async def on_validation(request: Request, error: Exception) -> Response:
