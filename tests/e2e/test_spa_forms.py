@@ -2,9 +2,11 @@
 (saved with the exact values and shown on the page) and once invalid (the Chinese error at the
 field, the database unchanged)."""
 
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from crm_core.org.models import Department
 from loyalty.checkin.models import StreakReward
@@ -16,7 +18,15 @@ from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
 from loyalty.mall.schemas import ExchangeCreate
 from loyalty.mall.service import exchange
 from loyalty.program.models import Program, Tier
-from members.models import Member, MemberMerge, MergeStatus, ProfileReward
+from members.models import (
+    CenterBanner,
+    CenterImage,
+    CenterTheme,
+    Member,
+    MemberMerge,
+    MergeStatus,
+    ProfileReward,
+)
 from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
 from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
@@ -463,5 +473,83 @@ async def test_member_merge_preview_confirm_and_undo(live_server: str, browser: 
     assert (await MemberMerge.get(id=merged.id)).status == MergeStatus.UNDONE
     assert (await Member.get(id=li.id)).merged_into_id is None
     await history.locator("text=已撤销").wait_for()
+    tab.assert_clean()
+    await tab.close()
+
+
+def picture(width: int, height: int, colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes) -> dict[str, Any]:
+    return {"name": name, "mimeType": "image/png", "buffer": data}
+
+
+async def test_member_center_theme_and_banners(live_server: str, browser: Any) -> None:
+    await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/members/center")
+    before = await CenterTheme.get_or_none(id=1)
+    before_look = (before.brand_name, before.primary_color, before.logo_id) if before else None
+
+    # Theme: an empty brand name is refused under it, with nothing saved.
+    tab.expect_failure("PUT", "/api/v1/member-center/theme", 422)
+    await page.fill("input[name=brand_name]", "   ")
+    await submit(tab, "save-theme")
+    assert await error_at(tab, "brand_name").inner_text() == "必填"
+    after = await CenterTheme.get_or_none(id=1)
+    assert (after and (after.brand_name, after.primary_color, after.logo_id)) == before_look
+    assert await CenterImage.all().count() == 0
+
+    logo = picture(64, 32, "red")
+    await page.fill("input[name=brand_name]", "某某生活馆")
+    await page.click(
+        "[data-test=primary-color] .el-color-picker__trigger, .el-color-picker__trigger"
+    )
+    await page.locator(".el-color-predefine__color-selector:visible").nth(1).click()
+    await page.locator(".el-popper:visible button", has_text="确定").click()
+    await page.set_input_files("input[name=logo]", files=[upload("logo.png", logo)])
+    await submit(tab, "save-theme")
+    look = await CenterTheme.get(id=1)
+    assert (look.brand_name, look.primary_color) == ("某某生活馆", "#1677ff")
+    stored = await CenterImage.get(id=look.logo_id)
+    assert (bytes(stored.content), stored.width, stored.height) == (logo, 64, 32)
+    await shows(tab, "[data-test=preview]", "某某生活馆")
+    await page.locator("[data-test=preview] img.logo").wait_for()
+    await error_at(tab, "brand_name").first.wait_for(state="hidden")
+
+    # Banners: no picture (the page), a file that is no picture and a foreign link (the API).
+    await submit(tab, "add-banner", sends=False)
+    assert await error_at(tab, "image").inner_text() == "请选择轮播图图片"
+    tab.expect_failure("POST", "/api/v1/member-center/banners", 422)
+    await page.set_input_files(
+        "input[name=image]", files=[upload("banner.png", b"not a picture at all")]
+    )
+    await page.fill("[data-test=banner-form] input[name=title]", "周年庆")
+    await page.fill("[data-test=banner-form] input[name=link]", "/h5/member/wheel")
+    await submit(tab, "add-banner")
+    assert await error_at(tab, "image").inner_text() == (
+        "图片无法识别，请上传 PNG、JPG、GIF 或 WebP 图片"
+    )
+    slide = picture(750, 300, "blue")
+    await page.set_input_files("input[name=image]", files=[upload("banner.png", slide)])
+    await page.fill("[data-test=banner-form] input[name=link]", "javascript:alert(1)")
+    await submit(tab, "add-banner")
+    assert (
+        await error_at(tab, "link").inner_text() == "链接须以 / 开头（站内页面）或以 https:// 开头"
+    )
+    assert await CenterBanner.all().count() == 0
+
+    await page.fill("[data-test=banner-form] input[name=link]", "/h5/member/wheel")
+    await number(tab, "position", "2")
+    await submit(tab, "add-banner")
+    banner = await CenterBanner.get(title="周年庆")
+    image = await CenterImage.get(id=banner.image_id)
+    assert (banner.link, banner.position, banner.is_active) == ("/h5/member/wheel", 2, True)
+    assert (bytes(image.content), image.width, image.height) == (slide, 750, 300)
+    await shows(tab, "[data-test=banner-table]", "/h5/member/wheel")
     tab.assert_clean()
     await tab.close()
