@@ -32,7 +32,7 @@ from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
 from tests.loyalty.factories import make_activity, make_member, make_prize
-from wechat.models import Fan, PayMerchant, QrCode
+from wechat.models import AccountMode, Fan, OfficialAccount, PayMerchant, QrCode
 
 pytestmark = pytest.mark.browser
 
@@ -551,5 +551,33 @@ async def test_member_center_theme_and_banners(live_server: str, browser: Any) -
     assert (banner.link, banner.position, banner.is_active) == ("/h5/member/wheel", 2, True)
     assert (bytes(image.content), image.width, image.height) == (slide, 750, 300)
     await shows(tab, "[data-test=banner-table]", "/h5/member/wheel")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_wechat_account_edit(live_server: str, browser: Any) -> None:
+    ids = await wechat_world()
+    sealed = (await OfficialAccount.get(id=ids["account"])).secret_sealed
+    tab = await signed_in(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/wechat/accounts")
+    tab.expect_failure("PATCH", r"/api/v1/wechat/accounts/\d+", 422)
+    await page.locator(".el-table button:visible", has_text="编辑").first.click()
+    await page.fill(".el-dialog input[name=name]", "品牌服务号")
+    await page.click(".el-dialog [data-test=mode] label:has-text('安全模式')")
+    await page.fill(".el-dialog input[name=aes_key]", "too-short")
+    await submit(tab, "save")
+    assert await error_at(tab, "aes_key").inner_text() == "EncodingAESKey 必须是 43 位字母或数字"
+    account = await OfficialAccount.get(id=ids["account"])
+    assert (account.name, account.mode, account.aes_key_sealed) == ("测试服务号", "plain", "")
+
+    await page.fill(".el-dialog input[name=aes_key]", "b" * 43)
+    await submit(tab, "save")
+    account = await OfficialAccount.get(id=ids["account"])
+    assert (account.name, account.mode) == ("品牌服务号", AccountMode.SAFE)
+    assert account.aes_key_sealed
+    assert "b" * 43 not in account.aes_key_sealed
+    assert account.secret_sealed == sealed  # left empty: the stored AppSecret is kept
+    await page.get_by_role("cell", name="品牌服务号", exact=True).wait_for()
     tab.assert_clean()
     await tab.close()
