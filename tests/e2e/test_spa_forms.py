@@ -32,7 +32,7 @@ from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
 from tests.loyalty.factories import make_activity, make_member, make_prize
-from wechat.models import AccountMode, Fan, OfficialAccount, PayMerchant, QrCode
+from wechat.models import AccountMode, AutoReply, Fan, OfficialAccount, PayMerchant, QrCode
 
 pytestmark = pytest.mark.browser
 
@@ -579,5 +579,26 @@ async def test_wechat_account_edit(live_server: str, browser: Any) -> None:
     assert "b" * 43 not in account.aes_key_sealed
     assert account.secret_sealed == sealed  # left empty: the stored AppSecret is kept
     await page.get_by_role("cell", name="品牌服务号", exact=True).wait_for()
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_wechat_follow_reply_edit(live_server: str, browser: Any) -> None:
+    await wechat_world()
+    tab = await signed_in(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/wechat/replies")
+    rule = await AutoReply.get(kind="follow")
+    await page.locator(".el-table button:visible", has_text="编辑").first.click()
+    await page.fill(".el-dialog textarea[name=content]", "  ")
+    await submit(tab, "save", sends=False)
+    assert await error_at(tab, "content").inner_text() == "文字回复需要填写内容"
+    assert (await AutoReply.get(id=rule.id)).content == "欢迎关注{account}"
+
+    await page.fill(".el-dialog textarea[name=content]", "欢迎来到{account}，回复 1 查看门店")
+    await submit(tab, "save")
+    stored = await AutoReply.get(id=rule.id)
+    assert (stored.kind, stored.content) == ("follow", "欢迎来到{account}，回复 1 查看门店")
+    await shows(tab, ".el-table", "回复 1 查看门店")
     tab.assert_clean()
     await tab.close()
