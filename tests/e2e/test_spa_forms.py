@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from crm_core.org.models import Department
+from crm_core.org.models import Department, Staff
 from loyalty.checkin.models import StreakReward
 from loyalty.coupons.models import Coupon, CouponStatus, CouponTemplate
 from loyalty.gifts.models import FollowGift
@@ -27,7 +27,16 @@ from members.models import (
     MergeStatus,
     ProfileReward,
 )
-from tests.e2e.test_spa_loyalty import confirm, console, field_error, pick, seed, shows, submit
+from tests.e2e.test_spa_loyalty import (
+    confirm,
+    console,
+    field_error,
+    is_write,
+    pick,
+    seed,
+    shows,
+    submit,
+)
 from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
@@ -355,7 +364,7 @@ async def test_pay_merchant_for_red_packets(live_server: str, browser: Any) -> N
     await tab.close()
 
 
-async def test_fan_detail_tags(live_server: str, browser: Any) -> None:
+async def test_fan_detail_tags_and_assignee(live_server: str, browser: Any) -> None:
     ids = await wechat_world()
     tab = await signed_in(browser, live_server)
     page = tab.page
@@ -380,6 +389,13 @@ async def test_fan_detail_tags(live_server: str, browser: Any) -> None:
     assert sorted(t.name for t in await fan.tags.all()) == sorted(["高价值", "上海"])
     await shows(tab, ".el-message", "标签已保存")
     await field_error(tab).first.wait_for(state="hidden")
+
+    # The person in charge saves as soon as one is chosen.
+    boss = await Staff.get(username="boss")
+    async with page.expect_response(is_write):
+        await pick(tab, "[data-test=assignee]", "测试", "测试员工")
+    assert (await Fan.get(id=ids["fan"])).assigned_staff_id == boss.id
+    await shows(tab, ".el-message", "已分配")
     tab.assert_clean()
     await tab.close()
 
