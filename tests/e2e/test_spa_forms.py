@@ -4,6 +4,7 @@ field, the database unchanged)."""
 
 import io
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -32,7 +33,6 @@ from tests.e2e.test_spa_loyalty import (
     console,
     field_error,
     is_write,
-    pick,
     seed,
     shows,
     submit,
@@ -44,6 +44,20 @@ from tests.loyalty.factories import make_activity, make_member, make_prize
 from wechat.models import AccountMode, AutoReply, Fan, OfficialAccount, PayMerchant, QrCode
 
 pytestmark = pytest.mark.browser
+
+
+async def choose(tab: Any, picker: str, text: str, option: str) -> None:
+    """Type into a RemotePicker, wait for the search it sends, pick the option and see it shown
+    (clicking while the list is being replaced by the answer can miss)."""
+    await tab.page.click(f"{picker} .el-select__wrapper")
+    async with tab.page.expect_response(
+        lambda r: r.request.method == "GET" and quote(text) in r.url
+    ) as searched:
+        await tab.page.keyboard.type(text)
+    await searched.value
+    item = tab.page.locator(".el-select-dropdown__item:visible", has_text=option).first
+    await item.click()
+    await tab.page.locator(picker, has_text=option).first.wait_for()
 
 
 def error_at(tab: Any, name: str) -> Any:
@@ -232,7 +246,7 @@ async def test_coupon_issue_to_a_member_and_verify_a_code(live_server: str, brow
     await submit(tab, "save-issue", sends=False)
     assert await field_error(tab).inner_text() == "请选择会员"
     assert await Coupon.all().count() == 0
-    await pick(tab, ".el-dialog [data-test=issue-member]", "王", "王女士")
+    await choose(tab, ".el-dialog [data-test=issue-member]", "王", "王女士")
     await submit(tab, "save-issue")
     coupon = await Coupon.get(member_id=world["member"])
     template = await coupon.template
@@ -249,7 +263,7 @@ async def test_coupon_issue_to_a_member_and_verify_a_code(live_server: str, brow
         ).inner_text()
         == "请选择核销门店"
     )
-    await pick(tab, ".el-dialog [data-test=verify-store]", "上海", "上海南京西路店")
+    await choose(tab, ".el-dialog [data-test=verify-store]", "上海", "上海南京西路店")
     tab.expect_failure("POST", "/api/v1/loyalty/coupons/verify", 404)
     await page.fill(".el-dialog input[name=code]", "ZZZZZZZZZZ")
     await submit(tab, "save-verify")
@@ -393,7 +407,7 @@ async def test_fan_detail_tags_and_assignee(live_server: str, browser: Any) -> N
     # The person in charge saves as soon as one is chosen.
     boss = await Staff.get(username="boss")
     async with page.expect_response(is_write):
-        await pick(tab, "[data-test=assignee]", "测试", "测试员工")
+        await choose(tab, "[data-test=assignee]", "测试", "测试员工")
     assert (await Fan.get(id=ids["fan"])).assigned_staff_id == boss.id
     await shows(tab, ".el-message", "已分配")
     tab.assert_clean()
@@ -438,7 +452,7 @@ async def test_profile_rewards(live_server: str, browser: Any) -> None:
     assert await ProfileReward.all().count() == 0
 
     await number(tab, "points-birthday", "30")
-    await pick(tab, "[data-test=coupon-birthday]", "满100", "满100减10券")
+    await choose(tab, "[data-test=coupon-birthday]", "满100", "满100减10券")
     await submit(tab, "save-birthday")
     reward = await ProfileReward.get(field="birthday")
     template = await CouponTemplate.get(name="满100减10券")
@@ -464,11 +478,11 @@ async def test_member_merge_preview_confirm_and_undo(live_server: str, browser: 
 
     # The member herself: the API refuses and nothing is merged.
     tab.expect_failure("POST", r"/api/v1/members/\d+/merges/preview", 409)
-    await pick(tab, "[data-test=merge-source]", "王", "王女士")
+    await choose(tab, "[data-test=merge-source]", "王", "王女士")
     await submit(tab, "merge-preview")
     assert await field_error(tab).inner_text() == "不能把会员合并到自己"
 
-    await pick(tab, "[data-test=merge-source]", "李", "李先生")
+    await choose(tab, "[data-test=merge-source]", "李", "李先生")
     await submit(tab, "merge-preview")
     await shows(tab, "[data-test=merge-preview-table]", "李先生")
     assert await MemberMerge.all().count() == 0
