@@ -212,7 +212,7 @@ async def test_coupon_template_money_is_typed_in_yuan(live_server: str, browser:
         5000,
         30,
     )
-    assert "减 ¥12.50" in await tab.page.inner_text(".el-table")
+    await shows(tab, ".el-table", "减 ¥12.50")
     tab.assert_clean()
     await tab.close()
 
