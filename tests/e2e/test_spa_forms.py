@@ -632,3 +632,32 @@ async def test_wechat_follow_reply_edit(live_server: str, browser: Any) -> None:
     await shows(tab, ".el-table", "回复 1 查看门店")
     tab.assert_clean()
     await tab.close()
+
+
+async def test_tier_thresholds_in_yuan_when_tiers_go_by_spend(
+    live_server: str, browser: Any
+) -> None:
+    await seed()
+    tab = await console(browser, live_server)
+    page = tab.page
+    await tab.goto("/admin/loyalty/program")
+    await page.click("[data-test=rules-form] label:has-text('按累计消费金额')")
+    await submit(tab, "save-rules")
+    assert (await Program.get(id=1)).tier_basis == "spend"
+
+    await page.click(".el-tabs__item:has-text('会员等级')")
+    await page.click("[data-test=create-tier]")
+    await page.fill(".el-dialog input[name=name]", "金卡会员")
+    await page.fill(".el-dialog input[name=code]", "gold")
+    await page.locator(".el-dialog .money-input input").fill("12.345")
+    await submit(tab, "save-tier", sends=False)
+    error = page.locator(".el-dialog .el-form-item:has(.money-input) .el-form-item__error")
+    assert await error.inner_text() == "请填写消费金额，最多两位小数"
+    assert await Tier.all().count() == 0
+    await page.locator(".el-dialog .money-input input").fill("1000.50")
+    await submit(tab, "save-tier")
+    tier = await Tier.get(code="gold")
+    assert (tier.name, tier.threshold) == ("金卡会员", 100050)
+    await shows(tab, "[data-test=tier-table]", "消费满 ¥1,000.50")
+    tab.assert_clean()
+    await tab.close()
