@@ -16,6 +16,7 @@ from tortoise.exceptions import ValidationError as ColumnValidationError
 from crm_core.config import get_settings
 from crm_core.errors import CRMError, CSRFError, NotAuthenticatedError, PermissionDeniedError
 from crm_core.permissions import Principal
+from crm_core.validation import FieldValueError
 
 log = logging.getLogger("scrm.http")
 PrincipalLoader = Callable[[int, str, str], Awaitable[Principal | None]]
@@ -118,16 +119,31 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _field_of(error: Any) -> list[str]:
+    """The field a cross-field rule named (FieldValueError), appended to the model's location."""
+    cause = (error.get("ctx") or {}).get("error")
+    return [cause.field] if isinstance(cause, FieldValueError) else []
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_crm_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, CRMError)
-        extra = {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
+        extra: dict[str, Any] = (
+            {"retry_after": error.retry_after} if hasattr(error, "retry_after") else {}
+        )
+        if field := error.context.get("field"):
+            # A refusal about one input (raised with field=...): shown under that input.
+            extra["fields"] = [{"loc": ["body", field], "msg": error.detail, "type": "value_error"}]
         return await _respond(request, error.status_code, error.code, error.detail, **extra)
 
     async def on_validation(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         fields = [
-            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            {
+                "loc": [*(str(p) for p in e["loc"]), *_field_of(e)],
+                "msg": e["msg"],
+                "type": e["type"],
+            }
             for e in error.errors()
         ]
         return await _respond(

@@ -25,6 +25,15 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
+class FieldValueError(ValueError):
+    """A model validator's refusal that belongs to one field (a cross-field rule): the error
+    handler places it at `field`, so the console shows it under that input, not nowhere."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def id_or_none(text: str) -> int | None:
     """An id typed into a form or query string; anything that cannot be one is None.
     (`str.isdigit()` would also pass "²", which `int()` refuses.)"""

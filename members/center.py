@@ -90,22 +90,22 @@ async def image(image_id: int) -> CenterImage:
     return row
 
 
-def _inspect(data: bytes) -> tuple[str, int, int]:
+def _inspect(data: bytes, field: str) -> tuple[str, int, int]:
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageTooLargeError()
+        raise ImageTooLargeError(field=field)
     try:
         with Image.open(io.BytesIO(data)) as picture:
             picture.verify()
             kind, (width, height) = picture.format or "", picture.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ImageInvalidError() from error
+        raise ImageInvalidError(field=field) from error
     if kind not in FORMATS or not (0 < width <= 4096 and 0 < height <= 4096):
-        raise ImageInvalidError()
+        raise ImageInvalidError(field=field)
     return FORMATS[kind], width, height
 
 
-async def _store_image(data: bytes) -> CenterImage:
-    content_type, width, height = _inspect(data)
+async def _store_image(data: bytes, field: str) -> CenterImage:
+    content_type, width, height = _inspect(data, field)
     return await CenterImage.create(
         content=data,
         content_type=content_type,
@@ -126,9 +126,9 @@ async def update_theme(
 ) -> Theme:
     brand_name = brand_name.strip()
     if not 1 <= len(brand_name) <= 32:
-        raise ThemeInvalidError(why="品牌名称须为 1–32 个字")
+        raise ThemeInvalidError(why="品牌名称须为 1–32 个字", field="brand_name")
     if not rules.is_colour(primary_color):
-        raise ThemeInvalidError(why="主题色须为 #RRGGBB 格式，例如 #07c160")
+        raise ThemeInvalidError(why="主题色须为 #RRGGBB 格式，例如 #07c160", field="primary_color")
     async with unit_of_work():
         row, _ = await CenterTheme.get_or_create(id=1)
         before = {
@@ -139,7 +139,7 @@ async def update_theme(
         row.brand_name, row.primary_color = brand_name, primary_color.lower()
         row.updated_at = clock.utc_now()
         if logo:
-            row.logo_id = (await _store_image(logo)).id
+            row.logo_id = (await _store_image(logo, "logo")).id
         elif remove_logo:
             row.logo_id = None
         await row.save()
@@ -164,13 +164,13 @@ async def add_banner(
 ) -> Banner:
     title, link = title.strip(), link.strip()
     if len(title) > 32:
-        raise ThemeInvalidError(why="标题不能超过 32 个字")
+        raise ThemeInvalidError(why="标题不能超过 32 个字", field="title")
     if not rules.is_safe_link(link) or len(link) > 255:
-        raise ThemeInvalidError(why="链接须以 / 开头（站内页面）或以 https:// 开头")
+        raise ThemeInvalidError(why="链接须以 / 开头（站内页面）或以 https:// 开头", field="link")
     async with unit_of_work():
         if await CenterBanner.all().count() >= MAX_BANNERS:
             raise ThemeInvalidError(why=f"最多 {MAX_BANNERS} 张轮播图，请先删除旧的")
-        stored = await _store_image(picture)
+        stored = await _store_image(picture, "image")
         row = await CenterBanner.create(
             image_id=stored.id,
             title=title,

@@ -212,7 +212,7 @@ async def find_source(text: str) -> Member:
     elif text.isdecimal() and int(text) < 2**31:
         found = await Member.get_or_none(id=int(text))
     if found is None:
-        raise MergeSourceNotFoundError()
+        raise MergeSourceNotFoundError(field="source")
     return found
 
 
@@ -220,7 +220,7 @@ async def _source_in_scope(principal: Principal, text: str) -> Member:
     """The member to merge in; one outside the scope answers exactly like a missing one."""
     source = await find_source(text)
     if not await is_visible(principal, source.id):
-        raise MergeSourceNotFoundError()
+        raise MergeSourceNotFoundError(field="source")
     return source
 
 
@@ -246,7 +246,7 @@ async def preview(principal: Principal, target_id: int, source_text: str) -> Mer
 
 def _check(target_id: int, source: Member, target: Member | None = None) -> None:
     if source.id == target_id:
-        raise MergeSameMemberError()
+        raise MergeSameMemberError(field="source")
     for member in (source, target):
         if member is not None and member.merged_into_id is not None:
             raise MemberAlreadyMergedError(member_id=member.id)
@@ -265,7 +265,7 @@ async def merge(
 ) -> MergeRead:
     """Merge source into target in one transaction; 409 if either side is already merged."""
     if target_id == source_id:
-        raise MergeSameMemberError()
+        raise MergeSameMemberError(field="source")
     async with unit_of_work():
         target, source = await _lock_pair(target_id, source_id)
         _check(target_id, source, target)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 from wechat.models import AccountMode, MatchMode, QrKind, QrStatus, ReplyKind, ReplyType
 
 
@@ -261,7 +261,7 @@ class MerchantSet(Input):
     @model_validator(mode="after")
     def _certificate_pair(self) -> "MerchantSet":
         if bool(self.cert_path) != bool(self.key_path):
-            raise ValueError("API 证书路径与私钥路径需要同时填写")
+            raise FieldValueError("key_path", "API 证书路径与私钥路径需要同时填写")
         return self
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 
 
 class StreakRewardSet(BaseModel):
@@ -18,7 +18,7 @@ class StreakRewardSet(BaseModel):
     @model_validator(mode="after")
     def _red_packet_amount(self) -> "StreakRewardSet":
         if 0 < self.red_packet_fen < 100:
-            raise ValueError("红包金额至少 1 元")
+            raise FieldValueError("red_packet_fen", "红包金额至少 1 元")
         return self
 
 

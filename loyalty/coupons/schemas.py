@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 from loyalty.coupons.models import CouponKind, CouponSource, CouponStatus
 
 Key = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
@@ -32,13 +32,13 @@ class TemplateCreate(Input):
     @model_validator(mode="after")
     def _consistent(self) -> "TemplateCreate":
         if (self.valid_days is None) == (self.valid_until is None):
-            raise ValueError("有效期须二选一：固定截止时间或领取后天数")
+            raise FieldValueError("valid_days", "有效期须二选一：固定截止时间或领取后天数")
         if self.kind == CouponKind.AMOUNT_OFF and self.amount_off_fen <= 0:
-            raise ValueError("代金券必须填写减免金额")
+            raise FieldValueError("amount_off_fen", "代金券必须填写减免金额")
         if self.kind == CouponKind.DISCOUNT and self.discount_percent >= 100:
-            raise ValueError("折扣券的折扣必须小于 100%")
+            raise FieldValueError("discount_percent", "折扣券的折扣必须小于 100%")
         if self.kind == CouponKind.GIFT and not self.gift_name:
-            raise ValueError("礼品券必须填写礼品名称")
+            raise FieldValueError("gift_name", "礼品券必须填写礼品名称")
         return self
 
 

@@ -167,25 +167,27 @@ async def verify_coupon(principal: Principal, data: VerifyCreate) -> Verificatio
     await get_store(principal, data.store_id)
     code = rules.normalise_code(data.code)
     if len(code) > rules.CODE_MAX_LENGTH:
-        raise CouponNotFoundError()
+        raise CouponNotFoundError(field="code")
     async with unit_of_work():
         coupon = await Coupon.select_for_update().get_or_none(code=code)
         if coupon is None:
-            raise CouponNotFoundError()
+            raise CouponNotFoundError(field="code")
         template = await CouponTemplate.get(id=coupon.template_id)
         now = clock.utc_now()
         if coupon.status == CouponStatus.USED:
             used_at = clock.to_local(coupon.used_at or now).strftime("%Y-%m-%d %H:%M")
-            raise CouponUsedError(used_at=used_at)
+            raise CouponUsedError(used_at=used_at, field="code")
         if coupon.status == CouponStatus.EXPIRED or coupon.valid_until <= now:
-            raise CouponExpiredError()
+            raise CouponExpiredError(field="code")
         if coupon.valid_from > now:
-            raise CouponNotStartedError()
+            raise CouponNotStartedError(field="code")
         if template.store_ids and data.store_id not in template.store_ids:
-            raise CouponStoreError()
+            raise CouponStoreError(field="store_id")
         amount = data.order_amount_fen
         if amount is not None and amount < template.threshold_fen:
-            raise CouponThresholdError(threshold=f"{template.threshold_fen / 100:g}")
+            raise CouponThresholdError(
+                threshold=f"{template.threshold_fen / 100:g}", field="order_amount_fen"
+            )
         await Coupon.filter(id=coupon.id, status=CouponStatus.UNUSED).update(
             status=CouponStatus.USED,
             used_at=now,

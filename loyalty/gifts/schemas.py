@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 
 
 class FollowGiftCreate(BaseModel):
@@ -17,7 +17,7 @@ class FollowGiftCreate(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> "FollowGiftCreate":
         if self.points == 0 and self.coupon_template_id is None:
-            raise ValueError("关注礼须包含积分或优惠券")
+            raise FieldValueError("points", "关注礼须包含积分或优惠券")
         return self
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 from loyalty.lottery.models import AwardStatus, DrawOutcome, PrizeKind, Skin
 
 
@@ -27,7 +27,7 @@ class ActivityCreate(Input):
     @model_validator(mode="after")
     def _window(self) -> "ActivityCreate":
         if self.ends_at <= self.starts_at:
-            raise ValueError("结束时间必须晚于开始时间")
+            raise FieldValueError("ends_at", "结束时间必须晚于开始时间")
         return self
 
 
@@ -61,11 +61,11 @@ class PrizeCreate(Input):
     @model_validator(mode="after")
     def _payload(self) -> "PrizeCreate":
         if self.kind == PrizeKind.POINTS and self.points <= 0:
-            raise ValueError("积分奖品必须填写积分数")
+            raise FieldValueError("points", "积分奖品必须填写积分数")
         if self.kind == PrizeKind.COUPON and self.coupon_template_id is None:
-            raise ValueError("优惠券奖品必须选择券模板")
+            raise FieldValueError("coupon_template_id", "优惠券奖品必须选择券模板")
         if self.kind == PrizeKind.RED_PACKET and self.red_packet_fen < 100:
-            raise ValueError("红包金额至少 1 元")
+            raise FieldValueError("red_packet_fen", "红包金额至少 1 元")
         return self
 
 

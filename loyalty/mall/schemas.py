@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 from loyalty.mall.models import ExchangeStatus, ItemKind
 
 
@@ -26,9 +26,9 @@ class ItemCreate(Input):
     @model_validator(mode="after")
     def _payload(self) -> "ItemCreate":
         if self.kind == ItemKind.COUPON and self.coupon_template_id is None:
-            raise ValueError("优惠券商品必须选择券模板")
+            raise FieldValueError("coupon_template_id", "优惠券商品必须选择券模板")
         if self.kind == ItemKind.RED_PACKET and self.red_packet_fen < 100:
-            raise ValueError("红包金额至少 1 元")
+            raise FieldValueError("red_packet_fen", "红包金额至少 1 元")
         return self
 
 

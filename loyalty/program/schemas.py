@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crm_core.validation import Id
+from crm_core.validation import FieldValueError, Id
 from loyalty.program.models import TierBasis
 
 
@@ -28,7 +28,7 @@ class ProgramUpdate(Input):
     @model_validator(mode="after")
     def _ordered(self) -> "ProgramUpdate":
         if not self.dormant_days < self.churned_days:
-            raise ValueError("沉睡天数必须小于流失天数")
+            raise FieldValueError("churned_days", "沉睡天数必须小于流失天数")
         return self
 
 

@@ -370,3 +370,56 @@ async def test_a_guide_sees_no_roles_menu_and_the_api_refuses_them(
     assert (await refused.json())["error"] == "permission_denied"
     tab.assert_clean()
     await tab.close()
+
+
+async def test_stores_create_and_edit(live_server: str, browser: Any) -> None:
+    w = await world()
+    tab = await open_console(browser, live_server, "admin")
+    page = tab.page
+    await tab.goto("/admin/stores")
+
+    # Invalid: no department (refused in the page), then a code with a space (by the API).
+    await page.click("[data-test=create]")
+    box = dialog(tab)
+    await box.locator("input[name=code]").fill("SH 002")
+    await box.locator("input[name=name]").fill("上海徐家汇店")
+    await box.locator("[data-test=save]").click()
+    assert await field_error(tab, "所属部门") == "请选择所属部门"
+    tab.expect_failure("POST", "/api/v1/stores", 422)
+    await pick(tab, ".el-dialog:visible [data-test=department]", "华东大区")
+    async with page.expect_response(lambda r: r.url.endswith("/api/v1/stores")):
+        await box.locator("[data-test=save]").click()
+    assert await field_error(tab, "门店编码") == "格式不正确"
+    assert await Store.filter(name="上海徐家汇店").count() == 0
+
+    await box.locator("input[name=code]").fill("SH002")
+    await box.locator("input[name=address]").fill("漕溪北路 1 号")
+    await box.locator("input[name=phone]").fill("021-12345678")
+    await box.locator("[data-test=save]").click()
+    await shows(page, ".el-table", "上海徐家汇店")
+    store = await Store.get(code="SH002")
+    assert (store.name, store.department_id, store.address, store.phone) == (
+        "上海徐家汇店",
+        w.east.id,
+        "漕溪北路 1 号",
+        "021-12345678",
+    )
+
+    # Edit: a phone with letters is refused at the field; then the new name is saved.
+    tab.expect_failure("PATCH", r"/api/v1/stores/\d+", 422)
+    row = page.locator(".el-table__row", has_text="上海徐家汇店").first
+    await row.locator("button:visible", has_text="编辑").click()
+    box = dialog(tab)
+    await box.locator("input[name=phone]").fill("call-me")
+    async with page.expect_response(lambda r: f"/api/v1/stores/{store.id}" in r.url):
+        await box.locator("[data-test=save]").click()
+    assert await field_error(tab, "电话") == "格式不正确"
+    assert (await Store.get(id=store.id)).phone == "021-12345678"
+    await box.locator("input[name=phone]").fill("021-87654321")
+    await box.locator("input[name=name]").fill("上海徐汇旗舰店")
+    await box.locator("[data-test=save]").click()
+    await shows(page, ".el-table", "上海徐汇旗舰店")
+    store = await Store.get(id=store.id)
+    assert (store.code, store.name, store.phone) == ("SH002", "上海徐汇旗舰店", "021-87654321")
+    tab.assert_clean()
+    await tab.close()

@@ -21,4 +21,13 @@ describe("API errors in Chinese", () => {
     expect(error.fields).toEqual({ name: "内容太短" });
     expect(error.message).toBe("提交的内容有误，请检查标红的字段");
   });
+  it("makes a rule about the whole body the form's message, not a field no input shows", () => {
+    const error = translateError(422, {
+      error: "validation_error",
+      detail: "提交的数据格式不正确",
+      fields: [{ type: "value_error", loc: ["body"], msg: "Value error, 关注礼须包含积分或优惠券" }],
+    });
+    expect(error.fields).toEqual({});
+    expect(error.message).toBe("关注礼须包含积分或优惠券");
+  });
 });

@@ -67,12 +67,17 @@ export function translateError(status: number, body: unknown): ApiError {
   const data = (body ?? {}) as { error?: string; detail?: string; fields?: FieldProblem[] };
   const code = data.error ?? "http_error";
   const fields: Record<string, string> = {};
+  let whole: string | undefined;
   for (const problem of data.fields ?? []) {
     // loc is ["body", "name"] or ["query", "page"]: the last named part is the field.
-    const name = [...problem.loc].reverse().find((part) => !/^\d+$/.test(part)) ?? "";
-    if (name && !fields[name]) fields[name] = fieldMessage(problem);
+    const named = problem.loc.filter((part) => !/^\d+$/.test(part));
+    const name = named[named.length - 1] ?? "";
+    // A rule about the whole body (loc ["body"]) names no field: it is the form's message,
+    // since no input would show it.
+    if (named.length <= 1) whole ??= fieldMessage(problem);
+    else if (!fields[name]) fields[name] = fieldMessage(problem);
   }
   const detail = data.detail && /[\u4e00-\u9fff]/.test(data.detail) ? data.detail : undefined;
-  const message = detail ?? CODES[code] ?? `请求失败（${status}）`;
+  const message = whole ?? detail ?? CODES[code] ?? `请求失败（${status}）`;
   return new ApiError(status, code, message, fields, data.fields ?? []);
 }
