@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from campaigns.care.api import router as care_api
+from campaigns.sends.api import router as sends_api
 from crm_core import health
 from crm_core.config import get_settings
 from crm_core.http import install_error_handlers, install_openapi
@@ -90,6 +92,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(loyalty_api)
+    app.include_router(care_api)
+    app.include_router(sends_api)
     app.include_router(analytics_api)
 
     @app.get("/healthz", include_in_schema=False)

@@ -103,13 +103,22 @@ _sms_marketing = [
     "sms.template:edit",
     "sms.template:delete",
 ]
+# campaigns/care/permissions.py
+_care_marketing = ["campaigns.care:view", "campaigns.care:edit", "campaigns.delivery:view"]
 _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
         "营销专员",
         "二维码、菜单、自动回复、活动与抽奖",
-        [*_store_read, "org.staff:view", *_wechat_marketing, *_sms_marketing, *_loyalty_marketing],
+        [
+            *_store_read,
+            "org.staff:view",
+            *_wechat_marketing,
+            *_sms_marketing,
+            *_loyalty_marketing,
+            *_care_marketing,
+        ],
         DataScope.ALL,
     ),
     "store_manager": (
