@@ -89,7 +89,8 @@ def content_for(setting: CareSettingRead, values: dict[str, Any]) -> MessageCont
 async def send_care(
     care_type: CareType, member_id: int, intent_key: str, extra: dict[str, Any] | None = None
 ) -> int | None:
-    """Queue one care message if the type is on; the router picks the channel at send time."""
+    """Queue one care message if the type is on (the new row's id; None when off or already
+    queued). The router picks the channel at send time."""
     setting = await get_setting(care_type)
     if not setting.enabled:
         return None
@@ -97,9 +98,9 @@ async def send_care(
     if values is None:
         return None
     content = content_for(setting, values | (extra or {}))
-    return await sends.enqueue(
-        f"care:{care_type.value}:{intent_key}", care_type.value, member_id, content
-    )
+    key = f"care:{care_type.value}:{intent_key}"
+    delivery_id, created = await sends.enqueue(key, care_type.value, member_id, content)
+    return delivery_id if created else None
 
 
 async def preview(care_type: CareType, member_id: int) -> CarePreview:

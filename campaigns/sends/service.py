@@ -49,9 +49,11 @@ def intent_of(content: MessageContent) -> rules.Intent:
     )
 
 
-async def enqueue(intent_key: str, kind: str, member_id: int, content: MessageContent) -> int:
-    """One ledger row per (intent, member); a repeated event finds the first row and sends
-    nothing more. The channel is chosen when the worker sends, not here."""
+async def enqueue(
+    intent_key: str, kind: str, member_id: int, content: MessageContent
+) -> tuple[int, bool]:
+    """One ledger row per (intent, member): (its id, whether this call created it). A repeated
+    event finds the first row and sends nothing more. The channel is chosen at send time."""
     key = f"{intent_key}:{member_id}"
     now = clock.utc_now()
     try:
@@ -68,8 +70,8 @@ async def enqueue(intent_key: str, kind: str, member_id: int, content: MessageCo
             )
             jobs.enqueue(DELIVER, delivery_id=row.id)
     except IntegrityError:
-        return int((await Delivery.get(idempotency_key=key)).id)
-    return int(row.id)
+        return int((await Delivery.get(idempotency_key=key)).id), False
+    return int(row.id), True
 
 
 async def _recipient(member_id: int, now: datetime) -> tuple[rules.Recipient, int | None, str]:
