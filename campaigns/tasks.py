@@ -74,3 +74,8 @@ async def deliver_message(delivery_id: int) -> str:
 @task("campaigns.release_deferred")
 async def release_deferred() -> int:
     return await sends.release_deferred()
+
+
+@task("campaigns.flush_mass", **TRANSIENT)
+async def flush_mass(intent_key: str) -> int:
+    return await sends.flush_mass(intent_key)

@@ -27,6 +27,7 @@ from wechat.errors import WeChatAPIError
 from wechat.service import reach
 
 DELIVER = "campaigns.deliver_message"
+MASS_CHUNK = 10_000
 
 
 def policy() -> rules.Policy:
@@ -210,6 +211,53 @@ async def release_deferred() -> int:
     for delivery_id in ids:
         jobs.enqueue(DELIVER, delivery_id=delivery_id)
     return len(ids)
+
+
+async def flush_mass(intent_key: str) -> int:
+    """Send a campaign's batched mass rows, per account, in WeChat's 2..10 000 chunks. A lone
+    fan cannot be mass-sent (40130): that row goes back to the router without mass."""
+    rows = await Delivery.filter(intent_key=intent_key, status=DeliveryStatus.BATCHED).order_by(
+        "id"
+    )
+    account_of = await reach.accounts_of([r.fan_id for r in rows if r.fan_id is not None])
+    groups: dict[int, list[Delivery]] = {}
+    for row in rows:
+        groups.setdefault(account_of.get(row.fan_id or 0, 0), []).append(row)
+    sent = 0
+    for account_id, group in sorted(groups.items()):
+        for start in range(0, len(group), MASS_CHUNK):
+            chunk = group[start : start + MASS_CHUNK]
+            if len(chunk) < 2 or not account_id:
+                await _reroute_without_mass(chunk)
+                continue
+            text = MessageContent.model_validate(chunk[0].content).text
+            digest = hashlib.sha1(
+                f"{intent_key}:{account_id}:{start}".encode(), usedforsecurity=False
+            ).hexdigest()
+            try:
+                msg_id = await reach.send_mass_text(
+                    [r.fan_id for r in chunk if r.fan_id is not None], text, clientmsgid=digest
+                )
+            except WeChatAPIError as error:
+                if error.retryable:
+                    raise
+                await _reroute_without_mass(chunk, str(error.errcode_received))
+                continue
+            await Delivery.filter(id__in=[r.id for r in chunk]).update(
+                status=DeliveryStatus.SENT, wechat_msgid=msg_id, updated_at=clock.utc_now()
+            )
+            sent += len(chunk)
+    return sent
+
+
+async def _reroute_without_mass(rows: list[Delivery], error_code: str = "") -> None:
+    for row in rows:
+        row.status, row.channel, row.sent_at = DeliveryStatus.QUEUED, "", None
+        row.excluded = ",".join(sorted({*row.excluded.split(","), Channel.MASS} - {""}))
+        row.error_code = error_code or row.error_code
+        async with unit_of_work():
+            await _save(row, clock.utc_now())
+            jobs.enqueue(DELIVER, delivery_id=row.id)
 
 
 async def decide_for(member_id: int, content: MessageContent) -> Decision:

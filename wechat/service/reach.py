@@ -7,6 +7,7 @@ from typing import Any
 
 from crm_core import clock
 from wechat import rules
+from wechat.errors import ClientMsgIdExistsError
 from wechat.models import Fan
 from wechat.service import accounts
 
@@ -56,3 +57,25 @@ async def send_template(
         return await client.send_template(
             fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
         )
+
+
+async def send_mass_text(fan_ids: list[int], text: str, *, clientmsgid: str) -> int | None:
+    """One mass send (2..10 000 fans of one account). A repeated `clientmsgid` (45065) means
+    WeChat already took this batch: done, msg_id unknown."""
+    fans = await Fan.filter(id__in=fan_ids).order_by("id").prefetch_related("account")
+    if len({fan.account_id for fan in fans}) != 1:
+        raise ValueError("one mass send goes to the fans of one account")
+    client = accounts.client_for(fans[0].account)
+    try:
+        async with client:
+            result = await client.send_mass_by_openids(
+                [fan.openid for fan in fans], "text", {"content": text}, clientmsgid=clientmsgid
+            )
+    except ClientMsgIdExistsError:
+        return None
+    return int(result["msg_id"])
+
+
+async def accounts_of(fan_ids: list[int]) -> dict[int, int]:
+    rows = await Fan.filter(id__in=fan_ids).values_list("id", "account_id")
+    return {int(fan_id): int(account_id) for fan_id, account_id in rows}
