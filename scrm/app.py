@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from campaigns.care import nav as care_nav
 from campaigns.care.api import router as care_api
 from campaigns.sends.api import router as sends_api
 from crm_core import health
@@ -74,7 +75,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         dependencies=[Depends(reject_nul)],
     )
     # Each package's console menu entries, in display order (crm_core's own come first).
-    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav):
+    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav, care_nav):
         package_nav.register()
     install_error_handlers(app)
     install_openapi(app)
