@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from campaigns import tasks
@@ -14,6 +15,8 @@ from crm_core import clock, jobs
 from sms_gateway.models import SmsMessage
 from sms_gateway.service import suppression
 from tests.campaigns.support import CONTENT, MONDAY_11, make_fan, make_member
+from tests.wechat.support import Served
+from wechat.errors import SystemBusyError
 from wechat.models import OfficialAccount
 from wechat.sandbox.state import CS_USER_MESSAGE_GRANT, SandboxState
 
@@ -277,3 +280,59 @@ async def test_batched_mass_rows_go_out_in_one_mass_send_and_a_lone_fan_falls_ba
         assert await tasks.deliver_message(**job.kwargs) == "sent"
     row = await Delivery.get(intent_key="campaign:8")
     assert (row.channel, row.status, row.excluded) == ("sms", "sent", "mass")
+
+
+@pytest.mark.parametrize(
+    ("errcode", "raised", "status", "channel", "error_code"),
+    [
+        pytest.param(-1, True, "queued", "", "", id="busy-retried"),
+        pytest.param(45009, False, "sent", "sms", "45009", id="quota-falls-through"),
+        pytest.param(40003, False, "sent", "sms", "40003", id="bad-openid-falls-through"),
+        pytest.param(40037, False, "sent", "sms", "40037", id="unknown-template-falls-through"),
+    ],
+)
+async def test_template_errors_retry_or_fall_through(
+    account: OfficialAccount,
+    sandbox: SandboxState,
+    sandbox_server: Served,
+    errcode: int,
+    raised: bool,
+    status: str,
+    channel: str,
+    error_code: str,
+) -> None:
+    member = await make_member(phone=PHONE)
+    await make_fan(account, member, "o_alice")
+    await account_token(account)  # the token first, so the fault hits the send
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            f"{sandbox_server.url}/__admin/inject",
+            json={"path": "/cgi-bin/message/template/send", "errcode": errcode, "count": 1},
+        )
+        assert response.status_code == 200
+    delivery_id, _ = await service.enqueue("care:t:1", "test", member.id, CONTENT)
+    if raised:
+        with pytest.raises(SystemBusyError):
+            await tasks.deliver_message(delivery_id)
+    else:
+        await tasks.deliver_message(delivery_id)
+    row = await Delivery.get(id=delivery_id)
+    assert (row.status, row.channel, row.error_code, row.attempts) == (
+        status,
+        channel,
+        error_code,
+        1,
+    )
+    assert sandbox.outbox == []
+    if raised:
+        # Celery's retry finds the row queued again and sends it once.
+        assert await tasks.deliver_message(delivery_id) == "sent"
+        assert kinds(sandbox) == [("template", "o_alice")]
+
+
+async def account_token(account: OfficialAccount) -> None:
+    from wechat.service import accounts
+
+    client = accounts.client_for(account)
+    async with client:
+        await client.get_user_info("o_alice")
