@@ -79,3 +79,8 @@ async def release_deferred() -> int:
 @task("campaigns.flush_mass", **TRANSIENT)
 async def flush_mass(intent_key: str) -> int:
     return await sends.flush_mass(intent_key)
+
+
+@task("campaigns.record_sms_reports")
+async def record_sms_reports() -> int:
+    return await sends.record_sms_reports()

@@ -44,4 +44,5 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Messages deferred by quiet hours go back to the workers (no long ETAs on the broker).
     "campaigns-release-deferred": {"task": "campaigns.release_deferred", "schedule": 60.0},
+    "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
 }

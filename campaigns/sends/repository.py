@@ -9,6 +9,7 @@ from campaigns.sends import rules
 from campaigns.sends.models import Delivery, DeliveryStatus
 from campaigns.sends.rules import Channel
 from members.models import Member
+from sms_gateway.models import SmsMessage, SmsStatus
 
 # A row counts against caps and quota from the moment a worker starts sending it.
 COUNTED = (
@@ -78,3 +79,21 @@ async def page(query: QuerySet[Delivery], page: int, page_size: int) -> tuple[in
     total = await query.count()
     items = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return total, items
+
+
+async def sms_awaiting_report(since: datetime) -> dict[int, int]:
+    """SMS id -> delivery id, for SMS rows handed to the gateway since `since`."""
+    rows = await Delivery.filter(
+        channel=Channel.SMS,
+        status=DeliveryStatus.SENT,
+        sms_message_id__not_isnull=True,
+        sent_at__gte=since,
+    ).values_list("sms_message_id", "id")
+    return {int(sms_id): int(delivery_id) for sms_id, delivery_id in rows}
+
+
+async def sms_outcomes(sms_ids: list[int]) -> list[tuple[int, str, str]]:
+    rows = await SmsMessage.filter(
+        id__in=sms_ids, status__in=(SmsStatus.DELIVERED, SmsStatus.FAILED)
+    ).values_list("id", "status", "error_code")
+    return [(int(i), str(status), str(code)) for i, status, code in rows]

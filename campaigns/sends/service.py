@@ -28,6 +28,7 @@ from wechat.service import reach
 
 DELIVER = "campaigns.deliver_message"
 MASS_CHUNK = 10_000
+SMS_REPORT_HORIZON = timedelta(days=3)
 
 
 def policy() -> rules.Policy:
@@ -258,6 +259,19 @@ async def _reroute_without_mass(rows: list[Delivery], error_code: str = "") -> N
         async with unit_of_work():
             await _save(row, clock.utc_now())
             jobs.enqueue(DELIVER, delivery_id=row.id)
+
+
+async def record_sms_reports() -> int:
+    """Beat: the modem's delivery reports (or final failures) of the last days, into the ledger."""
+    now = clock.utc_now()
+    waiting = await repository.sms_awaiting_report(now - SMS_REPORT_HORIZON)
+    changed = 0
+    for sms_id, status, error_code in await repository.sms_outcomes(list(waiting)):
+        outcome = DeliveryStatus.DELIVERED if status == "delivered" else DeliveryStatus.FAILED
+        changed += await Delivery.filter(id=waiting[sms_id], status=DeliveryStatus.SENT).update(
+            status=outcome, error_code=error_code[:32], updated_at=now
+        )
+    return changed
 
 
 async def decide_for(member_id: int, content: MessageContent) -> Decision:

@@ -336,3 +336,18 @@ async def account_token(account: OfficialAccount) -> None:
     client = accounts.client_for(account)
     async with client:
         await client.get_user_info("o_alice")
+
+
+async def test_sms_delivery_reports_reach_the_ledger(account: OfficialAccount) -> None:
+    sms_only = CONTENT.model_copy(update={"template_id": ""})
+    first = await make_member(phone=PHONE)
+    second = await make_member(phone="+8613800138002")
+    delivered = await send(first.id, sms_only)
+    failed = await send(second.id, sms_only)
+    assert await tasks.record_sms_reports() == 0
+    await SmsMessage.filter(id=delivered.sms_message_id).update(status="delivered")
+    await SmsMessage.filter(id=failed.sms_message_id).update(status="failed", error_code="cms_500")
+    assert await tasks.record_sms_reports() == 2
+    assert await tasks.record_sms_reports() == 0
+    rows = await Delivery.all().order_by("id").values_list("status", "error_code")
+    assert rows == [("delivered", ""), ("failed", "cms_500")]
