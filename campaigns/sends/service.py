@@ -181,6 +181,7 @@ async def _send(row: Delivery, channel: Channel, content: MessageContent, phone:
 
 
 async def _settle(row: Delivery, decision: Decision, now: datetime) -> str:
+    reason = decision.skip.value if decision.skip else ""
     if decision.defer_until is not None:
         row.status, row.not_before = DeliveryStatus.DEFERRED, decision.defer_until
         row.channel = decision.channel or ""
@@ -188,9 +189,9 @@ async def _settle(row: Delivery, decision: Decision, now: datetime) -> str:
         row.status, row.reason = DeliveryStatus.SKIPPED_OPTOUT, decision.skip.value
     elif row.error_code:
         # WeChat refused and nothing else reaches the member: a failure, with WeChat's code.
-        row.status, row.reason = DeliveryStatus.FAILED, (decision.skip or "").__str__()
+        row.status, row.reason = DeliveryStatus.FAILED, reason
     else:
-        row.status, row.reason = DeliveryStatus.SKIPPED, (decision.skip or "").__str__()
+        row.status, row.reason = DeliveryStatus.SKIPPED, reason
     await _save(row, now)
     return row.status.value
 
