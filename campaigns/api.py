@@ -3,7 +3,10 @@
 from fastapi import APIRouter
 
 import campaigns.permissions  # noqa: F401 - registers the campaigns resources
+from campaigns.care.api import router as care
 from campaigns.segments.api import router as segments
+from campaigns.sends.api import router as sends
 
 router = APIRouter(prefix="/api/v1/campaigns")
-router.include_router(segments)
+for _router in (segments, care, sends):
+    router.include_router(_router)

@@ -2,16 +2,13 @@
 
 from crm_core.web.nav import NavItem, add_nav
 
+ENTRIES = (
+    ("人群", "Segments", "/admin/campaigns/segments", "campaigns.segment:view", "PieChart"),
+    ("关怀消息", "Care messages", "/admin/care/settings", "campaigns.care:view", "Bell"),
+    ("发送记录", "Deliveries", "/admin/care/deliveries", "campaigns.delivery:view", "Tickets"),
+)
+
 
 def register() -> None:
-    add_nav(
-        NavItem(
-            "营销活动",
-            "Campaigns",
-            "人群",
-            "Segments",
-            "/admin/campaigns/segments",
-            "campaigns.segment:view",
-            "PieChart",
-        )
-    )
+    for label, en, href, permission, icon in ENTRIES:
+        add_nav(NavItem("营销活动", "Campaigns", label, en, href, permission, icon))

@@ -5,6 +5,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from campaigns.care import service as care
 from campaigns.models import CareEvent
 from crm_core import clock
 
@@ -23,3 +24,10 @@ async def record_event(name: str, payload: dict[str, Any]) -> int:
     except IntegrityError:
         event = await CareEvent.get(dedupe_key=key)
     return int(event.id)
+
+
+async def receive_event(name: str, payload: dict[str, Any]) -> int:
+    """Store the event, then queue its care message (if that care type is on)."""
+    event_id = await record_event(name, payload)
+    await care.handle_event(event_id)
+    return event_id

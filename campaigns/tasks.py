@@ -1,36 +1,86 @@
-"""Events published by loyalty and sales after commit, stored for the care-message engine."""
+"""Events published by loyalty, sales and members after commit, turned into care messages; and
+the sender of single-member messages."""
 
+from datetime import date
 from typing import Any
 
 from campaigns import service
+from campaigns.care import service as care
+from campaigns.sends import service as sends
 from crm_core.celery import task
+from wechat.errors import SystemBusyError, WeChatUnavailableError
 
 
 @task("campaigns.on_points_changed")
 async def on_points_changed(**payload: Any) -> int:
-    return await service.record_event("points_changed", payload)
+    return await service.receive_event("points_changed", payload)
 
 
 @task("campaigns.on_tier_changed")
 async def on_tier_changed(**payload: Any) -> int:
-    return await service.record_event("tier_changed", payload)
+    return await service.receive_event("tier_changed", payload)
 
 
 @task("campaigns.on_purchase_recorded")
 async def on_purchase_recorded(**payload: Any) -> int:
-    return await service.record_event("purchase_recorded", payload)
+    return await service.receive_event("purchase_recorded", payload)
 
 
 @task("campaigns.on_coupon_issued")
 async def on_coupon_issued(**payload: Any) -> int:
-    return await service.record_event("coupon_issued", payload)
+    return await service.receive_event("coupon_issued", payload)
 
 
 @task("campaigns.on_coupon_expiring")
 async def on_coupon_expiring(**payload: Any) -> int:
-    return await service.record_event("coupon_expiring", payload)
+    return await service.receive_event("coupon_expiring", payload)
 
 
 @task("campaigns.on_member_birthday")
 async def on_member_birthday(**payload: Any) -> int:
-    return await service.record_event("member_birthday", payload)
+    return await service.receive_event("member_birthday", payload)
+
+
+@task("campaigns.on_member_followed")
+async def on_member_followed(**payload: Any) -> int:
+    return await service.receive_event("member_followed", payload)
+
+
+@task("campaigns.on_card_bound")
+async def on_card_bound(**payload: Any) -> int:
+    return await service.receive_event("card_bound", payload)
+
+
+@task("campaigns.send_daily_care")
+async def send_daily_care(day: str | None = None) -> int:
+    return await care.send_daily_care(date.fromisoformat(day) if day else None)
+
+
+# Transient WeChat failures only; the row is back to queued before the retry. Countdowns stay
+# under a minute (reliability.md TQ-2).
+TRANSIENT = {
+    "autoretry_for": (WeChatUnavailableError, SystemBusyError),
+    "max_retries": 5,
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+}
+
+
+@task("campaigns.deliver_message", **TRANSIENT)
+async def deliver_message(delivery_id: int) -> str:
+    return await sends.deliver(delivery_id)
+
+
+@task("campaigns.release_deferred")
+async def release_deferred() -> int:
+    return await sends.release_deferred()
+
+
+@task("campaigns.flush_mass", **TRANSIENT)
+async def flush_mass(intent_key: str) -> int:
+    return await sends.flush_mass(intent_key)
+
+
+@task("campaigns.record_sms_reports")
+async def record_sms_reports() -> int:
+    return await sends.record_sms_reports()

@@ -53,6 +53,22 @@ class SmsSettings(BaseModel):
     smsc: str | None = None
 
 
+class SendSettings(BaseModel):
+    """Campaign and care message routing: caps per member and channel, marketing hours."""
+
+    marketing_start: str = "08:00"
+    marketing_end: str = "22:00"
+    # channel -> (per Asia/Shanghai day, per Monday-started week); a missing channel is uncapped.
+    caps: dict[str, tuple[int, int]] = {
+        "customer_service": (3, 10),
+        "template": (2, 6),
+        "mass": (1, 4),
+        "sms": (1, 3),
+    }
+    mass_per_month: int = 4
+    claim_lease_seconds: int = 600
+
+
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
@@ -80,6 +96,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(AuthSettings(), validation_alias=_env("scrm_auth"))
     wechat: WeChatSettings = Field(WeChatSettings(), validation_alias=_env("scrm_wechat"))
     sms: SmsSettings = Field(SmsSettings(), validation_alias=_env("scrm_sms"))
+    sends: SendSettings = Field(SendSettings(), validation_alias=_env("scrm_sends"))
 
     @model_validator(mode="after")
     def _no_public_key_in_prod(self) -> "Settings":

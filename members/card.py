@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
-from crm_core import audit, clock, security
+from crm_core import audit, clock, jobs, security
 from crm_core.db import unit_of_work
 from crm_core.errors import ConflictError, NotFoundError, ValidationError
 from crm_core.redis import get_redis
@@ -148,6 +148,7 @@ async def bind_card(member_id: int, phone: str, code: str) -> CardView:
                 target_id=member.id,
                 after={"phone": mask(number), "card_no": member.card_no},
             )
+            jobs.enqueue("campaigns.on_card_bound", member_id=member.id)
     except IntegrityError as error:
         raise PhoneTakenError() from error
     return await card(member_id)

@@ -114,6 +114,12 @@ async def on_fan_subscribed(
                 channel=channel,
                 fan_id=fan_id,
             )
+            jobs.enqueue(
+                "campaigns.on_member_followed",
+                member_id=member.id,
+                event_id=event_id,
+                qrcode_id=qrcode_id,
+            )
     return member.id
 
 

@@ -37,4 +37,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "loyalty.check_ledger",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Care messages: birthdays and festivals on the Asia/Shanghai day, inside marketing hours.
+    "campaigns-daily-care": {
+        "task": "campaigns.send_daily_care",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    # Messages deferred by quiet hours go back to the workers (no long ETAs on the broker).
+    "campaigns-release-deferred": {"task": "campaigns.release_deferred", "schedule": 60.0},
+    "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
 }

@@ -27,7 +27,12 @@ TORTOISE_APPS: dict[str, list[str]] = {
     "wechat": ["wechat.models"],
     "members": ["members.models"],
     "sms_gateway": ["sms_gateway.models"],
-    "campaigns": ["campaigns.models", "campaigns.segments.models"],
+    "campaigns": [
+        "campaigns.models",
+        "campaigns.segments.models",
+        "campaigns.sends.models",
+        "campaigns.care.models",
+    ],
     "loyalty": [
         "loyalty.program.models",
         "loyalty.points.models",

@@ -103,6 +103,8 @@ _sms_marketing = [
     "sms.template:edit",
     "sms.template:delete",
 ]
+# campaigns/care/permissions.py
+_care_marketing = ["campaigns.care:view", "campaigns.care:edit", "campaigns.delivery:view"]
 _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 # campaigns/permissions.py
 _campaigns_marketing = [f"campaigns.segment:{a}" for a in ("view", "create", "edit", "delete")]
@@ -118,6 +120,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_sms_marketing,
             *_loyalty_marketing,
             *_campaigns_marketing,
+            *_care_marketing,
         ],
         DataScope.ALL,
     ),

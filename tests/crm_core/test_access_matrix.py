@@ -74,6 +74,9 @@ UNSCOPED = {
     "banner_id",
     # Segments are the brand's; what they count follows the caller's data scope.
     "segment_id",
+    # Care messages and the festival calendar are brand-wide settings.
+    "care_type",
+    "festival_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -346,6 +349,17 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     bodies: dict[tuple[str, str], dict[str, object]] = {
         ("POST", "/api/v1/departments"): {"name": "新部门", "parent_id": department},
         ("PATCH", "/api/v1/departments/{department_id}"): {"name": "改名部门"},
+        ("PUT", "/api/v1/campaigns/care-settings/{care_type}"): {"enabled": True, "sms": "您好"},
+        ("POST", "/api/v1/campaigns/care-settings/{care_type}/preview"): {
+            "member_id": world.inside["member"]
+        },
+        ("PUT", "/api/v1/campaigns/festivals/{festival_id}"): {
+            "name": "七夕",
+            "calendar": "lunar",
+            "month": 7,
+            "day": 7,
+        },
+        ("POST", "/api/v1/campaigns/dry-runs"): {"member_ids": [world.inside["member"]]},
         ("POST", "/api/v1/positions"): {"name": "新岗位"},
         ("PUT", "/api/v1/positions/{position_id}"): {"name": "改名岗位"},
         ("POST", "/api/v1/roles"): {
@@ -570,6 +584,9 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         red_packet_id=999999,
         banner_id=999999,
         segment_id=999999,
+        care_type="birthday",
+        # The festival calendar is seeded on first read, which the world does not do.
+        festival_id=999999,
     )
 
 
@@ -617,6 +634,9 @@ async def snapshot() -> dict[str, str]:
         "loyalty_red_packet",
         "wechat_pay_merchant",
         "campaigns_segment",
+        "campaigns_care_setting",
+        "campaigns_festival",
+        "campaigns_delivery",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
@@ -633,6 +653,7 @@ def grants(role_code: str, permission: str) -> bool:
 
 # Brand-level objects the world does not build: the only granted calls that may answer 404.
 NOT_BUILT: dict[tuple[str, str], str] = {
+    ("PUT", "/api/v1/campaigns/festivals/{festival_id}"): "festival_not_found",
     ("GET", "/api/v1/sms/messages/{message_id}"): "sms_not_found",
     ("PATCH", "/api/v1/sms/modems/{modem_id}"): "sms_not_found",
     ("DELETE", "/api/v1/sms/suppressions/{phone}"): "sms_not_found",

@@ -98,6 +98,8 @@ export const ACTIONS: Record<string, string> = {
   "sms.modem_disable": "停用了短信猫",
   "fan.export": "导出了粉丝",
   "qrcode.export": "导出了渠道二维码",
+  "campaigns.care_setting_updated": "修改了关怀消息设置",
+  "campaigns.festival_updated": "修改了节日日历",
   "wechat.fan_assign": "分配了粉丝",
   "wechat.fan_reply": "回复了粉丝",
   "wechat.publish_menu": "发布了公众号菜单",

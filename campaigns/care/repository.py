@@ -1,0 +1,60 @@
+"""Named queries care messages need from the layers below: who, and the event's details."""
+
+from datetime import datetime
+from typing import Any
+
+from loyalty.coupons.models import Coupon
+from loyalty.points.models import Account, PointsEntry
+from loyalty.program.models import Tier
+from members.models import Member
+
+
+async def member_values(member_id: int) -> dict[str, Any] | None:
+    member = await Member.get_or_none(id=member_id, merged_into_id=None)
+    if member is None:
+        return None
+    account = await Account.get_or_none(member_id=member_id).prefetch_related("tier")
+    return {
+        "name": member.name or "会员",
+        "card_no": member.card_no or "",
+        "points": account.balance if account else 0,
+        "tier": account.tier.name if account and account.tier else "",
+    }
+
+
+async def points_entry(entry_id: int) -> tuple[int, dict[str, Any]] | None:
+    entry = await PointsEntry.get_or_none(id=entry_id).prefetch_related("account")
+    if entry is None:
+        return None
+    return entry.account.member_id, {"delta": entry.delta, "points": entry.balance_after}
+
+
+async def tier_ranks(*tier_ids: int | None) -> dict[int, tuple[int, str]]:
+    ids = [t for t in tier_ids if t is not None]
+    rows = await Tier.filter(id__in=ids).values_list("id", "rank", "name")
+    return {int(i): (int(rank), str(name)) for i, rank, name in rows}
+
+
+async def coupon(coupon_id: int) -> tuple[int, dict[str, Any]] | None:
+    row = await Coupon.get_or_none(id=coupon_id).prefetch_related("template")
+    if row is None:
+        return None
+    expires: datetime = row.valid_until
+    return row.member_id, {"coupon": row.template.name, "expires": expires}
+
+
+async def birthdays() -> list[tuple[int, Any, str, int | None, int | None]]:
+    rows = await Member.filter(birthday__not_isnull=True, merged_into_id=None).values_list(
+        "id", "birthday", "birthday_calendar", "lunar_birth_month", "lunar_birth_day"
+    )
+    return [(int(i), b, str(c), m, d) for i, b, c, m, d in rows]
+
+
+async def active_member_ids(after_id: int, limit: int) -> list[int]:
+    rows = await (
+        Member.filter(merged_into_id=None, id__gt=after_id)
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    return [int(str(r)) for r in rows]

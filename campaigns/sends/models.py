@@ -1,0 +1,53 @@
+"""The delivery ledger: one row per (intent, member), whatever the channel."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"
+    DEFERRED = "deferred"
+    SENDING = "sending"
+    # Waiting for the campaign's mass send (WeChat takes 2..10 000 openids per call).
+    BATCHED = "batched"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    SKIPPED_OPTOUT = "skipped_optout"
+
+
+class Delivery(Model):
+    id = fields.BigIntField(primary_key=True)
+    # "<intent key>:<member id>": a redelivered task or a repeated event finds the first row.
+    idempotency_key = fields.CharField(max_length=255, unique=True)
+    intent_key = fields.CharField(max_length=200, db_index=True)
+    kind = fields.CharField(max_length=32, db_index=True)
+    member_id = fields.IntField(db_index=True)
+    fan_id = fields.IntField(null=True, db_index=True)
+    channel = fields.CharField(max_length=20, default="")
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.QUEUED)
+    reason = fields.CharField(max_length=64, default="")
+    error_code = fields.CharField(max_length=32, default="")
+    error_message = fields.CharField(max_length=255, default="")
+    # Rendered per channel at enqueue: text, template_id + data, sms; plus marketing/mass flags.
+    content: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    excluded = fields.CharField(max_length=64, default="")
+    wechat_msgid = fields.BigIntField(null=True)
+    sms_message_id = fields.BigIntField(null=True)
+    attempts = fields.IntField(default=0)
+    not_before: datetime | None = fields.DatetimeField(null=True, db_index=True)  # type: ignore[assignment]
+    claimed_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
+    sent_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "campaigns_delivery"
+        ordering = ("-id",)
+        indexes = (("member_id", "channel", "sent_at"), ("fan_id", "channel", "sent_at"))

@@ -1,0 +1,99 @@
+"""Named queries of the delivery ledger."""
+
+from datetime import datetime
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from campaigns.sends import rules
+from campaigns.sends.models import Delivery, DeliveryStatus
+from campaigns.sends.rules import Channel
+from members.models import Member
+from sms_gateway.models import SmsMessage, SmsStatus
+
+# A row counts against caps and quota from the moment a worker starts sending it.
+COUNTED = (
+    DeliveryStatus.SENDING,
+    DeliveryStatus.BATCHED,
+    DeliveryStatus.SENT,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.READ,
+)
+
+
+async def member_contact(member_id: int) -> tuple[bool, str | None]:
+    """(exists and not merged away, bound phone)."""
+    row = await Member.get_or_none(id=member_id).values("phone", "merged_into_id")
+    if row is None or row["merged_into_id"] is not None:
+        return False, None
+    return True, row["phone"]
+
+
+async def used_by_channel(member_id: int, now: datetime) -> dict[Channel, tuple[int, int]]:
+    day, week = rules.day_start(now), rules.week_start(now)
+    rows = await Delivery.filter(
+        member_id=member_id, status__in=COUNTED, sent_at__gte=min(day, week)
+    ).values_list("channel", "sent_at")
+    used: dict[Channel, tuple[int, int]] = {}
+    for channel, sent_at in rows:
+        today, this_week = used.get(Channel(channel), (0, 0))
+        used[Channel(channel)] = (today + (sent_at >= day), this_week + (sent_at >= week))
+    return used
+
+
+async def mass_used(fan_id: int, now: datetime) -> int:
+    return await Delivery.filter(
+        fan_id=fan_id,
+        channel=Channel.MASS,
+        status__in=COUNTED,
+        sent_at__gte=rules.month_start(now),
+    ).count()
+
+
+async def lock(delivery_id: int) -> Delivery | None:
+    return await Delivery.select_for_update().get_or_none(id=delivery_id)
+
+
+def due_deferred(now: datetime) -> QuerySet[Delivery]:
+    return Delivery.filter(status=DeliveryStatus.DEFERRED, not_before__lte=now)
+
+
+def ledger_filter(
+    *, status: str, channel: str, kind: str, member_id: int | None, intent_key: str
+) -> Q:
+    query = Q()
+    if status:
+        query &= Q(status=status)
+    if channel:
+        query &= Q(channel=channel)
+    if kind:
+        query &= Q(kind=kind)
+    if member_id is not None:
+        query &= Q(member_id=member_id)
+    if intent_key:
+        query &= Q(intent_key=intent_key)
+    return query
+
+
+async def page(query: QuerySet[Delivery], page: int, page_size: int) -> tuple[int, list[Delivery]]:
+    total = await query.count()
+    items = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
+    return total, items
+
+
+async def sms_awaiting_report(since: datetime) -> dict[int, int]:
+    """SMS id -> delivery id, for SMS rows handed to the gateway since `since`."""
+    rows = await Delivery.filter(
+        channel=Channel.SMS,
+        status=DeliveryStatus.SENT,
+        sms_message_id__not_isnull=True,
+        sent_at__gte=since,
+    ).values_list("sms_message_id", "id")
+    return {int(sms_id): int(delivery_id) for sms_id, delivery_id in rows}
+
+
+async def sms_outcomes(sms_ids: list[int]) -> list[tuple[int, str, str]]:
+    rows = await SmsMessage.filter(
+        id__in=sms_ids, status__in=(SmsStatus.DELIVERED, SmsStatus.FAILED)
+    ).values_list("id", "status", "error_code")
+    return [(int(i), str(status), str(code)) for i, status, code in rows]

@@ -1,0 +1,334 @@
+"""Routing and sending one message to one member, recorded in the delivery ledger."""
+
+import hashlib
+from collections import Counter
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+
+from campaigns.sends import repository, rules
+from campaigns.sends.models import Delivery, DeliveryStatus
+from campaigns.sends.rules import Channel, Decision, SkipReason
+from campaigns.sends.schemas import (
+    DeliveryPage,
+    DeliveryRead,
+    DryRunRequest,
+    DryRunResult,
+    MessageContent,
+)
+from crm_core import clock, jobs
+from crm_core.config import get_settings
+from crm_core.db import unit_of_work
+from sms_gateway.errors import ConsentRequiredError, NumberSuppressedError, SmsGatewayError
+from sms_gateway.models import MessageKind
+from sms_gateway.service import messages as sms_messages
+from sms_gateway.service import suppression
+from wechat.errors import WeChatAPIError
+from wechat.service import reach
+
+DELIVER = "campaigns.deliver_message"
+MASS_CHUNK = 10_000
+SMS_REPORT_HORIZON = timedelta(days=3)
+
+
+def policy() -> rules.Policy:
+    settings = get_settings().sends
+    return rules.Policy(
+        marketing_start=settings.marketing_start,
+        marketing_end=settings.marketing_end,
+        caps=settings.caps,
+        mass_per_month=settings.mass_per_month,
+    )
+
+
+def intent_of(content: MessageContent) -> rules.Intent:
+    return rules.Intent(
+        has_text=bool(content.text.strip()),
+        has_template=bool(content.template_id),
+        has_sms=bool(content.sms.strip()),
+        marketing=content.marketing,
+        mass=content.mass,
+    )
+
+
+async def enqueue(
+    intent_key: str, kind: str, member_id: int, content: MessageContent
+) -> tuple[int, bool]:
+    """One ledger row per (intent, member): (its id, whether this call created it). A repeated
+    event finds the first row and sends nothing more. The channel is chosen at send time."""
+    key = f"{intent_key}:{member_id}"
+    now = clock.utc_now()
+    try:
+        async with unit_of_work() as connection:
+            row = await Delivery.create(
+                idempotency_key=key,
+                intent_key=intent_key,
+                kind=kind,
+                member_id=member_id,
+                content=content.model_dump(),
+                created_at=now,
+                updated_at=now,
+                using_db=connection,
+            )
+            jobs.enqueue(DELIVER, delivery_id=row.id)
+    except IntegrityError:
+        return int((await Delivery.get(idempotency_key=key)).id), False
+    return int(row.id), True
+
+
+async def _recipient(member_id: int, now: datetime) -> tuple[rules.Recipient, int | None, str]:
+    exists, phone = await repository.member_contact(member_id)
+    fan = await reach.best_fan_of_member(member_id) if exists else None
+    recipient = rules.Recipient(
+        exists=exists,
+        opted_out=bool(phone) and await suppression.is_suppressed(phone or ""),
+        fan=rules.Fan(fan.subscribed, fan.blacklisted, fan.window_open) if fan else None,
+        has_phone=bool(phone),
+        sms_consent=bool(phone) and await suppression.has_consent(phone or ""),
+        mass_used=await repository.mass_used(fan.fan_id, now) if fan else 0,
+        used=await repository.used_by_channel(member_id, now),
+    )
+    return recipient, fan.fan_id if fan else None, phone or ""
+
+
+async def _claim(delivery_id: int, now: datetime) -> Delivery | None:
+    lease = timedelta(seconds=get_settings().sends.claim_lease_seconds)
+    async with unit_of_work():
+        row = await repository.lock(delivery_id)
+        if row is None:
+            return None
+        due = row.status is DeliveryStatus.QUEUED or (
+            row.status is DeliveryStatus.DEFERRED and (row.not_before or now) <= now
+        )
+        # A worker that died mid-send leaves its claim; after the lease another may take it.
+        stale = row.status is DeliveryStatus.SENDING and (row.claimed_at or now) < now - lease
+        if not (due or stale):
+            return None
+        row.status, row.claimed_at, row.updated_at = DeliveryStatus.SENDING, now, now
+        row.attempts += 1
+        await row.save(update_fields=["status", "claimed_at", "updated_at", "attempts"])
+    return row
+
+
+async def deliver(delivery_id: int) -> str:
+    """Worker: claim the row, re-check opt-out and caps now, send on the chosen channel.
+
+    A redelivered task finds the row already claimed or finished and sends nothing."""
+    now = clock.utc_now()
+    row = await _claim(delivery_id, now)
+    if row is None:
+        current = await Delivery.get_or_none(id=delivery_id).values_list("status", flat=True)
+        return str(current or "missing")
+    content = MessageContent.model_validate(row.content)
+    excluded = frozenset(Channel(c) for c in row.excluded.split(",") if c)
+    while True:
+        recipient, fan_id, phone = await _recipient(row.member_id, now)
+        decision = rules.decide(intent_of(content), recipient, now, policy(), excluded=excluded)
+        row.fan_id = fan_id
+        if decision.channel is None or decision.defer_until is not None:
+            return await _settle(row, decision, now)
+        try:
+            await _send(row, decision.channel, content, phone)
+        except WeChatAPIError as error:
+            if error.retryable:
+                await _release(row)
+                raise
+            excluded |= rules.permanent_exclusion(decision.channel, error.errcode_received)
+            row.error_code, row.error_message = str(error.errcode_received), error.errmsg[:255]
+            row.excluded = ",".join(sorted(excluded))
+            continue
+        except (NumberSuppressedError, ConsentRequiredError) as error:
+            reason = (
+                SkipReason.OPTED_OUT
+                if isinstance(error, NumberSuppressedError)
+                else SkipReason.NO_SMS_CONSENT
+            )
+            return await _settle(row, Decision(skip=reason), now)
+        except SmsGatewayError as error:
+            row.status, row.error_code = DeliveryStatus.FAILED, error.code
+            row.channel, row.error_message = Channel.SMS, str(error)[:255]
+            await _save(row, now)
+            return row.status.value
+        row.channel = decision.channel
+        row.status = (
+            DeliveryStatus.BATCHED if decision.channel is Channel.MASS else DeliveryStatus.SENT
+        )
+        row.sent_at = now
+        await _save(row, now)
+        return row.status.value
+
+
+async def _send(row: Delivery, channel: Channel, content: MessageContent, phone: str) -> None:
+    if channel is Channel.CUSTOMER_SERVICE and row.fan_id is not None:
+        await reach.send_text(row.fan_id, content.text)
+    elif channel is Channel.TEMPLATE and row.fan_id is not None:
+        # WeChat drops a repeated client_msg_id, which bounds a crash-and-retry duplicate.
+        digest = hashlib.sha1(row.idempotency_key.encode(), usedforsecurity=False).hexdigest()
+        row.wechat_msgid = await reach.send_template(
+            row.fan_id,
+            content.template_id,
+            content.template_data,
+            client_msg_id=digest,
+            url=content.template_url,
+        )
+    elif channel is Channel.SMS:
+        kind = MessageKind.MARKETING if content.marketing else MessageKind.TRANSACTIONAL
+        # The gateway's own idempotency key: a second attempt finds the first SMS.
+        sms = await sms_messages.send_message(
+            phone, content.sms, kind=kind, purpose="care", key=f"campaigns:delivery:{row.id}"
+        )
+        row.sms_message_id = sms.id
+
+
+async def _settle(row: Delivery, decision: Decision, now: datetime) -> str:
+    reason = decision.skip.value if decision.skip else ""
+    if decision.defer_until is not None:
+        row.status, row.not_before = DeliveryStatus.DEFERRED, decision.defer_until
+        row.channel = decision.channel or ""
+    elif decision.skip is SkipReason.OPTED_OUT:
+        row.status, row.reason = DeliveryStatus.SKIPPED_OPTOUT, decision.skip.value
+    elif row.error_code:
+        # WeChat refused and nothing else reaches the member: a failure, with WeChat's code.
+        row.status, row.reason = DeliveryStatus.FAILED, reason
+    else:
+        row.status, row.reason = DeliveryStatus.SKIPPED, reason
+    await _save(row, now)
+    return row.status.value
+
+
+async def _release(row: Delivery) -> None:
+    row.status = DeliveryStatus.QUEUED
+    await _save(row, clock.utc_now())
+
+
+async def _save(row: Delivery, now: datetime) -> None:
+    row.updated_at = now
+    await row.save()
+
+
+async def release_deferred() -> int:
+    """Beat: deferred rows whose hour has come go back to the workers (no long ETAs on Redis)."""
+    now = clock.utc_now()
+    ids = await repository.due_deferred(now).values_list("id", flat=True)
+    for delivery_id in ids:
+        jobs.enqueue(DELIVER, delivery_id=delivery_id)
+    return len(ids)
+
+
+async def flush_mass(intent_key: str) -> int:
+    """Send a campaign's batched mass rows, per account, in WeChat's 2..10 000 chunks. A lone
+    fan cannot be mass-sent (40130): that row goes back to the router without mass."""
+    rows = await Delivery.filter(intent_key=intent_key, status=DeliveryStatus.BATCHED).order_by(
+        "id"
+    )
+    account_of = await reach.accounts_of([r.fan_id for r in rows if r.fan_id is not None])
+    groups: dict[int, list[Delivery]] = {}
+    for row in rows:
+        groups.setdefault(account_of.get(row.fan_id or 0, 0), []).append(row)
+    sent = 0
+    for account_id, group in sorted(groups.items()):
+        for start in range(0, len(group), MASS_CHUNK):
+            chunk = group[start : start + MASS_CHUNK]
+            if len(chunk) < 2 or not account_id:
+                await _reroute_without_mass(chunk)
+                continue
+            text = MessageContent.model_validate(chunk[0].content).text
+            digest = hashlib.sha1(
+                f"{intent_key}:{account_id}:{start}".encode(), usedforsecurity=False
+            ).hexdigest()
+            try:
+                msg_id = await reach.send_mass_text(
+                    [r.fan_id for r in chunk if r.fan_id is not None], text, clientmsgid=digest
+                )
+            except WeChatAPIError as error:
+                if error.retryable:
+                    raise
+                await _reroute_without_mass(chunk, str(error.errcode_received))
+                continue
+            await Delivery.filter(id__in=[r.id for r in chunk]).update(
+                status=DeliveryStatus.SENT, wechat_msgid=msg_id, updated_at=clock.utc_now()
+            )
+            sent += len(chunk)
+    return sent
+
+
+async def _reroute_without_mass(rows: list[Delivery], error_code: str = "") -> None:
+    for row in rows:
+        row.status, row.channel, row.sent_at = DeliveryStatus.QUEUED, "", None
+        row.excluded = ",".join(sorted({*row.excluded.split(","), Channel.MASS} - {""}))
+        row.error_code = error_code or row.error_code
+        async with unit_of_work():
+            await _save(row, clock.utc_now())
+            jobs.enqueue(DELIVER, delivery_id=row.id)
+
+
+async def record_sms_reports() -> int:
+    """Beat: the modem's delivery reports (or final failures) of the last days, into the ledger."""
+    now = clock.utc_now()
+    waiting = await repository.sms_awaiting_report(now - SMS_REPORT_HORIZON)
+    changed = 0
+    for sms_id, status, error_code in await repository.sms_outcomes(list(waiting)):
+        outcome = DeliveryStatus.DELIVERED if status == "delivered" else DeliveryStatus.FAILED
+        changed += await Delivery.filter(id=waiting[sms_id], status=DeliveryStatus.SENT).update(
+            status=outcome, error_code=error_code[:32], updated_at=now
+        )
+    return changed
+
+
+async def decide_for(member_id: int, content: MessageContent) -> Decision:
+    now = clock.utc_now()
+    recipient, _, _ = await _recipient(member_id, now)
+    return rules.decide(intent_of(content), recipient, now, policy())
+
+
+async def dry_run(request: DryRunRequest) -> DryRunResult:
+    """How the router would send to each member now; nothing is written or sent."""
+    now = clock.utc_now()
+    intent = rules.Intent(
+        has_text=request.text,
+        has_template=request.template,
+        has_sms=request.sms,
+        marketing=request.marketing,
+        mass=request.mass,
+    )
+    channels: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    deferred = 0
+    for member_id in dict.fromkeys(request.member_ids):
+        recipient, _, _ = await _recipient(member_id, now)
+        decision = rules.decide(intent, recipient, now, policy())
+        if decision.channel is not None:
+            channels[decision.channel.value] += 1
+            deferred += decision.defer_until is not None
+        elif decision.skip is not None:
+            skipped[decision.skip.value] += 1
+    return DryRunResult(
+        total=len(dict.fromkeys(request.member_ids)),
+        channels=dict(channels),
+        deferred=deferred,
+        skipped=dict(skipped),
+    )
+
+
+async def list_deliveries(
+    *,
+    status: str = "",
+    channel: str = "",
+    kind: str = "",
+    member_id: int | None = None,
+    intent_key: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> DeliveryPage:
+    query = Delivery.filter(
+        repository.ledger_filter(
+            status=status, channel=channel, kind=kind, member_id=member_id, intent_key=intent_key
+        )
+    )
+    total, items = await repository.page(query, page, page_size)
+    return DeliveryPage(
+        items=[DeliveryRead.model_validate(row) for row in items],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )

@@ -1,0 +1,81 @@
+"""Reaching one fan for the campaigns engine: what WeChat allows now, and the sends themselves.
+
+Errors come back as the typed `WeChatAPIError`s, so the caller decides what falls through."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from crm_core import clock
+from wechat import rules
+from wechat.errors import ClientMsgIdExistsError
+from wechat.models import Fan
+from wechat.service import accounts
+
+
+@dataclass(frozen=True)
+class FanReach:
+    fan_id: int
+    appid: str
+    subscribed: bool
+    blacklisted: bool
+    window_open: bool
+
+
+async def best_fan_of_member(member_id: int) -> FanReach | None:
+    """The member's fan to write to: one with an open window first, then the latest follower."""
+    now = clock.utc_now()
+    fans = await Fan.filter(member_id=member_id).prefetch_related("account")
+    reach = [
+        FanReach(
+            fan_id=fan.id,
+            appid=fan.account.appid,
+            subscribed=fan.subscribed and fan.account.is_active,
+            blacklisted=fan.blacklisted,
+            window_open=fan.subscribed and rules.window_open(fan.last_interaction_at, now),
+        )
+        for fan in fans
+    ]
+    order = {fan.id: fan.subscribed_at or fan.created_at for fan in fans}
+    reach.sort(key=lambda r: (r.window_open, r.subscribed, order[r.fan_id]), reverse=True)
+    return reach[0] if reach else None
+
+
+async def send_text(fan_id: int, text: str) -> None:
+    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    client = accounts.client_for(fan.account)
+    async with client:
+        await client.send_text(fan.openid, text)
+
+
+async def send_template(
+    fan_id: int, template_id: str, data: dict[str, Any], *, client_msg_id: str, url: str = ""
+) -> int:
+    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    values = {name: {"value": value} for name, value in data.items()}
+    client = accounts.client_for(fan.account)
+    async with client:
+        return await client.send_template(
+            fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
+        )
+
+
+async def send_mass_text(fan_ids: list[int], text: str, *, clientmsgid: str) -> int | None:
+    """One mass send (2..10 000 fans of one account). A repeated `clientmsgid` (45065) means
+    WeChat already took this batch: done, msg_id unknown."""
+    fans = await Fan.filter(id__in=fan_ids).order_by("id").prefetch_related("account")
+    if len({fan.account_id for fan in fans}) != 1:
+        raise ValueError("one mass send goes to the fans of one account")
+    client = accounts.client_for(fans[0].account)
+    try:
+        async with client:
+            result = await client.send_mass_by_openids(
+                [fan.openid for fan in fans], "text", {"content": text}, clientmsgid=clientmsgid
+            )
+    except ClientMsgIdExistsError:
+        return None
+    return int(result["msg_id"])
+
+
+async def accounts_of(fan_ids: list[int]) -> dict[int, int]:
+    rows = await Fan.filter(id__in=fan_ids).values_list("id", "account_id")
+    return {int(fan_id): int(account_id) for fan_id, account_id in rows}
