@@ -71,7 +71,7 @@ async def update_segment(
 async def delete_segment(
     segment_id: Id, principal: Principal = Depends(require("campaigns.segment:delete"))
 ) -> Response:
-    await service.delete_segment(segment_id)
+    await service.delete_segment(principal, segment_id)
     return Response(status_code=204)
 
 

@@ -17,7 +17,7 @@ from campaigns.segments.schemas import (
     SegmentRead,
     SegmentUpdate,
 )
-from crm_core import clock
+from crm_core import audit, clock
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from members.schemas import MemberRead
@@ -95,9 +95,17 @@ async def _save(segment: Segment, principal: Principal, data: SegmentCreate) -> 
             "updated_at": now,
         }
     )
+    action = "segment.update" if segment.id else "segment.create"
     try:
         async with unit_of_work():
             await segment.save()
+            await audit.record(
+                audit.actor_of(principal),
+                action,
+                target_type="segment",
+                target_id=segment.id,
+                after={"name": segment.name, "rule": segment.rule},
+            )
     except IntegrityError:
         raise SegmentNameTakenError(name=segment.name) from None
     return SegmentRead.model_validate(segment)
@@ -116,8 +124,17 @@ async def update_segment(principal: Principal, segment_id: int, data: SegmentUpd
     return await _save(await _get(segment_id), principal, data)
 
 
-async def delete_segment(segment_id: int) -> None:
-    await (await _get(segment_id)).delete()
+async def delete_segment(principal: Principal, segment_id: int) -> None:
+    segment = await _get(segment_id)
+    async with unit_of_work():
+        await segment.delete()
+        await audit.record(
+            audit.actor_of(principal),
+            "segment.delete",
+            target_type="segment",
+            target_id=segment_id,
+            before={"name": segment.name},
+        )
 
 
 async def segment_members(

@@ -10,6 +10,7 @@ from tortoise import connections
 from campaigns.segments import service
 from campaigns.segments.models import Segment
 from crm_core import clock
+from crm_core.audit import AuditLog
 from crm_core.org.models import DataScope, Department, Role
 from crm_core.org.service.auth import principal_for
 from loyalty.points.models import Account
@@ -87,6 +88,13 @@ async def test_create_read_update_delete(client: httpx.AsyncClient) -> None:
     assert (await client.delete(f"{URL}/{body['id']}", headers=headers)).status_code == 204
     gone = await client.get(f"{URL}/{body['id']}", headers=headers)
     assert (gone.status_code, gone.json()["error"]) == (404, "segment_not_found")
+    trail = (
+        await AuditLog.filter(target_type="segment")
+        .order_by("id")
+        .values_list("action", "target_id")
+    )
+    sid = str(body["id"])
+    assert trail == [("segment.create", sid), ("segment.update", sid), ("segment.delete", sid)]
 
 
 async def test_preview_counts_live_and_shows_the_first_twenty(client: httpx.AsyncClient) -> None:

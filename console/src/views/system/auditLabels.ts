@@ -38,6 +38,7 @@ export const TARGETS: Record<string, string> = {
   wechat_menu: "公众号菜单",
   wechat_auto_reply: "自动回复",
   sms_modem: "短信猫",
+  segment: "人群",
 };
 
 /** Known actions: [verb, target type when the action names no target]. */
@@ -98,6 +99,9 @@ export const ACTIONS: Record<string, string> = {
   "sms.modem_disable": "停用了短信猫",
   "fan.export": "导出了粉丝",
   "qrcode.export": "导出了渠道二维码",
+  "segment.create": "新建了人群",
+  "segment.update": "修改了人群",
+  "segment.delete": "删除了人群",
   "campaigns.care_setting_updated": "修改了关怀消息设置",
   "campaigns.festival_updated": "修改了节日日历",
   "wechat.fan_assign": "分配了粉丝",
