@@ -92,8 +92,6 @@ BODY_SCOPED = {
     "qrcode_id": "qrcode",
 }
 BODY_UNSCOPED = {
-    # Owner-bound, not scoped: another staff member gets 404 (test_export_jobs.py).
-    "job_id",
     "account_id",
     "gh_id",
     "media_id",
@@ -104,6 +102,8 @@ BODY_UNSCOPED = {
     "birthday_coupon_template_id",
     # WeChat Pay's merchant number, not a row of ours (the brand's one merchant).
     "mch_id",
+    # A care message's WeChat template (WeChat's template id, the brand's own setting).
+    "template_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
