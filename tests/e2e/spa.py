@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.factories import PASSWORD
@@ -103,3 +104,51 @@ async def open_console(
         await page.wait_for_url(re.compile(r".*/admin(/(?!login).*)?$"))
         await page.wait_for_load_state("networkidle")
     return tab
+
+
+# Driving forms: each waits for what the click causes ("networkidle" returns at once in a
+# single-page app, before the click's request has started).
+def is_write(response: Any) -> bool:
+    return "/api/v1/" in response.url and response.request.method in {"POST", "PUT", "PATCH"}
+
+
+async def submit(tab: ConsoleTab, button: str, *, sends: bool = True) -> None:
+    """Click a save button; when it sends, wait for the API's answer (networkidle alone returns
+    before a click's request starts)."""
+    if not sends:
+        await tab.page.click(f"[data-test={button}]")
+        return
+    async with tab.page.expect_response(is_write):
+        await tab.page.click(f"[data-test={button}]")
+    await tab.page.wait_for_load_state("networkidle")
+
+
+async def confirm(tab: ConsoleTab) -> None:
+    """Accept the confirm box; the write happens after it."""
+    async with tab.page.expect_response(is_write):
+        await tab.page.click(
+            ".el-message-box__btns .el-button--primary, .el-message-box__btns .el-button--danger"
+        )
+    await tab.page.wait_for_load_state("networkidle")
+
+
+async def shows(tab: ConsoleTab, selector: str, text: str) -> None:
+    await tab.page.locator(selector, has_text=text).first.wait_for()
+
+
+async def choose(tab: ConsoleTab, picker: str, text: str, option: str) -> None:
+    """Type into a RemotePicker, wait for the search it sends, pick the option and see it shown
+    (clicking while the list is being replaced by the answer can miss)."""
+    await tab.page.click(f"{picker} .el-select__wrapper")
+    async with tab.page.expect_response(
+        lambda r: r.request.method == "GET" and quote(text) in r.url
+    ) as searched:
+        await tab.page.keyboard.type(text)
+    await searched.value
+    item = tab.page.locator(".el-select-dropdown__item:visible", has_text=option).first
+    await item.click()
+    await tab.page.locator(picker, has_text=option).first.wait_for()
+
+
+def field_error(tab: ConsoleTab) -> Any:
+    return tab.page.locator(".el-form-item__error:visible").first

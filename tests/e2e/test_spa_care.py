@@ -9,7 +9,7 @@ from campaigns.care.models import CareSetting
 from campaigns.sends import service as sends
 from crm_core.org.models import Department
 from tests.campaigns.support import CONTENT
-from tests.e2e.spa import ConsoleTab, open_console
+from tests.e2e.spa import ConsoleTab, choose, field_error, open_console, submit
 from tests.factories import PASSWORD, make_staff
 from tests.loyalty.factories import make_member
 
@@ -35,8 +35,7 @@ async def test_care_setting_saves_or_shows_the_field_error(live_server: str, bro
     await tab.page.click("[data-test=enabled]")
     await tab.page.fill("textarea[name=text]", "{name}，生日快乐")
     await tab.page.fill("textarea[name=sms]", "{name}，生日快乐，送您 100 积分")
-    await tab.page.click("[data-test=save]")
-    await tab.page.wait_for_load_state("networkidle")
+    await submit(tab, "save")
     saved = await CareSetting.get(care_type="birthday")
     assert (saved.enabled, saved.text, saved.sms) == (
         True,
@@ -49,7 +48,7 @@ async def test_care_setting_saves_or_shows_the_field_error(live_server: str, bro
     ).first.wait_for()
 
     await tab.page.click("[data-test=edit-birthday]")
-    await tab.page.fill("input[name=preview_member]", str(member.id))
+    await choose(tab, "[data-test=preview-member]", "王", member.name)
     await tab.page.click("[data-test=preview]")
     preview = tab.page.locator("[data-test=preview-result]")
     await preview.wait_for()
@@ -58,11 +57,8 @@ async def test_care_setting_saves_or_shows_the_field_error(live_server: str, bro
     tab.expect_failure("PUT", r"/api/v1/campaigns/care-settings/birthday", 422)
     await tab.page.fill("textarea[name=text]", "改不了")
     await tab.page.fill("input[name=template_url]", "javascript:alert(1)")
-    await tab.page.click("[data-test=save]")
-    await tab.page.wait_for_load_state("networkidle")
-    error = tab.page.locator(".el-form-item__error:visible").first
-    await error.wait_for()
-    assert await error.inner_text() == "格式不正确"
+    await submit(tab, "save")
+    assert await field_error(tab).inner_text() == "格式不正确"
     assert (await CareSetting.get(care_type="birthday")).text == "{name}，生日快乐"
     tab.assert_clean()
     await tab.close()

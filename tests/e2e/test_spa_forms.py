@@ -4,7 +4,6 @@ field, the database unchanged)."""
 
 import io
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -28,15 +27,8 @@ from members.models import (
     MergeStatus,
     ProfileReward,
 )
-from tests.e2e.test_spa_loyalty import (
-    confirm,
-    console,
-    field_error,
-    is_write,
-    seed,
-    shows,
-    submit,
-)
+from tests.e2e.spa import choose, confirm, field_error, is_write, shows, submit
+from tests.e2e.test_spa_loyalty import console, seed
 from tests.e2e.test_spa_wechat import signed_in
 from tests.e2e.test_spa_wechat import world as wechat_world
 from tests.factories import make_staff
@@ -44,20 +36,6 @@ from tests.loyalty.factories import make_activity, make_member, make_prize
 from wechat.models import AccountMode, AutoReply, Fan, OfficialAccount, PayMerchant, QrCode
 
 pytestmark = pytest.mark.browser
-
-
-async def choose(tab: Any, picker: str, text: str, option: str) -> None:
-    """Type into a RemotePicker, wait for the search it sends, pick the option and see it shown
-    (clicking while the list is being replaced by the answer can miss)."""
-    await tab.page.click(f"{picker} .el-select__wrapper")
-    async with tab.page.expect_response(
-        lambda r: r.request.method == "GET" and quote(text) in r.url
-    ) as searched:
-        await tab.page.keyboard.type(text)
-    await searched.value
-    item = tab.page.locator(".el-select-dropdown__item:visible", has_text=option).first
-    await item.click()
-    await tab.page.locator(picker, has_text=option).first.wait_for()
 
 
 def error_at(tab: Any, name: str) -> Any:

@@ -15,7 +15,16 @@ from loyalty.lottery.service import draw
 from loyalty.mall.models import ItemKind, MallItem
 from loyalty.points.models import Account, PointsEntry
 from members.models import Member
-from tests.e2e.spa import WIDTHS, ConsoleTab, open_console
+from tests.e2e.spa import (
+    WIDTHS,
+    ConsoleTab,
+    choose,
+    confirm,
+    field_error,
+    open_console,
+    shows,
+    submit,
+)
 from tests.factories import PASSWORD, make_staff, make_store
 from tests.loyalty.factories import make_activity, make_member, make_prize, make_template
 
@@ -67,47 +76,6 @@ async def console(browser: Any, base: str, width: str = "desktop") -> ConsoleTab
     )
     assert signed.status == 200, await signed.text()
     return tab
-
-
-async def pick(tab: ConsoleTab, picker: str, text: str, option: str) -> None:
-    """Type into a RemotePicker and choose the option shown."""
-    await tab.page.click(f"{picker} .el-select__wrapper")
-    await tab.page.keyboard.type(text)
-    item = tab.page.locator(".el-select-dropdown__item:visible", has_text=option).first
-    await item.wait_for()
-    await item.click()
-
-
-def is_write(response: Any) -> bool:
-    return "/api/v1/" in response.url and response.request.method in {"POST", "PUT", "PATCH"}
-
-
-async def submit(tab: ConsoleTab, button: str, *, sends: bool = True) -> None:
-    """Click a save button; when it sends, wait for the API's answer (networkidle alone returns
-    before a click's request starts)."""
-    if not sends:
-        await tab.page.click(f"[data-test={button}]")
-        return
-    async with tab.page.expect_response(is_write):
-        await tab.page.click(f"[data-test={button}]")
-    await tab.page.wait_for_load_state("networkidle")
-
-
-async def confirm(tab: ConsoleTab) -> None:
-    """Accept the confirm box; the write happens after it."""
-    async with tab.page.expect_response(is_write):
-        await tab.page.click(
-            ".el-message-box__btns .el-button--primary, .el-message-box__btns .el-button--danger"
-        )
-    await tab.page.wait_for_load_state("networkidle")
-
-
-async def shows(tab: ConsoleTab, selector: str, text: str) -> None:
-    await tab.page.locator(selector, has_text=text).first.wait_for()
-
-
-def field_error(tab: ConsoleTab) -> Any:
-    return tab.page.locator(".el-form-item__error:visible").first
 
 
 async def test_screens_open_clean_at_three_widths(live_server: str, browser: Any) -> None:
@@ -166,7 +134,7 @@ async def test_points_adjustment(live_server: str, browser: Any) -> None:
     tab = await console(browser, live_server)
     await tab.goto("/admin/loyalty/points")
     await tab.page.click("[data-test=adjust]")
-    await pick(tab, "[data-test=member]", "王", "王女士")
+    await choose(tab, "[data-test=member]", "王", "王女士")
     await tab.page.fill("input[name=points]", "30")
     await tab.page.fill("input[name=reason]", "门店活动补发")
     await submit(tab, "save", sends=False)
@@ -177,7 +145,7 @@ async def test_points_adjustment(live_server: str, browser: Any) -> None:
 
     tab.expect_failure("POST", r"/api/v1/loyalty/members/\d+/adjustments", 422)
     await tab.page.click("[data-test=adjust]")
-    await pick(tab, "[data-test=member]", "王", "王女士")
+    await choose(tab, "[data-test=member]", "王", "王女士")
     await tab.page.click("[data-test=direction] >> text=扣减")
     await tab.page.fill("input[name=points]", "10")
     await tab.page.fill("input[name=reason]", "x")
