@@ -228,8 +228,7 @@ async def members_with_birthday_on(day: date) -> list[int]:
     return [
         int(member_id)
         for member_id, birthday, calendar, month, lunar_day in born
-        if rules.solar_birthday_in(
-            day.year, birthday=birthday, calendar=calendar, lunar_month=month, lunar_day=lunar_day
+        if rules.birthday_on(
+            day, birthday=birthday, calendar=calendar, lunar_month=month, lunar_day=lunar_day
         )
-        == day
     ]

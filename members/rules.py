@@ -78,6 +78,27 @@ def solar_birthday_in(
     return _lunar_to_solar(year, lunar_month, lunar_day) or birthday.replace(year=year, day=28)
 
 
+def birthday_on(
+    day: date, *, birthday: date, calendar: str, lunar_month: int | None, lunar_day: int | None
+) -> bool:
+    """Whether `day` is the birthday. A lunar date of the 12th month of lunar year Y lands in
+    January of Y+1, so one solar year can hold two lunar birthdays: both count."""
+    if calendar == "lunar" and lunar_month is not None and lunar_day is not None:
+        return lunar_date_on(day, lunar_month, lunar_day)
+    return (
+        solar_birthday_in(
+            day.year, birthday=birthday, calendar="solar", lunar_month=None, lunar_day=None
+        )
+        == day
+    )
+
+
+def lunar_date_on(day: date, month: int, lunar_day: int) -> bool:
+    """Whether `day` is that lunar month and day (the plain month, never the leap one; a 30th
+    the month lacks is its 29th), in either lunar year that overlaps the solar year."""
+    return any(_lunar_to_solar(year, month, lunar_day) == day for year in (day.year - 1, day.year))
+
+
 def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
     for candidate in (day, 29) if day == 30 else (day,):
         try:

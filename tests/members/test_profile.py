@@ -356,3 +356,24 @@ async def test_lunar_birthdays_get_the_birthday_gift_on_this_years_solar_date() 
     assert await birthdays.grant_birthday_gifts(date(2026, 10, 3)) == 0
     assert await birthdays.grant_birthday_gifts(date(2026, 9, 25)) == 1
     assert (await Account.get(member_id=member.id)).balance == 200
+
+
+async def test_a_lunar_birthday_that_falls_twice_in_a_solar_year_counts_both_days() -> None:
+    # Lunar 12-01 of 2026 is 2027-01-08; of 2027 it is 2027-12-28.
+    member = await make_card_member()
+    await Member.filter(id=member.id).update(
+        birthday=date(1990, 1, 17),
+        birthday_calendar=Calendar.LUNAR,
+        lunar_birth_month=12,
+        lunar_birth_day=1,
+    )
+    found = {
+        day: await profile.members_with_birthday_on(day)
+        for day in (date(2027, 1, 7), date(2027, 1, 8), date(2027, 12, 28), date(2027, 12, 29))
+    }
+    assert found == {
+        date(2027, 1, 7): [],
+        date(2027, 1, 8): [member.id],
+        date(2027, 12, 28): [member.id],
+        date(2027, 12, 29): [],
+    }
