@@ -9,5 +9,6 @@ for _resource in (
     Resource("campaigns.segment", "人群", "Segments", *_GROUP, _CRUD),
     Resource("campaigns.care", "关怀消息", "Care messages", *_GROUP, (Action.VIEW, Action.EDIT)),
     Resource("campaigns.delivery", "发送记录", "Deliveries", *_GROUP, (Action.VIEW,)),
+    Resource("campaigns.campaign", "群发活动", "Mass campaigns", *_GROUP, (*_CRUD, Action.SEND)),
 ):
     register_resource(_resource)

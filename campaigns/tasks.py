@@ -6,6 +6,7 @@ from typing import Any
 
 from campaigns import service
 from campaigns.care import service as care
+from campaigns.mass import service as mass
 from campaigns.sends import service as sends
 from crm_core.celery import task
 from wechat.errors import SystemBusyError, WeChatUnavailableError
@@ -76,11 +77,33 @@ async def release_deferred() -> int:
     return await sends.release_deferred()
 
 
-@task("campaigns.flush_mass", **TRANSIENT)
-async def flush_mass(intent_key: str) -> int:
-    return await sends.flush_mass(intent_key)
-
-
 @task("campaigns.record_sms_reports")
 async def record_sms_reports() -> int:
     return await sends.record_sms_reports()
+
+
+@task("campaigns.run_campaign", **TRANSIENT)
+async def run_campaign(campaign_id: int) -> str:
+    return await mass.run_campaign(campaign_id)
+
+
+@task("campaigns.pump_campaign", **TRANSIENT)
+async def pump_campaign(campaign_id: int) -> int:
+    return await mass.pump(campaign_id)
+
+
+@task("campaigns.start_due_campaigns")
+async def start_due_campaigns() -> int:
+    return await mass.start_due()
+
+
+@task("campaigns.resume_campaigns")
+async def resume_campaigns() -> int:
+    return await mass.resume()
+
+
+@task("campaigns.on_mass_finished")
+async def on_mass_finished(
+    msg_id: int, status: str, total: int, filtered: int, sent: int, errors: int
+) -> int:
+    return await mass.record_mass_finished(msg_id, status, total, filtered, sent, errors)

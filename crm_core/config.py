@@ -67,6 +67,10 @@ class SendSettings(BaseModel):
     }
     mass_per_month: int = 4
     claim_lease_seconds: int = 600
+    # Mass campaigns: parallel senders per campaign, and how long a sender's claimed rows wait
+    # before another takes them (a sender killed mid-run).
+    campaign_senders: int = 4
+    campaign_claim_lease_seconds: int = 120
 
 
 def _env(*names: str) -> AliasChoices:

@@ -15,6 +15,7 @@ class Action(StrEnum):
     DELETE = "delete"
     EXPORT = "export"
     ASSIGN = "assign"
+    SEND = "send"
 
 
 ACTION_LABELS = {
@@ -24,6 +25,7 @@ ACTION_LABELS = {
     Action.DELETE: ("删除", "Delete"),
     Action.EXPORT: ("导出", "Export"),
     Action.ASSIGN: ("分配", "Assign"),
+    Action.SEND: ("发送", "Send"),
 }
 
 

@@ -44,5 +44,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Messages deferred by quiet hours go back to the workers (no long ETAs on the broker).
     "campaigns-release-deferred": {"task": "campaigns.release_deferred", "schedule": 60.0},
+    "campaigns-start-due": {"task": "campaigns.start_due_campaigns", "schedule": 30.0},
+    "campaigns-resume": {"task": "campaigns.resume_campaigns", "schedule": 30.0},
     "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
 }

@@ -32,6 +32,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "campaigns.segments.models",
         "campaigns.sends.models",
         "campaigns.care.models",
+        "campaigns.mass.models",
     ],
     "loyalty": [
         "loyalty.program.models",

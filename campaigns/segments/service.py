@@ -157,3 +157,13 @@ async def segment_member_ids_sql(segment_id: int, principal: Principal) -> tuple
     `INSERT INTO … SELECT … FROM (<sql>) s`."""
     segment = await _get(segment_id)
     return await _compiled(principal, RuleIn.model_validate(segment.rule))
+
+
+async def segment_count(segment_id: int, principal: Principal) -> int:
+    """How many members the segment selects now, in the principal's data scope."""
+    return await repository.count(await segment_member_ids_sql(segment_id, principal))
+
+
+async def segment_name(segment_id: int) -> str | None:
+    segment = await Segment.get_or_none(id=segment_id)
+    return segment.name if segment else None

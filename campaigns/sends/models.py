@@ -20,6 +20,8 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     SKIPPED_OPTOUT = "skipped_optout"
+    # A campaign cancelled before this row was sent.
+    CANCELLED = "cancelled"
 
 
 class Delivery(Model):
@@ -29,6 +31,10 @@ class Delivery(Model):
     intent_key = fields.CharField(max_length=200, db_index=True)
     kind = fields.CharField(max_length=32, db_index=True)
     member_id = fields.IntField(db_index=True)
+    # Mass campaigns' frozen recipients; their content lives on the campaign.
+    campaign_id = fields.IntField(null=True)
+    # The WeChat mass send (per account, up to 10 000 fans) this row went in.
+    batch_no = fields.IntField(null=True)
     fan_id = fields.IntField(null=True, db_index=True)
     channel = fields.CharField(max_length=20, default="")
     status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.QUEUED)
@@ -44,10 +50,17 @@ class Delivery(Model):
     not_before: datetime | None = fields.DatetimeField(null=True, db_index=True)  # type: ignore[assignment]
     claimed_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
     sent_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
+    delivered_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
+    clicked_at: datetime | None = fields.DatetimeField(null=True)  # type: ignore[assignment]
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "campaigns_delivery"
         ordering = ("-id",)
-        indexes = (("member_id", "channel", "sent_at"), ("fan_id", "channel", "sent_at"))
+        indexes = (
+            ("member_id", "channel", "sent_at"),
+            ("fan_id", "channel", "sent_at"),
+            ("campaign_id", "status"),
+            ("campaign_id", "batch_no"),
+        )

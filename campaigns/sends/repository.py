@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
@@ -31,9 +32,11 @@ async def member_contact(member_id: int) -> tuple[bool, str | None]:
 
 async def used_by_channel(member_id: int, now: datetime) -> dict[Channel, tuple[int, int]]:
     day, week = rules.day_start(now), rules.week_start(now)
-    rows = await Delivery.filter(
-        member_id=member_id, status__in=COUNTED, sent_at__gte=min(day, week)
-    ).values_list("channel", "sent_at")
+    rows = (
+        await Delivery.filter(member_id=member_id, status__in=COUNTED, sent_at__gte=min(day, week))
+        .exclude(channel="")
+        .values_list("channel", "sent_at")
+    )
     used: dict[Channel, tuple[int, int]] = {}
     for channel, sent_at in rows:
         today, this_week = used.get(Channel(channel), (0, 0))
@@ -55,7 +58,20 @@ async def lock(delivery_id: int) -> Delivery | None:
 
 
 def due_deferred(now: datetime) -> QuerySet[Delivery]:
-    return Delivery.filter(status=DeliveryStatus.DEFERRED, not_before__lte=now)
+    return Delivery.filter(
+        status=DeliveryStatus.DEFERRED, not_before__lte=now, campaign_id__isnull=True
+    )
+
+
+async def requeue_due_campaign_rows(now: datetime) -> list[int]:
+    """Campaign rows whose hour has come, queued again (one UPDATE); the campaigns they are in."""
+    rows = await connections.get("default").execute_query_dict(
+        "UPDATE campaigns_delivery SET status = 'queued', updated_at = $1"
+        " WHERE status = 'deferred' AND not_before <= $1 AND campaign_id IS NOT NULL"
+        " RETURNING campaign_id",
+        [now],
+    )
+    return sorted({int(r["campaign_id"]) for r in rows})
 
 
 def ledger_filter(

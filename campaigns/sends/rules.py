@@ -49,6 +49,8 @@ class Intent:
     has_sms: bool
     marketing: bool = True
     mass: bool = False
+    # A campaign's channel plan may leave some out.
+    channels: frozenset[Channel] = frozenset(Channel)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,11 @@ def decide(
         return Decision(skip=SkipReason.MEMBER_GONE)
     if recipient.opted_out and intent.marketing:
         return Decision(skip=SkipReason.OPTED_OUT)
-    offered = [c for c in ORDER if c not in excluded and _offers(c, intent, recipient, policy)]
+    offered = [
+        c
+        for c in ORDER
+        if c in intent.channels and c not in excluded and _offers(c, intent, recipient, policy)
+    ]
     allowed = [c for c in offered if not capped(c, recipient, policy)]
     if not allowed:
         return Decision(skip=_why_none(intent, recipient, offered))

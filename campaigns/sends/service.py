@@ -19,6 +19,7 @@ from campaigns.sends.schemas import (
 from crm_core import clock, jobs
 from crm_core.config import get_settings
 from crm_core.db import unit_of_work
+from sms_gateway import rules as sms_rules
 from sms_gateway.errors import ConsentRequiredError, NumberSuppressedError, SmsGatewayError
 from sms_gateway.models import MessageKind
 from sms_gateway.service import messages as sms_messages
@@ -27,7 +28,7 @@ from wechat.errors import WeChatAPIError
 from wechat.service import reach
 
 DELIVER = "campaigns.deliver_message"
-MASS_CHUNK = 10_000
+PUMP = "campaigns.pump_campaign"
 SMS_REPORT_HORIZON = timedelta(days=3)
 
 
@@ -113,17 +114,30 @@ async def _claim(delivery_id: int, now: datetime) -> Delivery | None:
 async def deliver(delivery_id: int) -> str:
     """Worker: claim the row, re-check opt-out and caps now, send on the chosen channel.
 
-    A redelivered task finds the row already claimed or finished and sends nothing."""
+    A redelivered task finds the row already claimed or finished and sends nothing. Campaign
+    rows are sent by their campaign's senders (campaigns.mass), which this hands them back to."""
     now = clock.utc_now()
     row = await _claim(delivery_id, now)
     if row is None:
         current = await Delivery.get_or_none(id=delivery_id).values_list("status", flat=True)
         return str(current or "missing")
+    if row.campaign_id is not None:
+        await _release(row)
+        jobs.enqueue(PUMP, campaign_id=row.campaign_id)
+        return DeliveryStatus.QUEUED.value
     content = MessageContent.model_validate(row.content)
+    return await send_claimed(row, content, intent_of(content), now)
+
+
+async def send_claimed(
+    row: Delivery, content: MessageContent, intent: rules.Intent, now: datetime
+) -> str:
+    """Route and send one claimed (`sending`) row; the row ends sent, batched for a mass send,
+    deferred, skipped or failed. Retryable WeChat errors put it back to queued and raise."""
     excluded = frozenset(Channel(c) for c in row.excluded.split(",") if c)
     while True:
         recipient, fan_id, phone = await _recipient(row.member_id, now)
-        decision = rules.decide(intent_of(content), recipient, now, policy(), excluded=excluded)
+        decision = rules.decide(intent, recipient, now, policy(), excluded=excluded)
         row.fan_id = fan_id
         if decision.channel is None or decision.defer_until is not None:
             return await _settle(row, decision, now)
@@ -207,59 +221,16 @@ async def _save(row: Delivery, now: datetime) -> None:
 
 
 async def release_deferred() -> int:
-    """Beat: deferred rows whose hour has come go back to the workers (no long ETAs on Redis)."""
+    """Beat: deferred rows whose hour has come go back to the workers (no long ETAs on Redis);
+    a campaign's rows in one statement, to its senders."""
     now = clock.utc_now()
+    campaigns = await repository.requeue_due_campaign_rows(now)
+    for campaign_id in campaigns:
+        jobs.enqueue(PUMP, campaign_id=campaign_id)
     ids = await repository.due_deferred(now).values_list("id", flat=True)
     for delivery_id in ids:
         jobs.enqueue(DELIVER, delivery_id=delivery_id)
-    return len(ids)
-
-
-async def flush_mass(intent_key: str) -> int:
-    """Send a campaign's batched mass rows, per account, in WeChat's 2..10 000 chunks. A lone
-    fan cannot be mass-sent (40130): that row goes back to the router without mass."""
-    rows = await Delivery.filter(intent_key=intent_key, status=DeliveryStatus.BATCHED).order_by(
-        "id"
-    )
-    account_of = await reach.accounts_of([r.fan_id for r in rows if r.fan_id is not None])
-    groups: dict[int, list[Delivery]] = {}
-    for row in rows:
-        groups.setdefault(account_of.get(row.fan_id or 0, 0), []).append(row)
-    sent = 0
-    for account_id, group in sorted(groups.items()):
-        for start in range(0, len(group), MASS_CHUNK):
-            chunk = group[start : start + MASS_CHUNK]
-            if len(chunk) < 2 or not account_id:
-                await _reroute_without_mass(chunk)
-                continue
-            text = MessageContent.model_validate(chunk[0].content).text
-            digest = hashlib.sha1(
-                f"{intent_key}:{account_id}:{start}".encode(), usedforsecurity=False
-            ).hexdigest()
-            try:
-                msg_id = await reach.send_mass_text(
-                    [r.fan_id for r in chunk if r.fan_id is not None], text, clientmsgid=digest
-                )
-            except WeChatAPIError as error:
-                if error.retryable:
-                    raise
-                await _reroute_without_mass(chunk, str(error.errcode_received))
-                continue
-            await Delivery.filter(id__in=[r.id for r in chunk]).update(
-                status=DeliveryStatus.SENT, wechat_msgid=msg_id, updated_at=clock.utc_now()
-            )
-            sent += len(chunk)
-    return sent
-
-
-async def _reroute_without_mass(rows: list[Delivery], error_code: str = "") -> None:
-    for row in rows:
-        row.status, row.channel, row.sent_at = DeliveryStatus.QUEUED, "", None
-        row.excluded = ",".join(sorted({*row.excluded.split(","), Channel.MASS} - {""}))
-        row.error_code = error_code or row.error_code
-        async with unit_of_work():
-            await _save(row, clock.utc_now())
-            jobs.enqueue(DELIVER, delivery_id=row.id)
+    return len(ids) + len(campaigns)
 
 
 async def record_sms_reports() -> int:
@@ -332,3 +303,37 @@ async def list_deliveries(
         page=page,
         page_size=page_size,
     )
+
+
+def marketing_opens(now: datetime) -> datetime:
+    """`now` inside marketing hours (Asia/Shanghai), else when they next open."""
+    settings = get_settings().sends
+    return sms_rules.next_sending_time(now, settings.marketing_start, settings.marketing_end)
+
+
+def sms_composition(text: str, *, marketing: bool) -> tuple[str, str, str]:
+    """What the gateway adds around an SMS (signature, 回T退订): the gateway's own rule."""
+    settings = get_settings().sms
+    return sms_rules.composition(
+        text,
+        marketing=marketing,
+        signature=settings.signature,
+        opt_out_suffix=settings.opt_out_suffix,
+    )
+
+
+async def phone_of(member_id: int) -> str:
+    _, phone = await repository.member_contact(member_id)
+    return phone or ""
+
+
+async def send_preview_sms(phone: str, text: str) -> int:
+    """A campaign's SMS to a staff member's test phone, through the gateway's rules."""
+    sms = await sms_messages.send_message(
+        phone, text, kind=MessageKind.TRANSACTIONAL, purpose="campaign_preview"
+    )
+    return int(sms.id)
+
+
+async def check_template(template_id: str, data: dict[str, str]) -> None:
+    """MERGE-B: a template id must be in the synced library with every field mapped."""

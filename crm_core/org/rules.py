@@ -107,7 +107,10 @@ _sms_marketing = [
 _care_marketing = ["campaigns.care:view", "campaigns.care:edit", "campaigns.delivery:view"]
 _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 # campaigns/permissions.py
-_campaigns_marketing = [f"campaigns.segment:{a}" for a in ("view", "create", "edit", "delete")]
+_campaigns_marketing = [
+    *(f"campaigns.segment:{a}" for a in ("view", "create", "edit", "delete")),
+    *(f"campaigns.campaign:{a}" for a in ("view", "create", "edit", "delete", "send")),
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (

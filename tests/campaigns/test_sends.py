@@ -254,34 +254,6 @@ async def test_dry_run_counts_by_channel_and_reason(
     assert sandbox.outbox == []
 
 
-async def test_batched_mass_rows_go_out_in_one_mass_send_and_a_lone_fan_falls_back(
-    account: OfficialAccount, sandbox: SandboxState, published_jobs: list[jobs.Job]
-) -> None:
-    mass = CONTENT.model_copy(update={"template_id": "", "mass": True, "text": "双11 大促"})
-    alice = await make_member(phone=PHONE)
-    await make_fan(account, alice, "o_alice")
-    bob = await make_member()
-    await make_fan(account, bob, "o_bob")
-    for member in (alice, bob):
-        assert (await send(member.id, mass, key="campaign:7")).status == "batched"
-    assert await tasks.flush_mass("campaign:7") == 2
-    assert await tasks.flush_mass("campaign:7") == 0
-    assert [(e["kind"], e["touser"]) for e in sandbox.outbox] == [("mass", ["o_alice", "o_bob"])]
-    rows = await Delivery.filter(intent_key="campaign:7").order_by("id")
-    assert [(r.channel, r.status, r.wechat_msgid) for r in rows] == [
-        ("mass", "sent", sandbox.outbox[0]["msg_id"])
-    ] * 2
-    # One fan alone cannot be mass-sent: the router is asked again, without mass.
-    published_jobs.clear()
-    with clock.freeze(MONDAY_11 + timedelta(days=1)):  # mass is capped at one a day
-        assert (await send(alice.id, mass, key="campaign:8")).status == "batched"
-        assert await tasks.flush_mass("campaign:8") == 0
-        (job,) = [j for j in published_jobs if j.name == "campaigns.deliver_message"][-1:]
-        assert await tasks.deliver_message(**job.kwargs) == "sent"
-    row = await Delivery.get(intent_key="campaign:8")
-    assert (row.channel, row.status, row.excluded) == ("sms", "sent", "mass")
-
-
 @pytest.mark.parametrize(
     ("errcode", "raised", "status", "channel", "error_code"),
     [

@@ -11,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 from tortoise import connections
 
+from campaigns.segments.models import Segment
 from crm_core import clock
 from crm_core.http import require
 from crm_core.org.models import Department, Position, Role, Staff
@@ -77,6 +78,8 @@ UNSCOPED = {
     # Care messages and the festival calendar are brand-wide settings.
     "care_type",
     "festival_id",
+    # Mass campaigns are the brand's; their recipients follow the starter's data scope.
+    "campaign_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -92,6 +95,7 @@ BODY_SCOPED = {
     "qrcode_id": "qrcode",
 }
 BODY_UNSCOPED = {
+    "segment_id",
     "account_id",
     "gh_id",
     "media_id",
@@ -210,6 +214,11 @@ async def build_world(role_code: str) -> World:
     own_scope = BUILTIN_ROLES[role_code][3] == "own"
     channel = await wechat_world(east_store.id, actor.id, south_store.id, stranger.id)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
+    brand["segment"] = (
+        await Segment.create(
+            name="全部会员", rule={}, created_at=clock.utc_now(), updated_at=clock.utc_now()
+        )
+    ).id
     return World(
         actor=actor,
         inside={
@@ -360,6 +369,22 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "day": 7,
         },
         ("POST", "/api/v1/campaigns/dry-runs"): {"member_ids": [world.inside["member"]]},
+        ("POST", "/api/v1/campaigns/campaigns"): {
+            "name": "新活动",
+            "segment_id": world.brand["segment"],
+            "plan": "sms",
+            "content": {"sms": "您好"},
+        },
+        ("PUT", "/api/v1/campaigns/campaigns/{campaign_id}"): {
+            "name": "改名活动",
+            "segment_id": world.brand["segment"],
+            "plan": "sms",
+            "content": {"sms": "您好"},
+        },
+        ("POST", "/api/v1/campaigns/campaigns/{campaign_id}/schedule"): {
+            "scheduled_at": "2099-01-01T00:00:00+00:00"
+        },
+        ("POST", "/api/v1/campaigns/campaigns/{campaign_id}/preview"): {"openid": "o_x"},
         ("POST", "/api/v1/positions"): {"name": "新岗位"},
         ("PUT", "/api/v1/positions/{position_id}"): {"name": "改名岗位"},
         ("POST", "/api/v1/roles"): {
@@ -584,6 +609,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         red_packet_id=999999,
         banner_id=999999,
         segment_id=999999,
+        campaign_id=999999,
         care_type="birthday",
         # The festival calendar is seeded on first read, which the world does not do.
         festival_id=999999,
@@ -637,6 +663,8 @@ async def snapshot() -> dict[str, str]:
         "campaigns_care_setting",
         "campaigns_festival",
         "campaigns_delivery",
+        "campaigns_campaign",
+        "campaigns_mass_job",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
@@ -672,6 +700,19 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/loyalty/coupons/verify"): "coupon_not_found",
     ("POST", "/api/v1/loyalty/red-packets/{red_packet_id}/retry"): "red_packet_not_found",
     ("DELETE", "/api/v1/member-center/banners/{banner_id}"): "banner_not_found",
+    **{
+        (method, "/api/v1/campaigns/campaigns/{campaign_id}" + tail): "campaign_not_found"
+        for method, tail in (
+            ("GET", ""),
+            ("PUT", ""),
+            ("DELETE", ""),
+            ("POST", "/start"),
+            ("POST", "/schedule"),
+            ("POST", "/cancel"),
+            ("POST", "/preview"),
+            ("GET", "/progress"),
+        )
+    },
     **{
         (method, "/api/v1/campaigns/segments/{segment_id}" + tail): "segment_not_found"
         for method, tail in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("GET", "/members"))

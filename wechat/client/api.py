@@ -135,6 +135,12 @@ class WeChatClient(WeChatBaseClient):
             "POST", "/cgi-bin/message/mass/sendall", json_body=body, idempotent=True
         )
 
+    async def preview_mass(self, openid: str, msgtype: str, content: dict[str, Any]) -> int:
+        """What a mass send would look like, to one fan (no quota used)."""
+        body = {"touser": openid, "msgtype": msgtype, msgtype: content}
+        result = await self.call("POST", "/cgi-bin/message/mass/preview", json_body=body)
+        return int(result.get("msg_id") or 0)
+
     async def get_mass_status(self, msg_id: int) -> str:
         result = await self.call(
             "POST", "/cgi-bin/message/mass/get", json_body={"msg_id": msg_id}, idempotent=True

@@ -8,7 +8,7 @@ from typing import Any
 from crm_core import clock
 from wechat import rules
 from wechat.errors import ClientMsgIdExistsError
-from wechat.models import Fan
+from wechat.models import Fan, OfficialAccount
 from wechat.service import accounts
 
 
@@ -59,23 +59,30 @@ async def send_template(
         )
 
 
-async def send_mass_text(fan_ids: list[int], text: str, *, clientmsgid: str) -> int | None:
+async def send_mass_text(
+    account_id: int, openids: list[str], text: str, *, clientmsgid: str
+) -> int | None:
     """One mass send (2..10 000 fans of one account). A repeated `clientmsgid` (45065) means
     WeChat already took this batch: done, msg_id unknown."""
-    fans = await Fan.filter(id__in=fan_ids).order_by("id").prefetch_related("account")
-    if len({fan.account_id for fan in fans}) != 1:
-        raise ValueError("one mass send goes to the fans of one account")
-    client = accounts.client_for(fans[0].account)
+    account = await OfficialAccount.get(id=account_id)
+    client = accounts.client_for(account)
     try:
         async with client:
             result = await client.send_mass_by_openids(
-                [fan.openid for fan in fans], "text", {"content": text}, clientmsgid=clientmsgid
+                openids, "text", {"content": text}, clientmsgid=clientmsgid
             )
     except ClientMsgIdExistsError:
         return None
     return int(result["msg_id"])
 
 
-async def accounts_of(fan_ids: list[int]) -> dict[int, int]:
-    rows = await Fan.filter(id__in=fan_ids).values_list("id", "account_id")
-    return {int(fan_id): int(account_id) for fan_id, account_id in rows}
+async def preview_mass_text(fan_id: int, text: str) -> int:
+    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    client = accounts.client_for(fan.account)
+    async with client:
+        return await client.preview_mass(fan.openid, "text", {"content": text})
+
+
+async def fan_by_openid(openid: str) -> int | None:
+    fan = await Fan.filter(openid=openid).order_by("-id").only("id").first()
+    return int(fan.id) if fan else None

@@ -1,0 +1,575 @@
+"""Mass campaigns: edit, start or schedule, cancel, and the senders behind the progress bar.
+
+Starting freezes the recipients (one `INSERT … SELECT` into the delivery ledger), then:
+- the mass plan numbers every row a WeChat mass send may reach into batches of ≤ 10 000 per
+  account (one UPDATE) and sends them; `clientmsgid` is the campaign and batch, so a batch sent
+  before a crash is not sent again (45065);
+- every other row goes through the router (campaigns.sends) one by one, by a few "pump" tasks
+  that claim rows with `FOR UPDATE SKIP LOCKED` and hand them on after a short run.
+A beat re-starts pumps of running campaigns whose senders died; rows a dead sender held are
+claimed again after the lease. Cancelling stops every sender at its next row (they look every
+half second)."""
+
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+from campaigns.care import repository as care_repository
+from campaigns.care import rules as care_rules
+from campaigns.mass import repository, rules
+from campaigns.mass.errors import (
+    CampaignContentInvalidError,
+    CampaignNotCancellableError,
+    CampaignNotEditableError,
+    CampaignNotFoundError,
+    CampaignNotStartableError,
+    CampaignPreviewFanNotFoundError,
+    CampaignSchedulePastError,
+    CampaignSegmentEmptyError,
+    CampaignSegmentNotFoundError,
+)
+from campaigns.mass.models import Campaign, CampaignStatus, ChannelPlan, MassJob
+from campaigns.mass.schemas import (
+    CampaignContent,
+    CampaignProgress,
+    CampaignRead,
+    CampaignWrite,
+    MassJobRead,
+    PreviewSend,
+    PreviewSent,
+)
+from campaigns.segments import service as segments
+from campaigns.sends import rules as send_rules
+from campaigns.sends import service as sends
+from campaigns.sends.models import Delivery, DeliveryStatus
+from campaigns.sends.schemas import MessageContent
+from crm_core import audit, clock, jobs
+from crm_core.config import get_settings
+from crm_core.db import unit_of_work
+from crm_core.org.service.auth import principal_for
+from crm_core.permissions import Principal
+from crm_core.redis import get_redis
+from members import service as members_service
+from wechat.errors import WeChatAPIError
+from wechat.service import reach
+
+RUN = "campaigns.run_campaign"
+PUMP = sends.PUMP
+MASS_BATCH = 10_000
+# A pump claims this many rows at a time and hands on to a fresh task after PUMP_SECONDS.
+CLAIM = 10
+PUMP_SECONDS = 20.0
+CANCEL_CHECK_SECONDS = 0.5
+HEARTBEAT_SECONDS = 30
+
+
+async def _get(campaign_id: int) -> Campaign:
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise CampaignNotFoundError()
+    return campaign
+
+
+def _read(campaign: Campaign) -> CampaignRead:
+    return CampaignRead.model_validate(campaign)
+
+
+async def list_campaigns() -> list[CampaignRead]:
+    return [_read(c) for c in await Campaign.all().limit(500)]
+
+
+async def get_campaign(campaign_id: int) -> CampaignRead:
+    return _read(await _get(campaign_id))
+
+
+def check_content(plan: ChannelPlan, content: CampaignContent) -> None:
+    settings = get_settings().sms
+    prefix, _, suffix = sends.sms_composition("x", marketing=True)
+    problems = rules.content_problems(
+        plan,
+        rules.Content(content.text, content.template_id, content.template_data, content.sms),
+        sms_prefix=prefix,
+        sms_suffix=suffix,
+        sms_max_parts=settings.max_parts,
+    )
+    if problems:
+        first = problems[0]
+        raise CampaignContentInvalidError(first.message, field=first.field)
+
+
+async def _check(body: CampaignWrite) -> str:
+    name = await segments.segment_name(body.segment_id)
+    if name is None:
+        raise CampaignSegmentNotFoundError(field="segment_id")
+    check_content(body.plan, body.content)
+    await sends.check_template(body.content.template_id, body.content.template_data)
+    return name
+
+
+async def create_campaign(principal: Principal, body: CampaignWrite) -> CampaignRead:
+    segment_name = await _check(body)
+    now = clock.utc_now()
+    async with unit_of_work():
+        campaign = await Campaign.create(
+            name=body.name,
+            segment_id=body.segment_id,
+            segment_name=segment_name,
+            plan=body.plan,
+            content=body.content.model_dump(),
+            created_by_id=principal.staff_id,
+            created_by_name=principal.name,
+            created_at=now,
+            updated_at=now,
+        )
+        await _audit(principal, "campaign.create", campaign)
+    return _read(campaign)
+
+
+async def update_campaign(
+    principal: Principal, campaign_id: int, body: CampaignWrite
+) -> CampaignRead:
+    campaign = await _get(campaign_id)
+    segment_name = await _check(body)
+    async with unit_of_work():
+        changed = await Campaign.filter(id=campaign_id, status=CampaignStatus.DRAFT).update(
+            name=body.name,
+            segment_id=body.segment_id,
+            segment_name=segment_name,
+            plan=body.plan,
+            content=body.content.model_dump(),
+            updated_at=clock.utc_now(),
+        )
+        if not changed:
+            raise CampaignNotEditableError()
+        await campaign.refresh_from_db()
+        await _audit(principal, "campaign.update", campaign)
+    return _read(campaign)
+
+
+async def delete_campaign(principal: Principal, campaign_id: int) -> None:
+    campaign = await _get(campaign_id)
+    async with unit_of_work():
+        if not await Campaign.filter(id=campaign_id, status=CampaignStatus.DRAFT).delete():
+            raise CampaignNotEditableError()
+        await _audit(principal, "campaign.delete", campaign)
+
+
+async def _audit(principal: Principal, action: str, campaign: Campaign) -> None:
+    await audit.record(
+        audit.actor_of(principal),
+        action,
+        target_type="campaign",
+        target_id=campaign.id,
+        after={"name": campaign.name, "status": campaign.status.value, "plan": campaign.plan.value},
+    )
+
+
+async def _ready(principal: Principal, campaign: Campaign) -> None:
+    """Checks before anything is sent: content still valid, segment not empty for this sender."""
+    check_content(campaign.plan, CampaignContent.model_validate(campaign.content))
+    content = CampaignContent.model_validate(campaign.content)
+    await sends.check_template(content.template_id, content.template_data)
+    if await segments.segment_name(campaign.segment_id) is None:
+        raise CampaignSegmentNotFoundError(field="segment_id")
+    if await segments.segment_count(campaign.segment_id, principal) == 0:
+        raise CampaignSegmentEmptyError()
+
+
+async def start_campaign(principal: Principal, campaign_id: int) -> CampaignRead:
+    campaign = await _get(campaign_id)
+    if campaign.status not in rules.STARTABLE:
+        raise CampaignNotStartableError()
+    await _ready(principal, campaign)
+    now = clock.utc_now()
+    async with unit_of_work():
+        started = await repository.transition(
+            campaign_id,
+            rules.STARTABLE,
+            CampaignStatus.FREEZING,
+            now,
+            started_by_id=principal.staff_id,
+            started_at=now,
+            scheduled_at=None,
+        )
+        if not started:
+            raise CampaignNotStartableError()
+        await campaign.refresh_from_db()
+        await _audit(principal, "campaign.start", campaign)
+        jobs.enqueue(RUN, campaign_id=campaign_id)
+    return _read(campaign)
+
+
+async def schedule_campaign(principal: Principal, campaign_id: int, at: datetime) -> CampaignRead:
+    campaign = await _get(campaign_id)
+    if campaign.status not in rules.STARTABLE:
+        raise CampaignNotStartableError()
+    now = clock.utc_now()
+    if at <= now + timedelta(minutes=1):
+        raise CampaignSchedulePastError(field="scheduled_at")
+    await _ready(principal, campaign)
+    async with unit_of_work():
+        if not await repository.transition(
+            campaign_id,
+            rules.STARTABLE,
+            CampaignStatus.SCHEDULED,
+            now,
+            scheduled_at=at,
+            started_by_id=principal.staff_id,
+        ):
+            raise CampaignNotStartableError()
+        await campaign.refresh_from_db()
+        await _audit(principal, "campaign.schedule", campaign)
+    return _read(campaign)
+
+
+async def cancel_campaign(principal: Principal, campaign_id: int) -> CampaignRead:
+    campaign = await _get(campaign_id)
+    now = clock.utc_now()
+    async with unit_of_work():
+        if not await repository.transition(
+            campaign_id, rules.CANCELLABLE, CampaignStatus.CANCELLED, now, cancelled_at=now
+        ):
+            raise CampaignNotCancellableError()
+        await repository.cancel_rows(campaign_id, now)
+        await campaign.refresh_from_db()
+        await _audit(principal, "campaign.cancel", campaign)
+    await get_redis().set(_cancel_key(campaign_id), "1", ex=3600)
+    return _read(campaign)
+
+
+def _cancel_key(campaign_id: int) -> str:
+    return f"campaigns:cancelled:{campaign_id}"
+
+
+async def start_due() -> int:
+    """Beat: scheduled campaigns whose time has come start freezing."""
+    now = clock.utc_now()
+    due = [
+        int(c.id)
+        for c in await Campaign.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now).only(
+            "id"
+        )
+    ]
+    started = 0
+    for campaign_id in due:
+        async with unit_of_work():
+            if await repository.transition(
+                campaign_id,
+                frozenset({CampaignStatus.SCHEDULED}),
+                CampaignStatus.FREEZING,
+                now,
+                started_at=now,
+            ):
+                jobs.enqueue(RUN, campaign_id=campaign_id)
+                started += 1
+    return started
+
+
+async def run_campaign(campaign_id: int) -> str:
+    """Worker: freeze the recipients (once), then send. Safe to run again at any point."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        return "missing"
+    if campaign.status is CampaignStatus.FREEZING:
+        await _freeze(campaign)
+    if campaign.status is not CampaignStatus.RUNNING:
+        return campaign.status.value
+    if campaign.plan is ChannelPlan.MASS:
+        await send_mass_batches(campaign)
+    await _ensure_pumps(campaign_id)
+    return campaign.status.value
+
+
+async def _freeze(campaign: Campaign) -> None:
+    principal = await principal_for(campaign.started_by_id or 0)
+    now = clock.utc_now()
+    if principal is None or not principal.can("campaigns.campaign:send"):
+        await repository.transition(
+            campaign.id,
+            frozenset({CampaignStatus.FREEZING}),
+            CampaignStatus.FAILED,
+            now,
+            error="发起人已停用或不再有发送权限",
+            finished_at=now,
+        )
+        await campaign.refresh_from_db()
+        return
+    sql, params = await segments.segment_member_ids_sql(campaign.segment_id, principal)
+    async with unit_of_work() as connection:
+        await repository.freeze(campaign.id, sql, params, now, connection)
+        total = await repository.recipients(campaign.id, connection)
+        await (
+            Campaign.filter(id=campaign.id, status=CampaignStatus.FREEZING)
+            .using_db(connection)
+            .update(status=CampaignStatus.RUNNING, recipients=total, updated_at=now)
+        )
+    await campaign.refresh_from_db()
+    if campaign.status is CampaignStatus.CANCELLED:
+        # Cancelled while its recipients were being frozen.
+        await repository.cancel_rows(campaign.id, clock.utc_now())
+
+
+async def _cancelled(campaign_id: int) -> bool:
+    if await get_redis().exists(_cancel_key(campaign_id)):
+        return True
+    return await repository.status_of(campaign_id) is not CampaignStatus.RUNNING
+
+
+async def send_mass_batches(campaign: Campaign) -> int:
+    """Mass plan: number the rows a mass send may reach now, then send each batch once."""
+    now = clock.utc_now()
+    policy = sends.policy()
+    if sends.marketing_opens(now) != now:
+        return 0  # outside marketing hours: the beat comes back when they open
+    cap = policy.caps.get(send_rules.Channel.MASS.value, (1_000_000, 1_000_000))
+    await repository.assign_mass_batches(
+        campaign.id,
+        size=MASS_BATCH,
+        month_start=send_rules.month_start(now),
+        day_start=send_rules.day_start(now),
+        week_start=send_rules.week_start(now),
+        per_month=policy.mass_per_month,
+        cap=cap,
+        now=now,
+    )
+    return await _send_batches(campaign)
+
+
+async def _send_batches(campaign: Campaign) -> int:
+    content = CampaignContent.model_validate(campaign.content)
+    sent = 0
+    for batch_no in await repository.pending_batches(campaign.id):
+        if await _cancelled(campaign.id):
+            break
+        account_id, openids = await repository.batch_members(campaign.id, batch_no)
+        if not openids:
+            continue
+        clientmsgid = f"scrm:c{campaign.id}:b{batch_no}"
+        now = clock.utc_now()
+        job, _ = await MassJob.get_or_create(
+            clientmsgid=clientmsgid,
+            defaults={
+                "campaign_id": campaign.id,
+                "account_id": account_id,
+                "batch_no": batch_no,
+                "size": len(openids),
+                "submitted_at": now,
+            },
+        )
+        try:
+            msg_id = await reach.send_mass_text(
+                account_id, openids, content.text, clientmsgid=clientmsgid
+            )
+        except WeChatAPIError as error:
+            if error.retryable:
+                raise
+            job.status, job.error_code = "failed", str(error.errcode_received)
+            await job.save(update_fields=["status", "error_code"])
+            # Refused (no quota left, ...): these members go to the router without mass.
+            await repository.unbatch(campaign.id, batch_no, job.error_code, now)
+            await _ensure_pumps(campaign.id)
+            continue
+        if msg_id is not None:
+            job.msg_id = msg_id
+            await job.save(update_fields=["msg_id"])
+        sent += await repository.mark_batch(campaign.id, batch_no, msg_id=msg_id, now=now)
+    return sent
+
+
+async def _ensure_pumps(campaign_id: int) -> None:
+    for _ in range(get_settings().sends.campaign_senders):
+        jobs.enqueue(PUMP, campaign_id=campaign_id)
+
+
+def _campaign_intent(plan: ChannelPlan, content: MessageContent) -> send_rules.Intent:
+    return send_rules.Intent(
+        has_text=bool(content.text.strip()),
+        has_template=bool(content.template_id),
+        has_sms=bool(content.sms.strip()),
+        marketing=True,
+        mass=send_rules.Channel.MASS in rules.PLAN_CHANNELS[plan],
+        channels=rules.PLAN_CHANNELS[plan],
+    )
+
+
+async def _message_for(content: CampaignContent, member_id: int) -> MessageContent:
+    values = await care_repository.member_values(member_id) or {}
+    return MessageContent(
+        text=care_rules.render(content.text, values),
+        template_id=content.template_id,
+        template_data={k: care_rules.render(v, values) for k, v in content.template_data.items()},
+        template_url=content.template_url,
+        sms=care_rules.render(content.sms, values),
+        marketing=True,
+        mass=True,
+    )
+
+
+async def pump(campaign_id: int) -> int:
+    """Worker: send this campaign's rows one by one through the router for up to PUMP_SECONDS,
+    then hand on to a new task (so other work interleaves). Returns rows handled."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None or campaign.status is not CampaignStatus.RUNNING:
+        return 0
+    content = CampaignContent.model_validate(campaign.content)
+    lease = timedelta(seconds=get_settings().sends.campaign_claim_lease_seconds)
+    started = time.monotonic()
+    checked = 0.0
+    handled = 0
+    while time.monotonic() - started < PUMP_SECONDS:
+        await get_redis().set(_heartbeat_key(campaign_id), "1", ex=HEARTBEAT_SECONDS)
+        now = clock.utc_now()
+        ids = await repository.claim(campaign_id, limit=CLAIM, now=now, stale_before=now - lease)
+        if not ids:
+            break
+        for position, delivery_id in enumerate(ids):
+            if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
+                checked = time.monotonic()
+                if await _cancelled(campaign_id):
+                    await repository.release(
+                        ids[position:], DeliveryStatus.CANCELLED, clock.utc_now()
+                    )
+                    return handled
+            row = await Delivery.get(id=delivery_id)
+            message = await _message_for(content, row.member_id)
+            await sends.send_claimed(
+                row, message, _campaign_intent(campaign.plan, message), clock.utc_now()
+            )
+            handled += 1
+    else:
+        jobs.enqueue(PUMP, campaign_id=campaign_id)
+        return handled
+    await _wrap_up(campaign)
+    return handled
+
+
+def _heartbeat_key(campaign_id: int) -> str:
+    return f"campaigns:pump:{campaign_id}"
+
+
+async def _wrap_up(campaign: Campaign) -> None:
+    """No row left to claim: send what the router batched for mass, then finish if nothing
+    waits (deferred rows keep the campaign running until their hour)."""
+    now = clock.utc_now()
+    lease = timedelta(seconds=get_settings().sends.campaign_claim_lease_seconds)
+    work = await repository.open_work(campaign.id, now - lease)
+    if work["claimable"] or work["sending"]:
+        return
+    if work["batched"]:
+        numbered = await repository.number_routed_batches(campaign.id, size=MASS_BATCH, now=now)
+        if await repository.unbatch(campaign.id, None, "", now):
+            await _ensure_pumps(campaign.id)  # lone fans of an account: router without mass
+        if numbered or await repository.pending_batches(campaign.id):
+            await _send_batches(campaign)
+        work = await repository.open_work(campaign.id, now - lease)
+    if not any(work.values()):
+        await repository.transition(
+            campaign.id,
+            frozenset({CampaignStatus.RUNNING}),
+            CampaignStatus.DONE,
+            clock.utc_now(),
+            finished_at=clock.utc_now(),
+        )
+
+
+async def resume() -> int:
+    """Beat: running campaigns whose senders are gone (a crash, a lost task) get new ones; a
+    mass plan retries the batches left (outside marketing hours it waits)."""
+    resumed = 0
+    for campaign in await Campaign.filter(
+        status__in=(CampaignStatus.RUNNING, CampaignStatus.FREEZING)
+    ):
+        if await get_redis().exists(_heartbeat_key(campaign.id)):
+            continue
+        jobs.enqueue(RUN, campaign_id=campaign.id)
+        resumed += 1
+    return resumed
+
+
+async def progress(campaign_id: int) -> CampaignProgress:
+    campaign = await _get(campaign_id)
+    by_status: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    for row in await repository.counts(campaign_id):
+        status, n = str(row["status"]), int(row["n"])
+        by_status[status] += n
+        if status in ("sent", "delivered", "read", "clicked") and row["channel"]:
+            by_channel[str(row["channel"])] += n
+        if status in ("skipped", "skipped_optout", "failed", "cancelled"):
+            skipped[str(row["reason"]) or status] += n
+    finished, percent = rules.progress(by_status, campaign.recipients)
+    jobs_ = await MassJob.filter(campaign_id=campaign_id)
+    return CampaignProgress(
+        id=campaign.id,
+        status=campaign.status,
+        recipients=campaign.recipients,
+        finished=finished,
+        percent=percent,
+        by_status=dict(by_status),
+        by_channel=dict(by_channel),
+        skipped=dict(skipped),
+        jobs=[MassJobRead.model_validate(j) for j in jobs_],
+    )
+
+
+async def send_preview(principal: Principal, campaign_id: int, body: PreviewSend) -> PreviewSent:
+    """The content to one test fan (or a member's phone) before the real send."""
+    campaign = await _get(campaign_id)
+    content = CampaignContent.model_validate(campaign.content)
+    if body.member_id is not None and not await members_service.is_visible(
+        principal, body.member_id
+    ):
+        raise CampaignPreviewFanNotFoundError(field="member_id")
+    fan_id: int | None = None
+    if body.openid:
+        fan_id = await reach.fan_by_openid(body.openid)
+    elif body.member_id is not None:
+        best = await reach.best_fan_of_member(body.member_id)
+        fan_id = best.fan_id if best else None
+    values = (await care_repository.member_values(body.member_id) if body.member_id else None) or {
+        "name": "测试",
+        "card_no": "",
+        "points": 0,
+        "tier": "",
+    }
+    if campaign.plan is ChannelPlan.SMS or (fan_id is None and body.member_id and content.sms):
+        phone = await sends.phone_of(body.member_id or 0)
+        if not phone:
+            raise CampaignPreviewFanNotFoundError(field="member_id")
+        await sends.send_preview_sms(phone, care_rules.render(content.sms, values))
+        return PreviewSent(channel="sms", to=phone)
+    if fan_id is None:
+        raise CampaignPreviewFanNotFoundError(field="openid" if body.openid else "member_id")
+    if campaign.plan is ChannelPlan.TEMPLATE or (
+        campaign.plan is ChannelPlan.AUTO and content.template_id and not content.text
+    ):
+        data = {k: care_rules.render(v, values) for k, v in content.template_data.items()}
+        await reach.send_template(
+            fan_id,
+            content.template_id,
+            data,
+            client_msg_id=f"preview:{campaign_id}:{time.time_ns()}",
+            url=content.template_url,
+        )
+        return PreviewSent(channel="template", to=body.openid or str(body.member_id))
+    if campaign.plan is ChannelPlan.CUSTOMER_SERVICE:
+        await reach.send_text(fan_id, care_rules.render(content.text, values))
+        return PreviewSent(channel="customer_service", to=body.openid or str(body.member_id))
+    await reach.preview_mass_text(fan_id, content.text)
+    return PreviewSent(channel="mass_preview", to=body.openid or str(body.member_id))
+
+
+async def record_mass_finished(
+    msg_id: int, status: str, total: int, filtered: int, sent: int, errors: int
+) -> int:
+    """MASSSENDJOBFINISH: WeChat's own counts for one mass send."""
+    return await MassJob.filter(msg_id=msg_id).update(
+        status="finished",
+        wechat_status=status[:64],
+        total_count=total,
+        filter_count=filtered,
+        sent_count=sent,
+        error_count=errors,
+        finished_at=clock.utc_now(),
+    )
