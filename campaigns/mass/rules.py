@@ -32,6 +32,8 @@ FINISHED = frozenset({CampaignStatus.DONE, CampaignStatus.CANCELLED, CampaignSta
 @dataclass(frozen=True)
 class Content:
     text: str = ""
+    msgtype: str = "text"
+    media_id: str = ""
     template_id: str = ""
     template_data: Mapping[str, str] | None = None
     sms: str = ""
@@ -50,15 +52,16 @@ def content_problems(
     channel left empty is allowed; the plan's own channel must have content."""
     problems: list[Problem] = []
     text, sms = content.text.strip(), content.sms.strip()
+    wechat = ("text", text) if content.msgtype == "text" else ("media_id", content.media_id)
     need = {
-        ChannelPlan.MASS: ("text", text),
-        ChannelPlan.CUSTOMER_SERVICE: ("text", text),
+        ChannelPlan.MASS: wechat,
+        ChannelPlan.CUSTOMER_SERVICE: wechat,
         ChannelPlan.TEMPLATE: ("template_id", content.template_id),
         ChannelPlan.SMS: ("sms", sms),
     }
     if plan in need and not need[plan][1]:
         problems.append(Problem(need[plan][0], "所选渠道的内容不能为空"))
-    if plan is ChannelPlan.AUTO and not (text or content.template_id or sms):
+    if plan is ChannelPlan.AUTO and not (wechat[1] or content.template_id or sms):
         problems.append(Problem("text", "请至少填写一种渠道的内容"))
     if len(text.encode()) > WECHAT_TEXT_BYTES:
         problems.append(Problem("text", f"微信文本最多 {WECHAT_TEXT_BYTES} 字节（约 680 个汉字）"))

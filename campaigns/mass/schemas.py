@@ -18,6 +18,9 @@ class CampaignContent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field("", max_length=2048)
+    # Mass and customer-service messages: text, or a picture / article by its WeChat media_id.
+    msgtype: Literal["text", "image", "mpnews"] = "text"
+    media_id: str = Field("", max_length=128, pattern=r"^[A-Za-z0-9_-]*$")
     template_id: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
     template_data: dict[TemplateKey, Annotated[str, Field(max_length=200)]] = Field(
         default_factory=dict, max_length=20

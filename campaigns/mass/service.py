@@ -87,7 +87,14 @@ def check_content(plan: ChannelPlan, content: CampaignContent) -> None:
     prefix, _, suffix = sends.sms_composition("x", marketing=True)
     problems = rules.content_problems(
         plan,
-        rules.Content(content.text, content.template_id, content.template_data, content.sms),
+        rules.Content(
+            text=content.text,
+            msgtype=content.msgtype,
+            media_id=content.media_id,
+            template_id=content.template_id,
+            template_data=content.template_data,
+            sms=content.sms,
+        ),
         sms_prefix=prefix,
         sms_suffix=suffix,
         sms_max_parts=settings.max_parts,
@@ -357,8 +364,8 @@ async def _send_batches(campaign: Campaign) -> int:
             },
         )
         try:
-            msg_id = await reach.send_mass_text(
-                account_id, openids, content.text, clientmsgid=clientmsgid
+            msg_id = await reach.send_mass(
+                account_id, openids, *_wechat_body(content), clientmsgid=clientmsgid
             )
         except WeChatAPIError as error:
             if error.retryable:
@@ -376,6 +383,16 @@ async def _send_batches(campaign: Campaign) -> int:
     return sent
 
 
+def _wechat_body(content: CampaignContent) -> tuple[str, dict[str, object]]:
+    """(msgtype, its body) of a mass send or its preview."""
+    if content.msgtype == "text":
+        return "text", {"content": content.text}
+    if content.msgtype == "mpnews":
+        # Not sent when WeChat judges the article a reprint (send_ignore_reprint 0).
+        return "mpnews", {"media_id": content.media_id}
+    return "image", {"media_id": content.media_id}
+
+
 async def _ensure_pumps(campaign_id: int) -> None:
     for _ in range(get_settings().sends.campaign_senders):
         jobs.enqueue(PUMP, campaign_id=campaign_id)
@@ -383,7 +400,7 @@ async def _ensure_pumps(campaign_id: int) -> None:
 
 def _campaign_intent(plan: ChannelPlan, content: MessageContent) -> send_rules.Intent:
     return send_rules.Intent(
-        has_text=bool(content.text.strip()),
+        has_text=sends.has_wechat_message(content),
         has_template=bool(content.template_id),
         has_sms=bool(content.sms.strip()),
         marketing=True,
@@ -396,6 +413,8 @@ async def _message_for(content: CampaignContent, member_id: int) -> MessageConte
     values = await care_repository.member_values(member_id) or {}
     return MessageContent(
         text=care_rules.render(content.text, values),
+        msgtype=content.msgtype,
+        media_id=content.media_id,
         template_id=content.template_id,
         template_data={k: care_rules.render(v, values) for k, v in content.template_data.items()},
         template_url=content.template_url,
@@ -554,9 +573,12 @@ async def send_preview(principal: Principal, campaign_id: int, body: PreviewSend
         )
         return PreviewSent(channel="template", to=body.openid or str(body.member_id))
     if campaign.plan is ChannelPlan.CUSTOMER_SERVICE:
-        await reach.send_text(fan_id, care_rules.render(content.text, values))
+        if content.msgtype == "text":
+            await reach.send_text(fan_id, care_rules.render(content.text, values))
+        else:
+            await reach.send_custom(fan_id, content.msgtype, {"media_id": content.media_id})
         return PreviewSent(channel="customer_service", to=body.openid or str(body.member_id))
-    await reach.preview_mass_text(fan_id, content.text)
+    await reach.preview_mass(fan_id, *_wechat_body(content))
     return PreviewSent(channel="mass_preview", to=body.openid or str(body.member_id))
 
 

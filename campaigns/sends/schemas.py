@@ -1,6 +1,7 @@
 """Message content per channel, the delivery ledger and the dry run."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +14,10 @@ class MessageContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field("", max_length=600)
+    text: str = Field("", max_length=2048)
+    # Customer-service and mass messages may carry a picture or an article instead of text.
+    msgtype: Literal["text", "image", "mpnews"] = "text"
+    media_id: str = Field("", max_length=128)
     template_id: str = Field("", max_length=64)
     template_data: dict[str, str] = Field(default_factory=dict)
     template_url: str = Field("", max_length=255)

@@ -42,9 +42,16 @@ def policy() -> rules.Policy:
     )
 
 
+def has_wechat_message(content: MessageContent) -> bool:
+    """Something for customer service or a mass send: text, or a picture / article."""
+    if content.msgtype == "text":
+        return bool(content.text.strip())
+    return bool(content.media_id)
+
+
 def intent_of(content: MessageContent) -> rules.Intent:
     return rules.Intent(
-        has_text=bool(content.text.strip()),
+        has_text=has_wechat_message(content),
         has_template=bool(content.template_id),
         has_sms=bool(content.sms.strip()),
         marketing=content.marketing,
@@ -174,7 +181,10 @@ async def send_claimed(
 
 async def _send(row: Delivery, channel: Channel, content: MessageContent, phone: str) -> None:
     if channel is Channel.CUSTOMER_SERVICE and row.fan_id is not None:
-        await reach.send_text(row.fan_id, content.text)
+        if content.msgtype == "text":
+            await reach.send_text(row.fan_id, content.text)
+        else:
+            await reach.send_custom(row.fan_id, content.msgtype, {"media_id": content.media_id})
     elif channel is Channel.TEMPLATE and row.fan_id is not None:
         # WeChat drops a repeated client_msg_id, which bounds a crash-and-retry duplicate.
         digest = hashlib.sha1(row.idempotency_key.encode(), usedforsecurity=False).hexdigest()

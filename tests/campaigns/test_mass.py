@@ -23,7 +23,7 @@ from tests.campaigns.support import MONDAY_11, make_fan, make_member
 from tests.factories import bearer, make_staff
 from tests.wechat.support import APPID
 from wechat.models import OfficialAccount
-from wechat.sandbox.state import SandboxState
+from wechat.sandbox.state import Media, SandboxState
 from wechat.service import reach
 
 URL = "/api/v1/campaigns/campaigns"
@@ -442,3 +442,41 @@ async def test_a_lone_mass_fan_goes_back_to_the_router_without_mass(
         row = await Delivery.get(campaign_id=created["id"])
         assert (row.channel, row.status, row.excluded) == ("sms", "sent", "mass"), plan
     assert mass_calls(sandbox) == []
+
+
+async def test_a_picture_goes_by_mass_send_and_an_unknown_one_falls_back_to_sms(
+    client: httpx.AsyncClient,
+    account: OfficialAccount,
+    sandbox: SandboxState,
+    published_jobs: list[jobs.Job],
+) -> None:
+    headers = await bearer(await make_staff("marketer"))
+    members = await fans(account, sandbox, 2)
+    for n, member in enumerate(members):
+        phone = f"+861380013805{n}"
+        await Member.filter(id=member.id).update(phone=phone)
+        await suppression.grant_consent(phone, source="test")
+    sandbox.media["MEDIA_POSTER"] = Media("MEDIA_POSTER", "image", b"png", "image/png", 0)
+    picture = body(await segment(), msgtype="image", media_id="MEDIA_POSTER", text="")
+    missing = await client.post(
+        URL, json={**picture, "content": {**picture["content"], "media_id": ""}}, headers=headers
+    )
+    assert (missing.status_code, missing.json()["fields"][0]["loc"]) == (422, ["body", "media_id"])
+    created = (await client.post(URL, json=picture, headers=headers)).json()
+    await client.post(f"{URL}/{created['id']}/start", headers=headers)
+    await drain(published_jobs)
+    (entry,) = [e for e in sandbox.outbox if e["kind"] == "mass"]
+    assert (entry["payload"]["msgtype"], entry["payload"]["image"]) == (
+        "image",
+        {"media_id": "MEDIA_POSTER"},
+    )
+    # WeChat refuses a media_id it does not know (40007): the members get the SMS instead.
+    with clock.freeze(MONDAY_11 + timedelta(days=1)):
+        gone = body(await segment(), msgtype="image", media_id="MEDIA_GONE", text="")
+        created = (await client.post(URL, json=gone, headers=headers)).json()
+        await client.post(f"{URL}/{created['id']}/start", headers=headers)
+        await drain(published_jobs)
+    rows = await Delivery.filter(campaign_id=created["id"]).order_by("id")
+    assert [(r.channel, r.status, r.error_code) for r in rows] == [("sms", "sent", "40007")] * 2
+    (job,) = await MassJob.filter(campaign_id=created["id"])
+    assert (job.status, job.error_code) == ("failed", "40007")

@@ -59,8 +59,13 @@ async def send_template(
         )
 
 
-async def send_mass_text(
-    account_id: int, openids: list[str], text: str, *, clientmsgid: str
+async def send_mass(
+    account_id: int,
+    openids: list[str],
+    msgtype: str,
+    body: dict[str, Any],
+    *,
+    clientmsgid: str,
 ) -> int | None:
     """One mass send (2..10 000 fans of one account). A repeated `clientmsgid` (45065) means
     WeChat already took this batch: done, msg_id unknown."""
@@ -69,18 +74,31 @@ async def send_mass_text(
     try:
         async with client:
             result = await client.send_mass_by_openids(
-                openids, "text", {"content": text}, clientmsgid=clientmsgid
+                openids, msgtype, body, clientmsgid=clientmsgid
             )
     except ClientMsgIdExistsError:
         return None
     return int(result["msg_id"])
 
 
-async def preview_mass_text(fan_id: int, text: str) -> int:
+async def send_mass_text(
+    account_id: int, openids: list[str], text: str, *, clientmsgid: str
+) -> int | None:
+    return await send_mass(account_id, openids, "text", {"content": text}, clientmsgid=clientmsgid)
+
+
+async def preview_mass(fan_id: int, msgtype: str, body: dict[str, Any]) -> int:
     fan = await Fan.get(id=fan_id).prefetch_related("account")
     client = accounts.client_for(fan.account)
     async with client:
-        return await client.preview_mass(fan.openid, "text", {"content": text})
+        return await client.preview_mass(fan.openid, msgtype, body)
+
+
+async def send_custom(fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
+    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    client = accounts.client_for(fan.account)
+    async with client:
+        await client.send_custom_message(fan.openid, msgtype, body)
 
 
 async def fan_by_openid(openid: str) -> int | None:

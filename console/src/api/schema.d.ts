@@ -2997,6 +2997,17 @@ export interface components {
          */
         CampaignContent: {
             /**
+             * Media Id
+             * @default
+             */
+            media_id: string;
+            /**
+             * Msgtype
+             * @default text
+             * @enum {string}
+             */
+            msgtype: "text" | "image" | "mpnews";
+            /**
              * Sms
              * @default
              */
@@ -4484,6 +4495,17 @@ export interface components {
              * @default false
              */
             mass: boolean;
+            /**
+             * Media Id
+             * @default
+             */
+            media_id: string;
+            /**
+             * Msgtype
+             * @default text
+             * @enum {string}
+             */
+            msgtype: "text" | "image" | "mpnews";
             /**
              * Sms
              * @default
