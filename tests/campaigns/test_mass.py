@@ -88,6 +88,23 @@ async def fans(
     return members
 
 
+async def frozen(plan: str, text: str) -> Campaign:
+    """A campaign started by a marketer, its recipients frozen, nothing sent yet."""
+    staff = await make_staff("marketer")
+    campaign = await Campaign.create(
+        name="c",
+        segment_id=await segment(),
+        plan=plan,
+        content={"text": text},
+        status="freezing",
+        started_by_id=staff.id,
+        created_at=clock.utc_now(),
+        updated_at=clock.utc_now(),
+    )
+    await service._freeze(campaign)
+    return campaign
+
+
 def mass_calls(sandbox: SandboxState) -> list[list[str]]:
     return [sorted(e["payload"]["touser"]) for e in sandbox.outbox if e["kind"] == "mass"]
 
@@ -218,24 +235,7 @@ async def test_a_batch_sent_before_a_crash_is_not_sent_again(
     account: OfficialAccount, sandbox: SandboxState, published_jobs: list[jobs.Job]
 ) -> None:
     await fans(account, sandbox, 2)
-    staff = await make_staff("marketer")
-    campaign = await Campaign.create(
-        name="c",
-        segment_id=await segment(),
-        plan="mass",
-        content={
-            "text": "hi",
-            "template_id": "",
-            "template_data": {},
-            "template_url": "",
-            "sms": "",
-        },
-        status="freezing",
-        started_by_id=staff.id,
-        created_at=clock.utc_now(),
-        updated_at=clock.utc_now(),
-    )
-    await service._freeze(campaign)
+    campaign = await frozen("mass", "hi")
     # The worker numbered the batch and WeChat took it, then the worker died before recording.
     await service.repository.assign_mass_batches(
         campaign.id,
@@ -319,24 +319,7 @@ async def test_rows_held_by_a_dead_sender_are_taken_again_after_the_lease(
     account: OfficialAccount, sandbox: SandboxState, published_jobs: list[jobs.Job]
 ) -> None:
     await fans(account, sandbox, 3)
-    staff = await make_staff("marketer")
-    campaign = await Campaign.create(
-        name="c",
-        segment_id=await segment(),
-        plan="customer_service",
-        content={
-            "text": "hi {name}",
-            "template_id": "",
-            "template_data": {},
-            "template_url": "",
-            "sms": "",
-        },
-        status="freezing",
-        started_by_id=staff.id,
-        created_at=clock.utc_now(),
-        updated_at=clock.utc_now(),
-    )
-    await service._freeze(campaign)
+    campaign = await frozen("customer_service", "hi {name}")
     held = await service.repository.claim(
         campaign.id, limit=3, now=clock.utc_now(), stale_before=clock.utc_now()
     )
