@@ -134,6 +134,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if field := error.context.get("field"):
             # A refusal about one input (raised with field=...): shown under that input.
             extra["fields"] = [{"loc": ["body", field], "msg": error.detail, "type": "value_error"}]
+        if problems := error.context.get("problems"):
+            # Refusals about nested inputs ((loc, msg) pairs), typed with the error's own code.
+            extra["fields"] = [
+                {"loc": ["body", *loc], "msg": msg, "type": error.code} for loc, msg in problems
+            ]
         return await _respond(request, error.status_code, error.code, error.detail, **extra)
 
     async def on_validation(request: Request, error: Exception) -> Response:

@@ -37,6 +37,9 @@ from wechat.schemas import (
     MerchantRead,
     MerchantSet,
     MessageRead,
+    MessageTemplateRead,
+    MessageTemplateSyncCreate,
+    MessageTemplateSyncRead,
     PortraitRead,
     QrCodeCreate,
     QrCodeListItem,
@@ -52,6 +55,7 @@ from wechat.service import (
     fans,
     inbox,
     menus,
+    message_templates,
     pay,
     portrait,
     qrcodes,
@@ -387,3 +391,17 @@ async def create_menu(
 @router.post("/wechat/menus/{menu_id}/publish", status_code=202, response_model=MenuRead)
 async def publish_menu(menu_id: Id, principal: Principal = can("wechat.menu:edit")) -> MenuRead:
     return await menus.request_publish(actor(principal), menu_id)
+
+
+@router.get("/wechat/message-templates", response_model=list[MessageTemplateRead])
+async def list_message_templates(
+    account_id: Id | None = None, _: Principal = can("wechat.template:view")
+) -> list[MessageTemplateRead]:
+    return await message_templates.list_templates(account_id)
+
+
+@router.post("/wechat/message-templates/sync", response_model=MessageTemplateSyncRead)
+async def sync_message_templates(
+    body: MessageTemplateSyncCreate, principal: Principal = can("wechat.template:edit")
+) -> MessageTemplateSyncRead:
+    return await message_templates.sync(body.account_id, actor=actor(principal))

@@ -299,3 +299,25 @@ class Menu(Model):
     class Meta:
         table = "wechat_menu"
         ordering = ("id",)
+
+
+class MessageTemplate(Model):
+    """A private template message of an account, as WeChat last listed it (synced on demand)."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[OfficialAccount] = fields.ForeignKeyField(
+        "wechat.OfficialAccount", related_name="message_templates", on_delete=fields.CASCADE
+    )
+    account_id: int
+    template_id = fields.CharField(max_length=64)
+    title = fields.CharField(max_length=64)
+    primary_industry = fields.CharField(max_length=64, default="")
+    deputy_industry = fields.CharField(max_length=64, default="")
+    content = fields.TextField()
+    example = fields.TextField(default="")
+    synced_at = fields.DatetimeField()
+
+    class Meta:
+        table = "wechat_message_template"
+        unique_together = (("account", "template_id"),)
+        ordering = ("account_id", "title", "id")

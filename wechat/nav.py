@@ -10,6 +10,7 @@ ENTRIES = (
     ("消息列表", "Inbox", "/admin/wechat/inbox", "wechat.inbox:view", "ChatLineRound"),
     ("自动回复", "Auto-replies", "/admin/wechat/replies", "wechat.autoreply:view", "ChatDotSquare"),
     ("自定义菜单", "Menus", "/admin/wechat/menus", "wechat.menu:view", "Menu"),
+    ("模板消息", "Templates", "/admin/wechat/templates", "wechat.template:view", "Document"),
 )
 
 

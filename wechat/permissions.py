@@ -18,6 +18,9 @@ for _resource in (
     Resource("wechat.autoreply", "自动回复", "Auto-replies", *_GROUP, _CRUD),
     Resource("wechat.menu", "自定义菜单", "Menus", *_GROUP, _CRUD),
     Resource(
+        "wechat.template", "模板消息", "Template messages", *_GROUP, (Action.VIEW, Action.EDIT)
+    ),
+    Resource(
         "wechat.inbox", "消息列表", "Inbox", *_GROUP, (Action.VIEW, Action.CREATE, Action.ASSIGN)
     ),
 ):

@@ -10,6 +10,7 @@ from crm_core.org.schemas import StoreRead
 
 CS_WINDOW = timedelta(hours=48)
 PLACEHOLDER = re.compile(r"\{(store|guide|channel|account|nickname)\}")
+TEMPLATE_FIELD = re.compile(r"\{\{\s*(\w+)\.DATA\s*\}\}")
 MENU_TYPES = {
     "click",
     "view",
@@ -67,6 +68,11 @@ def choose_follow_reply(rules: Sequence[ReplyRule]) -> ReplyRule | None:
 def render(template: str, values: Mapping[str, str]) -> str:
     """Fill {store} {guide} {channel} {account} {nickname}; unknown ones stay as written."""
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), "") or "", template)
+
+
+def template_fields(content: str) -> list[str]:
+    """The keys a template message's `data` fills, in order of first use: "{{keyword1.DATA}}"."""
+    return list(dict.fromkeys(TEMPLATE_FIELD.findall(content)))
 
 
 def window_open(last_interaction_at: datetime | None, now: datetime) -> bool:

@@ -384,3 +384,28 @@ class FanTagRead(Output):
     account_id: int
     name: str
     wx_tag_id: int | None
+
+
+class MessageTemplateRead(Output):
+    id: int
+    account_id: int
+    template_id: str
+    title: str
+    primary_industry: str
+    deputy_industry: str
+    content: str
+    example: str
+    # The keys of the message's `data`, in the order the content uses them.
+    fields: list[str]
+    synced_at: datetime
+
+
+class MessageTemplateSyncCreate(Input):
+    account_id: Id
+
+
+class MessageTemplateSyncRead(BaseModel):
+    added: int
+    updated: int
+    removed: int
+    templates: list[MessageTemplateRead]

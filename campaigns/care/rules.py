@@ -18,6 +18,23 @@ NOTICES = frozenset(
         CareType.PURCHASE,
     }
 )
+# What each type's texts may use: the member's values, then what its event brings.
+MEMBER_PLACEHOLDERS = ("name", "card_no", "points", "tier")
+PLACEHOLDERS: dict[CareType, tuple[str, ...]] = {
+    care_type: MEMBER_PLACEHOLDERS + extra
+    for care_type, extra in (
+        (CareType.WELCOME, ()),
+        (CareType.CARD_BOUND, ()),
+        (CareType.TIER_UP, ("old_tier",)),
+        (CareType.TIER_DOWN, ("old_tier",)),
+        (CareType.POINTS_CHANGED, ("delta",)),
+        (CareType.PURCHASE, ("amount",)),
+        (CareType.COUPON_ISSUED, ("coupon", "expires")),
+        (CareType.COUPON_EXPIRING, ("coupon", "expires")),
+        (CareType.BIRTHDAY, ()),
+        (CareType.FESTIVAL, ("festival",)),
+    )
+}
 DEFAULT_FESTIVALS = (
     ("春节", "lunar", 1, 1),
     ("中秋节", "lunar", 8, 15),

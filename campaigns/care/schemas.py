@@ -23,6 +23,8 @@ class CareSettingRead(BaseModel):
     template_fields: dict[str, str]
     template_url: str
     sms: str
+    # The {placeholders} this type's texts and template fields may use.
+    placeholders: list[str]
 
 
 class CareSettingUpdate(BaseModel):

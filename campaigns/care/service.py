@@ -19,6 +19,7 @@ from campaigns.care.schemas import (
 )
 from campaigns.models import CareEvent
 from campaigns.sends import service as sends
+from campaigns.sends import templates
 from campaigns.sends.schemas import MessageContent
 from crm_core import audit, clock
 from crm_core.clock import SHANGHAI
@@ -40,6 +41,7 @@ def _read(care_type: CareType, row: CareSetting | None) -> CareSettingRead:
         template_fields=row.template_fields if row else {},
         template_url=row.template_url if row else "",
         sms=row.sms if row else "",
+        placeholders=list(rules.PLACEHOLDERS[care_type]),
     )
 
 
@@ -57,8 +59,8 @@ async def update_setting(
 ) -> CareSettingRead:
     if data.enabled and not (data.text.strip() or data.template_id or data.sms.strip()):
         raise CareSettingInvalidError("启用前请至少填写一种渠道的内容（客服消息、模板消息或短信）")
-    if data.template_id and not data.template_fields:
-        raise CareSettingInvalidError("模板消息需要至少一个字段映射")
+    if data.template_id:
+        await templates.check_mapping(data.template_id, data.template_fields)
     async with unit_of_work():
         before = await get_setting(care_type)
         row, _ = await CareSetting.get_or_create(care_type=care_type)
@@ -107,7 +109,14 @@ async def preview(care_type: CareType, member_id: int) -> CarePreview:
     values = await repository.member_values(member_id)
     if values is None:
         raise CareMemberNotFoundError()
-    sample = {"delta": 100, "amount": "128.00", "coupon": "满100减20券", "festival": "中秋节"}
+    sample = {
+        "delta": 100,
+        "amount": "128.00",
+        "coupon": "满100减20券",
+        "expires": "2026-12-31",
+        "old_tier": "银卡",
+        "festival": "中秋节",
+    }
     content = content_for(await get_setting(care_type), sample | values)
     decision = await sends.decide_for(member_id, content)
     return CarePreview(

@@ -5,7 +5,7 @@ message when the intent has one, else (mass campaigns only) a WeChat mass send w
 4-a-month quota lasts, else SMS to the bound phone, else skipped with the reason.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -173,3 +173,8 @@ def permanent_exclusion(channel: Channel, errcode: int) -> frozenset[Channel]:
     if errcode in {43004, 40003, 43019, 43101}:
         return frozenset({Channel.CUSTOMER_SERVICE, Channel.TEMPLATE, Channel.MASS})
     return frozenset({channel})
+
+
+def unmapped(fields: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
+    """The template's fields with no value (blank counts as none), in the template's order."""
+    return [name for name in fields if not mapping.get(name, "").strip()]

@@ -27,6 +27,8 @@ _wechat_marketing = [
     "wechat.menu:create",
     "wechat.menu:edit",
     "wechat.menu:delete",
+    "wechat.template:view",
+    "wechat.template:edit",
     "wechat.inbox:view",
     "members.member:view",
     "members.member:edit",

@@ -7,7 +7,7 @@ from campaigns.sends.schemas import MessageContent
 from crm_core import clock
 from members.models import Member
 from sms_gateway.service import suppression
-from wechat.models import Fan, OfficialAccount
+from wechat.models import Fan, MessageTemplate, OfficialAccount
 
 # Monday 2026-12-07, 11:00 in Shanghai: inside marketing hours.
 MONDAY_11 = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -38,3 +38,17 @@ async def make_fan(
         subscribed_at=now - timedelta(days=30),
         last_interaction_at=now - timedelta(hours=1) if window else now - timedelta(days=5),
     )
+
+
+async def make_library_template(template_id: str, content: str) -> MessageTemplate:
+    """A template in the synced library (care settings refuse ids it does not hold)."""
+    account, _ = await OfficialAccount.get_or_create(
+        appid="wxlibrary0000001",
+        defaults={"name": "模板库", "secret_sealed": "", "token_sealed": ""},
+    )
+    row, _ = await MessageTemplate.get_or_create(
+        account=account,
+        template_id=template_id,
+        defaults={"title": template_id, "content": content, "synced_at": clock.utc_now()},
+    )
+    return row

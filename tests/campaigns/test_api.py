@@ -7,7 +7,7 @@ from campaigns.care.models import CareSetting
 from campaigns.sends import service as sends
 from crm_core import clock
 from crm_core.audit import AuditLog
-from tests.campaigns.support import CONTENT, MONDAY_11, make_member
+from tests.campaigns.support import CONTENT, MONDAY_11, make_library_template, make_member
 from tests.factories import bearer, make_staff
 
 SETTING = {
@@ -20,10 +20,18 @@ SETTING = {
 }
 
 
+BIRTHDAY_PLACEHOLDERS = ["name", "card_no", "points", "tier"]
+
+
 @pytest.fixture(autouse=True)
 def monday() -> Iterator[None]:
     with clock.freeze(MONDAY_11):
         yield
+
+
+@pytest.fixture(autouse=True)
+async def library() -> None:
+    await make_library_template("TPL_BDAY", "{{thing1.DATA}}\n日期：{{time2.DATA}}")
 
 
 async def test_marketer_edits_a_care_setting_and_previews_it(client: httpx.AsyncClient) -> None:
@@ -35,11 +43,20 @@ async def test_marketer_edits_a_care_setting_and_previews_it(client: httpx.Async
         ("card_bound", False, False),
         ("tier_up", False, False),
     ]
+    assert {s["care_type"]: s["placeholders"] for s in listed.json()}["points_changed"] == [
+        *BIRTHDAY_PLACEHOLDERS,
+        "delta",
+    ]
     saved = await client.put(
         "/api/v1/campaigns/care-settings/birthday", json=SETTING, headers=headers
     )
     assert saved.status_code == 200
-    assert saved.json() == {"care_type": "birthday", "marketing": True, **SETTING}
+    assert saved.json() == {
+        "care_type": "birthday",
+        "marketing": True,
+        "placeholders": BIRTHDAY_PLACEHOLDERS,
+        **SETTING,
+    }
     member = await make_member(phone="+8613800138001")
     preview = await client.post(
         "/api/v1/campaigns/care-settings/birthday/preview",
@@ -62,7 +79,9 @@ async def test_marketer_edits_a_care_setting_and_previews_it(client: httpx.Async
             "care_setting_invalid",
             id="enabled-without-content",
         ),
-        pytest.param({"template_fields": {}}, 422, "care_setting_invalid", id="template-no-fields"),
+        pytest.param(
+            {"template_fields": {}}, 422, "template_field_unmapped", id="template-no-fields"
+        ),
         pytest.param({"template_url": "javascript:x"}, 422, "validation_error", id="bad-url"),
         pytest.param({"colour": "red"}, 422, "validation_error", id="unknown-field"),
     ],
@@ -76,6 +95,61 @@ async def test_an_invalid_care_setting_saves_nothing(
     )
     assert (response.status_code, response.json()["error"]) == (status, error)
     assert await CareSetting.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "fields"),
+    [
+        pytest.param(
+            {"template_fields": {"thing1": "{name}", "time2": "  "}},
+            "template_field_unmapped",
+            [(["body", "template_fields", "time2"], "请填写模板字段 time2")],
+            id="blank-field",
+        ),
+        pytest.param(
+            {"template_fields": {"thing1": "{name}", "keyword9": "x"}},
+            "template_field_unmapped",
+            [(["body", "template_fields", "time2"], "请填写模板字段 time2")],
+            id="missing-field",
+        ),
+        pytest.param(
+            {"template_fields": {}, "enabled": False},
+            "template_field_unmapped",
+            [
+                (["body", "template_fields", "thing1"], "请填写模板字段 thing1"),
+                (["body", "template_fields", "time2"], "请填写模板字段 time2"),
+            ],
+            id="nothing-mapped-even-when-off",
+        ),
+        pytest.param(
+            {"template_id": "TPL_GONE"},
+            "template_unknown",
+            [(["body", "template_id"], "模板消息库中没有这个模板，请先在「模板消息」页同步模板")],
+            id="unknown-template",
+        ),
+    ],
+)
+async def test_a_template_must_be_synced_and_fully_mapped(
+    client: httpx.AsyncClient,
+    change: dict[str, object],
+    error: str,
+    fields: list[tuple[list[str], str]],
+) -> None:
+    headers = await bearer(await make_staff("marketer"))
+    url = "/api/v1/campaigns/care-settings/birthday"
+    assert (await client.put(url, json=SETTING, headers=headers)).status_code == 200
+    response = await client.put(url, json=SETTING | change, headers=headers)
+    assert (response.status_code, response.json()["error"]) == (422, error)
+    assert [(f["loc"], f["msg"], f["type"]) for f in response.json()["fields"]] == [
+        (loc, msg, error) for loc, msg in fields
+    ]
+    saved = await CareSetting.get(care_type="birthday")
+    assert (saved.enabled, saved.template_id, saved.template_fields) == (
+        True,
+        "TPL_BDAY",
+        {"thing1": "{name}", "time2": "今天"},
+    )
+    assert await AuditLog.filter(action="campaigns.care_setting_updated").count() == 1
 
 
 async def test_deliveries_are_paged_and_filtered(client: httpx.AsyncClient) -> None:

@@ -15,7 +15,7 @@ from crm_core.audit import SYSTEM
 from loyalty.points.models import EntryKind
 from loyalty.points.service.accounts import earn_points
 from members.models import Member
-from tests.campaigns.support import MONDAY_11, make_fan, make_member
+from tests.campaigns.support import MONDAY_11, make_fan, make_library_template, make_member
 from tests.loyalty.factories import make_tiers
 from wechat.models import OfficialAccount
 from wechat.sandbox.state import SandboxState
@@ -28,6 +28,7 @@ def monday() -> Iterator[None]:
 
 
 async def turn_on(care_type: CareType, *, enabled: bool = True) -> None:
+    await make_library_template("TPL_ORDER", "{{thing1.DATA}}\n金额：{{amount2.DATA}}")
     await service.update_setting(
         SYSTEM,
         care_type,

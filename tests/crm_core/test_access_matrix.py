@@ -437,6 +437,9 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}],
         },
         ("PATCH", "/api/v1/wechat/menus/{menu_id}"): {"name": "改名菜单"},
+        # An account the world does not build: the sync would call WeChat (the API tests run it
+        # against the sandbox, tests/wechat/test_message_templates.py).
+        ("POST", "/api/v1/wechat/message-templates/sync"): {"account_id": 999999},
         ("POST", "/api/v1/wechat/menus/check"): {
             "buttons": [{"type": "click", "name": "会员", "key": "MEMBER"}]
         },
@@ -633,6 +636,7 @@ async def snapshot() -> dict[str, str]:
         "wechat_fan_message",
         "wechat_auto_reply",
         "wechat_menu",
+        "wechat_message_template",
         "members_member",
         "members_center_theme",
         "members_center_banner",
@@ -692,6 +696,7 @@ NOT_BUILT: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/wechat/menus/{menu_id}/publish"): "wechat_local_menu_not_found",
     ("GET", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
     ("PATCH", "/api/v1/wechat/menus/{menu_id}"): "wechat_local_menu_not_found",
+    ("POST", "/api/v1/wechat/message-templates/sync"): "wechat_account_not_found",
     ("PATCH", "/api/v1/loyalty/tiers/{tier_id}"): "tier_not_found",
     ("POST", "/api/v1/loyalty/coupon-templates/{coupon_template_id}/issues"): (
         "coupon_template_not_found"

@@ -106,6 +106,19 @@ async def open_console(
     return tab
 
 
+async def signed_in(
+    browser: Any, base: str, username: str, *, width: str = "desktop"
+) -> ConsoleTab:
+    """A console tab signed in through POST /api/v1/auth/session (the SPA's own login call),
+    without the login page's round trip."""
+    tab = await open_console(browser, base, username, width=width, login=False)
+    response = await tab.context.request.post(
+        f"{base}/api/v1/auth/session", data={"username": username, "password": PASSWORD}
+    )
+    assert response.status == 200, await response.text()
+    return tab
+
+
 # Driving forms: each waits for what the click causes ("networkidle" returns at once in a
 # single-page app, before the click's request has started).
 def is_write(response: Any) -> bool:

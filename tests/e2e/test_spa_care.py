@@ -9,20 +9,15 @@ from campaigns.care.models import CareSetting
 from campaigns.sends import service as sends
 from crm_core.org.models import Department
 from tests.campaigns.support import CONTENT
-from tests.e2e.spa import ConsoleTab, choose, field_error, open_console, submit
-from tests.factories import PASSWORD, make_staff
+from tests.e2e.spa import ConsoleTab, choose, field_error, signed_in, submit
+from tests.factories import make_staff
 from tests.loyalty.factories import make_member
 
 pytestmark = pytest.mark.browser
 
 
 async def console(browser: Any, base: str) -> ConsoleTab:
-    tab = await open_console(browser, base, "marketer1", login=False)
-    signed = await tab.context.request.post(
-        f"{base}/api/v1/auth/session", data={"username": "marketer1", "password": PASSWORD}
-    )
-    assert signed.status == 200, await signed.text()
-    return tab
+    return await signed_in(browser, base, "marketer1")
 
 
 async def test_care_setting_saves_or_shows_the_field_error(live_server: str, browser: Any) -> None:

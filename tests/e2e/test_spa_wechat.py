@@ -34,6 +34,7 @@ SCREENS = [
     ("wechat-qrcodes", "/admin/wechat/qrcodes", "渠道二维码"),
     ("wechat-qrcode", "/admin/wechat/qrcodes/{qrcode}", "门口易拉宝"),
     ("wechat-menus", "/admin/wechat/menus", "自定义菜单"),
+    ("wechat-templates", "/admin/wechat/templates", "模板消息"),
     ("wechat-replies", "/admin/wechat/replies", "自动回复"),
     ("wechat-fans", "/admin/wechat/fans", "粉丝"),
     ("wechat-fan", "/admin/wechat/fans/{fan}", "小王"),

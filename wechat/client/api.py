@@ -106,6 +106,28 @@ class WeChatClient(WeChatBaseClient):
         result = await self.call("POST", "/cgi-bin/message/template/send", json_body=body)
         return int(result["msgid"])
 
+    async def list_private_templates(self) -> list[dict[str, Any]]:
+        result = await self.call(
+            "GET", "/cgi-bin/template/get_all_private_template", idempotent=True
+        )
+        return list(result.get("template_list") or [])
+
+    async def add_template(self, template_id_short: str) -> str:
+        result = await self.call(
+            "POST",
+            "/cgi-bin/template/api_add_template",
+            json_body={"template_id_short": template_id_short},
+        )
+        return str(result["template_id"])
+
+    async def delete_private_template(self, template_id: str) -> None:
+        await self.call(
+            "POST",
+            "/cgi-bin/template/del_private_template",
+            json_body={"template_id": template_id},
+            idempotent=True,
+        )
+
     async def send_mass_by_openids(
         self,
         openids: list[str],

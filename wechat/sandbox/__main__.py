@@ -12,6 +12,11 @@ DEMO_APP = {
     "mode": "safe",
     "name": "演示品牌服务号",
 }
+# The demo account's private templates, with fixed ids so a demo restart keeps care settings valid.
+DEMO_TEMPLATES = [
+    {"template_id_short": short, "template_id": f"demo-{short.lower()}"}
+    for short in ("OPENTM207509450", "OPENTM400341556", "OPENTM411462710", "OPENTM204987032")
+]
 # The demo's WeChat Pay merchant (scrm/demo_wechat.py configures the same one in the CRM).
 DEMO_MERCHANT = {
     "mch_id": "1900000109",
@@ -31,7 +36,7 @@ DEMO_MERCHANT = {
 def main(
     host: str, port: int, webhook: str | None, demo: bool, sms_inbox: str | None, fd: int | None
 ) -> None:
-    apps = [{**DEMO_APP, "webhook_url": webhook}] if demo else []
+    apps = [{**DEMO_APP, "webhook_url": webhook, "templates": DEMO_TEMPLATES}] if demo else []
     users = (
         [
             {"appid": DEMO_APP["appid"], "nickname": "张三"},

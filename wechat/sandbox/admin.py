@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from wechat.crypto import random_nonce, sign
-from wechat.sandbox import actions
+from wechat.sandbox import actions, templates
 from wechat.sandbox.api_core import find_qrcode
 from wechat.sandbox.calls import get_state
 from wechat.sandbox.state import App, Injection, Merchant, QrCode, SandboxState, User
@@ -22,8 +22,8 @@ def _error(detail: str, status: int = 400) -> JSONResponse:
 
 def seed(state: SandboxState, data: dict[str, Any]) -> None:
     for app in data.get("apps", []):
-        templates = set(app.pop("templates", []))
-        state.add_app(**app).templates |= templates
+        seeded = [templates.from_seed(entry) for entry in app.pop("templates", [])]
+        state.add_app(**app).templates |= {t.template_id: t for t in seeded}
     for user in data.get("users", []):
         state.add_user(**user)
     for merchant in data.get("merchants", []):

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from wechat.sandbox import templates
 from wechat.sandbox.calls import Call, WeChatFailError, begin, ok, require_user
 from wechat.sandbox.push import build_xml, push_xml
 from wechat.sandbox.state import App, SandboxState, User
@@ -220,12 +221,24 @@ async def mass_delete(request: Request) -> Any:
 @router.post("/cgi-bin/template/api_add_template")
 async def add_template(request: Request) -> Any:
     call = await begin(request)
-    template_id = f"tpl_{call.body.get('template_id_short', 'x')}_{call.state.next_number()}"
-    call.app.templates.add(template_id)
-    return ok(template_id=template_id)
+    template = templates.from_library(str(call.body.get("template_id_short", "")))
+    if template is None:
+        raise WeChatFailError(40037)
+    if len(call.app.templates) >= templates.MAX_TEMPLATES:
+        raise WeChatFailError(45026)
+    call.app.templates[template.template_id] = template
+    return ok(template_id=template.template_id)
 
 
 @router.get("/cgi-bin/template/get_all_private_template")
 async def list_templates(request: Request) -> Any:
     call = await begin(request)
-    return {"template_list": [{"template_id": t, "title": t} for t in sorted(call.app.templates)]}
+    return {"template_list": [t.public() for t in call.app.templates.values()]}
+
+
+@router.post("/cgi-bin/template/del_private_template")
+async def delete_template(request: Request) -> Any:
+    call = await begin(request)
+    if call.app.templates.pop(str(call.body.get("template_id", "")), None) is None:
+        raise WeChatFailError(40037)
+    return ok()

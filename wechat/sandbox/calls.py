@@ -47,6 +47,7 @@ ERRMSG = {
     43019: "require remove blacklist",
     45009: "reach max api daily quota limit",
     45015: "response out of time limit or subscription is canceled",
+    45026: "template num exceeds limit",
     45028: "has no masssend quota",
     45029: "qrcode count out of limit",
     45047: "out of response count limit",

@@ -5,7 +5,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Mode = Literal["plain", "compat", "safe"]
@@ -97,6 +97,21 @@ class OAuthGrant:
 
 
 @dataclass
+class Template:
+    """A private template as `get_all_private_template` lists it."""
+
+    template_id: str
+    title: str
+    content: str
+    example: str = ""
+    primary_industry: str = "IT科技"
+    deputy_industry: str = "互联网|电子商务"
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class App:
     appid: str
     secret: str
@@ -110,7 +125,7 @@ class App:
     menu_id: int = 0
     conditional_menus: list[dict[str, Any]] = field(default_factory=list)
     tags: dict[int, str] = field(default_factory=lambda: {2: "星标组"})
-    templates: set[str] = field(default_factory=set)
+    templates: dict[str, Template] = field(default_factory=dict)
     qrcodes: dict[str, QrCode] = field(default_factory=dict)
     mass_jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
     clientmsgids: dict[str, int] = field(default_factory=dict)

@@ -109,6 +109,7 @@ export const ACTIONS: Record<string, string> = {
   "wechat.publish_menu": "发布了公众号菜单",
   "wechat.sync_blacklist": "同步了黑名单",
   "wechat.sync_tag": "同步了粉丝标签",
+  "wechat.template_sync": "同步了模板消息",
 };
 
 const VERBS: [RegExp, string][] = [

@@ -26,6 +26,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: "自定义菜单", permission: "wechat.menu:view" },
   },
   {
+    path: "wechat/templates",
+    name: "wechat-templates",
+    component: () => import("./MessageTemplatesPage.vue"),
+    meta: { title: "模板消息", permission: "wechat.template:view" },
+  },
+  {
     path: "wechat/replies",
     name: "wechat-replies",
     component: () => import("./RepliesPage.vue"),
