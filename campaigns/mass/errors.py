@@ -28,16 +28,6 @@ class CampaignSchedulePastError(ValidationError):
     message = "定时发送的时间必须晚于现在"
 
 
-class CampaignTemplateUnmappedError(ValidationError):
-    code = "template_field_unmapped"
-    message = "模板字段 {name} 未填写"
-
-
-class CampaignTemplateUnknownError(ValidationError):
-    code = "template_unknown"
-    message = "模板不在已同步的模板库中"
-
-
 class CampaignNotStartableError(ConflictError):
     code = "campaign_not_startable"
     message = "活动已开始或已结束，不能再次发送"

@@ -41,6 +41,7 @@ from campaigns.mass.schemas import (
 from campaigns.segments import service as segments
 from campaigns.sends import rules as send_rules
 from campaigns.sends import service as sends
+from campaigns.sends import templates
 from campaigns.sends.models import Delivery, DeliveryStatus
 from campaigns.sends.schemas import MessageContent
 from crm_core import audit, clock, jobs
@@ -101,7 +102,9 @@ def check_content(plan: ChannelPlan, content: CampaignContent) -> None:
     )
     if problems:
         first = problems[0]
-        raise CampaignContentInvalidError(first.message, field=first.field)
+        raise CampaignContentInvalidError(
+            first.message, problems=[(("content", first.field), first.message)]
+        )
 
 
 async def _check(body: CampaignWrite) -> str:
@@ -109,8 +112,19 @@ async def _check(body: CampaignWrite) -> str:
     if name is None:
         raise CampaignSegmentNotFoundError(field="segment_id")
     check_content(body.plan, body.content)
-    await sends.check_template(body.content.template_id, body.content.template_data)
+    await _check_template(body.content)
     return name
+
+
+async def _check_template(content: CampaignContent) -> None:
+    """A template id must be in the synced library with every one of its fields filled."""
+    if content.template_id:
+        await templates.check_mapping(
+            content.template_id,
+            content.template_data,
+            id_loc=("content", "template_id"),
+            data_loc=("content", "template_data"),
+        )
 
 
 async def create_campaign(principal: Principal, body: CampaignWrite) -> CampaignRead:
@@ -175,7 +189,7 @@ async def _ready(principal: Principal, campaign: Campaign) -> None:
     """Checks before anything is sent: content still valid, segment not empty for this sender."""
     check_content(campaign.plan, CampaignContent.model_validate(campaign.content))
     content = CampaignContent.model_validate(campaign.content)
-    await sends.check_template(content.template_id, content.template_data)
+    await _check_template(content)
     if await segments.segment_name(campaign.segment_id) is None:
         raise CampaignSegmentNotFoundError(field="segment_id")
     if await segments.segment_count(campaign.segment_id, principal) == 0:

@@ -343,7 +343,3 @@ async def send_preview_sms(phone: str, text: str) -> int:
         phone, text, kind=MessageKind.TRANSACTIONAL, purpose="campaign_preview"
     )
     return int(sms.id)
-
-
-async def check_template(template_id: str, data: dict[str, str]) -> None:
-    """MERGE-B: a template id must be in the synced library with every field mapped."""

@@ -19,7 +19,7 @@ from crm_core.audit import AuditLog
 from members.models import Member
 from sms_gateway.models import SmsMessage
 from sms_gateway.service import suppression
-from tests.campaigns.support import MONDAY_11, make_fan, make_member
+from tests.campaigns.support import MONDAY_11, make_fan, make_library_template, make_member
 from tests.factories import bearer, make_staff
 from tests.wechat.support import APPID
 from wechat.models import OfficialAccount
@@ -444,7 +444,10 @@ async def test_a_picture_goes_by_mass_send_and_an_unknown_one_falls_back_to_sms(
     missing = await client.post(
         URL, json={**picture, "content": {**picture["content"], "media_id": ""}}, headers=headers
     )
-    assert (missing.status_code, missing.json()["fields"][0]["loc"]) == (422, ["body", "media_id"])
+    assert (missing.status_code, missing.json()["fields"][0]["loc"]) == (
+        422,
+        ["body", "content", "media_id"],
+    )
     created = (await client.post(URL, json=picture, headers=headers)).json()
     await client.post(f"{URL}/{created['id']}/start", headers=headers)
     await drain(published_jobs)
@@ -463,3 +466,33 @@ async def test_a_picture_goes_by_mass_send_and_an_unknown_one_falls_back_to_sms(
     assert [(r.channel, r.status, r.error_code) for r in rows] == [("sms", "sent", "40007")] * 2
     (job,) = await MassJob.filter(campaign_id=created["id"])
     assert (job.status, job.error_code) == ("failed", "40007")
+
+
+async def test_a_template_must_be_in_the_library_with_every_field_filled(
+    client: httpx.AsyncClient, account: OfficialAccount, sandbox: SandboxState
+) -> None:
+    headers = await bearer(await make_staff("marketer"))
+    await make_library_template("TPL_SALE", "{{first.DATA}}\n活动：{{keyword1.DATA}}")
+    seg = await segment()
+    unknown = await client.post(
+        URL, json=body(seg, "template", template_id="TPL_NONE"), headers=headers
+    )
+    assert unknown.status_code == 422
+    assert (unknown.json()["error"], unknown.json()["fields"][0]["loc"]) == (
+        "template_unknown",
+        ["body", "content", "template_id"],
+    )
+    half = body(seg, "template", template_id="TPL_SALE", template_data={"first": "{name}您好"})
+    unmapped = await client.post(URL, json=half, headers=headers)
+    assert unmapped.json()["error"] == "template_field_unmapped"
+    assert [f["loc"] for f in unmapped.json()["fields"]] == [
+        ["body", "content", "template_data", "keyword1"]
+    ]
+    assert await Campaign.all().count() == 0
+    full = body(
+        seg,
+        "template",
+        template_id="TPL_SALE",
+        template_data={"first": "{name}您好", "keyword1": "双12"},
+    )
+    assert (await client.post(URL, json=full, headers=headers)).status_code == 201
