@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   actionsFor,
+  cancelQuestion,
   compose,
   countSms,
   countWeChatText,
@@ -108,6 +109,11 @@ describe("statuses", () => {
     expect(actionsFor("scheduled")).toEqual({ edit: false, remove: false, send: true, cancel: true });
     expect(actionsFor("running")).toEqual({ edit: false, remove: false, send: false, cancel: true });
     expect(actionsFor("done")).toEqual({ edit: false, remove: false, send: false, cancel: false });
+  });
+
+  it("asks before cancelling in the words of the status", () => {
+    expect(cancelQuestion("双12", "scheduled")).toBe("取消定时群发「双12」？取消后不会再发送。");
+    expect(cancelQuestion("双12", "running")).toBe("停止群发「双12」？尚未发出的消息将不再发送，已发出的无法撤回。");
   });
 
   it("says why a recipient got nothing", () => {

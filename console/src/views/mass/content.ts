@@ -142,3 +142,8 @@ export function actionsFor(status: CampaignStatus): Actions {
     cancel: status === "scheduled" || status === "freezing" || status === "running",
   };
 }
+
+/** The confirmation before cancelling: a scheduled one never goes out, a running one stops. */
+export function cancelQuestion(name: string, status: CampaignStatus): string {
+  return status === "scheduled" ? `取消定时群发「${name}」？取消后不会再发送。` : `停止群发「${name}」？尚未发出的消息将不再发送，已发出的无法撤回。`;
+}
