@@ -44,4 +44,5 @@ export {
   PieChart,
   ChatLineRound,
   ChatDotSquare,
+  Promotion,
 } from "@element-plus/icons-vue";
