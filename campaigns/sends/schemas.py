@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaigns.sends.models import DeliveryStatus
+from campaigns.sends.rules import Channel
 from crm_core.validation import Id
 
 
@@ -61,6 +62,8 @@ class DryRunRequest(BaseModel):
     sms: bool = True
     marketing: bool = True
     mass: bool = False
+    # A campaign's channel plan may leave some channels out.
+    channels: list[Channel] = Field(default_factory=lambda: list(Channel), min_length=1)
 
 
 class DryRunResult(BaseModel):

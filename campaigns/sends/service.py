@@ -271,6 +271,7 @@ async def dry_run(request: DryRunRequest) -> DryRunResult:
         has_sms=request.sms,
         marketing=request.marketing,
         mass=request.mass,
+        channels=frozenset(request.channels),
     )
     channels: Counter[str] = Counter()
     skipped: Counter[str] = Counter()

@@ -15,7 +15,7 @@ from campaigns.segments.models import Segment
 from campaigns.sends.models import Delivery
 from crm_core import clock
 from crm_core.org.models import Department
-from tests.campaigns.support import make_fan, make_member
+from tests.campaigns.support import make_fan, make_library_template, make_member
 from tests.e2e.conftest import spawn, stop_all
 from tests.e2e.spa import ConsoleTab, confirm, field_error, open_console, submit
 from tests.factories import PASSWORD, make_staff
@@ -27,6 +27,8 @@ pytestmark = pytest.mark.browser
 __all__ = ["account", "sandbox", "sandbox_server"]
 CONTENT = {
     "text": "双12 全场 8 折",
+    "msgtype": "text",
+    "media_id": "",
     "template_id": "",
     "template_data": {},
     "template_url": "",
@@ -121,6 +123,47 @@ async def test_a_draft_saves_what_was_typed_or_the_refusal_under_its_field(
     ]
     await expect(tab.page.locator("[data-test=campaign-status]")).to_have_text("草稿")
     await tab.screenshot("campaign-draft")
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_a_template_campaign_maps_the_library_templates_fields(
+    live_server: str, browser: Any
+) -> None:
+    await seed()
+    await make_library_template(
+        "tpl-sale", "{{first.DATA}}\n活动：{{keyword1.DATA}}\n时间：{{keyword2.DATA}}"
+    )
+    tab = await console(browser, live_server)
+    await tab.goto("/admin/campaigns/mass/new")
+    await tab.page.fill("input[name=name]", "双12 模板通知")
+    await pick(tab, "[data-test=segment]", "全部会员")
+    await tab.page.locator("[data-test=plan] label", has_text="模板消息").click()
+    await pick(tab, "[data-test=template-picker]", "tpl-sale")
+    await tab.page.fill("input[name=template-field-first]", "{name}，双12 来了")
+    await tab.page.fill("input[name=template-field-keyword1]", "全场 8 折")
+
+    tab.expect_failure("POST", "/api/v1/campaigns/campaigns", 422)
+    await submit(tab, "save")
+    assert await field_error(tab).inner_text() == "请填写模板字段 keyword2"
+    assert await Campaign.all().count() == 0
+
+    await tab.page.fill("input[name=template-field-keyword2]", "12 月 12 日")
+    await tab.page.fill("input[name=template_url]", "https://shop.example.com/1212")
+    await submit(tab, "save")
+    await tab.page.wait_for_url("**/admin/campaigns/mass/*")
+    (content,) = await Campaign.all().values_list("content", flat=True)
+    assert content == {
+        **CONTENT,
+        "text": "",
+        "template_id": "tpl-sale",
+        "template_data": {
+            "first": "{name}，双12 来了",
+            "keyword1": "全场 8 折",
+            "keyword2": "12 月 12 日",
+        },
+        "template_url": "https://shop.example.com/1212",
+    }
     tab.assert_clean()
     await tab.close()
 

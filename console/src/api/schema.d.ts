@@ -3517,6 +3517,8 @@ export interface components {
         };
         /** DryRunRequest */
         DryRunRequest: {
+            /** Channels */
+            channels?: components["schemas"]["Channel"][];
             /**
              * Marketing
              * @default true

@@ -71,8 +71,8 @@ describe("server errors", () => {
   it.each([
     [["body", "text"], "text"],
     [["body", "content", "sms"], "sms"],
-    [["body", "content", "template_data", "Bad-Key", "[key]"], "template_data"],
-    [["body", "template_data"], "template_data"],
+    [["body", "content", "template_data", "Bad-Key", "[key]"], "Bad-Key"],
+    [["body", "content", "template_data", "keyword1"], "keyword1"],
     [["body", "segment_id"], "segment_id"],
   ])("%j → %s", (loc, field) => {
     expect(problemField({ loc, msg: "x", type: "value_error" })).toBe(field);
@@ -82,9 +82,17 @@ describe("server errors", () => {
 describe("dry run flags", () => {
   it("offers only the plan's channels", () => {
     const content = { ...EMPTY, text: "双12", template_id: "TPL", sms: "双12" };
-    expect(dryRunFlags("sms", content)).toEqual({ text: false, template: false, sms: true, mass: false, marketing: true });
-    expect(dryRunFlags("template", content)).toEqual({ text: false, template: true, sms: true, mass: false, marketing: true });
-    expect(dryRunFlags("auto", { ...content, sms: " " })).toEqual({ text: true, template: true, sms: false, mass: true, marketing: true });
+    expect(dryRunFlags("sms", content)).toEqual({ text: false, template: false, sms: true, mass: false, marketing: true, channels: ["sms"] });
+    expect(dryRunFlags("template", content)).toEqual({ text: false, template: true, sms: true, mass: false, marketing: true, channels: ["template", "sms"] });
+    expect(dryRunFlags("auto", { ...content, sms: " " })).toEqual({
+      text: true,
+      template: true,
+      sms: false,
+      mass: true,
+      marketing: true,
+      channels: ["customer_service", "template", "mass", "sms"],
+    });
+    expect(dryRunFlags("mass", { ...content, text: "", msgtype: "image", media_id: "M1" }).text).toBe(true);
   });
 });
 

@@ -86,13 +86,15 @@ export function countSms(body: string, signature: string, optOut: string, maxPar
 /** The editor field a server problem belongs under: a template field's key or value → the
  * mapping; otherwise the last named part of its loc (["body", "content", "sms"] → "sms"). */
 export function problemField(problem: FieldProblem): string {
-  if (problem.loc.includes("template_data")) return "template_data";
+  // A template field's problem names the field key: TemplateMapping shows it under that input.
   const named = problem.loc.filter((part) => !/^\d+$/.test(part) && part !== "[key]");
   return named[named.length - 1] ?? "";
 }
 
 export interface Content {
   text: string;
+  msgtype?: "text" | "image" | "mpnews";
+  media_id?: string;
   template_id: string;
   template_data?: Record<string, string>;
   template_url: string;
@@ -100,8 +102,22 @@ export interface Content {
 }
 
 /** The router dry run's flags for a plan (POST /api/v1/campaigns/dry-runs). */
-export function dryRunFlags(plan: ChannelPlan, content: Content): { text: boolean; template: boolean; sms: boolean; mass: boolean; marketing: boolean } {
-  const text = Boolean(content.text.trim());
+export type Channel = "customer_service" | "template" | "mass" | "sms";
+
+/** The channels each plan may use (campaigns/mass/rules.py PLAN_CHANNELS). */
+export const PLAN_CHANNELS: Record<ChannelPlan, Channel[]> = {
+  auto: ["customer_service", "template", "mass", "sms"],
+  mass: ["mass", "sms"],
+  template: ["template", "sms"],
+  customer_service: ["customer_service", "sms"],
+  sms: ["sms"],
+};
+
+export function dryRunFlags(
+  plan: ChannelPlan,
+  content: Content,
+): { text: boolean; template: boolean; sms: boolean; mass: boolean; marketing: boolean; channels: Channel[] } {
+  const text = content.msgtype && content.msgtype !== "text" ? Boolean(content.media_id) : Boolean(content.text.trim());
   const template = Boolean(content.template_id);
   const sms = Boolean(content.sms.trim());
   const flags = {
@@ -111,7 +127,7 @@ export function dryRunFlags(plan: ChannelPlan, content: Content): { text: boolea
     customer_service: { text, template: false, sms, mass: false },
     sms: { text: false, template: false, sms, mass: false },
   }[plan];
-  return { ...flags, marketing: true };
+  return { ...flags, marketing: true, channels: PLAN_CHANNELS[plan] };
 }
 
 /** Why a schedule time cannot be used (the server wants it over a minute ahead), or "". */
