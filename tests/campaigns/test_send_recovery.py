@@ -175,3 +175,16 @@ async def test_a_sweep_sends_again_at_most_a_batch(
         assert await service.release_deferred() == 1
         assert await service.release_deferred() == 0
     assert deliveries(published_jobs) == ids
+
+
+async def test_campaign_rows_are_left_to_their_senders(
+    account: OfficialAccount, published_jobs: list[jobs.Job]
+) -> None:
+    delivery_id = await queued_row(account)
+    await Delivery.filter(id=delivery_id).update(campaign_id=7)
+    published_jobs.clear()
+    with clock.freeze(MONDAY_11 + timedelta(hours=1)):
+        assert await service.release_deferred() == 0
+    assert published_jobs == []
+    row = await Delivery.get(id=delivery_id)
+    assert (row.status, row.updated_at, row.attempts) == ("queued", MONDAY_11, 0)

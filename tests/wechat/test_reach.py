@@ -70,11 +70,13 @@ async def test_template_sends_wait_for_the_account_s_window(
 async def test_each_kind_has_its_own_window_and_a_missing_kind_is_unlimited(
     account: OfficialAccount, sandbox: SandboxState
 ) -> None:
-    alice, bob = await fans(account)
+    alice, _ = await fans(account)
     with rate_limits({"template": [1, 60]}):
         await reach.send_template(alice, "TPL_ORDER", {"thing1": "好"}, client_msg_id="1")
         for n in range(2):
-            await reach.send_mass_text([alice, bob], "群发", clientmsgid=f"mass-{n}")
+            await reach.send_mass_text(
+                account.id, ["o_alice", "o_bob"], "群发", clientmsgid=f"mass-{n}"
+            )
     assert [entry["kind"] for entry in sandbox.outbox] == ["template", "mass", "mass"]
     assert await ratelimit.try_acquire(TEMPLATE_KEY, 1, 60.0) > 59
     assert await get_redis().keys("ratelimit:*") == [TEMPLATE_KEY]

@@ -89,7 +89,7 @@ async def send_mass(
     account = await OfficialAccount.get(id=account_id)
     client = accounts.client_for(account)
     try:
-        async with client, throttled(fans[0].account.appid, "mass"):
+        async with client, throttled(account.appid, "mass"):
             result = await client.send_mass_by_openids(
                 openids, msgtype, body, clientmsgid=clientmsgid
             )
@@ -114,7 +114,7 @@ async def preview_mass(fan_id: int, msgtype: str, body: dict[str, Any]) -> int:
 async def send_custom(fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
     fan = await Fan.get(id=fan_id).prefetch_related("account")
     client = accounts.client_for(fan.account)
-    async with client:
+    async with client, throttled(fan.account.appid, "customer_service"):
         await client.send_custom_message(fan.openid, msgtype, body)
 
 
