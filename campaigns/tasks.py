@@ -57,11 +57,12 @@ async def send_daily_care(day: str | None = None) -> int:
     return await care.send_daily_care(date.fromisoformat(day) if day else None)
 
 
-# Transient WeChat failures only; the row is back to queued before the retry. Countdowns stay
-# under a minute (reliability.md TQ-2).
+# Transient WeChat failures only; the row is back to queued before the retry, and its last
+# attempt ends it `failed` (sends.MAX_ATTEMPTS). Countdowns stay under a minute (reliability.md
+# TQ-2).
 TRANSIENT = {
     "autoretry_for": (WeChatUnavailableError, SystemBusyError),
-    "max_retries": 5,
+    "max_retries": sends.MAX_ATTEMPTS - 1,
     "retry_backoff": True,
     "retry_backoff_max": 60,
 }

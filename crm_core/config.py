@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, Field, PositiveInt, SecretStr, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -71,6 +71,16 @@ class SendSettings(BaseModel):
     # before another takes them (a sender killed mid-run).
     campaign_senders: int = 4
     campaign_claim_lease_seconds: int = 120
+    # A queued row untouched this long has lost its task (a publish after commit that never
+    # happened); the beat sends it to the workers again.
+    requeue_after_seconds: int = 300
+    # WeChat API kind -> (calls, per window seconds), per official account, across all workers;
+    # a missing kind is unlimited. WeChat allows mass sends 60 a minute.
+    rate_limits: dict[str, tuple[PositiveInt, PositiveInt]] = {
+        "customer_service": (1000, 60),
+        "template": (1000, 60),
+        "mass": (60, 60),
+    }
 
 
 def _env(*names: str) -> AliasChoices:

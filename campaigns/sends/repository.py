@@ -74,6 +74,29 @@ async def requeue_due_campaign_rows(now: datetime) -> list[int]:
     return sorted({int(r["campaign_id"]) for r in rows})
 
 
+async def lost_ids(idle_since: datetime, lease_start: datetime, limit: int) -> list[int]:
+    """Single messages no task holds, oldest first: queued and untouched since `idle_since` (a
+    publish after commit that never happened, a retry lost with its worker), or claimed before
+    `lease_start` by a worker that died."""
+    rows = (
+        await Delivery.filter(
+            Q(status=DeliveryStatus.QUEUED)
+            | Q(status=DeliveryStatus.SENDING, claimed_at__lt=lease_start),
+            updated_at__lt=idle_since,
+            campaign_id__isnull=True,  # a campaign's senders reclaim its rows (campaigns.mass)
+        )
+        .order_by("updated_at", "id")
+        .limit(limit)
+        .values("id")
+    )
+    return [int(row["id"]) for row in rows]
+
+
+async def touch(ids: list[int], idle_since: datetime, now: datetime) -> None:
+    """Re-enqueued now: the sweep leaves these rows alone for another `requeue_after`."""
+    await Delivery.filter(id__in=ids, updated_at__lt=idle_since).update(updated_at=now)
+
+
 def ledger_filter(
     *, status: str, channel: str, kind: str, member_id: int | None, intent_key: str
 ) -> Q:

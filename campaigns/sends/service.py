@@ -30,6 +30,14 @@ from wechat.service import reach
 DELIVER = "campaigns.deliver_message"
 PUMP = "campaigns.pump_campaign"
 SMS_REPORT_HORIZON = timedelta(days=3)
+# Claims per row, counted in the ledger: a transient failure on the last one, or a row claimed
+# this often without an answer (killed workers, lost retries), ends `failed`. Celery retries
+# `deliver_message` MAX_ATTEMPTS - 1 times (campaigns/tasks.py).
+MAX_ATTEMPTS = 6
+RETRIES_EXHAUSTED = "retries_exhausted"
+# Lost rows re-enqueued per beat run: a long backlog waiting for the rate limit also looks lost,
+# and its extra tasks only find the row claimed or done.
+REQUEUE_BATCH = 500
 
 
 def policy() -> rules.Policy:
@@ -112,6 +120,10 @@ async def _claim(delivery_id: int, now: datetime) -> Delivery | None:
         stale = row.status is DeliveryStatus.SENDING and (row.claimed_at or now) < now - lease
         if not (due or stale):
             return None
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status, row.reason, row.updated_at = DeliveryStatus.FAILED, RETRIES_EXHAUSTED, now
+            await row.save(update_fields=["status", "reason", "updated_at"])
+            return None
         row.status, row.claimed_at, row.updated_at = DeliveryStatus.SENDING, now, now
         row.attempts += 1
         await row.save(update_fields=["status", "claimed_at", "updated_at", "attempts"])
@@ -152,6 +164,11 @@ async def send_claimed(
             await _send(row, decision.channel, content, phone)
         except WeChatAPIError as error:
             if error.retryable:
+                row.error_code, row.error_message = str(error.errcode_received), error.errmsg[:255]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status, row.reason = DeliveryStatus.FAILED, RETRIES_EXHAUSTED
+                    await _save(row, now)
+                    return row.status.value
                 await _release(row)
                 raise
             excluded |= rules.permanent_exclusion(decision.channel, error.errcode_received)
@@ -208,6 +225,7 @@ async def _settle(row: Delivery, decision: Decision, now: datetime) -> str:
     reason = decision.skip.value if decision.skip else ""
     if decision.defer_until is not None:
         row.status, row.not_before = DeliveryStatus.DEFERRED, decision.defer_until
+        row.attempts -= 1  # waiting for the hour is not a try (MAX_ATTEMPTS)
         row.channel = decision.channel or ""
     elif decision.skip is SkipReason.OPTED_OUT:
         row.status, row.reason = DeliveryStatus.SKIPPED_OPTOUT, decision.skip.value
@@ -231,16 +249,23 @@ async def _save(row: Delivery, now: datetime) -> None:
 
 
 async def release_deferred() -> int:
-    """Beat: deferred rows whose hour has come go back to the workers (no long ETAs on Redis);
-    a campaign's rows in one statement, to its senders."""
+    """Beat: rows no task will pick up go back to the workers. Deferred rows whose hour has come
+    (no long ETAs on Redis), a campaign's in one statement to its senders; claims of a worker
+    killed mid-send, past the lease; queued rows whose task was lost. A lost row goes again at
+    most once per `requeue_after_seconds`."""
     now = clock.utc_now()
+    settings = get_settings().sends
     campaigns = await repository.requeue_due_campaign_rows(now)
     for campaign_id in campaigns:
         jobs.enqueue(PUMP, campaign_id=campaign_id)
     ids = await repository.due_deferred(now).values_list("id", flat=True)
-    for delivery_id in ids:
+    idle_since = now - timedelta(seconds=settings.requeue_after_seconds)
+    lease_start = now - timedelta(seconds=settings.claim_lease_seconds)
+    lost = await repository.lost_ids(idle_since, lease_start, REQUEUE_BATCH)
+    await repository.touch(lost, idle_since, now)
+    for delivery_id in [*ids, *lost]:
         jobs.enqueue(DELIVER, delivery_id=delivery_id)
-    return len(ids) + len(campaigns)
+    return len(ids) + len(campaigns) + len(lost)
 
 
 async def record_sms_reports() -> int:

@@ -257,7 +257,7 @@ async def test_dry_run_counts_by_channel_and_reason(
 @pytest.mark.parametrize(
     ("errcode", "raised", "status", "channel", "error_code"),
     [
-        pytest.param(-1, True, "queued", "", "", id="busy-retried"),
+        pytest.param(-1, True, "queued", "", "-1", id="busy-retried"),
         pytest.param(45009, False, "sent", "sms", "45009", id="quota-falls-through"),
         pytest.param(40003, False, "sent", "sms", "40003", id="bad-openid-falls-through"),
         pytest.param(40037, False, "sent", "sms", "40037", id="unknown-template-falls-through"),

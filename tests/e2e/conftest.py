@@ -48,6 +48,17 @@ def spawn(name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[b
     )
 
 
+def wait_ready(names: list[str], timeout: float = 60) -> None:
+    """Celery workers spawned under these names have logged that they are ready."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        logs = [(ARTIFACTS / f"e2e-{name}.log").read_text(errors="replace") for name in names]
+        if all("ready" in log for log in logs):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(names)
+
+
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -108,6 +119,28 @@ def member_card_stack(
         stop_all(processes)
         handsets.shutdown()
         simulator.stop()
+
+
+@contextlib.contextmanager
+def sandbox_and_workers(prefix: str, workers: int, **env: str) -> Iterator[str]:
+    """The WeChat sandbox (its own process, with the demo account) and Celery worker processes
+    calling it, logging as `<prefix>-worker-<n>`; yields the sandbox's URL."""
+    sandbox = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test", **env}
+    names = [f"{prefix}-worker-{n}" for n in range(1, workers + 1)]
+    processes = [
+        spawn(f"{prefix}-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]], env)
+    ]
+    processes += [
+        spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"], env)
+        for name in names
+    ]
+    try:
+        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
+        wait_ready(names)
+        yield sandbox
+    finally:
+        stop_all(processes)
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -2,8 +2,6 @@
 sandbox (its own process) pays it exactly once."""
 
 import asyncio
-import os
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -16,7 +14,7 @@ from loyalty.lottery.models import Award, AwardStatus, PrizeKind
 from loyalty.lottery.service import draw
 from loyalty.redpackets.models import RedPacket, RedPacketStatus
 from members.models import MemberIdentity
-from tests.e2e.conftest import ARTIFACTS, eventually, free_port, make_demo_account, spawn, wait_for
+from tests.e2e.conftest import eventually, make_demo_account, sandbox_and_workers
 from tests.loyalty.factories import make_activity, make_member, make_prize
 from wechat.models import OfficialAccount
 from wechat.sandbox.__main__ import DEMO_APP, DEMO_MERCHANT
@@ -27,35 +25,10 @@ pytestmark = pytest.mark.e2e
 SEND = "/mmpaymkttransfers/sendredpack"
 
 
-def _wait_ready(names: list[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        logs = [(ARTIFACTS / f"e2e-{name}.log").read_text(errors="replace") for name in names]
-        if all("ready" in log for log in logs):
-            return
-        time.sleep(0.2)
-    raise TimeoutError(names)
-
-
 @pytest.fixture
 def pay_stack(booted: object) -> Iterator[str]:
-    sandbox = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "WECHAT_API_BASE": sandbox, "SCRM_ENV": "test"}
-    workers = ["rp-worker-1", "rp-worker-2"]
-    processes = [spawn("rp-sandbox", ["wechat.sandbox", "--port", sandbox.rsplit(":", 1)[1]], env)]
-    processes += [
-        spawn(name, ["scrm.cli", "worker", "--pool", "solo", "--concurrency", "1"], env)
-        for name in workers
-    ]
-    try:
-        wait_for(f"{sandbox}/sandbox/api/apps", processes[0])
-        _wait_ready(workers)
+    with sandbox_and_workers("rp", 2) as sandbox:
         yield sandbox
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(20)
 
 
 async def test_the_same_job_on_two_workers_pays_one_red_packet(pay_stack: str) -> None:

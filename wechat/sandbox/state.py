@@ -275,6 +275,8 @@ class SandboxState:
             "touser": touser,
             "payload": payload,
             "at": int(self.clock.now()),
+            # To the microsecond: tests check WeChat's rate limits over any window.
+            "received_at": self.clock.now(),
             **extra,
         }
         self.outbox.append(entry)

@@ -1,11 +1,16 @@
 """Reaching one fan for the campaigns engine: what WeChat allows now, and the sends themselves.
 
-Errors come back as the typed `WeChatAPIError`s, so the caller decides what falls through."""
+Errors come back as the typed `WeChatAPIError`s, so the caller decides what falls through. Each
+send first waits for a slot of its account's limit on that kind of call, shared by every worker
+(`SCRM_SENDS__RATE_LIMITS`)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from crm_core import clock
+from crm_core import clock, ratelimit
+from crm_core.config import get_settings
 from wechat import rules
 from wechat.errors import ClientMsgIdExistsError
 from wechat.models import Fan, OfficialAccount
@@ -40,10 +45,22 @@ async def best_fan_of_member(member_id: int) -> FanReach | None:
     return reach[0] if reach else None
 
 
+@asynccontextmanager
+async def throttled(appid: str, kind: str) -> AsyncIterator[None]:
+    """Hold a slot of the account's limit on this kind of call (`rate_limits`) for the call made
+    inside the block: it counts from the answer, so WeChat never sees more in any window."""
+    limit = get_settings().sends.rate_limits.get(kind)
+    if limit is None:
+        yield
+        return
+    async with ratelimit.hold(f"ratelimit:wechat:{appid}:{kind}", *limit):
+        yield
+
+
 async def send_text(fan_id: int, text: str) -> None:
     fan = await Fan.get(id=fan_id).prefetch_related("account")
     client = accounts.client_for(fan.account)
-    async with client:
+    async with client, throttled(fan.account.appid, "customer_service"):
         await client.send_text(fan.openid, text)
 
 
@@ -53,7 +70,7 @@ async def send_template(
     fan = await Fan.get(id=fan_id).prefetch_related("account")
     values = {name: {"value": value} for name, value in data.items()}
     client = accounts.client_for(fan.account)
-    async with client:
+    async with client, throttled(fan.account.appid, "template"):
         return await client.send_template(
             fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
         )
@@ -72,7 +89,7 @@ async def send_mass(
     account = await OfficialAccount.get(id=account_id)
     client = accounts.client_for(account)
     try:
-        async with client:
+        async with client, throttled(account.appid, "mass"):
             result = await client.send_mass_by_openids(
                 openids, msgtype, body, clientmsgid=clientmsgid
             )
@@ -97,7 +114,7 @@ async def preview_mass(fan_id: int, msgtype: str, body: dict[str, Any]) -> int:
 async def send_custom(fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
     fan = await Fan.get(id=fan_id).prefetch_related("account")
     client = accounts.client_for(fan.account)
-    async with client:
+    async with client, throttled(fan.account.appid, "customer_service"):
         await client.send_custom_message(fan.openid, msgtype, body)
 
 
