@@ -38,4 +38,5 @@ export const REASONS: Record<string, string> = {
   no_content: "没有可用的消息内容",
   no_sms_consent: "未授权营销短信",
   no_phone: "无法通过微信触达且未绑定手机",
+  retries_exhausted: "微信多次繁忙，重试后仍失败",
 };
