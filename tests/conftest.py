@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from tortoise import connections
 
 from crm_core import cache, clock, jobs
@@ -22,6 +23,9 @@ from crm_core.config import get_settings
 from scrm import wiring
 
 ROOT = Path(__file__).resolve().parent.parent
+# No per-example time limit: on a loaded 2-core machine a slow example is noise, not a failure.
+hypothesis_settings.register_profile("scrm", deadline=None)
+hypothesis_settings.load_profile("scrm")
 
 
 def _with_database(url: str, name: str) -> str:
