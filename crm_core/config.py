@@ -71,6 +71,9 @@ class SendSettings(BaseModel):
     # before another takes them (a sender killed mid-run).
     campaign_senders: int = 4
     campaign_claim_lease_seconds: int = 120
+    # Tracked links in messages point here (`{base}/t/{code}`); empty: SCRM_BASE_URL. A short
+    # domain keeps SMS short.
+    link_base_url: str = ""
 
 
 def _env(*names: str) -> AliasChoices:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from campaigns.care import repository as care_repository
 from campaigns.care import rules as care_rules
+from campaigns.links import service as links
 from campaigns.mass import repository, rules
 from campaigns.mass.errors import (
     CampaignContentInvalidError,
@@ -337,8 +338,10 @@ async def send_mass_batches(campaign: Campaign) -> int:
 
 async def _send_batches(campaign: Campaign) -> int:
     content = CampaignContent.model_validate(campaign.content)
+    batches = await repository.pending_batches(campaign.id)
+    text = await links.track_campaign_text(campaign.id, content.text) if batches else ""
     sent = 0
-    for batch_no in await repository.pending_batches(campaign.id):
+    for batch_no in batches:
         if await _cancelled(campaign.id):
             break
         account_id, openids = await repository.batch_members(campaign.id, batch_no)
@@ -357,9 +360,7 @@ async def _send_batches(campaign: Campaign) -> int:
             },
         )
         try:
-            msg_id = await reach.send_mass_text(
-                account_id, openids, content.text, clientmsgid=clientmsgid
-            )
+            msg_id = await reach.send_mass_text(account_id, openids, text, clientmsgid=clientmsgid)
         except WeChatAPIError as error:
             if error.retryable:
                 raise
@@ -500,6 +501,7 @@ async def progress(campaign_id: int) -> CampaignProgress:
             skipped[str(row["reason"]) or status] += n
     finished, percent = rules.progress(by_status, campaign.recipients)
     jobs_ = await MassJob.filter(campaign_id=campaign_id)
+    delivered, clicked = await sends.tracking_counts(campaign_id)
     return CampaignProgress(
         id=campaign.id,
         status=campaign.status,
@@ -509,6 +511,9 @@ async def progress(campaign_id: int) -> CampaignProgress:
         by_status=dict(by_status),
         by_channel=dict(by_channel),
         skipped=dict(skipped),
+        delivered=delivered,
+        clicked=clicked,
+        clicks=await links.campaign_clicks(campaign_id),
         jobs=[MassJobRead.model_validate(j) for j in jobs_],
     )
 

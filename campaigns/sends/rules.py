@@ -5,6 +5,7 @@ message when the intent has one, else (mass campaigns only) a WeChat mass send w
 4-a-month quota lasts, else SMS to the bound phone, else skipped with the reason.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -173,3 +174,16 @@ def permanent_exclusion(channel: Channel, errcode: int) -> frozenset[Channel]:
     if errcode in {43004, 40003, 43019, 43101}:
         return frozenset({Channel.CUSTOMER_SERVICE, Channel.TEMPLATE, Channel.MASS})
     return frozenset({channel})
+
+
+def template_outcome(status: str) -> tuple[bool, str] | None:
+    """TEMPLATESENDJOBFINISH's Status: (delivered, stable error code) — `success` is delivered,
+    `failed:user block` fails as `user_block`, `failed: system failed` as `system_failed`;
+    None for a status WeChat has not documented."""
+    text = status.strip().lower()
+    if text == "success":
+        return True, ""
+    if text.startswith("failed"):
+        code = re.sub(r"[^a-z0-9]+", "_", text.removeprefix("failed")).strip("_")
+        return False, code[:32] or "failed"
+    return None
