@@ -103,6 +103,11 @@ async def resume_campaigns() -> int:
     return await mass.resume()
 
 
+@task("campaigns.on_template_finished")
+async def on_template_finished(msg_id: int, status: str) -> int:
+    return await sends.record_template_finished(msg_id, status)
+
+
 @task("campaigns.on_mass_finished")
 async def on_mass_finished(
     msg_id: int, status: str, total: int, filtered: int, sent: int, errors: int

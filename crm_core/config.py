@@ -81,6 +81,9 @@ class SendSettings(BaseModel):
         "template": (1000, 60),
         "mass": (60, 60),
     }
+    # Tracked links in messages point here (`{base}/t/{code}`); empty: SCRM_BASE_URL. A short
+    # domain keeps SMS short.
+    link_base_url: str = ""
 
 
 def _env(*names: str) -> AliasChoices:

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from analytics.api import router as analytics_api
 from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
+from campaigns.links.views import router as campaigns_links
 from crm_core import health
 from crm_core.config import get_settings
 from crm_core.export_jobs.api import router as export_jobs_api
@@ -94,6 +95,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sales_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
+    app.include_router(campaigns_links)
     app.include_router(analytics_api)
     app.include_router(export_jobs_api)
 

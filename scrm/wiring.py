@@ -33,6 +33,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "campaigns.sends.models",
         "campaigns.care.models",
         "campaigns.mass.models",
+        "campaigns.links.models",
     ],
     "loyalty": [
         "loyalty.program.models",

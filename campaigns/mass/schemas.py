@@ -107,4 +107,9 @@ class CampaignProgress(BaseModel):
     by_status: dict[str, int]
     by_channel: dict[str, int]
     skipped: dict[str, int]
+    # Rows WeChat or the modem reported delivered; rows whose member opened a tracked link;
+    # every visit of the campaign's links (mass-send links count here only).
+    delivered: int
+    clicked: int
+    clicks: int
     jobs: list[MassJobRead]

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from campaigns.care import repository as care_repository
 from campaigns.care import rules as care_rules
+from campaigns.links import service as links
 from campaigns.mass import repository, rules
 from campaigns.mass.errors import (
     CampaignContentInvalidError,
@@ -358,8 +359,15 @@ async def send_mass_batches(campaign: Campaign) -> int:
 
 async def _send_batches(campaign: Campaign) -> int:
     content = CampaignContent.model_validate(campaign.content)
+    batches = await repository.pending_batches(campaign.id)
+    if batches and content.msgtype == "text":
+        # The same text for everyone: its links are tracked per campaign.
+        content = content.model_copy(
+            update={"text": await links.track_campaign_text(campaign.id, content.text)}
+        )
+    wechat = _wechat_body(content)
     sent = 0
-    for batch_no in await repository.pending_batches(campaign.id):
+    for batch_no in batches:
         if await _cancelled(campaign.id):
             break
         account_id, openids = await repository.batch_members(campaign.id, batch_no)
@@ -378,9 +386,7 @@ async def _send_batches(campaign: Campaign) -> int:
             },
         )
         try:
-            msg_id = await reach.send_mass(
-                account_id, openids, *_wechat_body(content), clientmsgid=clientmsgid
-            )
+            msg_id = await reach.send_mass(account_id, openids, *wechat, clientmsgid=clientmsgid)
         except WeChatAPIError as error:
             if error.retryable:
                 raise
@@ -533,6 +539,7 @@ async def progress(campaign_id: int) -> CampaignProgress:
             skipped[str(row["reason"]) or status] += n
     finished, percent = rules.progress(by_status, campaign.recipients)
     jobs_ = await MassJob.filter(campaign_id=campaign_id)
+    delivered, clicked = await sends.tracking_counts(campaign_id)
     return CampaignProgress(
         id=campaign.id,
         status=campaign.status,
@@ -542,6 +549,9 @@ async def progress(campaign_id: int) -> CampaignProgress:
         by_status=dict(by_status),
         by_channel=dict(by_channel),
         skipped=dict(skipped),
+        delivered=delivered,
+        clicked=clicked,
+        clicks=await links.campaign_clicks(campaign_id),
         jobs=[MassJobRead.model_validate(j) for j in jobs_],
     )
 

@@ -17,6 +17,8 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
     READ = "read"
+    # A tracked link in the message was opened (campaigns.links); the furthest a row goes.
+    CLICKED = "clicked"
     FAILED = "failed"
     SKIPPED = "skipped"
     SKIPPED_OPTOUT = "skipped_optout"

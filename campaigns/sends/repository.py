@@ -19,7 +19,10 @@ COUNTED = (
     DeliveryStatus.SENT,
     DeliveryStatus.DELIVERED,
     DeliveryStatus.READ,
+    DeliveryStatus.CLICKED,
 )
+# Past delivery: a late delivery report fills in the time but does not move these back.
+BEYOND_DELIVERED = (DeliveryStatus.READ, DeliveryStatus.CLICKED)
 
 
 async def member_contact(member_id: int) -> tuple[bool, str | None]:
@@ -121,18 +124,52 @@ async def page(query: QuerySet[Delivery], page: int, page_size: int) -> tuple[in
 
 
 async def sms_awaiting_report(since: datetime) -> dict[int, int]:
-    """SMS id -> delivery id, for SMS rows handed to the gateway since `since`."""
+    """SMS id -> delivery id, for SMS rows handed to the gateway since `since` and not yet
+    reported (a row clicked before its report still waits for the delivery time)."""
     rows = await Delivery.filter(
+        Q(status=DeliveryStatus.SENT) | Q(status=DeliveryStatus.CLICKED, delivered_at=None),
         channel=Channel.SMS,
-        status=DeliveryStatus.SENT,
         sms_message_id__not_isnull=True,
         sent_at__gte=since,
     ).values_list("sms_message_id", "id")
     return {int(sms_id): int(delivery_id) for sms_id, delivery_id in rows}
 
 
-async def sms_outcomes(sms_ids: list[int]) -> list[tuple[int, str, str]]:
+async def sms_outcomes(sms_ids: list[int]) -> list[tuple[int, str, str, datetime | None]]:
     rows = await SmsMessage.filter(
         id__in=sms_ids, status__in=(SmsStatus.DELIVERED, SmsStatus.FAILED)
-    ).values_list("id", "status", "error_code")
-    return [(int(i), str(status), str(code)) for i, status, code in rows]
+    ).values_list("id", "status", "error_code", "delivered_at")
+    return [(int(i), str(status), str(code), at) for i, status, code, at in rows]
+
+
+async def mark_delivered(rows: QuerySet[Delivery], delivered_at: datetime, now: datetime) -> int:
+    """Sent rows become delivered; rows already read or clicked keep their status and get the
+    time only. Never a step back."""
+    moved = await rows.filter(status=DeliveryStatus.SENT).update(
+        status=DeliveryStatus.DELIVERED, delivered_at=delivered_at, updated_at=now
+    )
+    late = await rows.filter(status__in=BEYOND_DELIVERED, delivered_at__isnull=True).update(
+        delivered_at=delivered_at, updated_at=now
+    )
+    return int(moved) + int(late)
+
+
+async def mark_failed(rows: QuerySet[Delivery], now: datetime, **error: str) -> int:
+    """Sent rows become failed with the channel's `error_code` (and `error_message`)."""
+    return await rows.filter(status=DeliveryStatus.SENT).update(
+        status=DeliveryStatus.FAILED, updated_at=now, **error
+    )
+
+
+def template_rows(msg_id: int) -> QuerySet[Delivery]:
+    return Delivery.filter(channel=Channel.TEMPLATE, wechat_msgid=msg_id)
+
+
+async def tracking_counts(campaign_id: int) -> tuple[int, int]:
+    """(rows delivered, rows clicked) of a campaign, whatever their status now."""
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT count(delivered_at) AS delivered, count(clicked_at) AS clicked"
+        " FROM campaigns_delivery WHERE campaign_id = $1",
+        [campaign_id],
+    )
+    return int(rows[0]["delivered"]), int(rows[0]["clicked"])

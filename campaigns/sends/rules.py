@@ -5,6 +5,7 @@ message when the intent has one, else (mass campaigns only) a WeChat mass send w
 4-a-month quota lasts, else SMS to the bound phone, else skipped with the reason.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -178,3 +179,16 @@ def permanent_exclusion(channel: Channel, errcode: int) -> frozenset[Channel]:
 def unmapped(fields: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
     """The template's fields with no value (blank counts as none), in the template's order."""
     return [name for name in fields if not mapping.get(name, "").strip()]
+
+
+def template_outcome(status: str) -> tuple[bool, str] | None:
+    """TEMPLATESENDJOBFINISH's Status: (delivered, stable error code) — `success` is delivered,
+    `failed:user block` fails as `user_block`, `failed: system failed` as `system_failed`;
+    None for a status WeChat has not documented."""
+    text = status.strip().lower()
+    if text == "success":
+        return True, ""
+    if text.startswith("failed"):
+        code = re.sub(r"[^a-z0-9]+", "_", text.removeprefix("failed")).strip("_")
+        return False, code[:32] or "failed"
+    return None

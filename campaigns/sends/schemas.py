@@ -43,6 +43,8 @@ class DeliveryRead(BaseModel):
     attempts: int
     not_before: datetime | None
     sent_at: datetime | None
+    delivered_at: datetime | None
+    clicked_at: datetime | None
     created_at: datetime
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
+from campaigns.links import service as links
 from campaigns.sends import repository, rules
 from campaigns.sends.models import Delivery, DeliveryStatus
 from campaigns.sends.rules import Channel, Decision, SkipReason
@@ -197,6 +198,7 @@ async def send_claimed(
 
 
 async def _send(row: Delivery, channel: Channel, content: MessageContent, phone: str) -> None:
+    content = await links.track_message(row.id, row.campaign_id, channel, content)
     if channel is Channel.CUSTOMER_SERVICE and row.fan_id is not None:
         if content.msgtype == "text":
             await reach.send_text(row.fan_id, content.text)
@@ -273,12 +275,33 @@ async def record_sms_reports() -> int:
     now = clock.utc_now()
     waiting = await repository.sms_awaiting_report(now - SMS_REPORT_HORIZON)
     changed = 0
-    for sms_id, status, error_code in await repository.sms_outcomes(list(waiting)):
-        outcome = DeliveryStatus.DELIVERED if status == "delivered" else DeliveryStatus.FAILED
-        changed += await Delivery.filter(id=waiting[sms_id], status=DeliveryStatus.SENT).update(
-            status=outcome, error_code=error_code[:32], updated_at=now
-        )
+    for sms_id, status, error_code, delivered_at in await repository.sms_outcomes(list(waiting)):
+        rows = Delivery.filter(id=waiting[sms_id])
+        if status == "delivered":
+            changed += await repository.mark_delivered(rows, delivered_at or now, now)
+        else:
+            changed += await repository.mark_failed(rows, now, error_code=error_code[:32])
     return changed
+
+
+async def record_template_finished(msg_id: int, status: str) -> int:
+    """TEMPLATESENDJOBFINISH: the template row WeChat reports on becomes delivered, or failed
+    with WeChat's status as the message. Only forward; a repeated event changes nothing."""
+    outcome = rules.template_outcome(status)
+    if outcome is None:
+        return 0
+    delivered, error_code = outcome
+    rows, now = repository.template_rows(msg_id), clock.utc_now()
+    if delivered:
+        return await repository.mark_delivered(rows, now, now)
+    return await repository.mark_failed(
+        rows, now, error_code=error_code, error_message=status.strip()[:255]
+    )
+
+
+async def tracking_counts(campaign_id: int) -> tuple[int, int]:
+    """(delivered, clicked) rows of a campaign."""
+    return await repository.tracking_counts(campaign_id)
 
 
 async def decide_for(member_id: int, content: MessageContent) -> Decision:

@@ -36,6 +36,9 @@ PUBLIC = {
     ("POST", "/api/v1/export-jobs"),
     ("GET", "/api/v1/export-jobs/{job_id}"),
     ("GET", "/api/v1/export-jobs/{job_id}/file"),
+    # A tracked short link in a message (campaigns/links/views.py): the member's phone follows
+    # it with no login; an unguessable code is the only key.
+    ("GET", "/t/{code}"),
 }
 SCOPED = {
     "department_id": "department",

@@ -294,3 +294,38 @@ async def test_the_phone_shows_the_handsets_sms_from_the_configured_inbox() -> N
         ],
     }
     assert off == {"configured": False, "messages": []}
+
+
+async def test_a_repeated_template_client_msg_id_sends_once_within_ten_minutes(
+    sandbox: SandboxState, sandbox_server: Served
+) -> None:
+    token = sandbox.issue_token(sandbox.apps[APPID])
+
+    async def send(openid: str, client_msg_id: str) -> int:
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(
+                f"{sandbox_server.url}/cgi-bin/message/template/send",
+                params={"access_token": token},
+                json={
+                    "touser": openid,
+                    "template_id": "TPL_ORDER",
+                    "client_msg_id": client_msg_id,
+                    "data": {"thing1": {"value": "订单"}},
+                },
+            )
+        assert answer.json()["errcode"] == 0, answer.text
+        return int(answer.json()["msgid"])
+
+    first = await send("o_alice", "k1")
+    assert await send("o_alice", "k1") == first
+    other_user, other_key = await send("o_bob", "k1"), await send("o_alice", "k2")
+    assert len({first, other_user, other_key}) == 3
+    sandbox.clock.offset += 601
+    later = await send("o_alice", "k1")
+    assert later not in {first, other_user, other_key}
+    assert [(e["kind"], e["touser"], e["msgid"]) for e in sandbox.outbox] == [
+        ("template", "o_alice", first),
+        ("template", "o_bob", other_user),
+        ("template", "o_alice", other_key),
+        ("template", "o_alice", later),
+    ]

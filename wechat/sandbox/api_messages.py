@@ -26,6 +26,7 @@ CS_TYPES = {
 MASS_TYPES = {"mpnews", "text", "voice", "images", "mpvideo", "wxcard", "image"}
 MASS_PER_MONTH = 4
 MONTH_SECONDS = 30 * 86400
+TEMPLATE_CLIENT_ID_SECONDS = 600
 
 
 def _consume_cs_grant(call: Call, user: User) -> None:
@@ -93,7 +94,16 @@ async def template_send(request: Request) -> Any:
         not isinstance(v, dict) or "value" not in v for v in data.values()
     ):
         raise WeChatFailError(47003)
+    now = call.state.clock.now()
+    client_id = str(call.body.get("client_msg_id") or "")
+    first = call.app.template_client_ids.get((user.openid, client_id)) if client_id else None
+    if first is not None and now - first[1] < TEMPLATE_CLIENT_ID_SECONDS:
+        # No second message. UNCONFIRMED: the 10-minute window and answering ok with the first
+        # msgid (wechat.md §2.5 only says client_msg_id deduplicates).
+        return ok(msgid=first[0])
     msgid = call.state.next_number()
+    if client_id:
+        call.app.template_client_ids[(user.openid, client_id)] = (msgid, now)
     call.state.record("template", call.app, user.openid, call.body, msgid=msgid)
     if call.app.webhook_url:
         call.state.spawn(_finish_template(call.state, call.app, user, msgid))

@@ -129,6 +129,8 @@ class App:
     qrcodes: dict[str, QrCode] = field(default_factory=dict)
     mass_jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
     clientmsgids: dict[str, int] = field(default_factory=dict)
+    # Template sends: (openid, client_msg_id) -> (first msgid, sent at).
+    template_client_ids: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)
     oauth_codes: dict[str, OAuthGrant] = field(default_factory=dict)
     oauth_tokens: dict[str, OAuthGrant] = field(default_factory=dict)
     refresh_tokens: dict[str, OAuthGrant] = field(default_factory=dict)

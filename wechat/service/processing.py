@@ -4,6 +4,7 @@ The event row is locked and marked processed in the same transaction as the effe
 redelivered Celery task (at-least-once) or a concurrent duplicate finds it done.
 """
 
+import re
 from datetime import UTC, datetime
 
 from crm_core import clock, jobs
@@ -13,8 +14,10 @@ from wechat.messages import (
     ClickEvent,
     Event,
     InboundMessage,
+    MassSendJobFinishEvent,
     ScanEvent,
     SubscribeEvent,
+    TemplateSendJobFinishEvent,
     TextMessage,
     UnsubscribeEvent,
     UserMessage,
@@ -23,6 +26,8 @@ from wechat.messages import (
 from wechat.models import Direction, Fan, FanMessage, InboundEvent, MessageStatus, QrCode
 from wechat.repository import bump_qr_stat, fan_for_update
 from wechat.xml import parse_xml
+
+MSG_ID = re.compile(r"[0-9]{1,18}")
 
 
 async def process_event(event_id: int) -> str:
@@ -52,6 +57,8 @@ async def _route(event: InboundEvent, message: InboundMessage) -> str:
         return await _user_message(event, message)
     if isinstance(message, ClickEvent) and message.event_key == rules.MENU_SERVICE:
         return await _service_requested(event, message)
+    if isinstance(message, TemplateSendJobFinishEvent | MassSendJobFinishEvent):
+        return _job_finished(message)
     return f"stored:{message.event if isinstance(message, Event) else message.msg_type}"
 
 
@@ -96,6 +103,27 @@ async def _followed(event: InboundEvent, message: SubscribeEvent | ScanEvent) ->
     if new_fan:
         jobs.enqueue("wechat.refresh_fan_profile", fan_id=fan.id)
     return kind
+
+
+def _job_finished(message: TemplateSendJobFinishEvent | MassSendJobFinishEvent) -> str:
+    """Delivery reports belong to whoever sent: campaigns is told, after this commits."""
+    # WeChat's ids are numbers; anything else (or past bigint) could never match a send.
+    if not MSG_ID.fullmatch(message.msg_id):
+        return f"stored:{message.event}"
+    msg_id = int(message.msg_id)
+    if isinstance(message, TemplateSendJobFinishEvent):
+        jobs.enqueue("campaigns.on_template_finished", msg_id=msg_id, status=message.status)
+        return "template_finished"
+    jobs.enqueue(
+        "campaigns.on_mass_finished",
+        msg_id=msg_id,
+        status=message.status,
+        total=message.total_count,
+        filtered=message.filter_count,
+        sent=message.sent_count,
+        errors=message.error_count,
+    )
+    return "mass_finished"
 
 
 async def _unfollowed(event: InboundEvent) -> str:

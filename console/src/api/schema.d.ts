@@ -3076,6 +3076,12 @@ export interface components {
             by_status: {
                 [key: string]: number;
             };
+            /** Clicked */
+            clicked: number;
+            /** Clicks */
+            clicks: number;
+            /** Delivered */
+            delivered: number;
             /** Finished */
             finished: number;
             /** Id */
@@ -3446,11 +3452,15 @@ export interface components {
             attempts: number;
             /** Channel */
             channel: string;
+            /** Clicked At */
+            clicked_at: string | null;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
             /** Error Code */
             error_code: string;
             /** Error Message */
@@ -3477,7 +3487,7 @@ export interface components {
          * DeliveryStatus
          * @enum {string}
          */
-        DeliveryStatus: "queued" | "deferred" | "sending" | "batched" | "sent" | "delivered" | "read" | "failed" | "skipped" | "skipped_optout" | "cancelled";
+        DeliveryStatus: "queued" | "deferred" | "sending" | "batched" | "sent" | "delivered" | "read" | "clicked" | "failed" | "skipped" | "skipped_optout" | "cancelled";
         /** DepartmentCreate */
         DepartmentCreate: {
             /** Name */
