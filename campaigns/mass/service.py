@@ -422,6 +422,7 @@ async def pump(campaign_id: int) -> int:
         ids = await repository.claim(campaign_id, limit=CLAIM, now=now, stale_before=now - lease)
         if not ids:
             break
+        rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
         for position, delivery_id in enumerate(ids):
             if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
                 checked = time.monotonic()
@@ -430,7 +431,7 @@ async def pump(campaign_id: int) -> int:
                         ids[position:], DeliveryStatus.CANCELLED, clock.utc_now()
                     )
                     return handled
-            row = await Delivery.get(id=delivery_id)
+            row = rows[delivery_id]
             message = await _message_for(content, row.member_id)
             await sends.send_claimed(
                 row, message, _campaign_intent(campaign.plan, message), clock.utc_now()
