@@ -423,6 +423,7 @@ async def pump(campaign_id: int) -> int:
         if not ids:
             break
         rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
+        held_until = time.monotonic() + lease.total_seconds() / 2
         for position, delivery_id in enumerate(ids):
             if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
                 checked = time.monotonic()
@@ -431,6 +432,11 @@ async def pump(campaign_id: int) -> int:
                         ids[position:], DeliveryStatus.CANCELLED, clock.utc_now()
                     )
                     return handled
+            if position and time.monotonic() > held_until:
+                # Half the lease is gone (slow answers, a loaded host): the rest go back before
+                # another sender may take them as abandoned and send them a second time.
+                await repository.release(ids[position:], DeliveryStatus.QUEUED, clock.utc_now())
+                break
             row = rows[delivery_id]
             message = await _message_for(content, row.member_id)
             await sends.send_claimed(
