@@ -461,6 +461,8 @@ async def pump(campaign_id: int) -> int:
         ids = await repository.claim(campaign_id, limit=CLAIM, now=now, stale_before=now - lease)
         if not ids:
             break
+        rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
+        held_until = time.monotonic() + lease.total_seconds() / 2
         for position, delivery_id in enumerate(ids):
             if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
                 checked = time.monotonic()
@@ -469,7 +471,12 @@ async def pump(campaign_id: int) -> int:
                         ids[position:], DeliveryStatus.CANCELLED, clock.utc_now()
                     )
                     return handled
-            row = await Delivery.get(id=delivery_id)
+            if position and time.monotonic() > held_until:
+                # Half the lease is gone (slow answers, a loaded host): the rest go back before
+                # another sender may take them as abandoned and send them a second time.
+                await repository.release(ids[position:], DeliveryStatus.QUEUED, clock.utc_now())
+                break
+            row = rows[delivery_id]
             message = await _message_for(content, row.member_id)
             await sends.send_claimed(
                 row, message, _campaign_intent(campaign.plan, message), clock.utc_now()

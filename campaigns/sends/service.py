@@ -93,7 +93,11 @@ async def enqueue(
     return int(row.id), True
 
 
-async def _recipient(member_id: int, now: datetime) -> tuple[rules.Recipient, int | None, str]:
+async def _recipient(
+    member_id: int, now: datetime, *, mass: bool = True
+) -> tuple[rules.Recipient, int | None, str]:
+    """What the router needs to know of one member; `mass=False` (an intent that cannot go by
+    mass send) skips counting this month's mass sends."""
     exists, phone = await repository.member_contact(member_id)
     fan = await reach.best_fan_of_member(member_id) if exists else None
     recipient = rules.Recipient(
@@ -102,7 +106,7 @@ async def _recipient(member_id: int, now: datetime) -> tuple[rules.Recipient, in
         fan=rules.Fan(fan.subscribed, fan.blacklisted, fan.window_open) if fan else None,
         has_phone=bool(phone),
         sms_consent=bool(phone) and await suppression.has_consent(phone or ""),
-        mass_used=await repository.mass_used(fan.fan_id, now) if fan else 0,
+        mass_used=await repository.mass_used(fan.fan_id, now) if fan and mass else 0,
         used=await repository.used_by_channel(member_id, now),
     )
     return recipient, fan.fan_id if fan else None, phone or ""
@@ -155,8 +159,9 @@ async def send_claimed(
     """Route and send one claimed (`sending`) row; the row ends sent, batched for a mass send,
     deferred, skipped or failed. Retryable WeChat errors put it back to queued and raise."""
     excluded = frozenset(Channel(c) for c in row.excluded.split(",") if c)
+    mass = intent.mass and Channel.MASS in intent.channels
     while True:
-        recipient, fan_id, phone = await _recipient(row.member_id, now)
+        recipient, fan_id, phone = await _recipient(row.member_id, now, mass=mass)
         decision = rules.decide(intent, recipient, now, policy(), excluded=excluded)
         row.fan_id = fan_id
         if decision.channel is None or decision.defer_until is not None:

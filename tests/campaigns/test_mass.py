@@ -16,6 +16,7 @@ from campaigns.segments.models import Segment
 from campaigns.sends.models import Delivery
 from crm_core import clock, jobs
 from crm_core.audit import AuditLog
+from crm_core.config import get_settings
 from members.models import Member
 from sms_gateway.models import SmsMessage
 from sms_gateway.service import suppression
@@ -23,7 +24,7 @@ from tests.campaigns.support import MONDAY_11, make_fan, make_library_template, 
 from tests.factories import bearer, make_staff
 from tests.wechat.support import APPID
 from wechat.models import OfficialAccount
-from wechat.sandbox.state import Media, SandboxState
+from wechat.sandbox.state import Injection, Media, SandboxState
 from wechat.service import reach
 
 URL = "/api/v1/campaigns/campaigns"
@@ -331,6 +332,48 @@ async def test_rows_held_by_a_dead_sender_are_taken_again_after_the_lease(
     # No window is open and the plan allows no other channel: skipped, with the reason.
     assert {(r.status, r.reason, r.attempts) for r in rows} == {("skipped", "no_phone", 2)}
     assert sandbox.outbox == []
+
+
+async def test_a_slow_sender_hands_back_its_rows_before_their_lease_runs_out(
+    account: OfficialAccount,
+    sandbox: SandboxState,
+    published_jobs: list[jobs.Job],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    members = await fans(account, sandbox, 3)
+    staff = await make_staff("marketer")
+    monkeypatch.setattr(get_settings().sends, "campaign_claim_lease_seconds", 4)
+    campaign = await Campaign.create(
+        name="c",
+        segment_id=await segment(),
+        plan="template",
+        content={
+            "text": "",
+            "template_id": "TPL_ORDER",
+            "template_data": {"thing1": "{name}，双12"},
+            "template_url": "",
+            "sms": "",
+        },
+        status="freezing",
+        started_by_id=staff.id,
+        created_at=clock.utc_now(),
+        updated_at=clock.utc_now(),
+    )
+    await service._freeze(campaign)
+    # The first answer takes longer than half the lease: another sender could soon take the
+    # two rows still held as abandoned, so they go back to the queue and are claimed afresh.
+    sandbox.injections.append(
+        Injection(path="/cgi-bin/message/template/send", latency_ms=2200, count=1)
+    )
+    assert await tasks.pump_campaign(campaign.id) == 3
+    rows = {r.member_id: r for r in await Delivery.filter(campaign_id=campaign.id)}
+    assert [(rows[m.id].status, rows[m.id].attempts) for m in members] == [
+        ("sent", 1),
+        ("sent", 2),
+        ("sent", 2),
+    ]
+    assert sorted(e["touser"] for e in sandbox.outbox) == ["o_mass_0", "o_mass_1", "o_mass_2"]
+    assert (await Campaign.get(id=campaign.id)).status == "done"
 
 
 async def test_preview_goes_to_the_test_openid_only(

@@ -29,7 +29,7 @@ class FanReach:
 async def best_fan_of_member(member_id: int) -> FanReach | None:
     """The member's fan to write to: one with an open window first, then the latest follower."""
     now = clock.utc_now()
-    fans = await Fan.filter(member_id=member_id).prefetch_related("account")
+    fans = await Fan.filter(member_id=member_id).select_related("account")
     reach = [
         FanReach(
             fan_id=fan.id,
@@ -58,7 +58,7 @@ async def throttled(appid: str, kind: str) -> AsyncIterator[None]:
 
 
 async def send_text(fan_id: int, text: str) -> None:
-    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    fan = await Fan.get(id=fan_id).select_related("account")
     client = accounts.client_for(fan.account)
     async with client, throttled(fan.account.appid, "customer_service"):
         await client.send_text(fan.openid, text)
@@ -67,7 +67,7 @@ async def send_text(fan_id: int, text: str) -> None:
 async def send_template(
     fan_id: int, template_id: str, data: dict[str, Any], *, client_msg_id: str, url: str = ""
 ) -> int:
-    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    fan = await Fan.get(id=fan_id).select_related("account")
     values = {name: {"value": value} for name, value in data.items()}
     client = accounts.client_for(fan.account)
     async with client, throttled(fan.account.appid, "template"):
@@ -105,14 +105,14 @@ async def send_mass_text(
 
 
 async def preview_mass(fan_id: int, msgtype: str, body: dict[str, Any]) -> int:
-    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    fan = await Fan.get(id=fan_id).select_related("account")
     client = accounts.client_for(fan.account)
     async with client:
         return await client.preview_mass(fan.openid, msgtype, body)
 
 
 async def send_custom(fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
-    fan = await Fan.get(id=fan_id).prefetch_related("account")
+    fan = await Fan.get(id=fan_id).select_related("account")
     client = accounts.client_for(fan.account)
     async with client, throttled(fan.account.appid, "customer_service"):
         await client.send_custom_message(fan.openid, msgtype, body)
