@@ -10,8 +10,10 @@ long tail of endpoints not wrapped here.
 """
 
 import asyncio
+import functools
 import json
 import logging
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +49,13 @@ class WeChatHosts:
         return cls(api=base, mp=base, open=base)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle costs tens of milliseconds, and a
+    client is made per call (a campaign makes thousands)."""
+    return httpx.create_ssl_context()
+
+
 class WeChatBaseClient:
     def __init__(
         self,
@@ -67,7 +76,7 @@ class WeChatBaseClient:
         self.max_retries = max_retries
         self.backoff_seconds = backoff_seconds
         self._owns_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=timeout)
+        self.http = http or httpx.AsyncClient(timeout=timeout, verify=_tls())
 
     async def aclose(self) -> None:
         if self._owns_http:
