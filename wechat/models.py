@@ -221,7 +221,8 @@ class Fan(Model):
     last_interaction_at = fields.DatetimeField(null=True)
     last_message_at = fields.DatetimeField(null=True)
     assigned_staff_id = fields.IntField(null=True)
-    member_id = fields.IntField(null=True)
+    # Indexed: the router finds a member's fans for every message it sends.
+    member_id = fields.IntField(null=True, db_index=True)
     # The last message the inbox has shown as read; newer inbound messages count as unread.
     read_message_id = fields.BigIntField(null=True)
     tags: fields.ManyToManyRelation[FanTag] = fields.ManyToManyField(

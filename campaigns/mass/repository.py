@@ -46,6 +46,12 @@ async def freeze(
     return int(count)
 
 
+async def analyze_ledger() -> None:
+    """Fresh planner statistics once a freeze has committed: with the old ones (no rows of
+    this campaign) the batching query plans nested loops that never finish at 1M rows."""
+    await _db().execute_script("ANALYZE campaigns_delivery")
+
+
 async def recipients(campaign_id: int, connection: BaseDBAsyncClient | None = None) -> int:
     rows = await _db(connection).execute_query_dict(
         "SELECT count(*) AS n FROM campaigns_delivery WHERE campaign_id = $1", [campaign_id]

@@ -325,6 +325,7 @@ async def _freeze(campaign: Campaign) -> None:
             .using_db(connection)
             .update(status=CampaignStatus.RUNNING, recipients=total, updated_at=now)
         )
+    await repository.analyze_ledger()
     await campaign.refresh_from_db()
     if campaign.status is CampaignStatus.CANCELLED:
         # Cancelled while its recipients were being frozen.

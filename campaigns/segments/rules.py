@@ -268,26 +268,29 @@ def _expression(field: str, value: Any, params: _Params, context: Context) -> st
 
 
 def compile_condition(condition: Condition, params: _Params, context: Context) -> str:
-    """One condition as a boolean SQL expression (never NULL)."""
+    """One condition as a boolean SQL expression. Negated ones are never NULL; the others are
+    NULL where their column is, which WHERE and FILTER read as false (rules only join conditions
+    with AND and OR). Left bare, they let PostgreSQL turn the points accounts' LEFT JOIN into
+    an inner join and filter accounts before joining them."""
     field, op, value = condition.field, condition.op, condition.value
     expr = _expression(field, value, params, context)
     kind = FIELDS[field].kind
     if kind in {Kind.IDS, Kind.TEXTS, Kind.CHOICES}:
-        matched = f"coalesce({expr} = ANY({params.add(value)}), false)"
-        return f"NOT {matched}" if op == "not_in" else matched
+        matched = f"{expr} = ANY({params.add(value)})"
+        return f"NOT coalesce({matched}, false)" if op == "not_in" else matched
     if kind in {Kind.FLAG, Kind.HAS}:
         return f"NOT {expr}" if op == "has_none" or value is False else expr
     if kind is Kind.DAYS:
         since = params.add(context.now - timedelta(days=value))
         if op == "within":
-            return f"coalesce({expr} >= {since}, false)"
+            return f"{expr} >= {since}"
         return f"({expr} IS NULL OR {expr} < {since})"
     # Numbers bind as bigint whatever the column's type, so a large bound cannot overflow int4.
     if op == "between":
         low, high = (f"CAST({params.add(v)} AS bigint)" for v in value)
-        return f"coalesce({expr} BETWEEN {low} AND {high}, false)"
+        return f"{expr} BETWEEN {low} AND {high}"
     sign = {"eq": "=", "gte": ">=", "lte": "<="}[op]
-    return f"coalesce({expr} {sign} CAST({params.add(value)} AS bigint), false)"
+    return f"{expr} {sign} CAST({params.add(value)} AS bigint)"
 
 
 def _join(parts: list[str], match: str) -> str:
