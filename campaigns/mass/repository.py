@@ -59,38 +59,105 @@ async def recipients(campaign_id: int, connection: BaseDBAsyncClient | None = No
     return int(rows[0]["n"])
 
 
-# The fan a mass send reaches: subscribed, not blacklisted, on an active account; the latest
-# follower when a member has several. Opted-out phones, used-up monthly quotas and the per-member
-# mass caps are left to the per-row router (which records why).
-_MASS_CANDIDATES = f"""
-    candidates AS (
-        SELECT d.id, f.fan_id, f.account_id
-        FROM campaigns_delivery d
-        JOIN members_member m ON m.id = d.member_id AND m.merged_into_id IS NULL
-        JOIN (
-            SELECT DISTINCT ON (f.member_id) f.member_id, f.id AS fan_id, f.account_id
-            FROM wechat_fan f JOIN wechat_account a ON a.id = f.account_id AND a.is_active
-            WHERE f.member_id IS NOT NULL AND f.subscribed AND NOT f.blacklisted
-            ORDER BY f.member_id, f.subscribed_at DESC NULLS LAST, f.id DESC
-        ) f ON f.member_id = d.member_id
-        LEFT JOIN (
-            SELECT fan_id, count(*) AS n FROM campaigns_delivery
-            WHERE channel = 'mass' AND status IN ({_COUNTED}) AND sent_at >= $2
-            GROUP BY fan_id
-        ) q ON q.fan_id = f.fan_id
-        LEFT JOIN (
-            SELECT member_id, count(*) FILTER (WHERE sent_at >= $3) AS today,
-                count(*) AS week
-            FROM campaigns_delivery
-            WHERE channel = 'mass' AND status IN ({_COUNTED}) AND sent_at >= $4
-            GROUP BY member_id
-        ) c ON c.member_id = d.member_id
-        WHERE d.campaign_id = $1 AND d.status = 'queued' AND d.excluded = ''
-          AND NOT EXISTS (SELECT 1 FROM sms_suppression s WHERE s.phone = m.phone)
-          AND coalesce(q.n, 0) < $5
-          AND coalesce(c.today, 0) < $6 AND coalesce(c.week, 0) < $7
+# One range of a campaign's frozen rows (ids are consecutive within a campaign: one INSERT), each
+# with the fan a mass send reaches now, or none: subscribed, not blacklisted, on an active
+# account, the latest follower when a member has several; not when the phone opted out, the
+# fan's monthly quota or the member's mass caps are used up (the router then records why).
+# Index probes per row (wechat_fan.member_id, the ledger's (fan_id|member_id, channel, sent_at)),
+# so a chunk costs the same at the start and at the end of a 1M campaign.
+_MASS_CHUNK = f"""
+    WITH chunk AS (
+        SELECT id, member_id FROM campaigns_delivery
+        WHERE id > $2 AND id <= $3 AND campaign_id = $1 AND status = 'queued' AND excluded = ''
     )
+    SELECT chunk.id, f.fan_id, f.account_id, f.openid
+    FROM chunk
+    JOIN members_member m ON m.id = chunk.member_id AND m.merged_into_id IS NULL
+    JOIN LATERAL (
+        SELECT f.id AS fan_id, f.account_id, f.openid
+        FROM wechat_fan f JOIN wechat_account a ON a.id = f.account_id AND a.is_active
+        WHERE f.member_id = chunk.member_id AND f.subscribed AND NOT f.blacklisted
+        ORDER BY f.subscribed_at DESC NULLS LAST, f.id DESC LIMIT 1
+    ) f ON true
+    WHERE NOT EXISTS (SELECT 1 FROM sms_suppression s WHERE s.phone = m.phone)
+      AND (SELECT count(*) FROM campaigns_delivery u
+           WHERE u.fan_id = f.fan_id AND u.channel = 'mass' AND u.status IN ({_COUNTED})
+             AND u.sent_at >= $4) < $5
+      AND (SELECT count(*) FROM campaigns_delivery u
+           WHERE u.member_id = chunk.member_id AND u.channel = 'mass'
+             AND u.status IN ({_COUNTED}) AND u.sent_at >= $6) < $7
+      AND (SELECT count(*) FROM campaigns_delivery u
+           WHERE u.member_id = chunk.member_id AND u.channel = 'mass'
+             AND u.status IN ({_COUNTED}) AND u.sent_at >= $8) < $9
+    ORDER BY chunk.id
 """  # noqa: S608 - constants only
+
+
+async def row_range(campaign_id: int) -> tuple[int, int] | None:
+    """The first and last ledger id of the campaign's frozen rows."""
+    rows = await _db().execute_query_dict(
+        "SELECT min(id) AS low, max(id) AS high FROM campaigns_delivery WHERE campaign_id = $1",
+        [campaign_id],
+    )
+    if rows[0]["low"] is None:
+        return None
+    return int(rows[0]["low"]), int(rows[0]["high"])
+
+
+async def mass_chunk(
+    campaign_id: int,
+    after: int,
+    upto: int,
+    *,
+    month_start: datetime,
+    day_start: datetime,
+    week_start: datetime,
+    per_month: int,
+    cap: tuple[int, int],
+) -> list[dict[str, Any]]:
+    """Queued rows with ids in (after, upto] a mass send may reach now, with fan and openid."""
+    return await _db().execute_query_dict(
+        _MASS_CHUNK,
+        [
+            campaign_id,
+            after,
+            upto,
+            month_start,
+            per_month,
+            day_start,
+            cap[0],
+            week_start,
+            cap[1],
+        ],
+    )
+
+
+async def mark_mass_sent(
+    ids: list[int], fan_ids: list[int], batch_no: int, msg_id: int | None, now: datetime
+) -> int:
+    """The rows of one mass send: written once, straight to `sent`."""
+    count, _ = await _db().execute_query(
+        "UPDATE campaigns_delivery d SET status = 'sent', channel = 'mass', fan_id = u.fan_id,"
+        " batch_no = $3, wechat_msgid = $4, sent_at = $5, updated_at = $5"
+        " FROM unnest($1::bigint[], $2::int[]) AS u(id, fan_id)"
+        " WHERE d.id = u.id AND d.status = 'queued'",
+        [ids, fan_ids, batch_no, msg_id, now],
+    )
+    return int(count)
+
+
+async def exclude_mass(ids: list[int], error_code: str, now: datetime) -> int:
+    """Rows a mass send cannot take (a lone fan of an account, a refused call): the router
+    sends them on another channel."""
+    count, _ = await _db().execute_query(
+        "UPDATE campaigns_delivery SET"
+        " excluded = CASE WHEN excluded = '' THEN 'mass' ELSE excluded || ',mass' END,"
+        " error_code = CASE WHEN $2 = '' THEN error_code ELSE $2 END, updated_at = $3"
+        " WHERE id = ANY($1::bigint[]) AND status = 'queued'",
+        [ids, error_code, now],
+    )
+    return int(count)
+
 
 # Rows the router already sent to the mass channel (the auto plan), waiting for a batch.
 _ROUTED_CANDIDATES = """
@@ -133,27 +200,6 @@ async def next_batch_no(campaign_id: int) -> int:
         [campaign_id],
     )
     return int(rows[0]["n"])
-
-
-async def assign_mass_batches(
-    campaign_id: int,
-    *,
-    size: int,
-    month_start: datetime,
-    day_start: datetime,
-    week_start: datetime,
-    per_month: int,
-    cap: tuple[int, int],
-    now: datetime,
-) -> int:
-    """Mass plan: the queued rows a mass send may reach now, given their batch (one UPDATE)."""
-    offset = await next_batch_no(campaign_id)
-    numbering = _NUMBERING.format(size=int(size), offset=int(offset), now="$8")
-    count, _ = await _db().execute_query(
-        f"WITH {_MASS_CANDIDATES}, {numbering}",
-        [campaign_id, month_start, day_start, min(day_start, week_start), per_month, *cap, now],
-    )
-    return int(count)
 
 
 async def number_routed_batches(campaign_id: int, *, size: int, now: datetime) -> int:

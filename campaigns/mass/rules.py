@@ -97,7 +97,7 @@ def _field_of(name: str, content: Content) -> str:
 def batch_of(position: int, total: int, size: int) -> int:
     """The mass send (0-based) of the `position`-th (0-based) of `total` fans of one account:
     equal batches of at most `size`, so no batch is left with the lone fan WeChat refuses (40130).
-    The SQL in repository.assign_mass_batches computes the same."""
+    The SQL in repository._NUMBERING (the auto plan's routed rows) computes the same."""
     count = -(-total // size)
     return position * count // total
 

@@ -10,9 +10,11 @@ A beat re-starts pumps of running campaigns whose senders died; rows a dead send
 claimed again after the lease. Cancelling stops every sender at its next row (they look every
 half second)."""
 
+import asyncio
 import time
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
 from campaigns.care import repository as care_repository
 from campaigns.care import rules as care_rules
@@ -58,6 +60,8 @@ from wechat.service import reach
 RUN = "campaigns.run_campaign"
 PUMP = sends.PUMP
 MASS_BATCH = 10_000
+# Id ranges of a mass plan worked at once.
+MASS_PARALLEL = 3
 # A pump claims this many rows at a time and hands on to a fresh task after PUMP_SECONDS.
 CLAIM = 10
 PUMP_SECONDS = 20.0
@@ -339,68 +343,156 @@ async def _cancelled(campaign_id: int) -> bool:
 
 
 async def send_mass_batches(campaign: Campaign) -> int:
-    """Mass plan: number the rows a mass send may reach now, then send each batch once."""
+    """Mass plan: walk the frozen rows in id ranges of 10 000; in each, the rows a mass send may
+    reach now go out in one mass send per account and are written once, straight to `sent`.
+    A range sent before a crash is sent again with the same `clientmsgid`: WeChat answers 45065
+    and the rows are only recorded. Returns rows sent."""
     now = clock.utc_now()
-    policy = sends.policy()
     if sends.marketing_opens(now) != now:
         return 0  # outside marketing hours: the beat comes back when they open
+    span = await repository.row_range(campaign.id)
+    if span is None:
+        return 0
+    policy = sends.policy()
     cap = policy.caps.get(send_rules.Channel.MASS.value, (1_000_000, 1_000_000))
-    await repository.assign_mass_batches(
-        campaign.id,
-        size=MASS_BATCH,
+    wechat = await _mass_body(campaign)
+    low, high = span
+    ranges = iter(enumerate(range(low - 1, high, MASS_BATCH)))
+    sent = 0
+
+    async def sender() -> None:
+        # Ranges are independent: a few at once keep PostgreSQL's cores busy while one waits
+        # for WeChat.
+        nonlocal sent
+        for batch_no, after in ranges:
+            if await _cancelled(campaign.id):
+                return
+            sent += await _send_range(
+                campaign.id, batch_no, after, wechat, now=now, cap=cap, policy=policy
+            )
+
+    await asyncio.gather(*(sender() for _ in range(MASS_PARALLEL)))
+    return sent
+
+
+async def _send_range(
+    campaign_id: int,
+    batch_no: int,
+    after: int,
+    wechat: tuple[str, dict[str, object]],
+    *,
+    now: datetime,
+    cap: tuple[int, int],
+    policy: send_rules.Policy,
+) -> int:
+    """One id range of the mass plan: its reachable rows, one mass send per account."""
+    rows = await repository.mass_chunk(
+        campaign_id,
+        after,
+        after + MASS_BATCH,
         month_start=send_rules.month_start(now),
         day_start=send_rules.day_start(now),
         week_start=send_rules.week_start(now),
         per_month=policy.mass_per_month,
         cap=cap,
-        now=now,
     )
-    return await _send_batches(campaign)
+    by_account: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_account.setdefault(int(row["account_id"]), []).append(row)
+    sent = 0
+    for account_id, group in sorted(by_account.items()):
+        ids = [int(r["id"]) for r in group]
+        if len(group) < 2:
+            # WeChat refuses a mass send to one openid (40130): the router takes it.
+            await repository.exclude_mass(ids, "", clock.utc_now())
+            continue
+        outcome = await _submit(
+            campaign_id,
+            account_id,
+            batch_no,
+            [str(r["openid"]) for r in group],
+            wechat,
+            clientmsgid=f"scrm:c{campaign_id}:b{batch_no}:a{account_id}",
+        )
+        if isinstance(outcome, str):
+            await repository.exclude_mass(ids, outcome, clock.utc_now())
+            continue
+        sent += await repository.mark_mass_sent(
+            ids, [int(r["fan_id"]) for r in group], batch_no, outcome, clock.utc_now()
+        )
+    return sent
 
 
-async def _send_batches(campaign: Campaign) -> int:
+async def _mass_body(campaign: Campaign) -> tuple[str, dict[str, object]]:
     content = CampaignContent.model_validate(campaign.content)
-    batches = await repository.pending_batches(campaign.id)
-    if batches and content.msgtype == "text":
+    if content.msgtype == "text":
         # The same text for everyone: its links are tracked per campaign.
         content = content.model_copy(
             update={"text": await links.track_campaign_text(campaign.id, content.text)}
         )
-    wechat = _wechat_body(content)
+    return _wechat_body(content)
+
+
+async def _submit(
+    campaign_id: int,
+    account_id: int,
+    batch_no: int,
+    openids: list[str],
+    wechat: tuple[str, dict[str, object]],
+    *,
+    clientmsgid: str,
+) -> int | str | None:
+    """One mass send, recorded as a MassJob: its msg_id (None: sent before, msg_id unknown), or
+    WeChat's error code when it refused (the rows then go to the router without mass)."""
+    now = clock.utc_now()
+    job, _ = await MassJob.get_or_create(
+        clientmsgid=clientmsgid,
+        defaults={
+            "campaign_id": campaign_id,
+            "account_id": account_id,
+            "batch_no": batch_no,
+            "size": len(openids),
+            "submitted_at": now,
+        },
+    )
+    try:
+        msg_id = await reach.send_mass(account_id, openids, *wechat, clientmsgid=clientmsgid)
+    except WeChatAPIError as error:
+        if error.retryable:
+            raise
+        job.status, job.error_code = "failed", str(error.errcode_received)
+        await job.save(update_fields=["status", "error_code"])
+        await _ensure_pumps(campaign_id)
+        return job.error_code
+    if msg_id is not None:
+        job.msg_id = msg_id
+        await job.save(update_fields=["msg_id"])
+    return msg_id if msg_id is not None else job.msg_id
+
+
+async def _send_batches(campaign: Campaign) -> int:
+    """Auto plan: the rows the router sent to mass, numbered into batches, one send each."""
+    wechat = await _mass_body(campaign)
     sent = 0
-    for batch_no in batches:
+    for batch_no in await repository.pending_batches(campaign.id):
         if await _cancelled(campaign.id):
             break
         account_id, openids = await repository.batch_members(campaign.id, batch_no)
         if not openids:
             continue
-        clientmsgid = f"scrm:c{campaign.id}:b{batch_no}"
-        now = clock.utc_now()
-        job, _ = await MassJob.get_or_create(
-            clientmsgid=clientmsgid,
-            defaults={
-                "campaign_id": campaign.id,
-                "account_id": account_id,
-                "batch_no": batch_no,
-                "size": len(openids),
-                "submitted_at": now,
-            },
+        outcome = await _submit(
+            campaign.id,
+            account_id,
+            batch_no,
+            openids,
+            wechat,
+            clientmsgid=f"scrm:c{campaign.id}:b{batch_no}",
         )
-        try:
-            msg_id = await reach.send_mass(account_id, openids, *wechat, clientmsgid=clientmsgid)
-        except WeChatAPIError as error:
-            if error.retryable:
-                raise
-            job.status, job.error_code = "failed", str(error.errcode_received)
-            await job.save(update_fields=["status", "error_code"])
-            # Refused (no quota left, ...): these members go to the router without mass.
-            await repository.unbatch(campaign.id, batch_no, job.error_code, now)
-            await _ensure_pumps(campaign.id)
+        now = clock.utc_now()
+        if isinstance(outcome, str):
+            await repository.unbatch(campaign.id, batch_no, outcome, now)
             continue
-        if msg_id is not None:
-            job.msg_id = msg_id
-            await job.save(update_fields=["msg_id"])
-        sent += await repository.mark_batch(campaign.id, batch_no, msg_id=msg_id, now=now)
+        sent += await repository.mark_batch(campaign.id, batch_no, msg_id=outcome, now=now)
     return sent
 
 

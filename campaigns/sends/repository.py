@@ -1,5 +1,6 @@
 """Named queries of the delivery ledger."""
 
+import re
 from datetime import datetime
 
 from tortoise import connections
@@ -112,7 +113,10 @@ def ledger_filter(
         query &= Q(kind=kind)
     if member_id is not None:
         query &= Q(member_id=member_id)
-    if intent_key:
+    if campaign := re.fullmatch(r"campaign:(\d+)", intent_key):
+        # A campaign's rows by the indexed campaign id (the intent key is not indexed).
+        query &= Q(campaign_id=int(campaign.group(1)))
+    elif intent_key:
         query &= Q(intent_key=intent_key)
     return query
 

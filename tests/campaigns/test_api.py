@@ -156,11 +156,11 @@ async def test_deliveries_are_paged_and_filtered(client: httpx.AsyncClient) -> N
     headers = await bearer(await make_staff("marketer"))
     members = [await make_member() for _ in range(3)]
     for member in members:
-        await sends.enqueue("campaign:1", "campaign", member.id, CONTENT)
+        await sends.enqueue("care:festival:1", "festival", member.id, CONTENT)
     await sends.enqueue("care:birthday:x", "birthday", members[0].id, CONTENT)
     page = await client.get(
         "/api/v1/campaigns/deliveries",
-        params={"intent_key": "campaign:1", "page_size": 2, "page": 2},
+        params={"intent_key": "care:festival:1", "page_size": 2, "page": 2},
         headers=headers,
     )
     assert page.status_code == 200
@@ -172,7 +172,7 @@ async def test_deliveries_are_paged_and_filtered(client: httpx.AsyncClient) -> N
     by_member = await client.get(
         "/api/v1/campaigns/deliveries", params={"member_id": members[0].id}, headers=headers
     )
-    assert [i["kind"] for i in by_member.json()["items"]] == ["birthday", "campaign"]
+    assert [i["kind"] for i in by_member.json()["items"]] == ["birthday", "festival"]
     bad = await client.get("/api/v1/campaigns/deliveries", params={"status": "x"}, headers=headers)
     assert bad.status_code == 422
 

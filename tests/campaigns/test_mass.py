@@ -202,7 +202,7 @@ async def test_mass_plan_freezes_batches_and_routes_the_rest(
     assert (job.size, job.msg_id, job.clientmsgid) == (
         3,
         mass_entry["msg_id"],
-        f"scrm:c{campaign.id}:b0",
+        f"scrm:c{campaign.id}:b0:a{account.id}",
     )
     rows = {r.member_id: r for r in await Delivery.filter(campaign_id=campaign.id)}
     for member in reached:
@@ -237,20 +237,12 @@ async def test_a_batch_sent_before_a_crash_is_not_sent_again(
 ) -> None:
     await fans(account, sandbox, 2)
     campaign = await frozen("mass", "hi")
-    # The worker numbered the batch and WeChat took it, then the worker died before recording.
-    await service.repository.assign_mass_batches(
-        campaign.id,
-        size=10_000,
-        month_start=MONDAY_11 - timedelta(days=6),
-        day_start=MONDAY_11 - timedelta(hours=11),
-        week_start=MONDAY_11 - timedelta(hours=11),
-        per_month=4,
-        cap=(1, 4),
-        now=MONDAY_11,
-    )
-    account_id = account.id
+    # WeChat took the first range's mass send, then the worker died before recording it.
     await reach.send_mass_text(
-        account_id, ["o_mass_0", "o_mass_1"], "hi", clientmsgid=f"scrm:c{campaign.id}:b0"
+        account.id,
+        ["o_mass_0", "o_mass_1"],
+        "hi",
+        clientmsgid=f"scrm:c{campaign.id}:b0:a{account.id}",
     )
     await tasks.run_campaign(campaign.id)
     await drain(published_jobs)
