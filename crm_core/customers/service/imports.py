@@ -67,13 +67,14 @@ def _csv_rows(body: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(body: bytes) -> list[list[str]]:
-    import openpyxl  # defusedxml is installed: openpyxl parses with it
+    # defusedxml is installed, so openpyxl parses safely; formulas come back as their text.
+    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
                 raise ImportFileInvalidError(problem="解压后过大")
-        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileInvalidError(problem="不是有效的 Excel（.xlsx）文件") from error
     rows: list[list[str]] = []
