@@ -41,7 +41,7 @@ def phone_of(text: str) -> str:
         raise InvalidPhoneError(field="phone") from None
 
 
-async def eligible_owner(principal: Principal, staff_id: int) -> Staff:
+async def eligible_owner(principal: Principal, staff_id: int, *, field: str) -> Staff:
     """A staff member in the caller's scope (else 404, like a missing one) who is active and may
     work customers (else 409)."""
     staff = await staff_in_scope(principal).get_or_none(id=staff_id)
@@ -49,7 +49,7 @@ async def eligible_owner(principal: Principal, staff_id: int) -> Staff:
         raise OwnerNotFoundError()
     owner = await principal_for(staff.id)
     if owner is None or not owner.can(OWNER_PERMISSION):
-        raise OwnerNotEligibleError(name=staff.name)
+        raise OwnerNotEligibleError(name=staff.name, field=field)
     return staff
 
 
@@ -73,7 +73,7 @@ async def create_customer(principal: Principal, data: CustomerCreate) -> Custome
     if data.owner_id is None or data.owner_id == principal.staff_id:
         owner_id, department_id = principal.staff_id, principal.department_id
     else:
-        owner = await eligible_owner(principal, data.owner_id)
+        owner = await eligible_owner(principal, data.owner_id, field="owner_id")
         owner_id, department_id = owner.id, owner.department_id  # type: ignore[attr-defined]
     key = rules.name_key(data.name)
     if await Customer.exists(phone=phone, name_key=key):

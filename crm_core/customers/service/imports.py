@@ -62,7 +62,7 @@ def _csv_rows(body: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileInvalidError(problem="文件编码无法识别（请用 UTF-8 或 GBK）")
+        raise ImportFileInvalidError(problem="文件编码无法识别（请用 UTF-8 或 GBK）", field="file")
     return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
 
 
@@ -73,10 +73,12 @@ def _xlsx_rows(body: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
-                raise ImportFileInvalidError(problem="解压后过大")
+                raise ImportFileInvalidError(problem="解压后过大", field="file")
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileInvalidError(problem="不是有效的 Excel（.xlsx）文件") from error
+        raise ImportFileInvalidError(
+            problem="不是有效的 Excel（.xlsx）文件", field="file"
+        ) from error
     rows: list[list[str]] = []
     for values in book.active.iter_rows(values_only=True):  # type: ignore[union-attr]
         row = ["" if v is None else str(v).strip() for v in values]
@@ -90,15 +92,21 @@ def _xlsx_rows(body: bytes) -> list[list[str]]:
 
 def parse_file(filename: str, body: bytes) -> list[dict[str, str]]:
     if len(body) > MAX_BYTES:
-        raise ImportTooLargeError(max_rows=MAX_ROWS, max_mb=MAX_BYTES // (1024 * 1024))
+        raise ImportTooLargeError(
+            max_rows=MAX_ROWS, max_mb=MAX_BYTES // (1024 * 1024), field="file"
+        )
     rows = _xlsx_rows(body) if filename.lower().endswith(".xlsx") else _csv_rows(body)
     if not rows:
-        raise ImportFileInvalidError(problem="文件是空的")
+        raise ImportFileInvalidError(problem="文件是空的", field="file")
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportTooLargeError(max_rows=MAX_ROWS, max_mb=MAX_BYTES // (1024 * 1024))
+        raise ImportTooLargeError(
+            max_rows=MAX_ROWS, max_mb=MAX_BYTES // (1024 * 1024), field="file"
+        )
     header = [COLUMNS.get(h.strip()) for h in rows[0]]
     if "name" not in header or "phone" not in header:
-        raise ImportFileInvalidError(problem="第一行须是表头，至少包含“客户名称”和“手机”两列")
+        raise ImportFileInvalidError(
+            problem="第一行须是表头，至少包含“客户名称”和“手机”两列", field="file"
+        )
     return [
         {key: value.strip() for key, value in zip(header, row, strict=False) if key}
         for row in rows[1:]

@@ -13,7 +13,7 @@ from crm_core.permissions import Principal
 
 
 async def transfer_customers(principal: Principal, data: TransferCreate) -> TransferResult:
-    target = await eligible_owner(principal, data.to_staff_id)
+    target = await eligible_owner(principal, data.to_staff_id, field="to_staff_id")
     wanted = sorted(set(data.customer_ids))
     now = clock.utc_now()
     async with unit_of_work():
