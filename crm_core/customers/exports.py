@@ -7,6 +7,7 @@ from crm_core import audit
 from crm_core.customers import repository
 from crm_core.customers.models import CustomerLevel, CustomerSource
 from crm_core.customers.schemas import CustomerFilter
+from crm_core.customers.service._common import owner_label
 from crm_core.customers.service.masking import shown_phone
 from crm_core.export_jobs.service import ExportSource
 from crm_core.exports import Table, render
@@ -58,7 +59,7 @@ async def export_customers(principal: Principal, f: CustomerExportFilter) -> byt
                 c.industry,
                 c.address,
                 "、".join(c.tags),
-                names.get(c.owner_id, "公海") if c.owner_id else "公海",
+                owner_label(names, c.owner_id),
                 c.last_followed_at,
                 c.next_contact_at,
                 c.created_at,

@@ -10,6 +10,11 @@ from crm_core.permissions import Principal
 POOL = "公海"
 
 
+def owner_label(names: dict[int, str], staff_id: int | None) -> str:
+    """A staff member's name; no owner means the public pool."""
+    return names.get(staff_id, POOL) if staff_id else POOL
+
+
 async def customer_in_scope(principal: Principal, customer_id: int) -> Customer:
     customer = await repository.in_scope(principal).get_or_none(id=customer_id)
     if customer is None:
@@ -30,7 +35,7 @@ def read(principal: Principal, customer: Customer, names: dict[int, str]) -> Cus
         address=customer.address,
         tags=list(customer.tags),
         owner_id=customer.owner_id,
-        owner_name=names.get(customer.owner_id, POOL) if customer.owner_id else POOL,
+        owner_name=owner_label(names, customer.owner_id),
         department_id=customer.department_id,
         member_id=customer.member_id,
         last_followed_at=customer.last_followed_at,
@@ -54,7 +59,7 @@ async def duplicate_of(principal: Principal, phone: str, name: str) -> CustomerD
     masked unless the caller may see it, whoever's scope it is in."""
     existing = await Customer.get(phone=phone, name_key=rules.name_key(name))
     names = await repository.staff_names({existing.owner_id})
-    owner = names.get(existing.owner_id, POOL) if existing.owner_id else POOL
+    owner = owner_label(names, existing.owner_id)
     return CustomerDuplicateError(
         name=existing.name, phone=shown_phone(principal, existing), owner=owner, field="phone"
     )

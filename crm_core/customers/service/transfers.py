@@ -6,7 +6,7 @@ from crm_core.customers import repository, rules
 from crm_core.customers.errors import CustomerNotFoundError
 from crm_core.customers.models import Customer, TransferRecord
 from crm_core.customers.schemas import TransferCreate, TransferRead, TransferResult
-from crm_core.customers.service._common import customer_in_scope
+from crm_core.customers.service._common import customer_in_scope, owner_label
 from crm_core.customers.service.customers import eligible_owner
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
@@ -70,9 +70,9 @@ async def list_transfers(principal: Principal, customer_id: int) -> list[Transfe
             id=r.id,
             customer_id=r.customer_id,
             from_staff_id=r.from_staff_id,
-            from_name=names.get(r.from_staff_id, "公海") if r.from_staff_id else "公海",
+            from_name=owner_label(names, r.from_staff_id),
             to_staff_id=r.to_staff_id,
-            to_name=names.get(r.to_staff_id, "公海") if r.to_staff_id else "公海",
+            to_name=owner_label(names, r.to_staff_id),
             by_staff_id=r.by_staff_id,
             by_name=names.get(r.by_staff_id, "系统") if r.by_staff_id else "系统",
             reason=r.reason,
