@@ -16,6 +16,8 @@ from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
 from crm_core import health
 from crm_core.config import get_settings
+from crm_core.customers import nav as customers_nav
+from crm_core.customers.api import router as customers_api
 from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
@@ -76,7 +78,14 @@ def create_app(*, boot: bool = True) -> FastAPI:
         dependencies=[Depends(reject_nul)],
     )
     # Each package's console menu entries, in display order (crm_core's own come first).
-    for package_nav in (wechat_nav, sms_nav, member_nav, loyalty_nav, campaigns_nav):
+    for package_nav in (
+        customers_nav,
+        wechat_nav,
+        sms_nav,
+        member_nav,
+        loyalty_nav,
+        campaigns_nav,
+    ):
         package_nav.register()
     install_error_handlers(app)
     install_openapi(app)
@@ -93,6 +102,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(member_h5)
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
+    app.include_router(customers_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

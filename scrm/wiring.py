@@ -8,6 +8,7 @@ from crm_core import celery as celery_kernel
 from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
+from crm_core.customers import exports as customer_exports
 from crm_core.export_jobs import service as export_jobs
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
@@ -23,7 +24,12 @@ from wechat import exports as wechat_exports
 from wechat.service import fans as wechat_fans
 
 TORTOISE_APPS: dict[str, list[str]] = {
-    "crm_core": ["crm_core.org.models", "crm_core.audit", "crm_core.sales.models"],
+    "crm_core": [
+        "crm_core.org.models",
+        "crm_core.audit",
+        "crm_core.sales.models",
+        "crm_core.customers.models",
+    ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
     "sms_gateway": ["sms_gateway.models"],
@@ -108,7 +114,7 @@ async def boot(urls: Urls) -> None:
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
     # What the console can export as a background job with a progress bar.
-    sources = (org_exports, wechat_exports, member_exports, loyalty_exports)
+    sources = (org_exports, customer_exports, wechat_exports, member_exports, loyalty_exports)
     for source in (s for module in sources for s in module.EXPORT_SOURCES):
         export_jobs.register_source(source)
     # The inbox and fan pages show the member's name for a fan linked to a member.

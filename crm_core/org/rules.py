@@ -113,6 +113,9 @@ _campaigns_marketing = [
     *(f"campaigns.segment:{a}" for a in ("view", "create", "edit", "delete")),
     *(f"campaigns.campaign:{a}" for a in ("view", "create", "edit", "delete", "send")),
 ]
+# crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
+_customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]
+_customers_manager = [*_customers_rep, "customers.customer:assign"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -150,11 +153,16 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
         ["org.store:view", *_wechat_guide, *_loyalty_guide],
         DataScope.OWN,
     ),
-    "sales_rep": ("销售代表", "跟进本人的客户与商机", ["org.store:view"], DataScope.OWN),
+    "sales_rep": (
+        "销售代表",
+        "跟进本人的客户与商机",
+        ["org.store:view", *_customers_rep],
+        DataScope.OWN,
+    ),
     "sales_manager": (
         "销售经理",
         "带领销售团队",
-        [*_store_read, "org.staff:view", "org.staff:export"],
+        [*_store_read, "org.staff:view", "org.staff:export", *_customers_manager],
         DataScope.SUBTREE,
     ),
     "service_agent": (

@@ -52,6 +52,9 @@ SCOPED = {
     "exchange_id": "exchange",
     "order_id": "order",
     "merge_id": "merge",
+    # Customers by their owner (crm_core/customers/repository.py), contacts by their customer.
+    "customer_id": "customer",
+    "contact_id": "contact",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -96,6 +99,9 @@ BODY_SCOPED = {
     # A member id or card number: the member to merge in.
     "source": "member",
     "qrcode_id": "qrcode",
+    # Who gets a customer: a staff member in the caller's scope.
+    "owner_id": "staff",
+    "to_staff_id": "staff",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -136,8 +142,10 @@ def body_ids(route: Any) -> list[str]:
     found: list[str] = []
     for param in route.dependant.body_params:
         model = param.field_info.annotation
-        for name in getattr(model, "model_fields", {}):
-            if name.endswith("_id") or name == "source":
+        for name, info in getattr(model, "model_fields", {}).items():
+            # "source" names a member to merge in; a customer's source (来源) is a choice.
+            merge_source = name == "source" and info.annotation is str
+            if name.endswith("_id") or merge_source:
                 found.append(name)
     return found
 
@@ -216,6 +224,9 @@ async def build_world(role_code: str) -> World:
     role = await Role.create(code="custom", name="自定义", permissions=["org.store:view"])
     own_scope = BUILTIN_ROLES[role_code][3] == "own"
     channel = await wechat_world(east_store.id, actor.id, south_store.id, stranger.id)
+    owner = actor.id if own_scope else colleague.id
+    for side, crm in (await customer_world(owner, stranger.id)).items():
+        channel[side].update(crm)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["segment"] = (
         await Segment.create(
@@ -356,6 +367,24 @@ async def member_world(
     return {"item": item.id, "activity": wheel.id}
 
 
+async def customer_world(inside: int, outside: int) -> dict[str, dict[str, int]]:
+    """A customer with a contact owned inside the actor's scope, and one outside it."""
+    from crm_core.customers.models import Contact, Customer
+
+    now = clock.utc_now()
+    ids: dict[str, dict[str, int]] = {}
+    for side, owner, phone in (
+        ("inside", inside, "+8613700137001"),
+        ("outside", outside, "+8613700137002"),
+    ):
+        customer = await Customer.create(
+            name=side, name_key=side, phone=phone, owner_id=owner, created_at=now, updated_at=now
+        )
+        contact = await Contact.create(customer=customer, name="联系人", created_at=now)
+        ids[side] = {"customer": customer.id, "contact": contact.id}
+    return ids
+
+
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     department = world.inside["department"]
     bodies: dict[tuple[str, str], dict[str, object]] = {
@@ -474,6 +503,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         },
         **loyalty_bodies(world),
         **member_bodies(world),
+        **customer_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -487,6 +517,25 @@ def member_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
         ("PUT", "/api/v1/members/{member_id}/profile"): {"name": "张三", "gender": "male"},
         ("POST", "/api/v1/members/{member_id}/merges"): {"source": twin},
         ("POST", "/api/v1/members/{member_id}/merges/preview"): {"source": twin},
+    }
+
+
+def customer_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    prefix = "/api/v1/customers"
+    return {
+        ("POST", prefix): {
+            "name": "新客户",
+            "phone": "13700137009",
+            "owner_id": world.inside["staff"],
+        },
+        ("PATCH", f"{prefix}/{{customer_id}}"): {"name": "改名客户", "level": "a"},
+        ("POST", f"{prefix}/{{customer_id}}/contacts"): {"name": "王经理", "title": "经理"},
+        ("PATCH", f"{prefix}/{{customer_id}}/contacts/{{contact_id}}"): {"title": "总监"},
+        ("POST", f"{prefix}/{{customer_id}}/follow-ups"): {"kind": "note", "content": "备注"},
+        ("POST", f"{prefix}/transfers"): {
+            "customer_ids": [world.inside["customer"]],
+            "to_staff_id": world.inside["staff"],
+        },
     }
 
 
@@ -607,6 +656,8 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         award_id=ids["award"],
         exchange_id=ids["exchange"],
         merge_id=ids["merge"],
+        customer_id=ids["customer"],
+        contact_id=ids["contact"],
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -646,6 +697,10 @@ async def snapshot() -> dict[str, str]:
         "members_center_image",
         "sales_order",
         "sales_refund",
+        "crm_customer",
+        "crm_contact",
+        "crm_follow_up",
+        "crm_customer_transfer",
         "loyalty_program",
         "loyalty_tier",
         "loyalty_account",
@@ -747,6 +802,10 @@ MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, Any]]] = {
     ("POST", "/api/v1/member-center/banners"): (
         {"title": "图"},
         {"image": ("b.png", _png(), "image/png")},
+    ),
+    ("POST", "/api/v1/customers/imports"): (
+        {"dry_run": "false"},
+        {"file": ("客户.csv", "客户名称,手机\n张三,13700137008\n".encode(), "text/csv")},
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Customer use cases: customers, contacts and follow-ups, transfers, imports."""
