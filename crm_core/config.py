@@ -74,13 +74,10 @@ class SendSettings(BaseModel):
     # A queued row untouched this long has lost its task (a publish after commit that never
     # happened); the beat sends it to the workers again.
     requeue_after_seconds: int = 300
-    # WeChat API kind -> (calls, per window seconds), per official account, across all workers;
-    # a missing kind is unlimited. WeChat allows mass sends 60 a minute.
-    rate_limits: dict[str, tuple[PositiveInt, PositiveInt]] = {
-        "customer_service": (1000, 60),
-        "template": (1000, 60),
-        "mass": (60, 60),
-    }
+    # WeChat API kind (customer_service, template, mass) -> (calls, per window seconds), per
+    # official account, across all workers; a missing kind is unlimited. WeChat publishes daily
+    # quotas (enforced by WeChat: 45009, 45028), not per-minute limits, so none is set here.
+    rate_limits: dict[str, tuple[PositiveInt, PositiveInt]] = {}
     # Tracked links in messages point here (`{base}/t/{code}`); empty: SCRM_BASE_URL. A short
     # domain keeps SMS short.
     link_base_url: str = ""

@@ -358,21 +358,22 @@ async def send_mass_batches(campaign: Campaign) -> int:
     wechat = await _mass_body(campaign)
     low, high = span
     ranges = iter(enumerate(range(low - 1, high, MASS_BATCH)))
-    sent = 0
+    counts: list[int] = []
 
     async def sender() -> None:
         # Ranges are independent: a few at once keep PostgreSQL's cores busy while one waits
         # for WeChat.
-        nonlocal sent
         for batch_no, after in ranges:
             if await _cancelled(campaign.id):
                 return
-            sent += await _send_range(
-                campaign.id, batch_no, after, wechat, now=now, cap=cap, policy=policy
+            counts.append(
+                await _send_range(
+                    campaign.id, batch_no, after, wechat, now=now, cap=cap, policy=policy
+                )
             )
 
     await asyncio.gather(*(sender() for _ in range(MASS_PARALLEL)))
-    return sent
+    return sum(counts)
 
 
 async def _send_range(

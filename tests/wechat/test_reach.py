@@ -39,11 +39,7 @@ async def fans(account: OfficialAccount) -> list[int]:
 def test_the_limits_come_from_the_environment() -> None:
     with rate_limits({"template": [30, 60]}):
         assert get_settings().sends.rate_limits == {"template": (30, 60)}
-    assert get_settings().sends.rate_limits == {
-        "customer_service": (1000, 60),
-        "template": (1000, 60),
-        "mass": (60, 60),
-    }
+    assert get_settings().sends.rate_limits == {}
 
 
 @pytest.mark.parametrize("limit", [[0, 60], [60, 0], [60]], ids=["no-calls", "no-window", "short"])
