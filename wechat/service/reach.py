@@ -74,6 +74,7 @@ class Sender:
     def __init__(self) -> None:
         self._fans: dict[int, FanReach] = {}
         self._clients: dict[int, WeChatClient] = {}
+        self._paces: dict[tuple[str, str], ratelimit.Pace | None] = {}
 
     def know(self, fans: Iterable[FanReach]) -> None:
         self._fans.update((fan.fan_id, fan) for fan in fans)
@@ -89,14 +90,28 @@ class Sender:
             client = self._clients[fan.account_id] = accounts.client_for(account)
         return client, fan
 
+    @asynccontextmanager
+    async def _throttled(self, appid: str, kind: str) -> AsyncIterator[None]:
+        """`throttled` at one Redis call per send (ratelimit.Pace)."""
+        if (appid, kind) not in self._paces:
+            limit = get_settings().sends.rate_limits.get(kind)
+            pace = ratelimit.Pace(_limit_key(appid, kind), *limit) if limit else None
+            self._paces[appid, kind] = pace
+        pace = self._paces[appid, kind]
+        if pace is None:
+            yield
+            return
+        async with pace.hold():
+            yield
+
     async def send_text(self, fan_id: int, text: str) -> None:
         client, fan = await self._target(fan_id)
-        async with throttled(fan.appid, "customer_service"):
+        async with self._throttled(fan.appid, "customer_service"):
             await client.send_text(fan.openid, text)
 
     async def send_custom(self, fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
         client, fan = await self._target(fan_id)
-        async with throttled(fan.appid, "customer_service"):
+        async with self._throttled(fan.appid, "customer_service"):
             await client.send_custom_message(fan.openid, msgtype, body)
 
     async def send_template(
@@ -110,13 +125,16 @@ class Sender:
     ) -> int:
         client, fan = await self._target(fan_id)
         values = {name: {"value": value} for name, value in data.items()}
-        async with throttled(fan.appid, "template"):
+        async with self._throttled(fan.appid, "template"):
             return await client.send_template(
                 fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
             )
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
+        paces, self._paces = [p for p in self._paces.values() if p], {}
+        for pace in paces:
+            await pace.aclose()
         for client in clients:
             await client.aclose()
 
@@ -138,8 +156,12 @@ async def throttled(appid: str, kind: str) -> AsyncIterator[None]:
     if limit is None:
         yield
         return
-    async with ratelimit.hold(f"ratelimit:wechat:{appid}:{kind}", *limit):
+    async with ratelimit.hold(_limit_key(appid, kind), *limit):
         yield
+
+
+def _limit_key(appid: str, kind: str) -> str:
+    return f"ratelimit:wechat:{appid}:{kind}"
 
 
 async def send_text(fan_id: int, text: str) -> None:
