@@ -490,7 +490,7 @@ async def _send_claim(campaign: Campaign, content: CampaignContent, run: sends.B
     )
     values = await care_repository.member_values_of(member_ids)
     held_until = time.monotonic() + lease.total_seconds() / 2
-    checked = time.monotonic()
+    checked = 0.0  # a cancel is looked for before the first row of each claim
     for position, delivery_id in enumerate(ids):
         if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
             checked = time.monotonic()

@@ -43,7 +43,9 @@ RETRIES_EXHAUSTED = "retries_exhausted"
 # and its extra tasks only find the row claimed or done.
 REQUEUE_BATCH = 500
 # Sent rows a batch may record later, together: their sends carry a dedupe key (`record`).
+# A few at a time: WeChat's TEMPLATESENDJOBFINISH finds the row by the msgid recorded here.
 HELD_BACK = frozenset({Channel.TEMPLATE, Channel.SMS})
+RECORD_EVERY = 10
 
 
 def policy() -> rules.Policy:
@@ -266,6 +268,8 @@ async def send_claimed(
         if run is not None and decision.channel in HELD_BACK:
             row.updated_at = now
             run.unrecorded.append(row)
+            if len(run.unrecorded) >= RECORD_EVERY:
+                await record(run)
         else:
             await _save(row, now)
         return row.status.value
