@@ -63,11 +63,13 @@ async def give_back(key: str) -> None:
 # worker). A call is admitted while fewer than `limit` calls lie in the last window, ends
 # included, so no window of that length, wherever it starts, holds more than `limit` (a fixed
 # window lets 2 x limit through across its boundary). Returns 0, or microseconds until the oldest
-# call leaves the window. KEYS: the set; ARGV: limit, window in microseconds, a unique member.
+# call leaves the window. KEYS: the set; ARGV: limit, window in microseconds, a unique member,
+# and the member of a finished call to count from now ('' for none; see `Pace`).
 _SLIDE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local window = tonumber(ARGV[2])
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[4]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window - 1)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
@@ -94,24 +96,30 @@ def _microseconds(limit: int, window_seconds: float) -> int:
     return round(window_seconds * 1_000_000)
 
 
-async def try_acquire(key: str, limit: int, window_seconds: float, *, slot: str = "") -> float:
+async def try_acquire(
+    key: str, limit: int, window_seconds: float, *, slot: str = "", finished: str = ""
+) -> float:
     """Take a slot of the sliding window if one is free: 0.0, else the seconds until one may be.
 
-    One Redis round trip. `slot` names the slot for `hold`; any unique string."""
+    One Redis round trip. `slot` names the slot for `hold`; any unique string. `finished` is a
+    slot whose call has ended, counted from now first."""
     window = _microseconds(limit, window_seconds)
     wait = await get_redis().eval(  # type: ignore[misc]
-        _SLIDE, 1, key, limit, window, slot or secrets.token_hex(8)
+        _SLIDE, 1, key, limit, window, slot or secrets.token_hex(8), finished
     )
     return int(wait) / 1_000_000
 
 
-async def acquire(key: str, limit: int, window_seconds: float, *, slot: str = "") -> float:
+async def acquire(
+    key: str, limit: int, window_seconds: float, *, slot: str = "", finished: str = ""
+) -> float:
     """Wait until the sliding window has a slot, take it, and return the seconds waited.
 
     Waiters sleep until the oldest call leaves the window, then race for the slot again."""
     started = time.monotonic()
     while True:
-        wait = await try_acquire(key, limit, window_seconds, slot=slot)
+        wait = await try_acquire(key, limit, window_seconds, slot=slot, finished=finished)
+        finished = ""
         if not wait:
             return time.monotonic() - started
         # The wait comes from Redis (other processes' calls): no local event can end it sooner.
@@ -133,6 +141,38 @@ async def hold(key: str, limit: int, window_seconds: float) -> AsyncIterator[flo
     try:
         yield waited
     finally:
-        await get_redis().eval(  # type: ignore[misc]
-            _FINISH, 1, key, _microseconds(limit, window_seconds), slot
+        await _finish(key, limit, window_seconds, slot)
+
+
+async def _finish(key: str, limit: int, window_seconds: float, slot: str) -> None:
+    await get_redis().eval(  # type: ignore[misc]
+        _FINISH, 1, key, _microseconds(limit, window_seconds), slot
+    )
+
+
+class Pace:
+    """`hold` for one caller's run of calls at one Redis call each: a call's end is written with
+    the next call's slot (or by `aclose`). Until then its slot counts from its start, which lets
+    more through only when the call and what follows it outlast the window; written later than
+    the true end, it holds the next ones back a little longer, never less."""
+
+    def __init__(self, key: str, limit: int, window_seconds: float) -> None:
+        self.key, self.limit, self.window_seconds = key, limit, window_seconds
+        self._finished = ""
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[float]:
+        slot = secrets.token_hex(8)
+        finished, self._finished = self._finished, ""
+        waited = await acquire(
+            self.key, self.limit, self.window_seconds, slot=slot, finished=finished
         )
+        try:
+            yield waited
+        finally:
+            self._finished = slot
+
+    async def aclose(self) -> None:
+        finished, self._finished = self._finished, ""
+        if finished:
+            await _finish(self.key, self.limit, self.window_seconds, finished)

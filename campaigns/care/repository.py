@@ -10,16 +10,28 @@ from members.models import Member
 
 
 async def member_values(member_id: int) -> dict[str, Any] | None:
-    member = await Member.get_or_none(id=member_id, merged_into_id=None)
-    if member is None:
-        return None
-    account = await Account.get_or_none(member_id=member_id).prefetch_related("tier")
-    return {
-        "name": member.name or "会员",
-        "card_no": member.card_no or "",
-        "points": account.balance if account else 0,
-        "tier": account.tier.name if account and account.tier else "",
+    return (await member_values_of([member_id])).get(member_id)
+
+
+async def member_values_of(member_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Placeholder values of each member not merged away, in two queries."""
+    members = await Member.filter(id__in=member_ids, merged_into_id=None).values_list(
+        "id", "name", "card_no"
+    )
+    accounts = {
+        int(account.member_id): account
+        for account in await Account.filter(member_id__in=member_ids).prefetch_related("tier")
     }
+    values: dict[int, dict[str, Any]] = {}
+    for member_id, name, card_no in members:
+        account = accounts.get(int(member_id))
+        values[int(member_id)] = {
+            "name": name or "会员",
+            "card_no": card_no or "",
+            "points": account.balance if account else 0,
+            "tier": account.tier.name if account and account.tier else "",
+        }
+    return values
 
 
 async def points_entry(entry_id: int) -> tuple[int, dict[str, Any]] | None:

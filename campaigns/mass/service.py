@@ -63,7 +63,7 @@ MASS_BATCH = 10_000
 # Id ranges of a mass plan worked at once.
 MASS_PARALLEL = 3
 # A pump claims this many rows at a time and hands on to a fresh task after PUMP_SECONDS.
-CLAIM = 10
+CLAIM = 50
 PUMP_SECONDS = 20.0
 CANCEL_CHECK_SECONDS = 0.5
 HEARTBEAT_SECONDS = 30
@@ -525,6 +525,10 @@ def _campaign_intent(plan: ChannelPlan, content: MessageContent) -> send_rules.I
 
 async def _message_for(content: CampaignContent, member_id: int) -> MessageContent:
     values = await care_repository.member_values(member_id) or {}
+    return _render(content, values)
+
+
+def _render(content: CampaignContent, values: dict[str, Any]) -> MessageContent:
     return MessageContent(
         text=care_rules.render(content.text, values),
         msgtype=content.msgtype,
@@ -539,48 +543,67 @@ async def _message_for(content: CampaignContent, member_id: int) -> MessageConte
 
 
 async def pump(campaign_id: int) -> int:
-    """Worker: send this campaign's rows one by one through the router for up to PUMP_SECONDS,
-    then hand on to a new task (so other work interleaves). Returns rows handled."""
+    """Worker: send this campaign's rows through the router for up to PUMP_SECONDS, then hand
+    on to a new task (so other work interleaves). Returns rows handled. Each claim of CLAIM rows
+    reads its members together and sends over open clients (campaigns.sends.Batch)."""
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None or campaign.status is not CampaignStatus.RUNNING:
         return 0
     content = CampaignContent.model_validate(campaign.content)
-    lease = timedelta(seconds=get_settings().sends.campaign_claim_lease_seconds)
     started = time.monotonic()
-    checked = 0.0
     handled = 0
-    while time.monotonic() - started < PUMP_SECONDS:
-        await get_redis().set(_heartbeat_key(campaign_id), "1", ex=HEARTBEAT_SECONDS)
-        now = clock.utc_now()
-        ids = await repository.claim(campaign_id, limit=CLAIM, now=now, stale_before=now - lease)
-        if not ids:
-            break
-        rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
-        held_until = time.monotonic() + lease.total_seconds() / 2
-        for position, delivery_id in enumerate(ids):
-            if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
-                checked = time.monotonic()
-                if await _cancelled(campaign_id):
-                    await repository.release(
-                        ids[position:], DeliveryStatus.CANCELLED, clock.utc_now()
-                    )
-                    return handled
-            if position and time.monotonic() > held_until:
-                # Half the lease is gone (slow answers, a loaded host): the rest go back before
-                # another sender may take them as abandoned and send them a second time.
-                await repository.release(ids[position:], DeliveryStatus.QUEUED, clock.utc_now())
+    async with sends.batch() as run:
+        while time.monotonic() - started < PUMP_SECONDS:
+            await get_redis().set(_heartbeat_key(campaign_id), "1", ex=HEARTBEAT_SECONDS)
+            sent = await _send_claim(campaign, content, run)
+            if sent is None:
+                return handled
+            if not sent:
                 break
-            row = rows[delivery_id]
-            message = await _message_for(content, row.member_id)
-            await sends.send_claimed(
-                row, message, _campaign_intent(campaign.plan, message), clock.utc_now()
-            )
-            handled += 1
-    else:
-        jobs.enqueue(PUMP, campaign_id=campaign_id)
-        return handled
+            handled += sent
+        else:
+            jobs.enqueue(PUMP, campaign_id=campaign_id)
+            return handled
     await _wrap_up(campaign)
     return handled
+
+
+async def _send_claim(campaign: Campaign, content: CampaignContent, run: sends.Batch) -> int | None:
+    """Claim up to CLAIM rows and send them: the rows handled, None when cancelled."""
+    lease = timedelta(seconds=get_settings().sends.campaign_claim_lease_seconds)
+    now = clock.utc_now()
+    ids = await repository.claim(campaign.id, limit=CLAIM, now=now, stale_before=now - lease)
+    if not ids:
+        return 0
+    rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
+    member_ids = [rows[i].member_id for i in ids]
+    await sends.prepare(
+        run, member_ids, now, mass=send_rules.Channel.MASS in rules.PLAN_CHANNELS[campaign.plan]
+    )
+    values = await care_repository.member_values_of(member_ids)
+    held_until = time.monotonic() + lease.total_seconds() / 2
+    checked = 0.0  # a cancel is looked for before the first row of each claim
+    for position, delivery_id in enumerate(ids):
+        if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
+            checked = time.monotonic()
+            if await _cancelled(campaign.id):
+                # Rows sent but not yet recorded are written first: release skips them then.
+                await sends.record(run)
+                await repository.release(ids[position:], DeliveryStatus.CANCELLED, clock.utc_now())
+                return None
+        if position and time.monotonic() > held_until:
+            # Half the lease is gone (slow answers, a loaded host): the rest go back before
+            # another sender may take them as abandoned and send them a second time.
+            await sends.record(run)
+            await repository.release(ids[position:], DeliveryStatus.QUEUED, clock.utc_now())
+            return position
+        row = rows[delivery_id]
+        message = _render(content, values.get(row.member_id) or {})
+        await sends.send_claimed(
+            row, message, _campaign_intent(campaign.plan, message), clock.utc_now(), run
+        )
+    await sends.record(run)
+    return len(ids)
 
 
 def _heartbeat_key(campaign_id: int) -> str:

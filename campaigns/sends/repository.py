@@ -5,6 +5,7 @@ from datetime import datetime
 
 from tortoise import connections
 from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from campaigns.sends import rules
@@ -26,35 +27,88 @@ COUNTED = (
 BEYOND_DELIVERED = (DeliveryStatus.READ, DeliveryStatus.CLICKED)
 
 
+async def member_contacts(member_ids: list[int]) -> dict[int, str | None]:
+    """Bound phone of each member that exists and was not merged away (the others left out)."""
+    rows = await Member.filter(id__in=member_ids, merged_into_id=None).values_list("id", "phone")
+    return {int(member_id): phone for member_id, phone in rows}
+
+
 async def member_contact(member_id: int) -> tuple[bool, str | None]:
     """(exists and not merged away, bound phone)."""
-    row = await Member.get_or_none(id=member_id).values("phone", "merged_into_id")
-    if row is None or row["merged_into_id"] is not None:
-        return False, None
-    return True, row["phone"]
+    contacts = await member_contacts([member_id])
+    return member_id in contacts, contacts.get(member_id)
 
 
-async def used_by_channel(member_id: int, now: datetime) -> dict[Channel, tuple[int, int]]:
+async def used_by_channels(
+    member_ids: list[int], now: datetime
+) -> dict[int, dict[Channel, tuple[int, int]]]:
+    """Per member: channel -> (sent today, sent this week)."""
     day, week = rules.day_start(now), rules.week_start(now)
     rows = (
-        await Delivery.filter(member_id=member_id, status__in=COUNTED, sent_at__gte=min(day, week))
+        await Delivery.filter(
+            member_id__in=member_ids, status__in=COUNTED, sent_at__gte=min(day, week)
+        )
         .exclude(channel="")
-        .values_list("channel", "sent_at")
+        .values_list("member_id", "channel", "sent_at")
     )
-    used: dict[Channel, tuple[int, int]] = {}
-    for channel, sent_at in rows:
-        today, this_week = used.get(Channel(channel), (0, 0))
-        used[Channel(channel)] = (today + (sent_at >= day), this_week + (sent_at >= week))
+    used: dict[int, dict[Channel, tuple[int, int]]] = {}
+    for member_id, channel, sent_at in rows:
+        of_member = used.setdefault(int(member_id), {})
+        today, this_week = of_member.get(Channel(channel), (0, 0))
+        of_member[Channel(channel)] = (today + (sent_at >= day), this_week + (sent_at >= week))
     return used
 
 
-async def mass_used(fan_id: int, now: datetime) -> int:
-    return await Delivery.filter(
-        fan_id=fan_id,
-        channel=Channel.MASS,
-        status__in=COUNTED,
-        sent_at__gte=rules.month_start(now),
-    ).count()
+async def used_by_channel(member_id: int, now: datetime) -> dict[Channel, tuple[int, int]]:
+    return (await used_by_channels([member_id], now)).get(member_id, {})
+
+
+async def mass_used(fan_ids: list[int], now: datetime) -> dict[int, int]:
+    """Mass sends this month per fan (fans with none left out)."""
+    rows = (
+        await Delivery.filter(
+            fan_id__in=fan_ids,
+            channel=Channel.MASS,
+            status__in=COUNTED,
+            sent_at__gte=rules.month_start(now),
+        )
+        .annotate(n=Count("id"))
+        .group_by("fan_id")
+        .values_list("fan_id", "n")
+    )
+    return {int(fan_id): int(n) for fan_id, n in rows}
+
+
+async def record_sent(rows: list[Delivery]) -> None:
+    """What sending changed on these rows, in one UPDATE."""
+    if not rows:
+        return
+    await connections.get("default").execute_query(
+        """
+        UPDATE campaigns_delivery d SET status = v.status, channel = v.channel,
+            fan_id = v.fan_id, sent_at = v.sent_at, updated_at = v.updated_at,
+            wechat_msgid = v.wechat_msgid, sms_message_id = v.sms_message_id,
+            error_code = v.error_code, error_message = v.error_message, excluded = v.excluded
+        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[],
+            $6::timestamptz[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+            AS v(id, status, channel, fan_id, sent_at, updated_at, wechat_msgid, sms_message_id,
+                 error_code, error_message, excluded)
+        WHERE d.id = v.id
+        """,
+        [
+            [row.id for row in rows],
+            [DeliveryStatus(row.status).value for row in rows],
+            [str(row.channel) for row in rows],
+            [row.fan_id for row in rows],
+            [row.sent_at for row in rows],
+            [row.updated_at for row in rows],
+            [row.wechat_msgid for row in rows],
+            [row.sms_message_id for row in rows],
+            [row.error_code for row in rows],
+            [row.error_message for row in rows],
+            [row.excluded for row in rows],
+        ],
+    )
 
 
 async def lock(delivery_id: int) -> Delivery | None:

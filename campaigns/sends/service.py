@@ -2,6 +2,9 @@
 
 import hashlib
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -39,6 +42,10 @@ RETRIES_EXHAUSTED = "retries_exhausted"
 # Lost rows re-enqueued per beat run: a long backlog waiting for the rate limit also looks lost,
 # and its extra tasks only find the row claimed or done.
 REQUEUE_BATCH = 500
+# Sent rows a batch may record later, together: their sends carry a dedupe key (`record`).
+# A few at a time: WeChat's TEMPLATESENDJOBFINISH finds the row by the msgid recorded here.
+HELD_BACK = frozenset({Channel.TEMPLATE, Channel.SMS})
+RECORD_EVERY = 10
 
 
 def policy() -> rules.Policy:
@@ -93,23 +100,76 @@ async def enqueue(
     return int(row.id), True
 
 
-async def _recipient(
-    member_id: int, now: datetime, *, mass: bool = True
-) -> tuple[rules.Recipient, int | None, str]:
-    """What the router needs to know of one member; `mass=False` (an intent that cannot go by
-    mass send) skips counting this month's mass sends."""
-    exists, phone = await repository.member_contact(member_id)
-    fan = await reach.best_fan_of_member(member_id) if exists else None
-    recipient = rules.Recipient(
-        exists=exists,
-        opted_out=bool(phone) and await suppression.is_suppressed(phone or ""),
-        fan=rules.Fan(fan.subscribed, fan.blacklisted, fan.window_open) if fan else None,
-        has_phone=bool(phone),
-        sms_consent=bool(phone) and await suppression.has_consent(phone or ""),
-        mass_used=await repository.mass_used(fan.fan_id, now) if fan and mass else 0,
-        used=await repository.used_by_channel(member_id, now),
-    )
-    return recipient, fan.fan_id if fan else None, phone or ""
+Routing = tuple[rules.Recipient, int | None, str]  # what the router knows, fan id, phone
+
+
+async def _recipients(
+    member_ids: list[int], now: datetime, *, mass: bool = True
+) -> tuple[dict[int, Routing], list[reach.FanReach]]:
+    """What the router needs to know of these members, in a few set-based queries; `mass=False`
+    (an intent that cannot go by mass send) skips counting this month's mass sends. Also the
+    fans chosen, for a sender to write to without reading them again."""
+    contacts = await repository.member_contacts(member_ids)
+    fans = await reach.best_fans_of_members(list(contacts))
+    phones = [phone for phone in contacts.values() if phone]
+    opted_out = await suppression.suppressed_among(phones) if phones else set()
+    consent = await suppression.consented_among(phones) if phones else set()
+    fan_ids = [fan.fan_id for fan in fans.values()]
+    mass_used = await repository.mass_used(fan_ids, now) if mass and fan_ids else {}
+    used = await repository.used_by_channels(list(contacts), now) if contacts else {}
+    known: dict[int, Routing] = {}
+    for member_id in member_ids:
+        phone = contacts.get(member_id)
+        fan = fans.get(member_id)
+        recipient = rules.Recipient(
+            exists=member_id in contacts,
+            opted_out=bool(phone) and phone in opted_out,
+            fan=rules.Fan(fan.subscribed, fan.blacklisted, fan.window_open) if fan else None,
+            has_phone=bool(phone),
+            sms_consent=bool(phone) and phone in consent,
+            mass_used=mass_used.get(fan.fan_id, 0) if fan else 0,
+            used=used.get(member_id, {}),
+        )
+        known[member_id] = (recipient, fan.fan_id if fan else None, phone or "")
+    return known, list(fans.values())
+
+
+async def _recipient(member_id: int, now: datetime, *, mass: bool = True) -> Routing:
+    known, _ = await _recipients([member_id], now, mass=mass)
+    return known[member_id]
+
+
+@dataclass
+class Batch:
+    """A sender's run over many claimed rows: their members read together (`prepare`), one open
+    WeChat client per account, and sent rows recorded together (`record`)."""
+
+    sender: reach.Sender
+    known: dict[int, Routing] = field(default_factory=dict)
+    unrecorded: list[Delivery] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def batch() -> AsyncIterator[Batch]:
+    async with reach.sender() as sender:
+        run = Batch(sender)
+        try:
+            yield run
+        finally:
+            await record(run)
+
+
+async def prepare(run: Batch, member_ids: list[int], now: datetime, *, mass: bool) -> None:
+    run.known, fans = await _recipients(member_ids, now, mass=mass)
+    run.sender.know(fans)
+
+
+async def record(run: Batch) -> None:
+    """Write the sent rows held back. Only rows whose send carries its own dedupe key are held
+    (a template's client_msg_id, the SMS gateway's key): a sender killed before this resends
+    them, and WeChat or the gateway drops the repeat (docs/campaigns.md)."""
+    rows, run.unrecorded = run.unrecorded, []
+    await repository.record_sent(rows)
 
 
 async def _claim(delivery_id: int, now: datetime) -> Delivery | None:
@@ -154,20 +214,27 @@ async def deliver(delivery_id: int) -> str:
 
 
 async def send_claimed(
-    row: Delivery, content: MessageContent, intent: rules.Intent, now: datetime
+    row: Delivery,
+    content: MessageContent,
+    intent: rules.Intent,
+    now: datetime,
+    run: Batch | None = None,
 ) -> str:
     """Route and send one claimed (`sending`) row; the row ends sent, batched for a mass send,
-    deferred, skipped or failed. Retryable WeChat errors put it back to queued and raise."""
+    deferred, skipped or failed. Retryable WeChat errors put it back to queued and raise. In a
+    `run`, the member's first routing comes from `prepare` and sent rows may wait for `record`."""
     excluded = frozenset(Channel(c) for c in row.excluded.split(",") if c)
     mass = intent.mass and Channel.MASS in intent.channels
+    known = run.known.pop(row.member_id, None) if run else None
     while True:
-        recipient, fan_id, phone = await _recipient(row.member_id, now, mass=mass)
+        recipient, fan_id, phone = known or await _recipient(row.member_id, now, mass=mass)
+        known = None  # after a refusal the member is read again
         decision = rules.decide(intent, recipient, now, policy(), excluded=excluded)
         row.fan_id = fan_id
         if decision.channel is None or decision.defer_until is not None:
             return await _settle(row, decision, now)
         try:
-            await _send(row, decision.channel, content, phone)
+            await _send(row, decision.channel, content, phone, run.sender if run else None)
         except WeChatAPIError as error:
             if error.retryable:
                 row.error_code, row.error_message = str(error.errcode_received), error.errmsg[:255]
@@ -198,21 +265,37 @@ async def send_claimed(
             DeliveryStatus.BATCHED if decision.channel is Channel.MASS else DeliveryStatus.SENT
         )
         row.sent_at = now
-        await _save(row, now)
+        if run is not None and decision.channel in HELD_BACK:
+            row.updated_at = now
+            run.unrecorded.append(row)
+            if len(run.unrecorded) >= RECORD_EVERY:
+                await record(run)
+        else:
+            await _save(row, now)
         return row.status.value
 
 
-async def _send(row: Delivery, channel: Channel, content: MessageContent, phone: str) -> None:
+async def _send(
+    row: Delivery,
+    channel: Channel,
+    content: MessageContent,
+    phone: str,
+    sender: reach.Sender | None = None,
+) -> None:
+    if sender is None:
+        async with reach.sender() as one:
+            await _send(row, channel, content, phone, one)
+        return
     content = await links.track_message(row.id, row.campaign_id, channel, content)
     if channel is Channel.CUSTOMER_SERVICE and row.fan_id is not None:
         if content.msgtype == "text":
-            await reach.send_text(row.fan_id, content.text)
+            await sender.send_text(row.fan_id, content.text)
         else:
-            await reach.send_custom(row.fan_id, content.msgtype, {"media_id": content.media_id})
+            await sender.send_custom(row.fan_id, content.msgtype, {"media_id": content.media_id})
     elif channel is Channel.TEMPLATE and row.fan_id is not None:
         # WeChat drops a repeated client_msg_id, which bounds a crash-and-retry duplicate.
         digest = hashlib.sha1(row.idempotency_key.encode(), usedforsecurity=False).hexdigest()
-        row.wechat_msgid = await reach.send_template(
+        row.wechat_msgid = await sender.send_template(
             row.fan_id,
             content.template_id,
             content.template_data,
@@ -329,8 +412,8 @@ async def dry_run(request: DryRunRequest) -> DryRunResult:
     channels: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     deferred = 0
-    for member_id in dict.fromkeys(request.member_ids):
-        recipient, _, _ = await _recipient(member_id, now)
+    known, _ = await _recipients(list(dict.fromkeys(request.member_ids)), now)
+    for recipient, _, _ in known.values():
         decision = rules.decide(intent, recipient, now, policy())
         if decision.channel is not None:
             channels[decision.channel.value] += 1

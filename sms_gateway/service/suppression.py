@@ -40,6 +40,18 @@ async def is_suppressed(phone: str, connection: BaseDBAsyncClient | None = None)
     )
 
 
+async def suppressed_among(phones: list[str]) -> set[str]:
+    """The numbers of `phones` (as given) that are suppressed, in one query."""
+    numbers = {phone: normalize_cn_msisdn(phone) for phone in phones}
+    found = {
+        str(number)
+        for number in await SmsSuppression.filter(phone__in=list(numbers.values())).values_list(
+            "phone", flat=True
+        )
+    }
+    return {phone for phone, number in numbers.items() if number in found}
+
+
 async def grant_consent(phone: str, *, source: str) -> SmsConsent:
     """Recorded by whoever collected the consent (member card, import); re-granting renews it."""
     number = normalize_cn_msisdn(phone)
@@ -58,6 +70,18 @@ async def has_consent(phone: str, connection: BaseDBAsyncClient | None = None) -
         .using_db(connection)
         .exists()
     )
+
+
+async def consented_among(phones: list[str]) -> set[str]:
+    """The numbers of `phones` (as given) with a standing consent, in one query."""
+    numbers = {phone: normalize_cn_msisdn(phone) for phone in phones}
+    found = {
+        str(number)
+        for number in await SmsConsent.filter(
+            phone__in=list(numbers.values()), withdrawn_at__isnull=True
+        ).values_list("phone", flat=True)
+    }
+    return {phone for phone, number in numbers.items() if number in found}
 
 
 async def list_suppressed(limit: int = 200, *, q: str = "") -> list[SmsSuppression]:

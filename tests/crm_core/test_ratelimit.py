@@ -106,6 +106,29 @@ async def test_a_held_slot_counts_from_the_end_of_its_call() -> None:
     assert await get_redis().zcard("rl:held") == 1
 
 
+async def test_a_paced_call_counts_from_its_end_written_with_the_next_slot() -> None:
+    """A Pace writes a call's end with the next call's slot: one Redis call per call, and the
+    second of two 0.3 s calls in a 0.5 s window (limit 2) starts the window from its end."""
+    pace = ratelimit.Pace("rl:paced", 2, 0.5)
+    async with pace.hold():
+        await asyncio.sleep(0.3)
+    first_ended = await redis_now()
+    async with pace.hold():
+        await asyncio.sleep(0.3)
+    before_close = await redis_now()
+    await pace.aclose()
+    scores = sorted(
+        score for _, score in await get_redis().zrange("rl:paced", 0, -1, withscores=True)
+    )
+    # The first end was written when the second slot was taken (after the first call ended),
+    # the second end by aclose: neither counts from its call's start.
+    assert len(scores) == 2
+    assert scores[0] / 1_000_000 >= first_ended - 0.01
+    assert scores[1] / 1_000_000 >= before_close - 0.01
+    wait = await ratelimit.try_acquire("rl:paced", 2, 0.5)
+    assert wait >= scores[0] / 1_000_000 + 0.5 - await redis_now()
+
+
 async def test_a_slot_released_by_a_failing_call_still_counts() -> None:
     with pytest.raises(RuntimeError, match="upstream"):
         async with ratelimit.hold("rl:failed", 1, 0.5):

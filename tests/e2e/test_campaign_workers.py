@@ -30,6 +30,7 @@ from campaigns.segments.models import Segment
 from campaigns.sends.models import Delivery
 from crm_core import clock, jobs
 from crm_core.celery import app as celery_app
+from tests.campaigns.support import make_library_template
 from tests.e2e.conftest import ARTIFACTS, ROOT, make_demo_account
 from tests.factories import bearer, make_staff
 from tests.wechat.support import Served, serve
@@ -37,6 +38,7 @@ from wechat.models import OfficialAccount
 from wechat.sandbox import create_sandbox_app
 from wechat.sandbox.__main__ import DEMO_APP
 from wechat.sandbox.state import SandboxState
+from wechat.sandbox.templates import from_seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 URL = "/api/v1/campaigns/campaigns"
@@ -157,7 +159,7 @@ def sandbox(sandbox_server: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator
     `monotonic` stamp of when the sandbox took it."""
     state: SandboxState = sandbox_server.app.state.sandbox
     state.reset()
-    state.add_app(**dict(DEMO_APP)).templates.add(TEMPLATE)
+    state.add_app(**dict(DEMO_APP)).templates[TEMPLATE] = from_seed(TEMPLATE)
     record = state.record
 
     def stamped(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -180,6 +182,9 @@ def workers(sandbox_server: Served, booted: object) -> Iterator[Workers]:
         "SCRM_SENDS__CAMPAIGN_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
         "SCRM_SENDS__MARKETING_START": start,
         "SCRM_SENDS__MARKETING_END": end,
+        # Crashes and cancel, not the template limit (1 000 a minute would need 20 minutes
+        # here); tests/e2e/test_send_rate_limit.py covers the limit.
+        "SCRM_SENDS__RATE_LIMITS": '{"template": [1000000, 60]}',
     }
     running = Workers(env)
     running.start()
@@ -198,6 +203,7 @@ async def build_world(state: SandboxState, size: int) -> OfficialAccount:
     """`size` members, each with a subscribed fan of the demo account; the same users in the
     sandbox. Set-based: two INSERT … SELECT."""
     await make_demo_account()
+    await make_library_template(TEMPLATE, "{{thing1.DATA}}")
     account = await OfficialAccount.get(appid=DEMO_APP["appid"])
     db = connections.get("default")
     await db.execute_query(

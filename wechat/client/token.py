@@ -6,6 +6,7 @@ live token, so even two fetches would not invalidate each other; force mode is u
 WeChat rejects the token that stable_token keeps handing out.
 """
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,12 +15,16 @@ from redis.asyncio import Redis
 Fetch = Callable[[bool], Awaitable[dict[str, Any]]]
 EARLY_EXPIRY_SECONDS = 300
 LOCK_TIMEOUT_SECONDS = 15
+MEMO_SECONDS = 30
 
 
 class TokenCache:
     def __init__(self, redis: Redis, appid: str, *, prefix: str = "wechat") -> None:
         self.redis = redis
         self.key = f"{prefix}:{appid}:access_token"
+        # A client sending many messages reads Redis once per MEMO_SECONDS, not once per call; a
+        # token another process rotated meanwhile answers 40001, and `rotate` reads the new one.
+        self._memo: tuple[str, float] | None = None
 
     async def cached(self) -> str | None:
         value = await self.redis.get(self.key)
@@ -28,14 +33,17 @@ class TokenCache:
         return value.decode() if isinstance(value, bytes) else str(value)
 
     async def get(self, fetch: Fetch) -> str:
-        token = await self.cached()
-        if token:
-            return token
-        return await self._refresh(fetch, stale=None)
+        if self._memo is not None and time.monotonic() < self._memo[1]:
+            return self._memo[0]
+        token = await self.cached() or await self._refresh(fetch, stale=None)
+        self._memo = (token, time.monotonic() + MEMO_SECONDS)
+        return token
 
     async def rotate(self, fetch: Fetch, stale: str) -> str:
         """After 40001/42001 on `stale`: one refresh across all processes."""
-        return await self._refresh(fetch, stale=stale)
+        token = await self._refresh(fetch, stale=stale)
+        self._memo = (token, time.monotonic() + MEMO_SECONDS)
+        return token
 
     async def _refresh(self, fetch: Fetch, *, stale: str | None) -> str:
         async with self.redis.lock(
@@ -53,4 +61,5 @@ class TokenCache:
             return token
 
     async def clear(self) -> None:
+        self._memo = None
         await self.redis.delete(self.key)

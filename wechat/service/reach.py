@@ -4,14 +4,16 @@ Errors come back as the typed `WeChatAPIError`s, so the caller decides what fall
 send first waits for a slot of its account's limit on that kind of call, shared by every worker
 (`SCRM_SENDS__RATE_LIMITS`)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from crm_core import clock, ratelimit
 from crm_core.config import get_settings
 from wechat import rules
+from wechat.client import WeChatClient
 from wechat.errors import ClientMsgIdExistsError
 from wechat.models import Fan, OfficialAccount
 from wechat.service import accounts
@@ -24,25 +26,126 @@ class FanReach:
     subscribed: bool
     blacklisted: bool
     window_open: bool
+    account_id: int = 0
+    openid: str = ""
 
 
 async def best_fan_of_member(member_id: int) -> FanReach | None:
     """The member's fan to write to: one with an open window first, then the latest follower."""
+    return (await best_fans_of_members([member_id])).get(member_id)
+
+
+async def best_fans_of_members(member_ids: list[int]) -> dict[int, FanReach]:
+    """`best_fan_of_member` for many members in one query; members without a fan are left out."""
     now = clock.utc_now()
-    fans = await Fan.filter(member_id=member_id).select_related("account")
-    reach = [
-        FanReach(
-            fan_id=fan.id,
-            appid=fan.account.appid,
-            subscribed=fan.subscribed and fan.account.is_active,
-            blacklisted=fan.blacklisted,
-            window_open=fan.subscribed and rules.window_open(fan.last_interaction_at, now),
-        )
-        for fan in fans
-    ]
-    order = {fan.id: fan.subscribed_at or fan.created_at for fan in fans}
-    reach.sort(key=lambda r: (r.window_open, r.subscribed, order[r.fan_id]), reverse=True)
-    return reach[0] if reach else None
+    fans = await Fan.filter(member_id__in=member_ids).select_related("account")
+    ranked = sorted(
+        fans,
+        key=lambda fan: (
+            fan.subscribed and rules.window_open(fan.last_interaction_at, now),
+            fan.subscribed and fan.account.is_active,
+            fan.subscribed_at or fan.created_at,
+        ),
+        reverse=True,
+    )
+    best: dict[int, FanReach] = {}
+    for fan in ranked:
+        if fan.member_id is not None and fan.member_id not in best:
+            best[fan.member_id] = _reach(fan, now)
+    return best
+
+
+def _reach(fan: Fan, now: datetime) -> FanReach:
+    return FanReach(
+        fan_id=fan.id,
+        appid=fan.account.appid,
+        subscribed=fan.subscribed and fan.account.is_active,
+        blacklisted=fan.blacklisted,
+        window_open=fan.subscribed and rules.window_open(fan.last_interaction_at, now),
+        account_id=fan.account_id,
+        openid=fan.openid,
+    )
+
+
+class Sender:
+    """Sends over one open client per account (a kept-alive connection) for a run of messages,
+    to fans the caller may have read already (`know`); a fan it does not know costs one query."""
+
+    def __init__(self) -> None:
+        self._fans: dict[int, FanReach] = {}
+        self._clients: dict[int, WeChatClient] = {}
+        self._paces: dict[tuple[str, str], ratelimit.Pace | None] = {}
+
+    def know(self, fans: Iterable[FanReach]) -> None:
+        self._fans.update((fan.fan_id, fan) for fan in fans)
+
+    async def _target(self, fan_id: int) -> tuple[WeChatClient, FanReach]:
+        fan = self._fans.get(fan_id)
+        if fan is None:
+            row = await Fan.get(id=fan_id).select_related("account")
+            fan = self._fans[fan_id] = _reach(row, clock.utc_now())
+        client = self._clients.get(fan.account_id)
+        if client is None:
+            account = await OfficialAccount.get(id=fan.account_id)
+            client = self._clients[fan.account_id] = accounts.client_for(account)
+        return client, fan
+
+    @asynccontextmanager
+    async def _throttled(self, appid: str, kind: str) -> AsyncIterator[None]:
+        """`throttled` at one Redis call per send (ratelimit.Pace)."""
+        if (appid, kind) not in self._paces:
+            limit = get_settings().sends.rate_limits.get(kind)
+            pace = ratelimit.Pace(_limit_key(appid, kind), *limit) if limit else None
+            self._paces[appid, kind] = pace
+        pace = self._paces[appid, kind]
+        if pace is None:
+            yield
+            return
+        async with pace.hold():
+            yield
+
+    async def send_text(self, fan_id: int, text: str) -> None:
+        client, fan = await self._target(fan_id)
+        async with self._throttled(fan.appid, "customer_service"):
+            await client.send_text(fan.openid, text)
+
+    async def send_custom(self, fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
+        client, fan = await self._target(fan_id)
+        async with self._throttled(fan.appid, "customer_service"):
+            await client.send_custom_message(fan.openid, msgtype, body)
+
+    async def send_template(
+        self,
+        fan_id: int,
+        template_id: str,
+        data: dict[str, Any],
+        *,
+        client_msg_id: str,
+        url: str = "",
+    ) -> int:
+        client, fan = await self._target(fan_id)
+        values = {name: {"value": value} for name, value in data.items()}
+        async with self._throttled(fan.appid, "template"):
+            return await client.send_template(
+                fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
+            )
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        paces, self._paces = [p for p in self._paces.values() if p], {}
+        for pace in paces:
+            await pace.aclose()
+        for client in clients:
+            await client.aclose()
+
+
+@asynccontextmanager
+async def sender() -> AsyncIterator[Sender]:
+    opened = Sender()
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
 
 
 @asynccontextmanager
@@ -53,26 +156,25 @@ async def throttled(appid: str, kind: str) -> AsyncIterator[None]:
     if limit is None:
         yield
         return
-    async with ratelimit.hold(f"ratelimit:wechat:{appid}:{kind}", *limit):
+    async with ratelimit.hold(_limit_key(appid, kind), *limit):
         yield
 
 
+def _limit_key(appid: str, kind: str) -> str:
+    return f"ratelimit:wechat:{appid}:{kind}"
+
+
 async def send_text(fan_id: int, text: str) -> None:
-    fan = await Fan.get(id=fan_id).select_related("account")
-    client = accounts.client_for(fan.account)
-    async with client, throttled(fan.account.appid, "customer_service"):
-        await client.send_text(fan.openid, text)
+    async with sender() as one:
+        await one.send_text(fan_id, text)
 
 
 async def send_template(
     fan_id: int, template_id: str, data: dict[str, Any], *, client_msg_id: str, url: str = ""
 ) -> int:
-    fan = await Fan.get(id=fan_id).select_related("account")
-    values = {name: {"value": value} for name, value in data.items()}
-    client = accounts.client_for(fan.account)
-    async with client, throttled(fan.account.appid, "template"):
-        return await client.send_template(
-            fan.openid, template_id, values, url=url or None, client_msg_id=client_msg_id
+    async with sender() as one:
+        return await one.send_template(
+            fan_id, template_id, data, client_msg_id=client_msg_id, url=url
         )
 
 
@@ -112,10 +214,8 @@ async def preview_mass(fan_id: int, msgtype: str, body: dict[str, Any]) -> int:
 
 
 async def send_custom(fan_id: int, msgtype: str, body: dict[str, Any]) -> None:
-    fan = await Fan.get(id=fan_id).select_related("account")
-    client = accounts.client_for(fan.account)
-    async with client, throttled(fan.account.appid, "customer_service"):
-        await client.send_custom_message(fan.openid, msgtype, body)
+    async with sender() as one:
+        await one.send_custom(fan_id, msgtype, body)
 
 
 async def fan_by_openid(openid: str) -> int | None:
