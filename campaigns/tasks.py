@@ -103,9 +103,9 @@ async def resume_campaigns() -> int:
     return await mass.resume()
 
 
-@task("campaigns.on_template_finished")
-async def on_template_finished(msg_id: int, status: str) -> int:
-    return await sends.record_template_finished(msg_id, status)
+@task(sends.REPORT_TASK)
+async def on_template_finished(msg_id: int, status: str, attempt: int = 0) -> int:
+    return await sends.record_template_finished(msg_id, status, attempt)
 
 
 @task("campaigns.on_mass_finished")

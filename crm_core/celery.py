@@ -45,7 +45,9 @@ def configure(
     app.conf.result_backend = None
     _boot[:] = [boot]
     _shutdown[:] = [shutdown]
-    jobs.set_publisher(lambda job: app.send_task(job.name, kwargs=job.kwargs))
+    jobs.set_publisher(
+        lambda job: app.send_task(job.name, kwargs=job.kwargs, countdown=job.countdown or None)
+    )
     return app
 
 

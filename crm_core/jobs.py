@@ -15,8 +15,10 @@ from typing import Any
 class Job:
     name: str
     kwargs: dict[str, Any] = field(default_factory=dict)
+    countdown: float = 0.0  # seconds before a worker may run it
 
 
+MAX_COUNTDOWN = 60.0
 Publisher = Callable[[Job], None]
 _pending: ContextVar[list[Job] | None] = ContextVar("pending_jobs", default=None)
 _publisher: list[Publisher] = []
@@ -28,6 +30,19 @@ def set_publisher(publisher: Publisher) -> None:
 
 def enqueue(name: str, **kwargs: Any) -> None:
     job = Job(name, kwargs)
+    pending = _pending.get()
+    if pending is None:
+        _publish(job)
+    else:
+        pending.append(job)
+
+
+def enqueue_later(name: str, seconds: float, **kwargs: Any) -> None:
+    """`enqueue`, run no sooner than `seconds` from now. Short waits only (reliability.md TQ-2):
+    anything later than a minute belongs in a table a beat reads."""
+    if not 0 <= seconds <= MAX_COUNTDOWN:
+        raise ValueError(f"a countdown of {seconds} s is not between 0 and {MAX_COUNTDOWN} s")
+    job = Job(name, kwargs, countdown=seconds)
     pending = _pending.get()
     if pending is None:
         _publish(job)

@@ -3,8 +3,10 @@
 from datetime import datetime
 from typing import Any
 
+from tortoise import connections
+
 from loyalty.coupons.models import Coupon
-from loyalty.points.models import Account, PointsEntry
+from loyalty.points.models import PointsEntry
 from loyalty.program.models import Tier
 from members.models import Member
 
@@ -15,23 +17,23 @@ async def member_values(member_id: int) -> dict[str, Any] | None:
 
 async def member_values_of(member_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Placeholder values of each member not merged away, in two queries."""
-    members = await Member.filter(id__in=member_ids, merged_into_id=None).values_list(
-        "id", "name", "card_no"
+    # One plain query: a campaign's sender reads 50 members at a time (bench/campaigns.py).
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT m.id, m.name, m.card_no, a.balance, t.name AS tier FROM members_member m"
+        " LEFT JOIN loyalty_account a ON a.member_id = m.id"
+        " LEFT JOIN loyalty_tier t ON t.id = a.tier_id"
+        " WHERE m.id = ANY($1::int[]) AND m.merged_into_id IS NULL",
+        [member_ids],
     )
-    accounts = {
-        int(account.member_id): account
-        for account in await Account.filter(member_id__in=member_ids).prefetch_related("tier")
-    }
-    values: dict[int, dict[str, Any]] = {}
-    for member_id, name, card_no in members:
-        account = accounts.get(int(member_id))
-        values[int(member_id)] = {
-            "name": name or "会员",
-            "card_no": card_no or "",
-            "points": account.balance if account else 0,
-            "tier": account.tier.name if account and account.tier else "",
+    return {
+        int(row["id"]): {
+            "name": row["name"] or "会员",
+            "card_no": row["card_no"] or "",
+            "points": row["balance"] or 0,
+            "tier": row["tier"] or "",
         }
-    return values
+        for row in rows
+    }
 
 
 async def points_entry(entry_id: int) -> tuple[int, dict[str, Any]] | None:

@@ -8,7 +8,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from campaigns.mass.models import Campaign, CampaignStatus
-from campaigns.sends.models import DeliveryStatus
+from campaigns.sends.models import Delivery, DeliveryStatus
 from campaigns.sends.repository import COUNTED
 
 _COUNTED = ", ".join(f"'{s.value}'" for s in COUNTED)
@@ -273,8 +273,9 @@ async def unbatch(campaign_id: int, batch_no: int | None, error_code: str, now: 
 
 async def claim(
     campaign_id: int, *, limit: int, now: datetime, stale_before: datetime
-) -> list[int]:
-    """Rows for one sender: queued ones, or ones whose sender died (claimed before the lease)."""
+) -> list[Delivery]:
+    """Rows for one sender, in id order: queued ones, or ones whose sender died (claimed before
+    the lease). The claim's UPDATE returns them whole (no second read)."""
     rows = await _db().execute_query_dict(
         """
         UPDATE campaigns_delivery d SET status = 'sending', claimed_at = $2,
@@ -284,11 +285,11 @@ async def claim(
             WHERE campaign_id = $1
               AND (status = 'queued' OR (status = 'sending' AND claimed_at < $3))
             ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
-        RETURNING d.id
+        RETURNING d.*
         """,
         [campaign_id, now, stale_before, limit],
     )
-    return sorted(int(r["id"]) for r in rows)
+    return sorted((Delivery._init_from_db(**row) for row in rows), key=lambda row: row.id)
 
 
 async def release(ids: list[int], status: DeliveryStatus, now: datetime) -> int:
@@ -355,5 +356,7 @@ async def transition(
 
 
 async def status_of(campaign_id: int) -> CampaignStatus | None:
-    campaign = await Campaign.get_or_none(id=campaign_id).only("id", "status")
-    return campaign.status if campaign else None
+    rows = await _db().execute_query_dict(
+        "SELECT status FROM campaigns_campaign WHERE id = $1", [campaign_id]
+    )
+    return CampaignStatus(rows[0]["status"]) if rows else None

@@ -13,6 +13,7 @@ half second)."""
 import asyncio
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,6 +67,7 @@ MASS_PARALLEL = 3
 CLAIM = 50
 PUMP_SECONDS = 20.0
 CANCEL_CHECK_SECONDS = 0.5
+STATUS_CHECK_SECONDS = 5.0
 HEARTBEAT_SECONDS = 30
 
 
@@ -336,9 +338,24 @@ async def _freeze(campaign: Campaign) -> None:
         await repository.cancel_rows(campaign.id, clock.utc_now())
 
 
-async def _cancelled(campaign_id: int) -> bool:
+@dataclass
+class _Watch:
+    """When one sender last looked for a cancel: the flag in Redis, set on cancel, every
+    CANCEL_CHECK_SECONDS; the campaign's status itself, which outlives the flag, every
+    STATUS_CHECK_SECONDS (a pump reads it when it starts)."""
+
+    flag_at: float = 0.0
+    status_at: float = field(default_factory=time.monotonic)
+
+
+async def _cancelled(campaign_id: int, watch: _Watch | None = None) -> bool:
     if await get_redis().exists(_cancel_key(campaign_id)):
         return True
+    now = time.monotonic()
+    if watch is not None:
+        if now - watch.status_at < STATUS_CHECK_SECONDS:
+            return False
+        watch.status_at = now
     return await repository.status_of(campaign_id) is not CampaignStatus.RUNNING
 
 
@@ -545,48 +562,95 @@ def _render(content: CampaignContent, values: dict[str, Any]) -> MessageContent:
 async def pump(campaign_id: int) -> int:
     """Worker: send this campaign's rows through the router for up to PUMP_SECONDS, then hand
     on to a new task (so other work interleaves). Returns rows handled. Each claim of CLAIM rows
-    reads its members together and sends over open clients (campaigns.sends.Batch)."""
+    reads its members together and sends over open clients (campaigns.sends.Batch); the next
+    claim is taken and read while this one sends, so the database never holds a sender up."""
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None or campaign.status is not CampaignStatus.RUNNING:
         return 0
     content = CampaignContent.model_validate(campaign.content)
     started = time.monotonic()
     handled = 0
+    watch = _Watch()
     async with sends.batch() as run:
-        while time.monotonic() - started < PUMP_SECONDS:
+        claim = await _take(campaign, run)
+        while claim is not None:
             await get_redis().set(_heartbeat_key(campaign_id), "1", ex=HEARTBEAT_SECONDS)
-            sent = await _send_claim(campaign, content, run)
+            more = time.monotonic() - started < PUMP_SECONDS
+            upcoming = asyncio.create_task(_take(campaign, run)) if more else None
+            try:
+                sent = await _send_claim(campaign, content, run, claim, watch)
+            except Exception:
+                await _hand_back(run, upcoming, DeliveryStatus.QUEUED)
+                raise
             if sent is None:
+                await _hand_back(run, upcoming, DeliveryStatus.CANCELLED)
                 return handled
-            if not sent:
-                break
             handled += sent
-        else:
-            jobs.enqueue(PUMP, campaign_id=campaign_id)
-            return handled
+            if upcoming is None:
+                jobs.enqueue(PUMP, campaign_id=campaign_id)
+                return handled
+            # Taken before this claim ended: rows it handed back since are looked for again.
+            claim = await upcoming or await _take(campaign, run)
     await _wrap_up(campaign)
     return handled
 
 
-async def _send_claim(campaign: Campaign, content: CampaignContent, run: sends.Batch) -> int | None:
-    """Claim up to CLAIM rows and send them: the rows handled, None when cancelled."""
+@dataclass
+class _Claim:
+    """Rows one sender holds, what routing and rendering them needs, and when they were taken
+    (the monotonic clock, for the lease)."""
+
+    ids: list[int]
+    rows: dict[int, Delivery]
+    values: dict[int, dict[str, Any]]
+    taken: float
+
+
+async def _take(campaign: Campaign, run: sends.Batch) -> _Claim | None:
+    """Claim up to CLAIM rows and read their members: None when none is left."""
     lease = timedelta(seconds=get_settings().sends.campaign_claim_lease_seconds)
-    now = clock.utc_now()
-    ids = await repository.claim(campaign.id, limit=CLAIM, now=now, stale_before=now - lease)
-    if not ids:
-        return 0
-    rows = {int(r.id): r for r in await Delivery.filter(id__in=ids)}
-    member_ids = [rows[i].member_id for i in ids]
-    await sends.prepare(
-        run, member_ids, now, mass=send_rules.Channel.MASS in rules.PLAN_CHANNELS[campaign.plan]
+    taken, now = time.monotonic(), clock.utc_now()
+    claimed = await repository.claim(campaign.id, limit=CLAIM, now=now, stale_before=now - lease)
+    if not claimed:
+        return None
+    ids = [row.id for row in claimed]
+    rows = {row.id: row for row in claimed}
+    member_ids = [row.member_id for row in claimed]
+    mass = send_rules.Channel.MASS in rules.PLAN_CHANNELS[campaign.plan]
+    _, values = await asyncio.gather(
+        sends.prepare(run, member_ids, now, mass=mass),
+        care_repository.member_values_of(member_ids),
     )
-    values = await care_repository.member_values_of(member_ids)
-    held_until = time.monotonic() + lease.total_seconds() / 2
-    checked = 0.0  # a cancel is looked for before the first row of each claim
+    return _Claim(ids, rows, values, taken)
+
+
+async def _hand_back(
+    run: sends.Batch, upcoming: "asyncio.Task[_Claim | None] | None", status: DeliveryStatus
+) -> None:
+    """The claim taken ahead goes back unsent (a failed read leaves its rows to the lease)."""
+    if upcoming is None:
+        return
+    try:
+        claim = await upcoming
+    except Exception:
+        return
+    if claim is not None:
+        for row in claim.rows.values():
+            run.known.pop(row.member_id, None)
+        await repository.release(claim.ids, status, clock.utc_now())
+
+
+async def _send_claim(
+    campaign: Campaign, content: CampaignContent, run: sends.Batch, claim: _Claim, watch: _Watch
+) -> int | None:
+    """Send a claim's rows: the rows handled, None when cancelled."""
+    lease = get_settings().sends.campaign_claim_lease_seconds
+    held_until = claim.taken + lease / 2
+    ids = claim.ids
     for position, delivery_id in enumerate(ids):
-        if time.monotonic() - checked > CANCEL_CHECK_SECONDS:
-            checked = time.monotonic()
-            if await _cancelled(campaign.id):
+        if time.monotonic() - watch.flag_at > CANCEL_CHECK_SECONDS:
+            watch.flag_at = time.monotonic()
+            if await _cancelled(campaign.id, watch):
                 # Rows sent but not yet recorded are written first: release skips them then.
                 await sends.record(run)
                 await repository.release(ids[position:], DeliveryStatus.CANCELLED, clock.utc_now())
@@ -597,12 +661,12 @@ async def _send_claim(campaign: Campaign, content: CampaignContent, run: sends.B
             await sends.record(run)
             await repository.release(ids[position:], DeliveryStatus.QUEUED, clock.utc_now())
             return position
-        row = rows[delivery_id]
-        message = _render(content, values.get(row.member_id) or {})
+        row = claim.rows[delivery_id]
+        message = _render(content, claim.values.get(row.member_id) or {})
         await sends.send_claimed(
             row, message, _campaign_intent(campaign.plan, message), clock.utc_now(), run
         )
-    await sends.record(run)
+    await sends.record(run, wait=False)
     return len(ids)
 
 

@@ -5,6 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 
@@ -62,10 +63,12 @@ class Delivery(Model):
         ordering = ("-id",)
         # Few indexes: a mass send writes every row of a 1M campaign, and each index is written
         # with it. Members' and fans' counts use the first two, campaigns the third, the beat's
-        # sweeps (deferred, stale, lost rows) the last.
+        # sweeps (deferred, stale, lost rows) the fourth. WeChat's template reports find their
+        # row by msgid in the last, which holds template rows only.
         indexes = (
             ("member_id", "channel", "sent_at"),
             ("fan_id", "channel", "sent_at"),
             ("campaign_id", "status"),
             ("status", "not_before"),
+            PartialIndex(fields=("wechat_msgid",), condition={"channel": "template"}),
         )

@@ -11,7 +11,6 @@ from tortoise.queryset import QuerySet
 from campaigns.sends import rules
 from campaigns.sends.models import Delivery, DeliveryStatus
 from campaigns.sends.rules import Channel
-from members.models import Member
 from sms_gateway.models import SmsMessage, SmsStatus
 
 # A row counts against caps and quota from the moment a worker starts sending it.
@@ -29,8 +28,11 @@ BEYOND_DELIVERED = (DeliveryStatus.READ, DeliveryStatus.CLICKED)
 
 async def member_contacts(member_ids: list[int]) -> dict[int, str | None]:
     """Bound phone of each member that exists and was not merged away (the others left out)."""
-    rows = await Member.filter(id__in=member_ids, merged_into_id=None).values_list("id", "phone")
-    return {int(member_id): phone for member_id, phone in rows}
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT id, phone FROM members_member WHERE id = ANY($1::int[]) AND merged_into_id IS NULL",
+        [member_ids],
+    )
+    return {int(row["id"]): row["phone"] for row in rows}
 
 
 async def member_contact(member_id: int) -> tuple[bool, str | None]:
@@ -44,15 +46,14 @@ async def used_by_channels(
 ) -> dict[int, dict[Channel, tuple[int, int]]]:
     """Per member: channel -> (sent today, sent this week)."""
     day, week = rules.day_start(now), rules.week_start(now)
-    rows = (
-        await Delivery.filter(
-            member_id__in=member_ids, status__in=COUNTED, sent_at__gte=min(day, week)
-        )
-        .exclude(channel="")
-        .values_list("member_id", "channel", "sent_at")
+    rows = await connections.get("default").execute_query(
+        "SELECT member_id, channel, sent_at FROM campaigns_delivery"
+        " WHERE member_id = ANY($1::int[]) AND status = ANY($2::text[]) AND sent_at >= $3"
+        " AND channel <> ''",
+        [member_ids, [str(status) for status in COUNTED], min(day, week)],
     )
     used: dict[int, dict[Channel, tuple[int, int]]] = {}
-    for member_id, channel, sent_at in rows:
+    for member_id, channel, sent_at in rows[1]:
         of_member = used.setdefault(int(member_id), {})
         today, this_week = of_member.get(Channel(channel), (0, 0))
         of_member[Channel(channel)] = (today + (sent_at >= day), this_week + (sent_at >= week))

@@ -1,5 +1,6 @@
 """Routing and sending one message to one member, recorded in the delivery ledger."""
 
+import asyncio
 import hashlib
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -43,9 +44,13 @@ RETRIES_EXHAUSTED = "retries_exhausted"
 # and its extra tasks only find the row claimed or done.
 REQUEUE_BATCH = 500
 # Sent rows a batch may record later, together: their sends carry a dedupe key (`record`).
-# A few at a time: WeChat's TEMPLATESENDJOBFINISH finds the row by the msgid recorded here.
+# WeChat's TEMPLATESENDJOBFINISH finds the row by the msgid recorded here; one that comes
+# before the write is retried (campaigns.tasks.on_template_finished).
 HELD_BACK = frozenset({Channel.TEMPLATE, Channel.SMS})
-RECORD_EVERY = 10
+RECORD_EVERY = 50
+REPORT_TASK = "campaigns.on_template_finished"
+REPORT_RETRIES = 3
+REPORT_WAIT_SECONDS = 5.0  # then 10 s, 20 s: a sender writes its rows within one claim
 
 
 def policy() -> rules.Policy:
@@ -147,6 +152,7 @@ class Batch:
     sender: reach.Sender
     known: dict[int, Routing] = field(default_factory=dict)
     unrecorded: list[Delivery] = field(default_factory=list)
+    writing: "asyncio.Task[None] | None" = None
 
 
 @asynccontextmanager
@@ -160,16 +166,28 @@ async def batch() -> AsyncIterator[Batch]:
 
 
 async def prepare(run: Batch, member_ids: list[int], now: datetime, *, mass: bool) -> None:
-    run.known, fans = await _recipients(member_ids, now, mass=mass)
+    """Read what routing these members needs; a run may prepare its next rows while it sends."""
+    known, fans = await _recipients(member_ids, now, mass=mass)
+    run.known.update(known)
     run.sender.know(fans)
 
 
-async def record(run: Batch) -> None:
+async def record(run: Batch, *, wait: bool = True) -> None:
     """Write the sent rows held back. Only rows whose send carries its own dedupe key are held
     (a template's client_msg_id, the SMS gateway's key): a sender killed before this resends
-    them, and WeChat or the gateway drops the repeat (docs/campaigns.md)."""
+    them, and WeChat or the gateway drops the repeat (docs/campaigns.md). `wait=False` writes
+    in the background while the run sends on; one write at a time, and `record()` waits for
+    all of them."""
     rows, run.unrecorded = run.unrecorded, []
-    await repository.record_sent(rows)
+    previous, run.writing = run.writing, None
+    if previous is not None:
+        await previous
+    if not rows:
+        return
+    if wait:
+        await repository.record_sent(rows)
+    else:
+        run.writing = asyncio.create_task(repository.record_sent(rows))
 
 
 async def _claim(delivery_id: int, now: datetime) -> Delivery | None:
@@ -269,7 +287,7 @@ async def send_claimed(
             row.updated_at = now
             run.unrecorded.append(row)
             if len(run.unrecorded) >= RECORD_EVERY:
-                await record(run)
+                await record(run, wait=False)
         else:
             await _save(row, now)
         return row.status.value
@@ -372,19 +390,31 @@ async def record_sms_reports() -> int:
     return changed
 
 
-async def record_template_finished(msg_id: int, status: str) -> int:
+async def record_template_finished(msg_id: int, status: str, attempt: int = 0) -> int:
     """TEMPLATESENDJOBFINISH: the template row WeChat reports on becomes delivered, or failed
-    with WeChat's status as the message. Only forward; a repeated event changes nothing."""
+    with WeChat's status as the message. Only forward; a repeated event changes nothing. A
+    report may come before its sender wrote the msgid (`record`): it is tried again a few
+    seconds later, REPORT_RETRIES times, then taken as not one of ours."""
     outcome = rules.template_outcome(status)
     if outcome is None:
         return 0
     delivered, error_code = outcome
     rows, now = repository.template_rows(msg_id), clock.utc_now()
     if delivered:
-        return await repository.mark_delivered(rows, now, now)
-    return await repository.mark_failed(
-        rows, now, error_code=error_code, error_message=status.strip()[:255]
-    )
+        changed = await repository.mark_delivered(rows, now, now)
+    else:
+        changed = await repository.mark_failed(
+            rows, now, error_code=error_code, error_message=status.strip()[:255]
+        )
+    if not changed and attempt < REPORT_RETRIES and not await rows.exists():
+        jobs.enqueue_later(
+            REPORT_TASK,
+            REPORT_WAIT_SECONDS * 2**attempt,
+            msg_id=msg_id,
+            status=status,
+            attempt=attempt + 1,
+        )
+    return changed
 
 
 async def tracking_counts(campaign_id: int) -> tuple[int, int]:

@@ -131,6 +131,54 @@ async def test_a_mass_row_with_the_same_number_is_not_a_template_report(
     assert (row.status, row.delivered_at) == ("sent", None)
 
 
+async def test_a_report_before_its_msgid_is_written_is_tried_again_then_lands(
+    account: OfficialAccount, sandbox: SandboxState, published_jobs: list[jobs.Job]
+) -> None:
+    member = await make_member()
+    await make_fan(account, member, "o_alice")
+    row = await send(member.id)
+    msg_id = row.wechat_msgid
+    assert msg_id is not None
+    # The sender has not written the msgid yet when WeChat's report comes.
+    await type(row).filter(id=row.id).update(wechat_msgid=None)
+    published_jobs.clear()
+    assert await tasks.on_template_finished(msg_id=msg_id, status="success") == 0
+    assert published_jobs == [
+        jobs.Job(
+            "campaigns.on_template_finished",
+            {"msg_id": msg_id, "status": "success", "attempt": 1},
+            countdown=5.0,
+        )
+    ]
+    await type(row).filter(id=row.id).update(wechat_msgid=msg_id)
+    retry = published_jobs.pop()
+    assert await tasks.on_template_finished(**retry.kwargs) == 1
+    assert published_jobs == []
+    await row.refresh_from_db()
+    assert (row.status, row.delivered_at) == ("delivered", MONDAY_11)
+
+
+async def test_a_report_no_row_claims_is_dropped_after_three_retries(
+    account: OfficialAccount, sandbox: SandboxState, published_jobs: list[jobs.Job]
+) -> None:
+    waits = []
+    for attempt in range(3):
+        assert (
+            await tasks.on_template_finished(msg_id=424242, status="success", attempt=attempt) == 0
+        )
+        job = published_jobs.pop()
+        assert (job.kwargs["attempt"], published_jobs) == (attempt + 1, [])
+        waits.append(job.countdown)
+    assert waits == [5.0, 10.0, 20.0]
+    assert await tasks.on_template_finished(msg_id=424242, status="success", attempt=3) == 0
+    assert published_jobs == []
+
+
+def test_a_countdown_beyond_a_minute_is_refused() -> None:
+    with pytest.raises(ValueError, match="61"):
+        jobs.enqueue_later("campaigns.on_template_finished", 61, msg_id=1, status="success")
+
+
 async def test_an_sms_link_is_tracked_and_redirects_to_the_exact_url(
     client: httpx.AsyncClient, account: OfficialAccount
 ) -> None:
