@@ -6,7 +6,8 @@
 2. mass send: `send_mass_batches` after the freeze (numbering, 100 calls of 10 000 openids to the
    sandbox, marking the rows) in under 60 s; the bare 100 HTTP calls are printed for context.
 3. template messages: the campaign pump for the template plan (claim, render, route, send, record)
-   against a bare HTTP client posting the same messages, at the same concurrency; target >= 0.8.
+   against a bare HTTP client posting the same messages, at the same concurrency, in interleaved
+   rounds (bare, then ours); the median round's ratio, target >= 0.8.
 4. segment count: a multi-condition rule compiled by campaigns.segments.rules and counted by its
    repository, against the hand-written SQL of the same predicate; target ours/hand <= 1.5.
 
@@ -20,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -374,8 +376,16 @@ async def mass(url: str, members: int, campaign_id: int) -> bool:
 # --- 3. template messages --------------------------------------------------------------------
 
 
-async def template_campaign(count: int, now: datetime) -> int:
-    """A running template campaign whose frozen rows are members 1..count."""
+TEMPLATE_ROUNDS = 3  # interleaved bare/ours rounds; the figure is the median of their ratios
+
+
+def template_rounds(members: int, count: int) -> int:
+    """Rounds that fit: ours takes members from the bottom, the bare client from the top."""
+    return min(TEMPLATE_ROUNDS, max(1, members // (2 * count)))
+
+
+async def template_campaign(now: datetime) -> int:
+    """A running template campaign with no rows yet (`template_rows` adds each round's)."""
     segment_id = await saved_segment("模板消息人群", {"match": "all", "groups": []}, now)
     campaign_id = await campaign(
         "积分提醒",
@@ -386,17 +396,25 @@ async def template_campaign(count: int, now: datetime) -> int:
             "template_data": {"first": "{name}，您好", "points": "{points}"},
         },
     )
+    await Campaign.filter(id=campaign_id).update(status=CampaignStatus.RUNNING)
+    return campaign_id
+
+
+async def template_rows(campaign_id: int, first: int, count: int, now: datetime) -> None:
+    """Frozen rows for members first..first+count-1, as a freeze would leave them."""
     key = mass_repository.intent_key(campaign_id)
     await execute(
         "INSERT INTO campaigns_delivery (idempotency_key, intent_key, kind, member_id, campaign_id,"
         " channel, status, reason, error_code, error_message, content, excluded, attempts,"
         " created_at, updated_at)"
         " SELECT $1 || g, $2, 'campaign', g, $3, '', 'queued', '', '', '', '{}', '', 0, $4, $4"
-        " FROM generate_series(1, $5) g",
-        [f"{key}:", key, campaign_id, now, count],
+        " FROM generate_series($5::int, $6::int) g",
+        [f"{key}:", key, campaign_id, now, first, first + count - 1],
     )
-    await Campaign.filter(id=campaign_id).update(status=CampaignStatus.RUNNING, recipients=count)
-    return campaign_id
+    # The previous round's senders finished the campaign: it runs again with the new rows.
+    await Campaign.filter(id=campaign_id).update(
+        status=CampaignStatus.RUNNING, recipients=first + count - 1, finished_at=None
+    )
 
 
 async def bare_templates(url: str, first: int, count: int, clients: int) -> float:
@@ -437,22 +455,35 @@ async def pumps(campaign_id: int, clients: int) -> float:
     return time.perf_counter() - started
 
 
-async def templates(url: str, count: int, now: datetime) -> bool:
+async def templates(url: str, members: int, count: int, now: datetime) -> bool:
+    """Rounds of: the bare client sends `count` messages, then the campaign pumps send `count`
+    rows to other members. Pairing each round's two runs keeps a load swing on this shared
+    machine from landing on one side only; the median round is the figure."""
     clients = get_settings().sends.campaign_senders
-    campaign_id = await template_campaign(count, now)
-    progress(f"templates: bare client, {count:,} messages at {clients} at once")
-    # Best of two bare runs (one before, one after ours): the stricter baseline.
-    bare_seconds = await bare_templates(url, count + 1, count, clients)
-    progress("templates: campaign pumps")
-    seconds = await pumps(campaign_id, clients)
-    bare_seconds = min(bare_seconds, await bare_templates(url, 2 * count + 1, count, clients))
+    campaign_id = await template_campaign(now)
+    ratios: list[float] = []
+    rounds = template_rounds(members, count)
+    for number in range(rounds):
+        first = number * count + 1
+        await template_rows(campaign_id, first, count, now)
+        progress(
+            f"templates round {number + 1}: bare client, {count:,} messages at {clients} at once"
+        )
+        bare_seconds = await bare_templates(url, members - (number + 1) * count + 1, count, clients)
+        progress(f"templates round {number + 1}: campaign pumps")
+        seconds = await pumps(campaign_id, clients)
+        ratios.append(bare_seconds / seconds)
+        print(
+            f"  round {number + 1}: ours {count / seconds:,.0f}/s, bare client "
+            f"{count / bare_seconds:,.0f}/s, ratio {bare_seconds / seconds:.2f}",
+            flush=True,
+        )
     sent = await Delivery.filter(campaign_id=campaign_id, status="sent", channel="template").count()
-    rate, bare_rate = sent / seconds, count / bare_seconds
-    ratio = rate / bare_rate
-    met = ratio >= TARGET_TEMPLATE and sent == count
+    ratio = statistics.median(ratios)
+    met = ratio >= TARGET_TEMPLATE and sent == rounds * count
     print(
-        f"template messages ({sent:,} of {count:,} sent, {clients} senders): ours {rate:,.0f}/s, "
-        f"bare client {bare_rate:,.0f}/s; ratio {ratio:.2f} (target >= {TARGET_TEMPLATE}) "
+        f"template messages ({sent:,} of {rounds * count:,} sent, {clients} senders, "
+        f"{rounds} rounds): median ratio ours/bare {ratio:.2f} (target >= {TARGET_TEMPLATE}) "
         f"{verdict(met)}",
         flush=True,
     )
@@ -558,12 +589,12 @@ async def run(members: int, template_count: int) -> bool:
             count_met = await segment_count(now)
             freeze_met, campaign_id = await freeze(members, now)
             mass_met = await mass(url, members, campaign_id)
-            template_met = await templates(url, template_count, now)
+            template_met = await templates(url, members, template_count, now)
             async with httpx.AsyncClient() as client:
                 took = (await client.get(f"{url}/__bench/outbox")).json()
             expected = {
                 "mass_users": 2 * members,
-                "template_calls": 3 * template_count,
+                "template_calls": 2 * template_rounds(members, template_count) * template_count,
             }
             wrong = {k: (took.get(k), v) for k, v in expected.items() if took.get(k) != v}
             print(f"sandbox took: {took}" + (f"; unexpected: {wrong}" if wrong else ""))
