@@ -45,6 +45,8 @@ class FieldSpec:
     choices: tuple[str | int, ...] = ()
     # HAS: an empty id list means "any" (coupons), else at least one id is required (tags).
     any_allowed: bool = False
+    # HAS: the values are codes (text), not ids.
+    codes: bool = False
 
 
 _TOUCH = (
@@ -102,6 +104,13 @@ FIELDS: dict[str, FieldSpec] = {
         "持有未用优惠券", Kind.HAS, _COUPON + "'unused' AND c.valid_until > {now}{ids})", (), True
     ),
     "coupon_used": FieldSpec("用过优惠券", Kind.HAS, _COUPON + "'used'{ids})", (), True),
+    "bought_product": FieldSpec(
+        "买过的商品（编码）",
+        Kind.HAS,
+        "EXISTS (SELECT 1 FROM sales_order o JOIN sales_order_line l ON l.order_id = o.id"
+        " WHERE o.member_id = m.id AND o.status <> 'refunded'{ids})",
+        codes=True,
+    ),
     "checkin_streak": FieldSpec(
         "连续签到天数",
         Kind.NUMBER,
@@ -125,6 +134,7 @@ TABLES = (
     "loyalty_coupon",
     "loyalty_checkin",
     "sales_order",
+    "sales_order_line",
     "wechat_fan",
     "wechat_fan_tags",
     "sms_suppression",
@@ -133,6 +143,7 @@ _HAS_IDS = {
     "fan_tag": "ft.fantag_id",
     "coupon_held": "c.template_id",
     "coupon_used": "c.template_id",
+    "bought_product": "l.product_code",
 }
 
 
@@ -211,10 +222,10 @@ def check_value(field: str, op: str, value: Any) -> Any:
     spec = FIELDS[field]
     if spec.kind is Kind.IDS:
         return sorted({_integer(spec, v, 1, INT4_MAX) for v in _list(spec, value)})
-    if spec.kind is Kind.HAS:
+    if spec.kind is Kind.HAS and not spec.codes:
         items = _list(spec, value, empty=spec.any_allowed)
         return sorted({_integer(spec, v, 1, INT4_MAX) for v in items})
-    if spec.kind is Kind.TEXTS:
+    if spec.kind in {Kind.TEXTS, Kind.HAS}:
         items = _list(spec, value)
         if not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in items):
             raise _bad(spec, f"应为不超过 {MAX_TEXT} 个字符的文字")

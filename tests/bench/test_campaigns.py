@@ -16,10 +16,7 @@ FIGURES = (
     r"bare/ours [\d.]+ \(target >= 0\.5\) (ok|FAIL)",
     r"mass send to 2,000 fans in 1 calls: [\d.]+ s \(target < 60 s\) ok; "
     r"bare 1 calls alone: [\d.]+ s",
-    *(
-        rf"  round {n}: ours [\d,]+/s, bare client [\d,]+/s, ratio [\d.]+"
-        for n in (1, 2, 3)
-    ),
+    *(rf"  round {n}: ours [\d,]+/s, bare client [\d,]+/s, ratio [\d.]+" for n in (1, 2, 3)),
     r"template messages \(120 of 120 sent, 4 senders, 3 rounds\): median ratio ours/bare "
     r"[\d.]+ \(target >= 0\.8\) (ok|FAIL)",
 )

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from campaigns.segments import rules
-from crm_core.sales.models import OrderStatus, SalesOrder
+from crm_core.sales.models import OrderStatus, SalesOrder, SalesOrderLine
 from loyalty.checkin.models import Checkin
 from loyalty.coupons.models import Coupon, CouponSource, CouponStatus
 from loyalty.points.models import Account
@@ -24,6 +24,7 @@ CONTEXT = rules.Context(now=NOW, today=TODAY)
 CHANNELS = ["", "poster", "parcel"]
 PROVINCES = ["", "上海", "广东"]
 CITIES = ["", "上海", "深圳", "广州"]
+PRODUCTS = ["SKU-001", "SKU-002", "SKU-003", "SKU-404"]
 
 
 @dataclass
@@ -124,12 +125,12 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
                 points_balance=row.balance,
                 last_purchase=last_purchase,
             )
-        spend, count = 0, 0
+        spend, count, bought = 0, 0, set()
         for k in range(pick.choice([0, 0, 1, 2, 3])):
             total = pick.choice([1000, 2500, 9900])
             status = pick.choice([OrderStatus.PAID, OrderStatus.PAID, OrderStatus.REFUNDED])
             refunded = total if status is OrderStatus.REFUNDED else 0
-            await SalesOrder.create(
+            order = await SalesOrder.create(
                 store=store,
                 order_no=f"O{member.id}-{k}",
                 member_id=member.id,
@@ -140,9 +141,20 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
                 request_hash="x",
                 created_at=NOW,
             )
+            codes = pick.sample(PRODUCTS[:3], pick.randint(1, 2))  # SKU-404: never sold
+            for code in codes:
+                await SalesOrderLine.create(
+                    order=order,
+                    product_code=code,
+                    quantity=1,
+                    unit_price_fen=total // len(codes),
+                    amount_fen=total // len(codes),
+                )
             spend += total - refunded
             count += status is not OrderStatus.REFUNDED
-        facts.update(spend=spend, purchase_count=count)
+            if status is not OrderStatus.REFUNDED:
+                bought |= set(codes)
+        facts.update(spend=spend, purchase_count=count, bought_product=bought)
         touches = [pick.choice([None, *qrcodes]) for _ in range(pick.choice([0, 1, 2, 3]))]
         for k, code in enumerate(touches):
             await MemberTouch.create(
@@ -255,6 +267,7 @@ def random_condition(pick: random.Random, world: World) -> rules.Condition:
         "fan_tag": world.tags,
         "coupon_held": world.templates,
         "coupon_used": world.templates,
+        "bought_product": PRODUCTS,
         "member": list(world.members),
         "phone": world.phones or ["+8613800000000"],
         "card_no": world.cards or ["8800"],

@@ -113,6 +113,8 @@ async def test_values_are_bound_never_written_into_the_sql() -> None:
         pytest.param("last_purchase", "within", 0, "segment_bad_value", id="zero-days"),
         pytest.param("subscribed", "is", "yes", "segment_bad_value", id="flag-as-text"),
         pytest.param("fan_tag", "has_any", [], "segment_bad_value", id="no-tags"),
+        pytest.param("bought_product", "has_any", [], "segment_bad_value", id="no-products"),
+        pytest.param("bought_product", "has_any", [7], "segment_bad_value", id="product-as-id"),
         pytest.param("city", "in", ["长" * 65], "segment_bad_value", id="long-text"),
         pytest.param("member", "in", list(range(1, 10_002)), "segment_bad_value", id="long-list"),
     ],
