@@ -113,7 +113,7 @@ async def test_a_claim_beyond_the_batch_or_quota_changes_nothing(
     assert first.status_code == 200
     middle = await snapshot()
     over = await client.post(
-        "/api/v1/pool/claims", json={"customer_ids": ids[10:12] + [ids[0]]}, headers=headers
+        "/api/v1/pool/claims", json={"customer_ids": [*ids[10:12], ids[0]]}, headers=headers
     )
     assert (over.status_code, over.json()["error"]) == (409, "pool_quota_exceeded")
     assert over.json()["detail"] == "今日领取已达上限：每天最多 12 个，今天还可领取 2 个"
