@@ -7,21 +7,21 @@ from fastapi import APIRouter, Depends, Query
 import crm_core.customers.pool.permissions  # noqa: F401 - registers the pool resources
 from crm_core.customers.models import CustomerLevel
 from crm_core.customers.pool.schemas import (
-    AssignCreate,
-    ClaimCreate,
-    DryRunCreate,
-    DryRunResult,
+    PoolAssignCreate,
+    PoolClaimCreate,
+    PoolDryRunCreate,
+    PoolDryRunResult,
     PoolFilter,
     PoolPage,
+    PoolReminderRead,
+    PoolRestoreCreate,
     PoolResult,
-    ReminderRead,
-    RestoreCreate,
-    RuleRead,
-    RuleUpdate,
-    SettingRead,
-    SettingUpdate,
-    SweepResult,
-    TrashCreate,
+    PoolRuleRead,
+    PoolRuleUpdate,
+    PoolSettingRead,
+    PoolSettingUpdate,
+    PoolSweepResult,
+    PoolTrashCreate,
 )
 from crm_core.customers.pool.service import claims, rules, sweep
 from crm_core.http import require
@@ -52,59 +52,61 @@ async def list_pool(
 
 
 @router.post("/claims", response_model=PoolResult)
-async def claim_customers(body: ClaimCreate, principal: Claimer) -> PoolResult:
+async def claim_customers(body: PoolClaimCreate, principal: Claimer) -> PoolResult:
     """409 pool_batch_too_large, pool_quota_exceeded, pool_customer_taken or pool_cooldown."""
     return await claims.claim(principal, body)
 
 
 @router.post("/assignments", response_model=PoolResult)
-async def assign_customers(body: AssignCreate, principal: Assigner) -> PoolResult:
+async def assign_customers(body: PoolAssignCreate, principal: Assigner) -> PoolResult:
     return await claims.assign(principal, body)
 
 
 @router.post("/trash", response_model=PoolResult)
-async def trash_customers(body: TrashCreate, principal: Trasher) -> PoolResult:
+async def trash_customers(body: PoolTrashCreate, principal: Trasher) -> PoolResult:
     return await claims.trash(principal, body)
 
 
 @router.post("/restorations", response_model=PoolResult)
-async def restore_customers(body: RestoreCreate, principal: Trasher) -> PoolResult:
+async def restore_customers(body: PoolRestoreCreate, principal: Trasher) -> PoolResult:
     return await claims.restore(principal, body)
 
 
-@router.get("/reminders", response_model=list[ReminderRead])
-async def list_reminders(principal: Viewer) -> list[ReminderRead]:
+@router.get("/reminders", response_model=list[PoolReminderRead])
+async def list_reminders(principal: Viewer) -> list[PoolReminderRead]:
     """即将掉入公海: customers in the caller's scope that drop within a day."""
     return await sweep.list_reminders(principal)
 
 
-@router.post("/sweeps", response_model=SweepResult)
-async def run_sweep(principal: Assigner) -> SweepResult:
+@router.post("/sweeps", response_model=PoolSweepResult)
+async def run_sweep(principal: Assigner) -> PoolSweepResult:
     """Run the recycle sweep now over the caller's scope (beat runs it daily for everyone)."""
     return await sweep.sweep(principal)
 
 
-@router.get("/settings", response_model=SettingRead)
-async def read_setting(principal: Viewer) -> SettingRead:
+@router.get("/settings", response_model=PoolSettingRead)
+async def read_setting(principal: Viewer) -> PoolSettingRead:
     return await rules.read_setting(principal)
 
 
-@router.put("/settings", response_model=SettingRead)
-async def update_setting(body: SettingUpdate, principal: RuleEditor) -> SettingRead:
+@router.put("/settings", response_model=PoolSettingRead)
+async def update_setting(body: PoolSettingUpdate, principal: RuleEditor) -> PoolSettingRead:
     return await rules.update_setting(principal, body)
 
 
-@router.get("/rules", response_model=list[RuleRead])
-async def list_rules(principal: RuleViewer) -> list[RuleRead]:
+@router.get("/rules", response_model=list[PoolRuleRead])
+async def list_rules(principal: RuleViewer) -> list[PoolRuleRead]:
     return await rules.list_rules()
 
 
-@router.post("/rules/dry-run", response_model=DryRunResult)
-async def dry_run_rule(body: DryRunCreate, principal: RuleViewer) -> DryRunResult:
+@router.post("/rules/dry-run", response_model=PoolDryRunResult)
+async def dry_run_rule(body: PoolDryRunCreate, principal: RuleViewer) -> PoolDryRunResult:
     """Whose customers would drop under this rule, and when; writes nothing."""
     return await rules.dry_run(principal, body)
 
 
-@router.put("/rules/{level}", response_model=RuleRead)
-async def update_rule(level: CustomerLevel, body: RuleUpdate, principal: RuleEditor) -> RuleRead:
+@router.put("/rules/{level}", response_model=PoolRuleRead)
+async def update_rule(
+    level: CustomerLevel, body: PoolRuleUpdate, principal: RuleEditor
+) -> PoolRuleRead:
     return await rules.update_rule(principal, level, body)

@@ -44,21 +44,21 @@ class PoolFilter:
     trashed: bool = False
 
 
-class ClaimCreate(Input):
+class PoolClaimCreate(Input):
     customer_ids: list[Id] = Field(min_length=1, max_length=100)
 
 
-class AssignCreate(Input):
+class PoolAssignCreate(Input):
     customer_ids: list[Id] = Field(min_length=1, max_length=500)
     to_staff_id: Id
 
 
-class TrashCreate(Input):
+class PoolTrashCreate(Input):
     customer_ids: list[Id] = Field(min_length=1, max_length=500)
     reason: str = Field("", max_length=255)
 
 
-class RestoreCreate(Input):
+class PoolRestoreCreate(Input):
     customer_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
@@ -67,12 +67,12 @@ class PoolResult(BaseModel):
     customer_ids: list[int]
 
 
-class RuleTerms(Input):
+class PoolRuleTerms(Input):
     no_follow_up_days: int | None = Days
     no_deal_days: int | None = Days
 
 
-class RuleUpdate(RuleTerms):
+class PoolRuleUpdate(PoolRuleTerms):
     enabled: bool
 
     @model_validator(mode="after")
@@ -82,7 +82,7 @@ class RuleUpdate(RuleTerms):
         return self
 
 
-class RuleRead(BaseModel):
+class PoolRuleRead(BaseModel):
     level: CustomerLevel
     enabled: bool
     no_follow_up_days: int | None
@@ -90,12 +90,12 @@ class RuleRead(BaseModel):
     updated_at: datetime | None
 
 
-class DryRunCreate(RuleTerms):
+class PoolDryRunCreate(PoolRuleTerms):
     level: CustomerLevel
     horizon_days: int = Field(30, ge=0, le=365)
 
 
-class DropRead(BaseModel):
+class PoolDropRead(BaseModel):
     customer_id: int
     customer_name: str
     owner_id: int
@@ -104,39 +104,39 @@ class DropRead(BaseModel):
     reason: str
 
 
-class OwnerDrops(BaseModel):
+class PoolOwnerDrops(BaseModel):
     owner_id: int
     owner_name: str
     count: int
 
 
-class DryRunResult(BaseModel):
+class PoolDryRunResult(BaseModel):
     level: CustomerLevel
     total: int
     due_now: int
-    items: list[DropRead]  # the first 500 by drop date
-    by_owner: list[OwnerDrops]
+    items: list[PoolDropRead]  # the first 500 by drop date
+    by_owner: list[PoolOwnerDrops]
 
 
-class SettingUpdate(Input):
+class PoolSettingUpdate(Input):
     claim_batch_max: int = Field(ge=1, le=100)
     claim_daily_quota: int = Field(ge=1, le=1000)
     cooldown_days: int = Field(ge=0, le=365)
 
 
-class SettingRead(BaseModel):
+class PoolSettingRead(BaseModel):
     claim_batch_max: int
     claim_daily_quota: int
     cooldown_days: int
     claimed_today: int  # by the caller
 
 
-class SweepResult(BaseModel):
+class PoolSweepResult(BaseModel):
     recycled: int
     reminded: int
 
 
-class ReminderRead(BaseModel):
+class PoolReminderRead(BaseModel):
     customer_id: int
     customer_name: str
     owner_id: int

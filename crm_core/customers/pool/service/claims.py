@@ -20,14 +20,14 @@ from crm_core.customers.pool.errors import (
     PoolQuotaExceededError,
 )
 from crm_core.customers.pool.schemas import (
-    AssignCreate,
-    ClaimCreate,
+    PoolAssignCreate,
+    PoolClaimCreate,
     PoolCustomerRead,
     PoolFilter,
     PoolPage,
+    PoolRestoreCreate,
     PoolResult,
-    RestoreCreate,
-    TrashCreate,
+    PoolTrashCreate,
 )
 from crm_core.customers.pool.service.rules import current_setting
 from crm_core.customers.service._common import owner_label
@@ -126,7 +126,7 @@ async def _take(
     return PoolResult(changed=len(ids), customer_ids=ids)
 
 
-async def claim(principal: Principal, data: ClaimCreate) -> PoolResult:
+async def claim(principal: Principal, data: PoolClaimCreate) -> PoolResult:
     wanted = sorted(set(data.customer_ids))
     now = clock.utc_now()
     setting = await current_setting()
@@ -165,7 +165,7 @@ async def claim(principal: Principal, data: ClaimCreate) -> PoolResult:
         )
 
 
-async def assign(principal: Principal, data: AssignCreate) -> PoolResult:
+async def assign(principal: Principal, data: PoolAssignCreate) -> PoolResult:
     """A manager hands pool customers to a rep in their scope: no quota, no cool-down."""
     target = await eligible_owner(principal, data.to_staff_id, field="to_staff_id")
     now = clock.utc_now()
@@ -181,7 +181,7 @@ async def assign(principal: Principal, data: AssignCreate) -> PoolResult:
         )
 
 
-async def trash(principal: Principal, data: TrashCreate) -> PoolResult:
+async def trash(principal: Principal, data: PoolTrashCreate) -> PoolResult:
     """废弃: out of the pool's list into its recycle bin (回收站); nobody can claim it there."""
     now = clock.utc_now()
     async with unit_of_work():
@@ -201,7 +201,7 @@ async def trash(principal: Principal, data: TrashCreate) -> PoolResult:
     return PoolResult(changed=len(ids), customer_ids=ids)
 
 
-async def restore(principal: Principal, data: RestoreCreate) -> PoolResult:
+async def restore(principal: Principal, data: PoolRestoreCreate) -> PoolResult:
     now = clock.utc_now()
     async with unit_of_work():
         rows = await _locked_pool_rows(sorted(set(data.customer_ids)), trashed=True)

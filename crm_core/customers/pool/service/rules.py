@@ -9,26 +9,26 @@ from crm_core.customers.pool import repository
 from crm_core.customers.pool.models import PoolRule, PoolSetting
 from crm_core.customers.pool.rules import day_start
 from crm_core.customers.pool.schemas import (
-    DropRead,
-    DryRunCreate,
-    DryRunResult,
-    OwnerDrops,
-    RuleRead,
-    RuleUpdate,
-    SettingRead,
-    SettingUpdate,
+    PoolDropRead,
+    PoolDryRunCreate,
+    PoolDryRunResult,
+    PoolOwnerDrops,
+    PoolRuleRead,
+    PoolRuleUpdate,
+    PoolSettingRead,
+    PoolSettingUpdate,
 )
 from crm_core.customers.service._common import owner_label
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 
 
-def _rule(rule: PoolRule | None, level: CustomerLevel) -> RuleRead:
+def _rule(rule: PoolRule | None, level: CustomerLevel) -> PoolRuleRead:
     if rule is None:
-        return RuleRead(
+        return PoolRuleRead(
             level=level, enabled=False, no_follow_up_days=None, no_deal_days=None, updated_at=None
         )
-    return RuleRead(
+    return PoolRuleRead(
         level=rule.level,
         enabled=rule.enabled,
         no_follow_up_days=rule.no_follow_up_days,
@@ -37,12 +37,14 @@ def _rule(rule: PoolRule | None, level: CustomerLevel) -> RuleRead:
     )
 
 
-async def list_rules() -> list[RuleRead]:
+async def list_rules() -> list[PoolRuleRead]:
     rules = {r.level: r for r in await PoolRule.all()}
     return [_rule(rules.get(level), level) for level in CustomerLevel]
 
 
-async def update_rule(principal: Principal, level: CustomerLevel, data: RuleUpdate) -> RuleRead:
+async def update_rule(
+    principal: Principal, level: CustomerLevel, data: PoolRuleUpdate
+) -> PoolRuleRead:
     now = clock.utc_now()
     async with unit_of_work():
         rule = await PoolRule.select_for_update().get_or_none(level=level)
@@ -69,10 +71,10 @@ async def current_setting() -> PoolSetting:
     return setting or PoolSetting(id=1, updated_at=clock.utc_now())
 
 
-async def read_setting(principal: Principal) -> SettingRead:
+async def read_setting(principal: Principal) -> PoolSettingRead:
     setting = await current_setting()
     today = await repository.claimed_since(principal.staff_id, day_start(clock.utc_now()))
-    return SettingRead(
+    return PoolSettingRead(
         claim_batch_max=setting.claim_batch_max,
         claim_daily_quota=setting.claim_daily_quota,
         cooldown_days=setting.cooldown_days,
@@ -80,7 +82,7 @@ async def read_setting(principal: Principal) -> SettingRead:
     )
 
 
-async def update_setting(principal: Principal, data: SettingUpdate) -> SettingRead:
+async def update_setting(principal: Principal, data: PoolSettingUpdate) -> PoolSettingRead:
     async with unit_of_work():
         setting = await PoolSetting.select_for_update().get_or_none(id=1)
         if setting is None:
@@ -100,7 +102,7 @@ async def update_setting(principal: Principal, data: SettingUpdate) -> SettingRe
     return await read_setting(principal)
 
 
-async def dry_run(principal: Principal, data: DryRunCreate) -> DryRunResult:
+async def dry_run(principal: Principal, data: PoolDryRunCreate) -> PoolDryRunResult:
     """Whose customers in the caller's scope would drop under the proposed rule, and when, from
     now to the horizon. Writes nothing."""
     now = clock.utc_now()
@@ -112,12 +114,12 @@ async def dry_run(principal: Principal, data: DryRunCreate) -> DryRunResult:
         now + timedelta(days=data.horizon_days),
     )
     names = await customers.staff_names({r["owner_id"] for r in owners})
-    return DryRunResult(
+    return PoolDryRunResult(
         level=data.level,
         total=sum(o["n"] for o in owners),
         due_now=sum(o["due"] for o in owners),
         items=[
-            DropRead(
+            PoolDropRead(
                 customer_id=r["id"],
                 customer_name=r["name"],
                 owner_id=r["owner_id"],
@@ -128,7 +130,7 @@ async def dry_run(principal: Principal, data: DryRunCreate) -> DryRunResult:
             for r in rows
         ],
         by_owner=[
-            OwnerDrops(
+            PoolOwnerDrops(
                 owner_id=o["owner_id"],
                 owner_name=owner_label(names, o["owner_id"]),
                 count=o["n"],

@@ -13,13 +13,13 @@ from crm_core.customers import repository as customers
 from crm_core.customers.models import Customer
 from crm_core.customers.pool import repository, rules
 from crm_core.customers.pool.models import PoolReminder, PoolRule
-from crm_core.customers.pool.schemas import ReminderRead, SweepResult
+from crm_core.customers.pool.schemas import PoolReminderRead, PoolSweepResult
 from crm_core.customers.service._common import owner_label
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 
 
-async def sweep(principal: Principal | None = None) -> SweepResult:
+async def sweep(principal: Principal | None = None) -> PoolSweepResult:
     """Beat runs it for everyone (principal None); a manager's "run now" covers their scope."""
     now = clock.utc_now()
     owners = None if principal is None else await repository.owners_in_scope(principal)
@@ -40,7 +40,7 @@ async def sweep(principal: Principal | None = None) -> SweepResult:
                 "owners": sorted({r["from_id"] for r in moved})[:100],
             },
         )
-    return SweepResult(recycled=len(moved), reminded=len(reminded))
+    return PoolSweepResult(recycled=len(moved), reminded=len(reminded))
 
 
 async def mark_deal(customer_id: int, at: datetime) -> None:
@@ -49,7 +49,7 @@ async def mark_deal(customer_id: int, at: datetime) -> None:
     await repository.mark_deal(customer_id, at)
 
 
-async def list_reminders(principal: Principal) -> list[ReminderRead]:
+async def list_reminders(principal: Principal) -> list[PoolReminderRead]:
     """The caller's scope's customers about to drop (即将掉入公海): reminders still pending,
     whose customer is still with that owner and has not been followed up since."""
     now = clock.utc_now()
@@ -76,7 +76,7 @@ async def list_reminders(principal: Principal) -> list[ReminderRead]:
             live.append((reminder, customer))
     names = await customers.staff_names({r.owner_id for r, _ in live})
     return [
-        ReminderRead(
+        PoolReminderRead(
             customer_id=c.id,
             customer_name=c.name,
             owner_id=r.owner_id,

@@ -12,7 +12,7 @@ from crm_core.customers.errors import CustomerInPoolError, CustomerNotFoundError
 from crm_core.customers.models import Customer, FollowUp, FollowUpKind, TransferRecord
 from crm_core.customers.pool import rules
 from crm_core.customers.pool.models import PoolReminder
-from crm_core.customers.pool.schemas import ClaimCreate, DryRunCreate
+from crm_core.customers.pool.schemas import PoolClaimCreate, PoolDryRunCreate
 from crm_core.customers.pool.service import claims, sweep
 from crm_core.customers.pool.service import rules as pool_rules
 from crm_core.customers.schemas import FollowUpCreate
@@ -71,7 +71,7 @@ async def test_ninety_days_of_recycling_on_a_fake_clock() -> None:
         if n == 50:
             await sweep.mark_deal(b2.id, clock.utc_now())
         if n == 40:
-            await claims.claim(rep, ClaimCreate(customer_ids=[p1.id]))
+            await claims.claim(rep, PoolClaimCreate(customer_ids=[p1.id]))
     # a1: 30 days untouched; a2: followed up on day 20; b1: no deal in 60 days although
     # followed up; p1: claimed on day 40, the clock starts then. b2 closed a deal; C's rule
     # is off; D has none.
@@ -150,7 +150,7 @@ async def test_the_dry_run_predicts_the_sweep_and_writes_nothing() -> None:
         made.append(customer)
     clock._frozen = T0 + day(10)
     before = await snapshot()
-    proposal = DryRunCreate(level="a", no_follow_up_days=20, horizon_days=15)
+    proposal = PoolDryRunCreate(level="a", no_follow_up_days=20, horizon_days=15)
     manager = await pool_rules.dry_run(await principal(team.manager), proposal)
     assert await snapshot() == before
     expected = []
