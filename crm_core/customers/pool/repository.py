@@ -73,15 +73,33 @@ _RULED = _drops(
     "r.no_deal_days",
     "JOIN crm_pool_rule r ON r.level = c.level AND r.enabled",
 )
+
+
+def _drop_at(follow_days: str, deal_days: str) -> str:
+    return f"LEAST({_clock('last_followed_at', follow_days)}, {_clock('last_deal_at', deal_days)})"
+
+
+def _reason(follow_days: str, deal_days: str) -> str:
+    follow, deal = _clock("last_followed_at", follow_days), _clock("last_deal_at", deal_days)
+    return (
+        f"CASE WHEN ({follow}) IS NOT NULL AND (({deal}) IS NULL OR ({follow}) <= ({deal})) "
+        "THEN 'no_follow_up' ELSE 'no_deal' END"
+    )
+
+
+# One UPDATE with the whole condition in its WHERE: PostgreSQL re-checks it on any row changed
+# meanwhile (a follow-up committed while the sweep ran keeps its customer), and no separate
+# locking pass is needed. SET reads the old values: previous_owner_id keeps who had it.
+_RULE = ("r.no_follow_up_days", "r.no_deal_days")
 SWEEP = f"""
-WITH due AS (
-    SELECT c.id, c.owner_id, d.reason {_RULED} AND d.drop_at <= $1
-    ORDER BY c.id FOR UPDATE OF c
-), moved AS (
-    UPDATE crm_customer c SET previous_owner_id = due.owner_id, owner_id = NULL,
-        pooled_at = $1, pool_reason = due.reason, updated_at = $1
-    FROM due WHERE c.id = due.id
-    RETURNING c.id, due.owner_id AS from_id, due.reason
+WITH moved AS (
+    UPDATE crm_customer c SET previous_owner_id = c.owner_id, owner_id = NULL,
+        pooled_at = $1, pool_reason = {_reason(*_RULE)}, updated_at = $1
+    FROM crm_pool_rule r
+    WHERE r.level = c.level AND r.enabled AND c.owner_id IS NOT NULL AND c.trashed_at IS NULL
+      AND ($2::int[] IS NULL OR c.owner_id = ANY($2::int[]))
+      AND {_drop_at(*_RULE)} <= $1
+    RETURNING c.id, c.previous_owner_id AS from_id, c.pool_reason AS reason
 ), history AS (
     INSERT INTO crm_customer_transfer (customer_id, from_staff_id, to_staff_id, by_staff_id,
                                        reason, at)
