@@ -57,7 +57,7 @@ async def eligible_owner(principal: Principal, staff_id: int, *, field: str) -> 
 async def list_customers(
     principal: Principal, f: CustomerFilter, *, page: int, page_size: int
 ) -> CustomerPage:
-    query = repository.filtered(principal, f)
+    query = repository.filtered(principal, f, await repository.resolved_scope_filter(principal))
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return CustomerPage(
