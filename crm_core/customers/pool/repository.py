@@ -163,3 +163,19 @@ async def mark_deal(customer_id: int, at: datetime) -> None:
         "UPDATE crm_customer SET last_deal_at = GREATEST(last_deal_at, $2) WHERE id = $1",
         [customer_id, at],
     )
+
+
+async def ensure_rule(level: str, now: datetime) -> None:
+    await connections.get("default").execute_query(
+        "INSERT INTO crm_pool_rule (level, enabled, updated_at) VALUES ($1, false, $2)"
+        " ON CONFLICT (level) DO NOTHING",
+        [level, now],
+    )
+
+
+async def ensure_setting(now: datetime) -> None:
+    await connections.get("default").execute_query(
+        "INSERT INTO crm_pool_setting (id, claim_batch_max, claim_daily_quota, cooldown_days,"
+        " updated_at) VALUES (1, 10, 20, 7, $1) ON CONFLICT (id) DO NOTHING",
+        [now],
+    )

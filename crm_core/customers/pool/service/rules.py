@@ -47,13 +47,12 @@ async def update_rule(
 ) -> PoolRuleRead:
     now = clock.utc_now()
     async with unit_of_work():
-        rule = await PoolRule.select_for_update().get_or_none(level=level)
+        # The row exists before it is locked: two first saves of a level cannot both insert.
+        await repository.ensure_rule(level.value, now)
+        rule = await PoolRule.select_for_update().get(level=level)
         before = _rule(rule, level).model_dump(exclude={"updated_at"})
         values = {**data.model_dump(), "updated_by_id": principal.staff_id, "updated_at": now}
-        if rule is None:
-            rule = await PoolRule.create(level=level, **values)
-        else:
-            await rule.update_from_dict(values).save()
+        await rule.update_from_dict(values).save()
         old, new = audit.changes(before, _rule(rule, level).model_dump(exclude={"updated_at"}))
         await audit.record(
             audit.actor_of(principal),
@@ -84,9 +83,8 @@ async def read_setting(principal: Principal) -> PoolSettingRead:
 
 async def update_setting(principal: Principal, data: PoolSettingUpdate) -> PoolSettingRead:
     async with unit_of_work():
-        setting = await PoolSetting.select_for_update().get_or_none(id=1)
-        if setting is None:
-            setting = await current_setting()
+        await repository.ensure_setting(clock.utc_now())
+        setting = await PoolSetting.select_for_update().get(id=1)
         before = {k: getattr(setting, k) for k in data.model_dump()}
         setting.update_from_dict({**data.model_dump(), "updated_at": clock.utc_now()})
         await setting.save()
