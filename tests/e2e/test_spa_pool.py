@@ -167,6 +167,17 @@ async def test_a_manager_hands_out_trashes_and_restores(live_server: str, browse
     await page.locator(".el-message--success", has_text="已恢复到公海").wait_for()
     await trashed.refresh_from_db()
     assert (trashed.trashed_at, trashed.trashed_by_id) == (None, None)
+
+    # "Run now": a rep's customer past the enabled rule drops into the pool.
+    await PoolRule.create(level="c", enabled=True, no_follow_up_days=30, updated_at=clock.utc_now())
+    late = await make_customer(staff["rep"], "久未跟进", "13800138009")
+    await Customer.filter(id=late.id).update(created_at=clock.utc_now() - timedelta(days=31))
+    await page.locator(".el-tabs__item", has_text="公海客户").click()
+    await submit(tab, "sweep-now")
+    await page.locator(".el-message--success", has_text="已回收 1 个客户").wait_for()
+    await page.locator(".data-table .el-table__row", has_text="久未跟进").wait_for()
+    await late.refresh_from_db()
+    assert (late.owner_id, late.previous_owner_id) == (None, staff["rep"].id)
     tab.assert_clean()
     await tab.close()
 
