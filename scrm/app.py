@@ -18,6 +18,8 @@ from crm_core import health
 from crm_core.config import get_settings
 from crm_core.customers import nav as customers_nav
 from crm_core.customers.api import router as customers_api
+from crm_core.customers.pool import nav as pool_nav
+from crm_core.customers.pool.api import router as pool_api
 from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
@@ -80,6 +82,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # Each package's console menu entries, in display order (crm_core's own come first).
     for package_nav in (
         customers_nav,
+        pool_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -103,6 +106,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(customers_api)
+    app.include_router(pool_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

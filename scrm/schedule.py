@@ -47,4 +47,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "campaigns-start-due": {"task": "campaigns.start_due_campaigns", "schedule": 30.0},
     "campaigns-resume": {"task": "campaigns.resume_campaigns", "schedule": 30.0},
     "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
+    # The public pool: recycle and remind once a day, before the working day (Asia/Shanghai).
+    "customers-sweep-pool": {
+        "task": "customers.sweep_pool",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }

@@ -4,6 +4,7 @@ import importlib
 
 TASK_MODULES = [
     "crm_core.tasks",
+    "crm_core.customers.pool.tasks",
     "crm_core.export_jobs.tasks",
     "wechat.tasks",
     "members.tasks",

@@ -29,6 +29,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.audit",
         "crm_core.sales.models",
         "crm_core.customers.models",
+        "crm_core.customers.pool.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],

@@ -43,3 +43,10 @@ class ImportTooLargeError(PayloadTooLargeError):
 class ImportFileInvalidError(ValidationError):
     code = "import_file_invalid"
     message = "无法读取导入文件：{problem}"
+
+
+class CustomerInPoolError(ConflictError):
+    """A customer in the public pool is read-only until someone claims it."""
+
+    code = "customer_in_pool"
+    message = "客户在公海中，领取或分配后才能编辑"

@@ -62,6 +62,15 @@ class Customer(Model):
     next_contact_at = fields.DatetimeField(null=True, db_index=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    # The public pool (crm_core/customers/pool): since when the owner has the customer (the
+    # recycle clocks start no earlier), the "no deal" clock, and the pool's own state.
+    owned_at = fields.DatetimeField(null=True)
+    last_deal_at = fields.DatetimeField(null=True)
+    previous_owner_id = fields.IntField(null=True)
+    pooled_at = fields.DatetimeField(null=True)
+    pool_reason = fields.CharField(max_length=16, default="")
+    trashed_at = fields.DatetimeField(null=True)
+    trashed_by_id = fields.IntField(null=True)
 
     class Meta:
         table = "crm_customer"

@@ -116,6 +116,16 @@ _campaigns_marketing = [
 # crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
 _customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]
 _customers_manager = [*_customers_rep, "customers.customer:assign"]
+# crm_core/customers/pool/permissions.py: reps claim from the pool; managers hand out, trash,
+# run the sweep and read the rules (editing them is the admin's: they are brand-wide).
+_customers_rep += ["customers.pool:view", "customers.pool:edit"]
+_customers_manager += [
+    "customers.pool:view",
+    "customers.pool:edit",
+    "customers.pool:assign",
+    "customers.pool:delete",
+    "customers.pool_rule:view",
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (

@@ -86,6 +86,8 @@ UNSCOPED = {
     "festival_id",
     # Mass campaigns are the brand's; their recipients follow the starter's data scope.
     "campaign_id",
+    # The public pool's rules are brand-wide, one per customer level (a–d).
+    "level",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -504,6 +506,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **loyalty_bodies(world),
         **member_bodies(world),
         **customer_bodies(world),
+        **pool_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -536,6 +539,27 @@ def customer_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
             "customer_ids": [world.inside["customer"]],
             "to_staff_id": world.inside["staff"],
         },
+    }
+
+
+def pool_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    """The world's customers are owned, not pooled: granted claims answer 409 (taken)."""
+    prefix, ids = "/api/v1/pool", [world.inside["customer"]]
+    return {
+        ("POST", f"{prefix}/claims"): {"customer_ids": ids},
+        ("POST", f"{prefix}/assignments"): {
+            "customer_ids": ids,
+            "to_staff_id": world.inside["staff"],
+        },
+        ("POST", f"{prefix}/trash"): {"customer_ids": ids, "reason": "空号"},
+        ("POST", f"{prefix}/restorations"): {"customer_ids": ids},
+        ("PUT", f"{prefix}/settings"): {
+            "claim_batch_max": 10,
+            "claim_daily_quota": 20,
+            "cooldown_days": 7,
+        },
+        ("PUT", f"{prefix}/rules/{{level}}"): {"enabled": False},
+        ("POST", f"{prefix}/rules/dry-run"): {"level": "a", "no_follow_up_days": 30},
     }
 
 
@@ -670,6 +694,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         care_type="birthday",
         # The festival calendar is seeded on first read, which the world does not do.
         festival_id=999999,
+        level="a",
     )
 
 
@@ -701,6 +726,9 @@ async def snapshot() -> dict[str, str]:
         "crm_contact",
         "crm_follow_up",
         "crm_customer_transfer",
+        "crm_pool_rule",
+        "crm_pool_setting",
+        "crm_pool_reminder",
         "loyalty_program",
         "loyalty_tier",
         "loyalty_account",

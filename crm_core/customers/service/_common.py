@@ -1,7 +1,11 @@
 """Reads shared by the customer use cases: scoped lookups and masked representations."""
 
 from crm_core.customers import repository, rules
-from crm_core.customers.errors import CustomerDuplicateError, CustomerNotFoundError
+from crm_core.customers.errors import (
+    CustomerDuplicateError,
+    CustomerInPoolError,
+    CustomerNotFoundError,
+)
 from crm_core.customers.models import Customer
 from crm_core.customers.schemas import CustomerRead
 from crm_core.customers.service.masking import phone_visible, shown_phone
@@ -19,6 +23,15 @@ async def customer_in_scope(principal: Principal, customer_id: int) -> Customer:
     customer = await repository.in_scope(principal).get_or_none(id=customer_id)
     if customer is None:
         raise CustomerNotFoundError()
+    return customer
+
+
+async def lock_editable(customer_id: int) -> Customer:
+    """The customer's row, locked for this transaction; 409 while it sits in the public pool
+    (pool customers are read-only until claimed, crm_core/customers/pool)."""
+    customer = await Customer.select_for_update().get(id=customer_id)
+    if customer.owner_id is None:
+        raise CustomerInPoolError()
     return customer
 
 

@@ -22,6 +22,7 @@ from crm_core.customers.service._common import (
     audit_view,
     customer_in_scope,
     duplicate_of,
+    lock_editable,
     read_many,
     read_one,
 )
@@ -56,7 +57,7 @@ async def eligible_owner(principal: Principal, staff_id: int, *, field: str) -> 
 async def list_customers(
     principal: Principal, f: CustomerFilter, *, page: int, page_size: int
 ) -> CustomerPage:
-    query = repository.filtered(principal, f)
+    query = repository.filtered(principal, f, await repository.resolved_scope_filter(principal))
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
     return CustomerPage(
@@ -112,7 +113,6 @@ async def update_customer(
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if not changes:
         return await read_one(principal, customer)
-    before = audit_view(customer)
     if "name" in changes:
         changes["name_key"] = rules.name_key(changes["name"])
         taken = Customer.filter(phone=customer.phone, name_key=changes["name_key"])
@@ -120,6 +120,8 @@ async def update_customer(
             raise await duplicate_of(principal, customer.phone, changes["name"])
     try:
         async with unit_of_work():
+            customer = await lock_editable(customer.id)
+            before = audit_view(customer)
             customer.update_from_dict({**changes, "updated_at": clock.utc_now()})
             await customer.save()
             old, new = audit.changes(before, audit_view(customer))

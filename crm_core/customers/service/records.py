@@ -11,7 +11,7 @@ from crm_core.customers.schemas import (
     FollowUpCreate,
     FollowUpRead,
 )
-from crm_core.customers.service._common import customer_in_scope
+from crm_core.customers.service._common import customer_in_scope, lock_editable
 from crm_core.customers.service.customers import phone_of
 from crm_core.customers.service.masking import phone_visible, shown_phone
 from crm_core.db import unit_of_work
@@ -51,7 +51,7 @@ async def create_contact(
     customer = await customer_in_scope(principal, customer_id)
     phone = phone_of(data.phone) if data.phone else ""
     async with unit_of_work():
-        await Customer.select_for_update().get(id=customer.id)
+        await lock_editable(customer.id)
         if data.is_primary:
             # One primary contact per customer: the lock above keeps two from racing.
             await Contact.filter(customer_id=customer.id).update(is_primary=False)
@@ -85,7 +85,7 @@ async def update_contact(
         changes["phone"] = phone_of(changes["phone"]) if changes["phone"] else ""
     before = _contact_audit(contact)
     async with unit_of_work():
-        await Customer.select_for_update().get(id=customer.id)
+        await lock_editable(customer.id)
         if changes.get("is_primary"):
             await (
                 Contact.filter(customer_id=customer.id)
@@ -134,6 +134,7 @@ async def add_follow_up(
     customer = await customer_in_scope(principal, customer_id)
     now = clock.utc_now()
     async with unit_of_work():
+        await lock_editable(customer.id)
         row = await FollowUp.create(
             customer_id=customer.id,
             kind=data.kind,

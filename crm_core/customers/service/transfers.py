@@ -3,7 +3,7 @@ change of hands is kept as a TransferRecord and audited."""
 
 from crm_core import audit, clock
 from crm_core.customers import repository, rules
-from crm_core.customers.errors import CustomerNotFoundError
+from crm_core.customers.errors import CustomerInPoolError, CustomerNotFoundError
 from crm_core.customers.models import Customer, TransferRecord
 from crm_core.customers.schemas import TransferCreate, TransferRead, TransferResult
 from crm_core.customers.service._common import customer_in_scope, owner_label
@@ -27,6 +27,9 @@ async def transfer_customers(principal: Principal, data: TransferCreate) -> Tran
         if len(rows) != len(wanted):
             raise CustomerNotFoundError()
         owners = {c.id: c.owner_id for c in rows}
+        if None in owners.values():
+            # Pool customers leave the pool by claim or hand-out (crm_core/customers/pool).
+            raise CustomerInPoolError(field="customer_ids")
         moving = rules.transfer_targets(owners, target.id)
         if moving:
             await Customer.filter(id__in=moving).update(

@@ -10,6 +10,7 @@ import httpx
 import openpyxl
 import pytest
 
+from crm_core import clock
 from crm_core.audit import AuditLog
 from crm_core.export_jobs import tasks
 from crm_core.org.models import Staff
@@ -34,7 +35,8 @@ def customer_gets() -> list[str]:
             routes.append(route)
     for route in routes:
         path = getattr(route, "path", "")
-        if path.startswith("/api/v1/customers") and "GET" in getattr(route, "methods", ()):
+        crm = path.startswith(("/api/v1/customers", "/api/v1/pool"))
+        if crm and "GET" in getattr(route, "methods", ()):
             paths.append(path)
     return sorted(paths)
 
@@ -46,6 +48,10 @@ def test_the_crawl_covers_every_customers_get() -> None:
         "/api/v1/customers/{customer_id}/contacts",
         "/api/v1/customers/{customer_id}/follow-ups",
         "/api/v1/customers/{customer_id}/transfers",
+        "/api/v1/pool",
+        "/api/v1/pool/reminders",
+        "/api/v1/pool/rules",
+        "/api/v1/pool/settings",
     ]
 
 
@@ -74,6 +80,14 @@ async def test_no_full_number_of_anothers_customer_reaches_a_viewer(
             json={"kind": "call", "content": "电话沟通"},
             headers=await bearer(team.admin),
         )
+    # The public pool: one dropped from the viewer, one in its recycle bin. Nobody owns them,
+    # so nobody, their previous owner included, sees their numbers.
+    for n, trashed in ((5, None), (6, clock.utc_now())):
+        customers.append(
+            await make_customer(
+                None, f"客户{n}", f"1380013800{n}", previous_owner_id=viewer.id, trashed_at=trashed
+            )
+        )
     await client.post(
         "/api/v1/customers/transfers",
         json={"customer_ids": [customers[4].id], "to_staff_id": team.mate.id},
@@ -90,7 +104,15 @@ async def test_no_full_number_of_anothers_customer_reaches_a_viewer(
     for path in customer_gets():
         for customer in customers:
             url = path.format(customer_id=customer.id)
-            for params in ({}, {"q": "13800138001"}, {"q": "客户"}, {"q": "0001"}, {"tag": "标签"}):
+            for params in (
+                {},
+                {"q": "13800138001"},
+                {"q": "客户"},
+                {"q": "0001"},
+                {"tag": "标签"},
+                {"trashed": "true"},
+                {"q": "13800138005"},
+            ):
                 bodies.append((await client.get(url, params=params, headers=headers)).text)
     for customer in customers:
         duplicate = await client.post(
@@ -115,6 +137,9 @@ async def test_no_full_number_of_anothers_customer_reaches_a_viewer(
     # The viewer's own customers do show in full: the scanner would notice a blanket mask.
     own = [c for c in customers if c.owner_id == viewer.id]
     assert all(c.phone.removeprefix("+86") in crawled for c in own)
+    # The pool's list and recycle bin were crawled: their customers show, masked.
+    assert "138****8005" in crawled
+    assert "138****8006" in crawled
     audit = str([(e.before, e.after) for e in await AuditLog.all()])
     digits = re.compile(r"1[3-9]\d{9}")
     assert digits.findall(audit) == []

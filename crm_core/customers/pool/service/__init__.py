@@ -1,0 +1,1 @@
+"""Public pool use cases: rules and limits, the sweep and reminders, claims and hand-outs."""
