@@ -22,6 +22,10 @@ from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
 from crm_core.sales.api import router as sales_api
+from crm_core.sales.leads import nav as leads_nav
+from crm_core.sales.leads.api import router as leads_api
+from crm_core.sales.opportunities import nav as opportunities_nav
+from crm_core.sales.opportunities.api import router as opportunities_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
 from loyalty import nav as loyalty_nav
@@ -80,6 +84,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # Each package's console menu entries, in display order (crm_core's own come first).
     for package_nav in (
         customers_nav,
+        leads_nav,
+        opportunities_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -103,6 +109,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(customers_api)
+    app.include_router(leads_api)
+    app.include_router(opportunities_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)
