@@ -32,6 +32,8 @@ async def make_opportunity(
         amount_fen=amount_fen,
         expected_close_date=close,
         stage=at,
+        status="won" if at.is_won else "lost" if at.is_lost else "open",
+        won_at=now if at.is_won else None,
         owner_id=owner.id,
         stage_entered_at=now,
         created_at=now,

@@ -113,9 +113,9 @@ async def update_stage(principal: Principal, stage_id: int, data: StageUpdate) -
 
 async def delete_stage(principal: Principal, stage_id: int) -> None:
     stage = await get_stage(stage_id)
-    used = await StageVisit.filter(stage_id=stage.id).distinct().values_list("opportunity_id")
+    used = await StageVisit.filter(stage_id=stage.id).values_list("opportunity_id", flat=True)
     if used:
-        raise StageInUseError(count=len(used), name=stage.name)
+        raise StageInUseError(count=len(set(used)), name=stage.name)
     try:
         async with unit_of_work():
             await Stage.filter(id=stage.id).delete()
