@@ -1,6 +1,7 @@
 """Opportunities over the API: entry, stage moves with history, win and lose, scope."""
 
 import asyncio
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -180,7 +181,8 @@ async def test_two_drags_at_once_leave_one_consistent_history(client: httpx.Asyn
     visits = await StageVisit.filter(opportunity_id=deal.id).order_by("entered_at", "id")
     # Exactly one open visit, the current stage; every other one closed when the next began.
     assert [v.left_at is None for v in visits] == [False] * (len(visits) - 1) + [True]
-    assert all(a.left_at == b.entered_at for a, b in zip(visits, visits[1:], strict=False))
+    assert all(a.left_at == b.entered_at for a, b in itertools.pairwise(visits))
+    assert len(visits) == 1 + await AuditLog.filter(action="opportunity.stage_moved").count()
     await deal.refresh_from_db()
     assert visits[-1].stage_id == deal.stage_id
 
