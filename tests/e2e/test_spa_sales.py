@@ -246,6 +246,19 @@ async def test_an_admin_edits_stages_and_lost_reasons(live_server: str, browser:
     await page.locator("[data-test=stages] .el-table__row", has_text="方案演示").wait_for()
     added = await Stage.get(name="方案演示")
     assert (added.probability, added.is_won, added.is_lost) == (20, False, False)
+    await page.click(f"[data-test=stage-edit-{added.id}]")
+    box = dialog(tab)
+    tab.expect_failure("PATCH", r"/api/v1/sales/opportunity-stages/\d+", 422)
+    await box.locator("input[name=stage-probability]").fill("-1")
+    await submit(tab, "stage-save")
+    assert await error_under(box, "赢率 %") == "数值太小"
+    await added.refresh_from_db()
+    assert added.probability == 20
+    await box.locator("input[name=stage-probability]").fill("25")
+    await submit(tab, "stage-save")
+    await page.locator("[data-test=stages] .el-table__row", has_text="25").first.wait_for()
+    await added.refresh_from_db()
+    assert added.probability == 25
 
     # A stage in use cannot be deleted: the refusal is shown, the row stays.
     used = await Stage.get(name="初次沟通")

@@ -201,6 +201,8 @@ async def update_opportunity(
 ) -> OpportunityRead:
     await _in_scope(principal, opportunity_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if not changes:
+        return await _read_one(opportunity_id)
     async with unit_of_work():
         row = await _locked_open(principal, opportunity_id)
         before = _audit_view(row)
