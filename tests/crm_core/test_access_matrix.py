@@ -588,6 +588,7 @@ def pipeline_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
         ("POST", f"{prefix}/leads"): {"name": "新线索", "phone": "13700137010"},
         ("PATCH", f"{prefix}/leads/{{lead_id}}"): {"status": "contacted"},
         ("POST", f"{prefix}/leads/{{lead_id}}/conversion"): {},
+        ("POST", f"{prefix}/leads/{{lead_id}}/follow-ups"): {"content": "电话沟通"},
         ("POST", f"{prefix}/opportunities"): {"customer_id": world.inside["customer"], **deal},
         ("PATCH", f"{prefix}/opportunities/{{opportunity_id}}"): {"amount_fen": 200},
         ("POST", f"{prefix}/opportunities/{{opportunity_id}}/stage"): {
@@ -770,6 +771,7 @@ async def snapshot() -> dict[str, str]:
         "crm_follow_up",
         "crm_customer_transfer",
         "crm_lead",
+        "crm_lead_follow_up",
         "crm_opportunity",
         "crm_opportunity_stage",
         "crm_opportunity_stage_history",

@@ -9,7 +9,7 @@ import pytest
 
 from crm_core.customers.models import Contact, Customer
 from crm_core.org.models import Department, Staff
-from crm_core.sales.leads.models import Lead
+from crm_core.sales.leads.models import Lead, LeadFollowUp
 from crm_core.sales.opportunities.models import LostReason, Opportunity, Stage, StageVisit
 from tests.crm_core.customers.factories import make_customer
 from tests.crm_core.sales.factories import make_opportunity, stage
@@ -87,6 +87,24 @@ async def test_a_rep_enters_edits_and_converts_a_lead(live_server: str, browser:
     await table.locator(".el-table__row", has_text="李雷雷").wait_for()
     await lead.refresh_from_db()
     assert (lead.name, lead.company) == ("李雷雷", "韩梅梅贸易")
+
+    # 跟进: an empty record is refused under 内容; a saved one marks the lead 已联系.
+    await table.locator(".el-table__row", has_text="李雷雷").locator("[data-test=follow]").click()
+    box = dialog(tab)
+    tab.expect_failure("POST", r"/api/v1/sales/leads/\d+/follow-ups", 422)
+    await submit(tab, "follow-save")
+    assert await error_under(box, "内容") == "内容太短"
+    assert await LeadFollowUp.all().count() == 0
+    await box.locator("textarea[name=follow-content]").fill("电话沟通，下周寄样")
+    await submit(tab, "follow-save")
+    await box.locator("[data-test=lead-follow-ups]", has_text="电话沟通，下周寄样").wait_for()
+    await lead.refresh_from_db()
+    assert lead.status == "contacted"
+    assert await LeadFollowUp.all().values_list("content", "staff_id") == [
+        ("电话沟通，下周寄样", staff["rep"].id)
+    ]
+    await box.locator(".el-dialog__headerbtn").click()
+    await table.locator(".el-table__row", has_text="已联系").wait_for()
 
     # 转化 with an opportunity: a missing name is refused under its field, nothing written.
     await table.locator(".el-table__row", has_text="李雷雷").locator("[data-test=convert]").click()

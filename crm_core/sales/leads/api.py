@@ -15,6 +15,8 @@ from crm_core.sales.leads.schemas import (
     LeadConvert,
     LeadCreate,
     LeadFilter,
+    LeadFollowUpCreate,
+    LeadFollowUpRead,
     LeadPage,
     LeadRead,
     LeadUpdate,
@@ -55,6 +57,19 @@ async def get_lead(lead_id: Id, principal: Viewer) -> LeadRead:
 @router.patch("/{lead_id}", response_model=LeadRead)
 async def update_lead(lead_id: Id, body: LeadUpdate, principal: Editor) -> LeadRead:
     return await service.update_lead(principal, lead_id, body)
+
+
+@router.get("/{lead_id}/follow-ups", response_model=list[LeadFollowUpRead])
+async def list_follow_ups(lead_id: Id, principal: Viewer) -> list[LeadFollowUpRead]:
+    return await service.list_follow_ups(principal, lead_id)
+
+
+@router.post("/{lead_id}/follow-ups", response_model=LeadFollowUpRead, status_code=201)
+async def add_follow_up(
+    lead_id: Id, body: LeadFollowUpCreate, principal: Editor
+) -> LeadFollowUpRead:
+    """A new lead becomes "contacted"; a converted one is followed up as a customer (409)."""
+    return await service.add_follow_up(principal, lead_id, body)
 
 
 @router.post("/{lead_id}/conversion", response_model=ConversionRead, status_code=201)

@@ -38,3 +38,18 @@ class Lead(Model):
     class Meta:
         table = "crm_lead"
         ordering = ("-id",)
+
+
+class LeadFollowUp(Model):
+    id = fields.IntField(primary_key=True)
+    lead: fields.ForeignKeyRelation[Lead] = fields.ForeignKeyField(
+        "crm_core.Lead", related_name="follow_ups", on_delete=fields.RESTRICT
+    )
+    lead_id: int
+    content = fields.TextField()
+    staff_id = fields.IntField()
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "crm_lead_follow_up"
+        ordering = ("-at", "-id")

@@ -52,6 +52,19 @@ class LeadRead(BaseModel):
     updated_at: datetime
 
 
+class LeadFollowUpCreate(Input):
+    content: str = Field(min_length=1, max_length=2000)
+
+
+class LeadFollowUpRead(BaseModel):
+    id: int
+    lead_id: int
+    content: str
+    staff_id: int
+    staff_name: str
+    at: datetime
+
+
 class LeadPage(BaseModel):
     items: list[LeadRead]
     total: int

@@ -14,12 +14,14 @@ from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
 from crm_core.sales.leads import repository
 from crm_core.sales.leads.errors import LeadConvertedError, LeadNotFoundError, LeadStatusError
-from crm_core.sales.leads.models import Lead, LeadStatus
+from crm_core.sales.leads.models import Lead, LeadFollowUp, LeadStatus
 from crm_core.sales.leads.schemas import (
     ConversionRead,
     LeadConvert,
     LeadCreate,
     LeadFilter,
+    LeadFollowUpCreate,
+    LeadFollowUpRead,
     LeadPage,
     LeadRead,
     LeadUpdate,
@@ -140,6 +142,53 @@ async def update_lead(principal: Principal, lead_id: int, data: LeadUpdate) -> L
             after=new,
         )
     return await _read_one(principal, lead)
+
+
+async def list_follow_ups(principal: Principal, lead_id: int) -> list[LeadFollowUpRead]:
+    lead = await _in_scope(principal, lead_id)
+    rows = await LeadFollowUp.filter(lead_id=lead.id).limit(500)
+    names = await repository.staff_names({r.staff_id for r in rows})
+    return [_follow_up(r, names) for r in rows]
+
+
+def _follow_up(row: LeadFollowUp, names: dict[int, str]) -> LeadFollowUpRead:
+    return LeadFollowUpRead(
+        id=row.id,
+        lead_id=row.lead_id,
+        content=row.content,
+        staff_id=row.staff_id,
+        staff_name=names.get(row.staff_id, ""),
+        at=row.at,
+    )
+
+
+async def add_follow_up(
+    principal: Principal, lead_id: int, data: LeadFollowUpCreate
+) -> LeadFollowUpRead:
+    """Records a contact with the lead; a new lead becomes "contacted"."""
+    await _in_scope(principal, lead_id)
+    now = clock.utc_now()
+    async with unit_of_work():
+        lead = await repository.lock(principal, lead_id)
+        if lead is None:
+            raise LeadNotFoundError()
+        if lead.status == LeadStatus.CONVERTED:
+            raise LeadConvertedError(action="跟进，请在客户下跟进")
+        row = await LeadFollowUp.create(
+            lead_id=lead.id, content=data.content, staff_id=principal.staff_id, at=now
+        )
+        if lead.status == LeadStatus.NEW:
+            lead.status = LeadStatus.CONTACTED
+        lead.updated_at = now
+        await lead.save()
+        await audit.record(
+            audit.actor_of(principal),
+            "lead.followed_up",
+            target_type="lead",
+            target_id=lead.id,
+            after={"follow_up_id": row.id, "status": lead.status.value},
+        )
+    return _follow_up(row, {principal.staff_id: principal.name})
 
 
 async def _existing_customer(principal: Principal, phone: str, name: str) -> int | None:

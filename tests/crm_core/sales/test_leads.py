@@ -331,3 +331,26 @@ async def test_out_of_scope_conversion_is_404(client: httpx.AsyncClient) -> None
     )
     assert (response.status_code, response.json()["error"]) == (404, "lead_not_found")
     assert await nothing_converted() == (0, 0, 0, 0)
+
+
+async def test_a_follow_up_marks_a_new_lead_contacted(client: httpx.AsyncClient) -> None:
+    from crm_core.sales.leads.models import LeadFollowUp
+
+    team = await make_team()
+    lead = await make_lead(team.rep, "李雷", "13900139000")
+    headers = await bearer(team.rep)
+    url = f"/api/v1/sales/leads/{lead.id}/follow-ups"
+    empty = await client.post(url, json={"content": ""}, headers=headers)
+    assert empty.status_code == 422
+    assert await LeadFollowUp.all().count() == 0
+    ok = await client.post(url, json={"content": "电话沟通，下周寄样"}, headers=headers)
+    assert ok.status_code == 201, ok.text
+    row = await LeadFollowUp.get()
+    assert (row.lead_id, row.content, row.staff_id) == (lead.id, "电话沟通，下周寄样", team.rep.id)
+    await lead.refresh_from_db()
+    assert lead.status == "contacted"
+    listed = (await client.get(url, headers=headers)).json()
+    assert [f["content"] for f in listed] == ["电话沟通，下周寄样"]
+    far = await client.post(url, json={"content": "x"}, headers=await bearer(team.far))
+    assert (far.status_code, far.json()["error"]) == (404, "lead_not_found")
+    assert await LeadFollowUp.all().count() == 1
