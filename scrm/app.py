@@ -24,6 +24,10 @@ from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
 from crm_core.sales.api import router as sales_api
+from crm_core.sales.leads import nav as leads_nav
+from crm_core.sales.leads.api import router as leads_api
+from crm_core.sales.opportunities import nav as opportunities_nav
+from crm_core.sales.opportunities.api import router as opportunities_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
 from loyalty import nav as loyalty_nav
@@ -83,6 +87,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     for package_nav in (
         customers_nav,
         pool_nav,
+        leads_nav,
+        opportunities_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -107,6 +113,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(sales_api)
     app.include_router(customers_api)
     app.include_router(pool_api)
+    app.include_router(leads_api)
+    app.include_router(opportunities_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

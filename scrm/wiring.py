@@ -30,6 +30,8 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.sales.models",
         "crm_core.customers.models",
         "crm_core.customers.pool.models",
+        "crm_core.sales.leads.models",
+        "crm_core.sales.opportunities.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],

@@ -126,6 +126,10 @@ _customers_manager += [
     "customers.pool:delete",
     "customers.pool_rule:view",
 ]
+# crm_core/sales/leads and opportunities: reps and managers work leads and deals in their scope.
+_sales_pipeline = [
+    f"sales.{r}:{a}" for r in ("lead", "opportunity") for a in ("view", "create", "edit")
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -166,13 +170,19 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep],
+        ["org.store:view", *_customers_rep, *_sales_pipeline],
         DataScope.OWN,
     ),
     "sales_manager": (
         "销售经理",
         "带领销售团队",
-        [*_store_read, "org.staff:view", "org.staff:export", *_customers_manager],
+        [
+            *_store_read,
+            "org.staff:view",
+            "org.staff:export",
+            *_customers_manager,
+            *_sales_pipeline,
+        ],
         DataScope.SUBTREE,
     ),
     "service_agent": (

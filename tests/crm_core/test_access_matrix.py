@@ -17,6 +17,7 @@ from crm_core.http import require
 from crm_core.org.models import Department, Position, Role, Staff
 from crm_core.org.rules import BUILTIN_ROLES
 from crm_core.permissions import ALL
+from crm_core.sales.opportunities.models import LostReason, Stage
 from scrm.app import create_app
 from tests.factories import bearer, make_staff, make_store
 
@@ -55,6 +56,9 @@ SCOPED = {
     # Customers by their owner (crm_core/customers/repository.py), contacts by their customer.
     "customer_id": "customer",
     "contact_id": "contact",
+    # Leads and opportunities by their owner (crm_core/sales/*/repository.py).
+    "lead_id": "lead",
+    "opportunity_id": "opportunity",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -88,6 +92,9 @@ UNSCOPED = {
     "campaign_id",
     # The public pool's rules are brand-wide, one per customer level (a–d).
     "level",
+    # The opportunity stages and lost reasons are the brand's configuration.
+    "stage_id",
+    "reason_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -104,6 +111,8 @@ BODY_SCOPED = {
     # Who gets a customer: a staff member in the caller's scope.
     "owner_id": "staff",
     "to_staff_id": "staff",
+    # An opportunity's customer: one the caller may see.
+    "customer_id": "customer",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -119,6 +128,9 @@ BODY_UNSCOPED = {
     "mch_id",
     # A care message's WeChat template (WeChat's template id, the brand's own setting).
     "template_id",
+    # Opportunity stages and lost reasons (brand-level configuration).
+    "stage_id",
+    "lost_reason_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -230,6 +242,8 @@ async def build_world(role_code: str) -> World:
     for side, crm in (await customer_world(owner, stranger.id)).items():
         channel[side].update(crm)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
+    brand["stage"] = (await Stage.get(name="商务洽谈")).id
+    brand["reason"] = (await LostReason.get(name="其他")).id
     brand["segment"] = (
         await Segment.create(
             name="全部会员", rule={}, created_at=clock.utc_now(), updated_at=clock.utc_now()
@@ -384,7 +398,34 @@ async def customer_world(inside: int, outside: int) -> dict[str, dict[str, int]]
         )
         contact = await Contact.create(customer=customer, name="联系人", created_at=now)
         ids[side] = {"customer": customer.id, "contact": contact.id}
+        ids[side].update(await pipeline_world(customer, owner, phone))
     return ids
+
+
+async def pipeline_world(customer: Any, owner: int, phone: str) -> dict[str, int]:
+    """A lead and an opportunity owned like the side's customer."""
+    from crm_core.sales.leads.models import Lead
+    from crm_core.sales.opportunities.models import Opportunity, Stage
+    from crm_core.sales.opportunities.service.stages import ensure_defaults
+
+    await ensure_defaults()
+    now = clock.utc_now()
+    first = await Stage.get(name="初次沟通")
+    lead = await Lead.create(
+        name="线索", phone=phone, owner_id=owner, created_at=now, updated_at=now
+    )
+    deal = await Opportunity.create(
+        customer=customer,
+        name="商机",
+        amount_fen=100,
+        expected_close_date=now.date(),
+        stage=first,
+        owner_id=owner,
+        stage_entered_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    return {"lead": lead.id, "opportunity": deal.id}
 
 
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
@@ -507,6 +548,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **member_bodies(world),
         **customer_bodies(world),
         **pool_bodies(world),
+        **pipeline_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -560,6 +602,29 @@ def pool_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
         },
         ("PUT", f"{prefix}/rules/{{level}}"): {"enabled": False},
         ("POST", f"{prefix}/rules/dry-run"): {"level": "a", "no_follow_up_days": 30},
+    }
+
+
+def pipeline_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    prefix = "/api/v1/sales"
+    deal = {"name": "新商机", "amount_fen": 100, "expected_close_date": "2027-01-31"}
+    return {
+        ("POST", f"{prefix}/leads"): {"name": "新线索", "phone": "13700137010"},
+        ("PATCH", f"{prefix}/leads/{{lead_id}}"): {"status": "contacted"},
+        ("POST", f"{prefix}/leads/{{lead_id}}/conversion"): {},
+        ("POST", f"{prefix}/leads/{{lead_id}}/follow-ups"): {"content": "电话沟通"},
+        ("POST", f"{prefix}/opportunities"): {"customer_id": world.inside["customer"], **deal},
+        ("PATCH", f"{prefix}/opportunities/{{opportunity_id}}"): {"amount_fen": 200},
+        ("POST", f"{prefix}/opportunities/{{opportunity_id}}/stage"): {
+            "stage_id": world.brand["stage"]
+        },
+        ("POST", f"{prefix}/opportunities/{{opportunity_id}}/lose"): {
+            "lost_reason_id": world.brand["reason"]
+        },
+        ("POST", f"{prefix}/opportunity-stages"): {"name": "新阶段", "probability": 10},
+        ("PATCH", f"{prefix}/opportunity-stages/{{stage_id}}"): {"probability": 20},
+        ("POST", f"{prefix}/lost-reasons"): {"name": "新原因"},
+        ("PATCH", f"{prefix}/lost-reasons/{{reason_id}}"): {"is_active": False},
     }
 
 
@@ -682,6 +747,10 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         merge_id=ids["merge"],
         customer_id=ids["customer"],
         contact_id=ids["contact"],
+        lead_id=ids["lead"],
+        opportunity_id=ids["opportunity"],
+        stage_id=world.brand["stage"],
+        reason_id=world.brand["reason"],
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -729,6 +798,12 @@ async def snapshot() -> dict[str, str]:
         "crm_pool_rule",
         "crm_pool_setting",
         "crm_pool_reminder",
+        "crm_lead",
+        "crm_lead_follow_up",
+        "crm_opportunity",
+        "crm_opportunity_stage",
+        "crm_opportunity_stage_history",
+        "crm_lost_reason",
         "loyalty_program",
         "loyalty_tier",
         "loyalty_account",
