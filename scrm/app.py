@@ -15,6 +15,8 @@ from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
 from crm_core import health
+from crm_core.approvals import nav as approvals_nav
+from crm_core.approvals.api import router as approvals_api
 from crm_core.config import get_settings
 from crm_core.customers import nav as customers_nav
 from crm_core.customers.api import router as customers_api
@@ -80,6 +82,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # Each package's console menu entries, in display order (crm_core's own come first).
     for package_nav in (
         customers_nav,
+        approvals_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -103,6 +106,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(customers_api)
+    app.include_router(approvals_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

@@ -47,4 +47,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "campaigns-start-due": {"task": "campaigns.start_due_campaigns", "schedule": 30.0},
     "campaigns-resume": {"task": "campaigns.resume_campaigns", "schedule": 30.0},
     "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
+    # Approvals pending past their flow's limit remind the current approver, once per period.
+    "approvals-remind-overdue": {"task": "crm_core.approvals.remind_overdue", "schedule": 900.0},
 }

@@ -43,3 +43,8 @@ class ImportTooLargeError(PayloadTooLargeError):
 class ImportFileInvalidError(ValidationError):
     code = "import_file_invalid"
     message = "无法读取导入文件：{problem}"
+
+
+class CreditLimitRequiredError(ValidationError):
+    code = "credit_limit_required"
+    message = "请填写申请的信用额度（大于 0 元）"

@@ -116,6 +116,8 @@ _campaigns_marketing = [
 # crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
 _customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]
 _customers_manager = [*_customers_rep, "customers.customer:assign"]
+# crm_core/approvals/permissions.py: everyone in sales raises and decides approvals.
+_approvals = ["approvals.request:view", "approvals.request:create"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -156,13 +158,33 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep],
+        ["org.store:view", *_customers_rep, *_approvals],
         DataScope.OWN,
     ),
     "sales_manager": (
         "销售经理",
         "带领销售团队",
-        [*_store_read, "org.staff:view", "org.staff:export", *_customers_manager],
+        [
+            *_store_read,
+            "org.staff:view",
+            "org.staff:export",
+            *_customers_manager,
+            *_approvals,
+        ],
+        DataScope.SUBTREE,
+    ),
+    # The seed's second approval step (orders from 10,000 元): the sales director.
+    "sales_director": (
+        "销售总监",
+        "审批大额单据，管理销售部门",
+        [
+            *_store_read,
+            "org.staff:view",
+            "org.staff:export",
+            *_customers_manager,
+            *_approvals,
+            "approvals.flow:view",
+        ],
         DataScope.SUBTREE,
     ),
     "service_agent": (
