@@ -54,13 +54,14 @@ async def _check(data: FlowUpdate) -> None:
     roles: set[str] = {str(code) for code in await Role.all().values_list("code", flat=True)}
     for index, step in enumerate(data.steps):
         if step.approver_type == "role" and step.role not in roles:
-            raise FlowInvalidError(problem=f"第 {index + 1} 步的审批角色不存在", field="steps")
-        if step.approver_type == "staff" and not await Staff.exists(
+            problem, name = f"第 {index + 1} 步的审批角色不存在", "role"
+        elif step.approver_type == "staff" and not await Staff.exists(
             id=step.staff_id, is_active=True
         ):
-            raise FlowInvalidError(
-                problem=f"第 {index + 1} 步的审批人不存在或已停用", field="steps"
-            )
+            problem, name = f"第 {index + 1} 步的审批人不存在或已停用", "staff_id"
+        else:
+            continue
+        raise FlowInvalidError(problem=problem, problems=[(("steps", str(index), name), problem)])
 
 
 async def save_flow(principal: Principal, code: str, data: FlowUpdate) -> FlowRead:
