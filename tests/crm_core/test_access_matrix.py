@@ -55,6 +55,8 @@ SCOPED = {
     # Customers by their owner (crm_core/customers/repository.py), contacts by their customer.
     "customer_id": "customer",
     "contact_id": "contact",
+    # Approval requests by their requester, or the caller's part in them (approvals/repository.py).
+    "request_id": "approval",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -86,6 +88,8 @@ UNSCOPED = {
     "festival_id",
     # Mass campaigns are the brand's; their recipients follow the starter's data scope.
     "campaign_id",
+    # An approvable record kind ("customer"): the engine's registry, not a row.
+    "kind",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -102,6 +106,8 @@ BODY_SCOPED = {
     # Who gets a customer: a staff member in the caller's scope.
     "owner_id": "staff",
     "to_staff_id": "staff",
+    # The record an approval is asked for: a customer, the one kind built so far.
+    "record_id": "customer",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -227,6 +233,8 @@ async def build_world(role_code: str) -> World:
     owner = actor.id if own_scope else colleague.id
     for side, crm in (await customer_world(owner, stranger.id)).items():
         channel[side].update(crm)
+    for side, approval in (await approval_world(channel, owner, stranger.id)).items():
+        channel[side].update(approval)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["segment"] = (
         await Segment.create(
@@ -385,6 +393,62 @@ async def customer_world(inside: int, outside: int) -> dict[str, dict[str, int]]
     return ids
 
 
+async def approval_world(
+    channel: dict[str, dict[str, int]], inside: int, outside: int
+) -> dict[str, dict[str, int]]:
+    """Per side, a pending credit-limit request on the side's customer, raised and to be decided
+    by the side's staff member."""
+    from crm_core.approvals.models import ApprovalRequest, ApprovalStep, StepStatus
+
+    now = clock.utc_now()
+    ids: dict[str, dict[str, int]] = {}
+    for side, staff in (("inside", inside), ("outside", outside)):
+        request = await ApprovalRequest.create(
+            kind="customer",
+            record_id=channel[side]["customer"],
+            title=side,
+            amount_fen=100_000,
+            requester_id=staff,
+            current_step=1,
+            submitted_at=now,
+            updated_at=now,
+        )
+        await ApprovalStep.create(
+            request=request,
+            seq=1,
+            name="经理",
+            approver_id=staff,
+            assigned_id=staff,
+            status=StepStatus.PENDING,
+        )
+        ids[side] = {"approval": request.id}
+    return ids
+
+
+def approval_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    prefix = "/api/v1/approvals"
+    decision = {"step": 1, "version": 0}
+    return {
+        ("POST", f"{prefix}/requests"): {
+            "kind": "customer",
+            "record_id": world.inside["customer"],
+            "amount_fen": 100_000,
+        },
+        ("PUT", f"{prefix}/flows/{{kind}}"): {
+            "steps": [{"name": "经理", "approver_type": "role", "role": "sales_manager"}]
+        },
+        ("POST", f"{prefix}/requests/{{request_id}}/approve"): decision,
+        ("POST", f"{prefix}/requests/{{request_id}}/reject"): {**decision, "comment": "不同意"},
+        ("POST", f"{prefix}/requests/{{request_id}}/return"): {**decision, "comment": "补充"},
+        ("POST", f"{prefix}/requests/{{request_id}}/delegate"): {
+            **decision,
+            "to_staff_id": world.inside["staff"],
+        },
+        ("POST", f"{prefix}/requests/{{request_id}}/withdraw"): {"version": 0},
+        ("POST", f"{prefix}/requests/{{request_id}}/resubmit"): {"version": 0},
+    }
+
+
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     department = world.inside["department"]
     bodies: dict[tuple[str, str], dict[str, object]] = {
@@ -504,6 +568,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **loyalty_bodies(world),
         **member_bodies(world),
         **customer_bodies(world),
+        **approval_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -658,6 +723,8 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         merge_id=ids["merge"],
         customer_id=ids["customer"],
         contact_id=ids["contact"],
+        request_id=ids["approval"],
+        kind="customer",
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -701,6 +768,11 @@ async def snapshot() -> dict[str, str]:
         "crm_contact",
         "crm_follow_up",
         "crm_customer_transfer",
+        "approval_flow",
+        "approval_request",
+        "approval_step",
+        "approval_action",
+        "approval_reminder",
         "loyalty_program",
         "loyalty_tier",
         "loyalty_account",

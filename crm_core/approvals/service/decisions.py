@@ -36,6 +36,12 @@ async def _turn(
 ) -> tuple[ApprovalRequest, ApprovalStep]:
     """The request and its pending step, when it is the caller's turn to decide it."""
     request = await request_in_scope(principal, request_id)
+    return request, await _step_to_decide(principal, request, data, action)
+
+
+async def _step_to_decide(
+    principal: Principal, request: ApprovalRequest, data: Decision | Refusal, action: str
+) -> ApprovalStep:
     if request.status != RequestStatus.PENDING:
         raise WrongStateError(status=STATUS_LABELS[request.status], action=action)
     if request.current_step != data.step or request.version != data.version:
@@ -45,7 +51,7 @@ async def _turn(
     step = await ApprovalStep.get(request_id=request.id, seq=request.current_step)
     if step.approver_id != principal.staff_id:
         raise NotApproverError()
-    return request, step
+    return step
 
 
 async def _claim(request: ApprovalRequest, data: Decision | Refusal, **values: object) -> None:
@@ -153,10 +159,12 @@ async def refuse(
 
 
 async def delegate(principal: Principal, request_id: int, data: Delegation) -> RequestDetail:
-    request, step = await _turn(principal, request_id, data, "转交")
+    request = await request_in_scope(principal, request_id)
+    # Out of scope answers like missing, whoever asks.
     target = await staff_in_scope(principal).get_or_none(id=data.to_staff_id)
     if target is None:
         raise DelegateNotFoundError()
+    step = await _step_to_decide(principal, request, data, "转交")
     if target.id in (principal.staff_id, request.requester_id):
         raise DelegateInvalidError(who="自己或发起人", field="to_staff_id")
     delegate_principal = await principal_for(target.id)
