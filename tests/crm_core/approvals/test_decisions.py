@@ -4,6 +4,7 @@ with a stable code and nothing changed; two approvers at once → one decision."
 import asyncio
 
 import httpx
+import pytest
 
 from crm_core.approvals.models import ApprovalAction, ApprovalRequest, ApprovalStep
 from crm_core.audit import AuditLog
@@ -34,7 +35,9 @@ async def test_two_decisions_at_once_make_exactly_one(client: httpx.AsyncClient)
     codes = sorted([approve.status_code, reject.status_code])
     assert codes == [200, 409], (approve.text, reject.text)
     loser = approve if approve.status_code == 409 else reject
-    assert loser.json()["error"] == "approval_stale"
+    # Stale when it lost the compare-and-set; wrong state when the winner had already committed
+    # before the loser read the request.
+    assert loser.json()["error"] in {"approval_stale", "approval_wrong_state"}
     request = await ApprovalRequest.get(id=request_id)
     decided = await ApprovalAction.filter(request_id=request_id, action__in=["approve", "reject"])
     assert len(decided) == 1
@@ -242,3 +245,45 @@ async def test_two_submissions_at_once_open_one_request(client: httpx.AsyncClien
     )
     assert sorted(r.status_code for r in answers) == [201, 409]
     assert await ApprovalRequest.all().count() == 1
+
+
+async def test_an_approval_and_a_withdrawal_at_once_make_one_outcome(
+    client: httpx.AsyncClient,
+) -> None:
+    org = await make_org()
+    request_id = (await submit(client, org.rep, org.customer.id, 100_000)).json()["id"]
+    approve, withdraw = await asyncio.gather(
+        decide(client, org.manager, request_id, "approve", step=1, version=0),
+        client.post(
+            f"/api/v1/approvals/requests/{request_id}/withdraw",
+            json={"version": 0},
+            headers=await bearer(org.rep),
+        ),
+    )
+    assert sorted([approve.status_code, withdraw.status_code]) == [200, 409]
+    request = await ApprovalRequest.get(id=request_id)
+    winner = "approved" if approve.status_code == 200 else "withdrawn"
+    assert (request.status.value, request.version) == (winner, 1)
+    limit = 100_000 if winner == "approved" else 0
+    assert (await Customer.get(id=org.customer.id)).credit_limit_fen == limit
+    outcomes = await ApprovalAction.filter(
+        request_id=request_id, action__in=["approve", "withdraw"]
+    )
+    assert len(outcomes) == 1
+
+
+async def test_a_decision_that_lost_the_race_writes_nothing(client: httpx.AsyncClient) -> None:
+    """The compare-and-set itself: the request read, then someone else's decision commits
+    (version moves on) before ours writes; ours is refused and changes nothing."""
+    from crm_core.approvals.errors import StaleDecisionError
+    from crm_core.approvals.schemas import Decision
+    from crm_core.approvals.service import decisions
+
+    org = await make_org()
+    request_id = (await submit(client, org.rep, org.customer.id, 100_000)).json()["id"]
+    request = await ApprovalRequest.get(id=request_id)
+    await ApprovalRequest.filter(id=request_id).update(version=1)
+    before = await state(request_id)
+    with pytest.raises(StaleDecisionError):
+        await decisions._claim(request, Decision(step=1, version=0), status="approved")
+    assert await state(request_id) == before
