@@ -15,6 +15,8 @@ from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
 from crm_core import health
+from crm_core.approvals import nav as approvals_nav
+from crm_core.approvals.api import router as approvals_api
 from crm_core.config import get_settings
 from crm_core.customers import nav as customers_nav
 from crm_core.customers.api import router as customers_api
@@ -89,6 +91,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         pool_nav,
         leads_nav,
         opportunities_nav,
+        approvals_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -115,6 +118,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(pool_api)
     app.include_router(leads_api)
     app.include_router(opportunities_api)
+    app.include_router(approvals_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

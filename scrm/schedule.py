@@ -52,4 +52,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "customers.sweep_pool",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Approvals pending past their flow's limit remind the current approver, once per period.
+    "approvals-remind-overdue": {"task": "crm_core.approvals.remind_overdue", "schedule": 900.0},
 }

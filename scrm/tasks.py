@@ -6,6 +6,7 @@ TASK_MODULES = [
     "crm_core.tasks",
     "crm_core.customers.pool.tasks",
     "crm_core.export_jobs.tasks",
+    "crm_core.approvals.tasks",
     "wechat.tasks",
     "members.tasks",
     "sms_gateway.tasks",

@@ -8,6 +8,7 @@ from crm_core import celery as celery_kernel
 from crm_core import db, http
 from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
+from crm_core.customers import approvals as customer_approvals
 from crm_core.customers import exports as customer_exports
 from crm_core.export_jobs import service as export_jobs
 from crm_core.org.service import auth
@@ -32,6 +33,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.customers.pool.models",
         "crm_core.sales.leads.models",
         "crm_core.sales.opportunities.models",
+        "crm_core.approvals.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -120,6 +122,8 @@ async def boot(urls: Urls) -> None:
     sources = (org_exports, customer_exports, wechat_exports, member_exports, loyalty_exports)
     for source in (s for module in sources for s in module.EXPORT_SOURCES):
         export_jobs.register_source(source)
+    # Record kinds the approval engine handles (crm_core/approvals/registry.py).
+    customer_approvals.register()
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 

@@ -45,4 +45,6 @@ export {
   ChatLineRound,
   ChatDotSquare,
   Promotion,
+  Stamp,
+  SetUp,
 } from "@element-plus/icons-vue";

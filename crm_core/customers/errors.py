@@ -50,3 +50,8 @@ class CustomerInPoolError(ConflictError):
 
     code = "customer_in_pool"
     message = "客户在公海中，领取或分配后才能编辑"
+
+
+class CreditLimitRequiredError(ValidationError):
+    code = "credit_limit_required"
+    message = "请填写申请的信用额度（大于 0 元）"

@@ -58,6 +58,8 @@ class Customer(Model):
     created_by_id = fields.IntField(null=True)
     # A member of the `members` package above the kernel, linked by verified phone (later).
     member_id = fields.IntField(null=True, db_index=True)
+    # 信用额度, in fen: set only by an approved request (crm_core/customers/approvals.py).
+    credit_limit_fen = fields.BigIntField(default=0)
     last_followed_at = fields.DatetimeField(null=True)
     next_contact_at = fields.DatetimeField(null=True, db_index=True)
     created_at = fields.DatetimeField()

@@ -60,6 +60,7 @@ class CustomerRead(BaseModel):
     owner_name: str
     department_id: int | None
     member_id: int | None
+    credit_limit_fen: int
     last_followed_at: datetime | None
     next_contact_at: datetime | None
     created_at: datetime

@@ -130,6 +130,8 @@ _customers_manager += [
 _sales_pipeline = [
     f"sales.{r}:{a}" for r in ("lead", "opportunity") for a in ("view", "create", "edit")
 ]
+# crm_core/approvals/permissions.py: everyone in sales raises and decides approvals.
+_approvals = ["approvals.request:view", "approvals.request:create"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -170,7 +172,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep, *_sales_pipeline],
+        ["org.store:view", *_customers_rep, *_sales_pipeline, *_approvals],
         DataScope.OWN,
     ),
     "sales_manager": (
@@ -182,6 +184,22 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "org.staff:export",
             *_customers_manager,
             *_sales_pipeline,
+            *_approvals,
+        ],
+        DataScope.SUBTREE,
+    ),
+    # The seed's second approval step (orders from 10,000 元): the sales director.
+    "sales_director": (
+        "销售总监",
+        "审批大额单据，管理销售部门",
+        [
+            *_store_read,
+            "org.staff:view",
+            "org.staff:export",
+            *_customers_manager,
+            *_sales_pipeline,
+            *_approvals,
+            "approvals.flow:view",
         ],
         DataScope.SUBTREE,
     ),

@@ -59,6 +59,8 @@ SCOPED = {
     # Leads and opportunities by their owner (crm_core/sales/*/repository.py).
     "lead_id": "lead",
     "opportunity_id": "opportunity",
+    # Approval requests by their requester, or the caller's part in them (approvals/repository.py).
+    "request_id": "approval",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -95,6 +97,8 @@ UNSCOPED = {
     # The opportunity stages and lost reasons are the brand's configuration.
     "stage_id",
     "reason_id",
+    # An approvable record kind ("customer"): the engine's registry, not a row.
+    "kind",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -113,6 +117,8 @@ BODY_SCOPED = {
     "to_staff_id": "staff",
     # An opportunity's customer: one the caller may see.
     "customer_id": "customer",
+    # The record an approval is asked for: a customer, the one kind built so far.
+    "record_id": "customer",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -241,6 +247,8 @@ async def build_world(role_code: str) -> World:
     owner = actor.id if own_scope else colleague.id
     for side, crm in (await customer_world(owner, stranger.id)).items():
         channel[side].update(crm)
+    for side, approval in (await approval_world(channel, owner, stranger.id)).items():
+        channel[side].update(approval)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["stage"] = (await Stage.get(name="商务洽谈")).id
     brand["reason"] = (await LostReason.get(name="其他")).id
@@ -428,6 +436,62 @@ async def pipeline_world(customer: Any, owner: int, phone: str) -> dict[str, int
     return {"lead": lead.id, "opportunity": deal.id}
 
 
+async def approval_world(
+    channel: dict[str, dict[str, int]], inside: int, outside: int
+) -> dict[str, dict[str, int]]:
+    """Per side, a pending credit-limit request on the side's customer, raised and to be decided
+    by the side's staff member."""
+    from crm_core.approvals.models import ApprovalRequest, ApprovalStep, StepStatus
+
+    now = clock.utc_now()
+    ids: dict[str, dict[str, int]] = {}
+    for side, staff in (("inside", inside), ("outside", outside)):
+        request = await ApprovalRequest.create(
+            kind="customer",
+            record_id=channel[side]["customer"],
+            title=side,
+            amount_fen=100_000,
+            requester_id=staff,
+            current_step=1,
+            submitted_at=now,
+            updated_at=now,
+        )
+        await ApprovalStep.create(
+            request=request,
+            seq=1,
+            name="经理",
+            approver_id=staff,
+            assigned_id=staff,
+            status=StepStatus.PENDING,
+        )
+        ids[side] = {"approval": request.id}
+    return ids
+
+
+def approval_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    prefix = "/api/v1/approvals"
+    decision = {"step": 1, "version": 0}
+    return {
+        ("POST", f"{prefix}/requests"): {
+            "kind": "customer",
+            "record_id": world.inside["customer"],
+            "amount_fen": 100_000,
+        },
+        ("PUT", f"{prefix}/flows/{{kind}}"): {
+            "steps": [{"name": "经理", "approver_type": "role", "role": "sales_manager"}]
+        },
+        ("POST", f"{prefix}/requests/{{request_id}}/approve"): decision,
+        ("POST", f"{prefix}/requests/{{request_id}}/reject"): {**decision, "comment": "不同意"},
+        ("POST", f"{prefix}/requests/{{request_id}}/return"): {**decision, "comment": "补充"},
+        ("POST", f"{prefix}/requests/{{request_id}}/delegate"): {
+            **decision,
+            "to_staff_id": world.inside["staff"],
+        },
+        ("POST", f"{prefix}/requests/{{request_id}}/withdraw"): {"version": 0},
+        ("POST", f"{prefix}/requests/{{request_id}}/resubmit"): {"version": 0},
+    }
+
+
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     department = world.inside["department"]
     bodies: dict[tuple[str, str], dict[str, object]] = {
@@ -549,6 +613,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **customer_bodies(world),
         **pool_bodies(world),
         **pipeline_bodies(world),
+        **approval_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -751,6 +816,8 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         opportunity_id=ids["opportunity"],
         stage_id=world.brand["stage"],
         reason_id=world.brand["reason"],
+        request_id=ids["approval"],
+        kind="customer",
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -804,6 +871,11 @@ async def snapshot() -> dict[str, str]:
         "crm_opportunity_stage",
         "crm_opportunity_stage_history",
         "crm_lost_reason",
+        "approval_flow",
+        "approval_request",
+        "approval_step",
+        "approval_action",
+        "approval_reminder",
         "loyalty_program",
         "loyalty_tier",
         "loyalty_account",

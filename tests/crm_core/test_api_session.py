@@ -358,6 +358,7 @@ async def test_built_in_roles_read_in_chinese(client: httpx.AsyncClient) -> None
         "guide": ("导购", "在门店拉新并服务粉丝"),
         "sales_rep": ("销售代表", "跟进本人的客户与商机"),
         "sales_manager": ("销售经理", "带领销售团队"),
+        "sales_director": ("销售总监", "审批大额单据，管理销售部门"),
         "service_agent": ("客服专员", "答复会员消息与服务工单"),
         "finance": ("财务", "收款、发票与报表"),
     }

@@ -51,6 +51,7 @@ def read(principal: Principal, customer: Customer, names: dict[int, str]) -> Cus
         owner_name=owner_label(names, customer.owner_id),
         department_id=customer.department_id,
         member_id=customer.member_id,
+        credit_limit_fen=customer.credit_limit_fen,
         last_followed_at=customer.last_followed_at,
         next_contact_at=customer.next_contact_at,
         created_at=customer.created_at,

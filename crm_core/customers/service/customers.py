@@ -4,6 +4,7 @@ concurrent entries of one customer end as one row and one 409."""
 from tortoise.exceptions import IntegrityError
 
 from crm_core import audit, clock
+from crm_core.approvals.service import locks
 from crm_core.customers import repository, rules
 from crm_core.customers.errors import (
     InvalidPhoneError,
@@ -33,6 +34,8 @@ from crm_core.org.service.auth import principal_for
 from crm_core.permissions import Principal
 
 OWNER_PERMISSION = "customers.customer:view"
+# The approval kind of customers (crm_core/customers/approvals.py): a locked one is not edited.
+KIND = "customer"
 
 
 def phone_of(text: str) -> str:
@@ -110,6 +113,7 @@ async def update_customer(
     principal: Principal, customer_id: int, data: CustomerUpdate
 ) -> CustomerRead:
     customer = await customer_in_scope(principal, customer_id)
+    await locks.assert_unlocked(KIND, customer.id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if not changes:
         return await read_one(principal, customer)
