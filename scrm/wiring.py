@@ -10,6 +10,7 @@ from crm_core import redis as redis_kernel
 from crm_core.config import Settings, get_settings
 from crm_core.customers import exports as customer_exports
 from crm_core.export_jobs import service as export_jobs
+from crm_core.member_links import service as member_links
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
 from crm_core.sales import service as sales
@@ -29,6 +30,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.audit",
         "crm_core.sales.models",
         "crm_core.customers.models",
+        "crm_core.member_links.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -111,6 +113,8 @@ async def boot(urls: Urls) -> None:
     inbound.set_caller_lookup(caller.caller_card)
     # A till order may only name a member its operator may see.
     sales.set_member_check(member_service.is_visible)
+    # Staff link only members they may see; the 关联冲突 list names the members.
+    member_links.set_member_hooks(member_service.is_visible, member_service.display_names)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
     # What the console can export as a background job with a progress bar.

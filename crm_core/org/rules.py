@@ -116,6 +116,8 @@ _campaigns_marketing = [
 # crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
 _customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]
 _customers_manager = [*_customers_rep, "customers.customer:assign"]
+# crm_core/member_links/permissions.py: managers link members to customers and settle conflicts.
+_customers_manager += ["customers.member_link:view", "customers.member_link:edit"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
