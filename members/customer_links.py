@@ -5,8 +5,10 @@ merge that moves such a phone, so a phone here is a verified one.
 """
 
 from collections import Counter
+from typing import Any
 
 from crm_core.member_links import service as member_links
+from members.merge import MergeContext, MergeHook
 from members.models import Member
 
 BATCH = 500
@@ -39,3 +41,26 @@ async def backfill(*, override_undo: bool = False) -> dict[str, int]:
         if len(rows) < BATCH:
             return dict(sorted(counts.items()))
         after = int(rows[-1][0])
+
+
+async def _preview(target_id: int, source_id: int) -> list[tuple[str, str]]:
+    customer_id = await member_links.customer_of_member(source_id)
+    if customer_id is None or await member_links.customer_of_member(target_id) is not None:
+        return []
+    return [("关联客户", f"客户 #{customer_id} 改为关联本会员")]
+
+
+async def _move(context: MergeContext) -> dict[str, Any]:
+    moved = await member_links.move_link(context.source_id, context.target_id, context.actor)
+    return {"customer_id": moved}
+
+
+async def _undo(context: MergeContext, moved: dict[str, Any]) -> None:
+    if moved.get("customer_id") is not None:
+        await member_links.move_link_back(
+            int(moved["customer_id"]), context.source_id, context.target_id, context.actor
+        )
+
+
+# Registered from scrm beside loyalty's: a merged member's customer follows the member.
+MERGE_HOOK = MergeHook(name="customer_link", preview=_preview, move=_move, undo=_undo)

@@ -17,6 +17,7 @@ from crm_core.sales import service as sales
 from loyalty import caller
 from loyalty import exports as loyalty_exports
 from loyalty import merge as loyalty_merge
+from members import customer_links
 from members import exports as member_exports
 from members import merge as member_merge
 from members import service as member_service
@@ -117,6 +118,7 @@ async def boot(urls: Urls) -> None:
     member_links.set_member_hooks(member_service.is_visible, member_service.display_names)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
+    member_merge.register_hook(customer_links.MERGE_HOOK)
     # What the console can export as a background job with a progress bar.
     sources = (org_exports, customer_exports, wechat_exports, member_exports, loyalty_exports)
     for source in (s for module in sources for s in module.EXPORT_SOURCES):

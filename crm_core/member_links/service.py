@@ -231,3 +231,41 @@ async def list_conflicts(principal: Principal, *, limit: int = 200) -> list[Conf
             )
         )
     return out
+
+
+async def customer_of_member(member_id: int) -> int | None:
+    link = await MemberLink.get_or_none(member_id=member_id)
+    return link.customer_id if link else None
+
+
+async def move_link(source_id: int, target_id: int, actor: audit.Actor) -> int | None:
+    """Two members merged: the source's customer follows to the target, unless the target has
+    its own (then the source keeps it). Runs inside the merge's transaction; returns the
+    customer moved, for the undo."""
+    link = await MemberLink.select_for_update().get_or_none(member_id=source_id)
+    if link is None or await MemberLink.exists(member_id=target_id):
+        return None
+    await _repoint(link.customer_id, source_id, target_id, actor)
+    return link.customer_id
+
+
+async def move_link_back(
+    customer_id: int, source_id: int, target_id: int, actor: audit.Actor
+) -> None:
+    """The merge was undone: the customer goes back to the source if still on the target."""
+    if await MemberLink.exists(customer_id=customer_id, member_id=target_id):
+        await _repoint(customer_id, target_id, source_id, actor)
+
+
+async def _repoint(customer_id: int, old: int, new: int, actor: audit.Actor) -> None:
+    await MemberLink.filter(customer_id=customer_id).update(member_id=new)
+    await Customer.filter(id=customer_id).update(member_id=new)
+    await audit.record(
+        actor,
+        "customer.member_relinked",
+        target_type="customer",
+        target_id=customer_id,
+        before={"member_id": old},
+        after={"member_id": new},
+        reason="会员合并",
+    )

@@ -4,9 +4,11 @@ the task links, the customer's 360 then shows the member; the backfill covers ex
 import httpx
 
 from crm_core import jobs
+from crm_core.audit import AuditLog
 from crm_core.customers.models import Customer
 from crm_core.member_links.models import LinkConflict, MemberLink
 from members import tasks
+from members.merge import merge, undo
 from members.models import Member
 from sms_gateway.service.messages import normalize_recipient
 from tests.crm_core.customers.factories import make_customer, make_team
@@ -68,3 +70,43 @@ async def test_the_backfill_links_existing_members_and_records_conflicts() -> No
         "member_taken": 1,
         "no_customer": 1,
     }
+
+
+async def test_a_merge_moves_the_customer_link_and_its_undo_moves_it_back() -> None:
+    team = await make_team()
+    customer = await make_customer(team.rep, "王女士", PHONE)
+    now = customer.created_at
+    source = await Member.create(name="王女士", phone="+8613800138000", created_at=now)
+    target = await Member.create(name="王女士", created_at=now)
+    assert await tasks.link_customer(source.id) == "linked"
+    record = await merge(target.id, source.id)
+    assert [(x.customer_id, x.member_id) for x in await MemberLink.all()] == [
+        (customer.id, target.id)
+    ]
+    assert (await Customer.get(id=customer.id)).member_id == target.id
+    assert record.moved["customer_link"] == {"customer_id": customer.id}
+    entry = await AuditLog.get(action="customer.member_relinked")
+    assert (entry.before, entry.after) == ({"member_id": source.id}, {"member_id": target.id})
+    await undo(record.id)
+    assert [(x.customer_id, x.member_id) for x in await MemberLink.all()] == [
+        (customer.id, source.id)
+    ]
+    assert (await Customer.get(id=customer.id)).member_id == source.id
+
+
+async def test_a_merge_into_a_linked_member_leaves_both_links() -> None:
+    team = await make_team()
+    a = await make_customer(team.rep, "甲", "13800138001")
+    b = await make_customer(team.rep, "乙", "13800138002")
+    now = a.created_at
+    source = await Member.create(name="甲", phone="+8613800138001", created_at=now)
+    target = await Member.create(name="乙", phone="+8613800138002", created_at=now)
+    await tasks.link_customer(source.id)
+    await tasks.link_customer(target.id)
+    record = await merge(target.id, source.id)
+    assert record.moved["customer_link"] == {"customer_id": None}
+    assert sorted((x.customer_id, x.member_id) for x in await MemberLink.all()) == [
+        (a.id, source.id),
+        (b.id, target.id),
+    ]
+    assert await AuditLog.filter(action="customer.member_relinked").count() == 0

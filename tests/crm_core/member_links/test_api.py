@@ -1,6 +1,7 @@
 """The customer 360 over HTTP, and staff linking, unlinking and listing conflicts: the customer's
 data scope and phone masking hold for the member's sections too."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import httpx
@@ -242,3 +243,33 @@ async def test_conflicts_list_only_the_customers_in_scope(client: httpx.AsyncCli
     )
     after = await client.get("/api/v1/member-links/conflicts", headers=await bearer(team.admin))
     assert after.json() == []
+
+
+async def test_two_concurrent_manual_links_of_one_member_make_one_link(
+    client: httpx.AsyncClient,
+) -> None:
+    team = await make_team()
+    a = await make_customer(team.rep, "王女士", "13800138000")
+    b = await make_customer(team.rep, "王女士（公司）", "13800138001")
+    member = await make_member(name="王女士")
+    headers = await bearer(team.admin)
+    answers = await asyncio.gather(
+        *(
+            client.put(
+                f"/api/v1/customers/{c.id}/member-link",
+                json={"member_id": member.id},
+                headers=headers,
+            )
+            for c in (a, b)
+        )
+    )
+    assert sorted(r.status_code for r in answers) == [200, 409]
+    refused = next(r for r in answers if r.status_code == 409)
+    assert refused.json()["error"] == "member_linked_elsewhere"
+    [link] = await MemberLink.all()
+    winner = next(r for r in answers if r.status_code == 200).json()["customer_id"]
+    assert (link.customer_id, link.member_id) == (winner, member.id)
+    assert [c.member_id for c in await Customer.all().order_by("id")] == [
+        member.id if c.id == winner else None for c in (a, b)
+    ]
+    assert await AuditLog.filter(action="customer.member_linked").count() == 1
