@@ -5,9 +5,13 @@ import asyncio
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 
 from crm_core import clock
 from crm_core.audit import AuditLog
+from crm_core.customer360 import service as customer360
+from crm_core.customer360.schemas import SectionBody, SectionField
+from crm_core.customer360.service import CustomerContext, SectionSpec
 from crm_core.customers.models import Customer
 from crm_core.member_links import service
 from crm_core.member_links.models import LinkBlock, MemberLink
@@ -273,3 +277,30 @@ async def test_two_concurrent_manual_links_of_one_member_make_one_link(
         member.id if c.id == winner else None for c in (a, b)
     ]
     assert await AuditLog.filter(action="customer.member_linked").count() == 1
+
+
+async def test_a_package_plugs_a_section_in_with_a_spec(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def opportunities(context: CustomerContext) -> SectionBody:
+        return SectionBody(fields=[SectionField(label="客户", value=str(context.customer_id))])
+
+    for spec in (
+        SectionSpec("opportunities", "商机", 40, opportunities),
+        SectionSpec("approvals", "审批", 50, opportunities, permission="approvals.flow:view"),
+    ):
+        monkeypatch.setitem(customer360._sections, spec.key, spec)
+    team = await make_team()
+    customer = await make_customer(team.rep, "张三", "13800138000")
+    for who, keys in ((team.rep, ["opportunities"]), (team.admin, ["opportunities", "approvals"])):
+        body = (
+            await client.get(f"/api/v1/customers/{customer.id}/overview", headers=await bearer(who))
+        ).json()
+        assert [s["key"] for s in body["sections"]] == [
+            "basic",
+            "contacts",
+            "follow_ups",
+            *keys,
+            "transfers",
+        ]
+        assert fields(body, "opportunities") == {"客户": str(customer.id)}
