@@ -149,6 +149,8 @@ async def bind_card(member_id: int, phone: str, code: str) -> CardView:
                 after={"phone": mask(number), "card_no": member.card_no},
             )
             jobs.enqueue("campaigns.on_card_bound", member_id=member.id)
+            # The phone is verified now: link the CRM customer with it (crm_core/member_links).
+            jobs.enqueue("members.link_customer", member_id=member.id)
     except IntegrityError as error:
         raise PhoneTakenError() from error
     return await card(member_id)

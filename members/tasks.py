@@ -1,7 +1,7 @@
 """Member tasks: each one service call."""
 
 from crm_core.celery import task
-from members import service
+from members import customer_links, service
 
 
 @task("members.on_fan_subscribed")
@@ -23,3 +23,14 @@ async def on_fan_subscribed(
         guide_id=guide_id,
         channel=channel,
     )
+
+
+@task("members.link_customer")
+async def link_customer(member_id: int) -> str:
+    """Enqueued when a member's phone is verified: link the customer with that phone."""
+    return await customer_links.link_customer(member_id)
+
+
+@task("members.backfill_customer_links")
+async def backfill_customer_links(override_undo: bool = False) -> dict[str, int]:
+    return await customer_links.backfill(override_undo=override_undo)

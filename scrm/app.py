@@ -18,12 +18,16 @@ from crm_core import health
 from crm_core.approvals import nav as approvals_nav
 from crm_core.approvals.api import router as approvals_api
 from crm_core.config import get_settings
+from crm_core.customer360.api import router as customer360_api
 from crm_core.customers import nav as customers_nav
+from crm_core.customers import sections as customer_sections
 from crm_core.customers.api import router as customers_api
 from crm_core.customers.pool import nav as pool_nav
 from crm_core.customers.pool.api import router as pool_api
 from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
+from crm_core.member_links import nav as member_links_nav
+from crm_core.member_links.api import router as member_links_api
 from crm_core.org.api import router as org_api
 from crm_core.sales.api import router as sales_api
 from crm_core.sales.leads import nav as leads_nav
@@ -32,9 +36,11 @@ from crm_core.sales.opportunities import nav as opportunities_nav
 from crm_core.sales.opportunities.api import router as opportunities_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
+from loyalty import customer360 as loyalty_360
 from loyalty import nav as loyalty_nav
 from loyalty.api import router as loyalty_api
 from loyalty.h5 import router as loyalty_h5
+from members import customer360 as member_360
 from members import h5kit
 from members import nav as member_nav
 from members.api import all_routers as member_api
@@ -99,6 +105,10 @@ def create_app(*, boot: bool = True) -> FastAPI:
         campaigns_nav,
     ):
         package_nav.register()
+    # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
+    member_links_nav.register()
+    for package_360 in (customer_sections, member_360, loyalty_360):
+        package_360.register()
     install_error_handlers(app)
     install_openapi(app)
     console.install(app)
@@ -119,6 +129,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(leads_api)
     app.include_router(opportunities_api)
     app.include_router(approvals_api)
+    app.include_router(customer360_api)
+    app.include_router(member_links_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

@@ -107,6 +107,16 @@ def seed() -> None:
     click.echo(summary)
 
 
+@main.command("link-members")
+@click.option("--override-undo", is_flag=True, help="Also relink pairs staff have unlinked.")
+def link_members(override_undo: bool) -> None:
+    """Link existing members to the customer with their verified phone (backfill)."""
+    from members.customer_links import backfill
+
+    counts = _run(lambda _: backfill(override_undo=override_undo))
+    click.echo(" ".join(f"{outcome}={n}" for outcome, n in counts.items()) or "no members")
+
+
 @main.command()
 @click.option(
     "--out", type=click.Path(dir_okay=False), default=None, help="Write here, not stdout."

@@ -11,12 +11,14 @@ from crm_core.config import Settings, get_settings
 from crm_core.customers import approvals as customer_approvals
 from crm_core.customers import exports as customer_exports
 from crm_core.export_jobs import service as export_jobs
+from crm_core.member_links import service as member_links
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
 from crm_core.sales import service as sales
 from loyalty import caller
 from loyalty import exports as loyalty_exports
 from loyalty import merge as loyalty_merge
+from members import customer_links
 from members import exports as member_exports
 from members import merge as member_merge
 from members import service as member_service
@@ -34,6 +36,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.sales.leads.models",
         "crm_core.sales.opportunities.models",
         "crm_core.approvals.models",
+        "crm_core.member_links.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -116,8 +119,11 @@ async def boot(urls: Urls) -> None:
     inbound.set_caller_lookup(caller.caller_card)
     # A till order may only name a member its operator may see.
     sales.set_member_check(member_service.is_visible)
+    # Staff link only members they may see; the 关联冲突 list names the members.
+    member_links.set_member_hooks(member_service.is_visible, member_service.display_names)
     # One person, one member: loyalty moves its assets when members merge two members.
     member_merge.register_hook(loyalty_merge.HOOK)
+    member_merge.register_hook(customer_links.MERGE_HOOK)
     # What the console can export as a background job with a progress bar.
     sources = (org_exports, customer_exports, wechat_exports, member_exports, loyalty_exports)
     for source in (s for module in sources for s in module.EXPORT_SOURCES):

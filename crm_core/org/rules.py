@@ -132,6 +132,8 @@ _sales_pipeline = [
 ]
 # crm_core/approvals/permissions.py: everyone in sales raises and decides approvals.
 _approvals = ["approvals.request:view", "approvals.request:create"]
+# crm_core/member_links/permissions.py: managers link members to customers and settle conflicts.
+_customers_manager += ["customers.member_link:view", "customers.member_link:edit"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (

@@ -646,6 +646,8 @@ def customer_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
             "customer_ids": [world.inside["customer"]],
             "to_staff_id": world.inside["staff"],
         },
+        # Member links (crm_core/member_links): a member the caller may see.
+        ("PUT", f"{prefix}/{{customer_id}}/member-link"): {"member_id": world.inside["member"]},
     }
 
 
@@ -859,6 +861,8 @@ async def snapshot() -> dict[str, str]:
         "sales_order",
         "sales_refund",
         "crm_customer",
+        "crm_member_link",
+        "crm_member_link_block",
         "crm_contact",
         "crm_follow_up",
         "crm_customer_transfer",

@@ -563,6 +563,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{customer_id}/member-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link Member
+         * @description 409 customer_has_member / member_linked_elsewhere; 404 for a member one may not see.
+         */
+        put: operations["link_member_api_v1_customers__customer_id__member_link_put"];
+        post?: never;
+        /**
+         * Unlink Member
+         * @description Undo: automatic runs will not link this pair again (a manual link will).
+         */
+        delete: operations["unlink_member_api_v1_customers__customer_id__member_link_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer 360
+         * @description The customer, its member link and every registered section this caller may see.
+         */
+        get: operations["customer_360_api_v1_customers__customer_id__overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{customer_id}/transfers": {
         parameters: {
             query?: never;
@@ -1425,6 +1469,26 @@ export interface paths {
          * @description Multipart: a new `logo` (PNG/JPG/GIF/WebP, at most 1 MB) replaces the old one.
          */
         put: operations["update_theme_api_v1_member_center_theme_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-links/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Conflicts
+         * @description Verified phones shared by several customers (关联冲突), as far as the caller's scope goes.
+         */
+        get: operations["list_conflicts_api_v1_member_links_conflicts_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3922,6 +3986,19 @@ export interface components {
          * @enum {string}
          */
         ChannelPlan: "auto" | "mass" | "template" | "customer_service" | "sms";
+        /** ChartSeries */
+        ChartSeries: {
+            /**
+             * Kind
+             * @default bar
+             * @enum {string}
+             */
+            kind: "line" | "bar";
+            /** Name */
+            name: string;
+            /** Values */
+            values: number[];
+        };
         /** CodeCheck */
         CodeCheck: {
             /** Code */
@@ -3966,6 +4043,38 @@ export interface components {
             op: string;
             /** Value */
             value: unknown;
+        };
+        /** ConflictCustomer */
+        ConflictCustomer: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Owner Name */
+            owner_name: string;
+            /** Phone */
+            phone: string;
+        };
+        /** ConflictRead */
+        ConflictRead: {
+            /**
+             * Customers
+             * @description Only the customers in the caller's data scope.
+             */
+            customers: components["schemas"]["ConflictCustomer"][];
+            /**
+             * Found At
+             * Format: date-time
+             */
+            found_at: string;
+            /** Id */
+            id: number;
+            /** Member Id */
+            member_id: number;
+            /** Member Name */
+            member_name: string;
+            /** Phone */
+            phone: string;
         };
         /** ContactCreate */
         ContactCreate: {
@@ -4132,6 +4241,13 @@ export interface components {
          * @enum {string}
          */
         CouponStatus: "unused" | "used" | "expired";
+        /** Customer360 */
+        Customer360: {
+            customer: components["schemas"]["CustomerRead"];
+            link: components["schemas"]["LinkRead"] | null;
+            /** Sections */
+            sections: components["schemas"]["Section"][];
+        };
         /** CustomerCreate */
         CustomerCreate: {
             /**
@@ -5266,6 +5382,33 @@ export interface components {
          * @enum {string}
          */
         Lifecycle: "new" | "active" | "dormant" | "churned";
+        /** LinkCreate */
+        LinkCreate: {
+            /** Member Id */
+            member_id: number;
+        };
+        /**
+         * LinkHow
+         * @enum {string}
+         */
+        LinkHow: "auto" | "manual";
+        /** LinkRead */
+        LinkRead: {
+            /** Customer Id */
+            customer_id: number;
+            how: components["schemas"]["LinkHow"];
+            /**
+             * Linked At
+             * Format: date-time
+             */
+            linked_at: string;
+            /** Linked By Id */
+            linked_by_id: number | null;
+            /** Linked By Name */
+            linked_by_name: string;
+            /** Member Id */
+            member_id: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Password */
@@ -7051,6 +7194,70 @@ export interface components {
              * Format: date-time
              */
             scheduled_at: string;
+        };
+        /** Section */
+        Section: {
+            /**
+             * Avatar Text
+             * @default
+             */
+            avatar_text: string;
+            chart?: components["schemas"]["SectionChart"] | null;
+            /**
+             * Empty Text
+             * @default
+             */
+            empty_text: string;
+            /**
+             * Fields
+             * @default []
+             */
+            fields: components["schemas"]["SectionField"][];
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "customer" | "member";
+            /** Key */
+            key: string;
+            /**
+             * Subtitle
+             * @default
+             */
+            subtitle: string;
+            table?: components["schemas"]["SectionTable"] | null;
+            /** Title */
+            title: string;
+        };
+        /** SectionChart */
+        SectionChart: {
+            /** Labels */
+            labels: string[];
+            /** Series */
+            series: components["schemas"]["ChartSeries"][];
+        };
+        /** SectionColumn */
+        SectionColumn: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+        };
+        /** SectionField */
+        SectionField: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /** SectionTable */
+        SectionTable: {
+            /** Columns */
+            columns: components["schemas"]["SectionColumn"][];
+            /** Rows */
+            rows: {
+                [key: string]: string;
+            }[];
         };
         /** SegmentCreate */
         SegmentCreate: {
@@ -11918,6 +12125,292 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FollowUpRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    link_member_api_v1_customers__customer_id__member_link_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    unlink_member_api_v1_customers__customer_id__member_link_delete: {
+        parameters: {
+            query?: {
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    customer_360_api_v1_customers__customer_id__overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer360"];
                 };
             };
             /** @description bad_request */
@@ -17673,6 +18166,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ThemeRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorRead"];
+                };
+            };
+        };
+    };
+    list_conflicts_api_v1_member_links_conflicts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictRead"][];
                 };
             };
             /** @description bad_request */

@@ -47,6 +47,7 @@ def test_the_crawl_covers_every_customers_get() -> None:
         "/api/v1/customers/{customer_id}",
         "/api/v1/customers/{customer_id}/contacts",
         "/api/v1/customers/{customer_id}/follow-ups",
+        "/api/v1/customers/{customer_id}/overview",
         "/api/v1/customers/{customer_id}/transfers",
         "/api/v1/pool",
         "/api/v1/pool/reminders",
