@@ -15,6 +15,8 @@ from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
 from crm_core import health
+from crm_core.catalog import nav as catalog_nav
+from crm_core.catalog.api import router as catalog_api
 from crm_core.config import get_settings
 from crm_core.customers import nav as customers_nav
 from crm_core.customers.api import router as customers_api
@@ -22,6 +24,8 @@ from crm_core.export_jobs.api import router as export_jobs_api
 from crm_core.http import install_error_handlers, install_openapi
 from crm_core.org.api import router as org_api
 from crm_core.sales.api import router as sales_api
+from crm_core.sales.quotes import nav as quotes_nav
+from crm_core.sales.quotes.api import router as quotes_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
 from loyalty import nav as loyalty_nav
@@ -80,6 +84,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # Each package's console menu entries, in display order (crm_core's own come first).
     for package_nav in (
         customers_nav,
+        catalog_nav,
+        quotes_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -103,6 +109,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(loyalty_h5)
     app.include_router(sales_api)
     app.include_router(customers_api)
+    app.include_router(catalog_api)
+    app.include_router(quotes_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

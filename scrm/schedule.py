@@ -47,4 +47,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "campaigns-start-due": {"task": "campaigns.start_due_campaigns", "schedule": 30.0},
     "campaigns-resume": {"task": "campaigns.resume_campaigns", "schedule": 30.0},
     "campaigns-record-sms-reports": {"task": "campaigns.record_sms_reports", "schedule": 300.0},
+    # Sent quotes past their validity date expire just after midnight, Asia/Shanghai.
+    "sales-expire-quotes": {"task": "sales.expire_quotes", "schedule": crontab(hour=0, minute=10)},
 }

@@ -5,6 +5,7 @@ import importlib
 TASK_MODULES = [
     "crm_core.tasks",
     "crm_core.export_jobs.tasks",
+    "crm_core.sales.quotes.tasks",
     "wechat.tasks",
     "members.tasks",
     "sms_gateway.tasks",

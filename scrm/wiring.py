@@ -29,6 +29,8 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.audit",
         "crm_core.sales.models",
         "crm_core.customers.models",
+        "crm_core.catalog.models",
+        "crm_core.sales.quotes.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],

@@ -116,6 +116,12 @@ _campaigns_marketing = [
 # crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
 _customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]
 _customers_manager = [*_customers_rep, "customers.customer:assign"]
+# crm_core/catalog/permissions.py, crm_core/sales/quotes/permissions.py: reps quote from the
+# catalogue and print their quotes; admins keep the catalogue and the print template.
+_quotes_rep = [
+    "catalog.product:view",
+    *(f"sales.quote:{a}" for a in ("view", "create", "edit", "export")),
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -156,13 +162,19 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep],
+        ["org.store:view", *_customers_rep, *_quotes_rep],
         DataScope.OWN,
     ),
     "sales_manager": (
         "销售经理",
         "带领销售团队",
-        [*_store_read, "org.staff:view", "org.staff:export", *_customers_manager],
+        [
+            *_store_read,
+            "org.staff:view",
+            "org.staff:export",
+            *_customers_manager,
+            *_quotes_rep,
+        ],
         DataScope.SUBTREE,
     ),
     "service_agent": (
