@@ -3,7 +3,7 @@
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from crm_core.catalog import rules
@@ -32,7 +32,7 @@ async def field_defs(category_id: int | None) -> list[rules.FieldDef]:
 async def products(q: str, category_id: int | None, status: SaleStatus | None) -> QuerySet[Product]:
     query = Product.all()
     if q.strip():
-        codes = Sku.filter(code__icontains=q.strip()).values_list("product_id", flat=True)
+        codes = Subquery(Sku.filter(code__icontains=q.strip()).values("product_id"))
         query = query.filter(Q(name__icontains=q.strip()) | Q(id__in=codes))
     if category_id is not None:
         query = query.filter(category_id__in=await category_and_below(category_id))
