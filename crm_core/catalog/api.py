@@ -142,7 +142,8 @@ async def unmapped_till_codes(_: SettingsViewer) -> list[UnmappedTillCode]:
 
 @router.get("/till-codes/lookup", response_model=dict[str, SkuChoice])
 async def lookup_till_codes(
-    _: Viewer, code: Annotated[list[str], Query(min_length=1, max_length=100)]
+    _: Viewer,
+    code: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
 ) -> dict[str, SkuChoice]:
     """The SKU behind each till product code given (?code=A&code=B); unknown codes are absent."""
     return await till_codes.skus_for_till_codes(code)

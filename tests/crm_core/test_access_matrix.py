@@ -55,6 +55,8 @@ SCOPED = {
     # Customers by their owner (crm_core/customers/repository.py), contacts by their customer.
     "customer_id": "customer",
     "contact_id": "contact",
+    # Quotes by their owner (crm_core/sales/quotes/repository.py).
+    "quote_id": "quote",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -86,6 +88,11 @@ UNSCOPED = {
     "festival_id",
     # Mass campaigns are the brand's; their recipients follow the starter's data scope.
     "campaign_id",
+    # The product catalogue is the brand's (crm_core/catalog/repository.py).
+    "category_id",
+    "field_id",
+    "product_id",
+    "sku_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -102,6 +109,8 @@ BODY_SCOPED = {
     # Who gets a customer: a staff member in the caller's scope.
     "owner_id": "staff",
     "to_staff_id": "staff",
+    # A quote's customer: one in the caller's scope.
+    "customer_id": "customer",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -117,6 +126,10 @@ BODY_UNSCOPED = {
     "mch_id",
     # A care message's WeChat template (WeChat's template id, the brand's own setting).
     "template_id",
+    # The catalogue's categories and SKUs (a category's parent_id is a category, and only
+    # admins, whose scope is all, edit the tree).
+    "category_id",
+    "sku_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -227,12 +240,14 @@ async def build_world(role_code: str) -> World:
     owner = actor.id if own_scope else colleague.id
     for side, crm in (await customer_world(owner, stranger.id)).items():
         channel[side].update(crm)
+    catalogue = await catalog_world(owner, stranger.id, channel)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["segment"] = (
         await Segment.create(
             name="全部会员", rule={}, created_at=clock.utc_now(), updated_at=clock.utc_now()
         )
     ).id
+    brand.update(catalogue)
     return World(
         actor=actor,
         inside={
@@ -385,6 +400,77 @@ async def customer_world(inside: int, outside: int) -> dict[str, dict[str, int]]
     return ids
 
 
+async def catalog_world(
+    inside: int, outside: int, channel: dict[str, dict[str, int]]
+) -> dict[str, int]:
+    """A category, a global custom field, a product with its SKU (the brand's), and per side a
+    draft quote owned inside or outside the actor's scope for that side's customer."""
+    from crm_core.catalog.models import CustomField, Product, ProductCategory, Sku
+    from crm_core.sales.quotes.models import Quote, QuoteLine
+
+    now = clock.utc_now()
+    category = await ProductCategory.create(name="矩阵分类", created_at=now)
+    field = await CustomField.create(key="origin", label="产地", kind="text", created_at=now)
+    product = await Product.create(name="矩阵产品", created_at=now, updated_at=now)
+    sku = await Sku.create(product=product, code="MX-1", price_fen=100, created_at=now)
+    for side, owner in (("inside", inside), ("outside", outside)):
+        quote = await Quote.create(
+            number=f"BJ-2099-{owner:04d}",
+            customer_id=channel[side]["customer"],
+            owner_id=owner,
+            valid_until="2099-12-31",
+            subtotal_fen=100,
+            total_fen=100,
+            created_at=now,
+            updated_at=now,
+        )
+        await QuoteLine.create(
+            quote=quote,
+            sku=sku,
+            sku_code="MX-1",
+            product_name="矩阵产品",
+            unit="件",
+            quantity=1,
+            unit_price_fen=100,
+            amount_fen=100,
+        )
+        channel[side]["quote"] = quote.id
+    return {"category": category.id, "field": field.id, "product": product.id, "sku": sku.id}
+
+
+def catalog_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    catalog, quotes, sku = "/api/v1/catalog", "/api/v1/quotes", world.brand["sku"]
+    quote = {
+        "customer_id": world.inside["customer"],
+        "valid_until": "2099-12-31",
+        "lines": [{"sku_id": sku, "quantity": 2}],
+    }
+    template = {
+        "number_prefix": "BJ",
+        "title": "报价单",
+        "columns": ["name", "quantity", "amount"],
+    }
+    return {
+        ("POST", f"{catalog}/categories"): {"name": "新分类"},
+        ("PATCH", f"{catalog}/categories/{{category_id}}"): {"name": "改名分类"},
+        ("POST", f"{catalog}/fields"): {"key": "grade", "label": "等级", "kind": "text"},
+        ("PATCH", f"{catalog}/fields/{{field_id}}"): {"label": "原产地"},
+        ("POST", f"{catalog}/products"): {
+            "name": "新产品",
+            "skus": [{"code": "MX-2", "price_fen": 200}],
+        },
+        ("PATCH", f"{catalog}/products/{{product_id}}"): {"name": "改名产品"},
+        ("POST", f"{catalog}/products/{{product_id}}/skus"): {"code": "MX-3", "price_fen": 300},
+        ("PATCH", f"{catalog}/skus/{{sku_id}}"): {"price_fen": 150},
+        ("POST", f"{catalog}/till-codes"): {"code": "690001", "sku_id": sku},
+        ("POST", quotes): quote,
+        ("PUT", f"{quotes}/{{quote_id}}"): quote,
+        ("POST", f"{quotes}/{{quote_id}}/status"): {"status": "sent"},
+        ("PUT", f"{quotes}/template"): template,
+        ("POST", f"{quotes}/template/preview"): template,
+    }
+
+
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     department = world.inside["department"]
     bodies: dict[tuple[str, str], dict[str, object]] = {
@@ -504,6 +590,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **loyalty_bodies(world),
         **member_bodies(world),
         **customer_bodies(world),
+        **catalog_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -658,6 +745,11 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         merge_id=ids["merge"],
         customer_id=ids["customer"],
         contact_id=ids["contact"],
+        quote_id=ids["quote"],
+        category_id=world.brand["category"],
+        field_id=world.brand["field"],
+        product_id=world.brand["product"],
+        sku_id=world.brand["sku"],
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -727,6 +819,15 @@ async def snapshot() -> dict[str, str]:
         "campaigns_delivery",
         "campaigns_campaign",
         "campaigns_mass_job",
+        "catalog_category",
+        "catalog_custom_field",
+        "catalog_product",
+        "catalog_sku",
+        "catalog_till_code",
+        "sales_quote",
+        "sales_quote_line",
+        "sales_quote_counter",
+        "sales_quote_template",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608

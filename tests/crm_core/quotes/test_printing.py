@@ -9,10 +9,11 @@ from pypdf import PdfReader
 
 from crm_core import clock
 from crm_core.audit import AuditLog
+from crm_core.org.models import Staff
 from crm_core.sales.quotes.models import QuoteTemplate
 from tests.crm_core.catalog.factories import make_sku
 from tests.crm_core.customers.factories import make_customer, make_team
-from tests.factories import bearer
+from tests.factories import bearer, make_staff
 
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 TEMPLATE = {
@@ -128,8 +129,8 @@ async def test_the_workbook_has_exact_cells(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_bad_template_is_refused_and_the_old_one_kept(client: httpx.AsyncClient) -> None:
-    quote_id, rep, _ = await quote_for(client)
-    team_admin = await bearer((await make_team_admin()))
+    _, rep, _ = await quote_for(client)
+    team_admin = await bearer(await make_team_admin())
     before = await QuoteTemplate.all().values_list("columns", "company_name")
     for change, code in (
         ({"columns": ["index", "code"]}, "validation_error"),
@@ -169,12 +170,7 @@ async def test_the_preview_prints_an_unsaved_template_on_a_sample(
     assert await QuoteTemplate.all().count() == 0
 
 
-async def make_team_admin() -> object:
-    from crm_core.org.models import Staff
-
+async def make_team_admin() -> Staff:
+    """make_team()'s admin where a team was made, else a new one."""
     admin = await Staff.filter(username="admin").first()
-    if admin is not None:
-        return admin
-    from tests.factories import make_staff
-
-    return await make_staff("admin", username="admin")
+    return admin or await make_staff("admin", username="admin")
