@@ -12,9 +12,9 @@ from crm_core.sales.quotes.schemas import (
     QuotePage,
     QuoteRead,
     QuoteStatusChange,
+    QuoteTemplateRead,
+    QuoteTemplateWrite,
     QuoteWrite,
-    TemplateRead,
-    TemplateWrite,
 )
 from crm_core.sales.quotes.service import printing, quotes, template
 from crm_core.validation import Id, PageNumber, PageSize
@@ -51,13 +51,13 @@ async def create_quote(body: QuoteWrite, principal: Creator) -> QuoteRead:
     return await quotes.create_quote(principal, body)
 
 
-@router.get("/template", response_model=TemplateRead)
-async def get_template(_: TemplateViewer) -> TemplateRead:
+@router.get("/template", response_model=QuoteTemplateRead)
+async def get_template(_: TemplateViewer) -> QuoteTemplateRead:
     return await template.get_template()
 
 
-@router.put("/template", response_model=TemplateRead)
-async def save_template(body: TemplateWrite, principal: TemplateEditor) -> TemplateRead:
+@router.put("/template", response_model=QuoteTemplateRead)
+async def save_template(body: QuoteTemplateWrite, principal: TemplateEditor) -> QuoteTemplateRead:
     return await template.save_template(principal, body)
 
 
@@ -66,7 +66,7 @@ async def save_template(body: TemplateWrite, principal: TemplateEditor) -> Templ
     response_class=Response,
     responses={200: {"content": {PDF: {}}, "description": "A sample quote printed as PDF"}},
 )
-async def preview_template(body: TemplateWrite, _: TemplateViewer) -> Response:
+async def preview_template(body: QuoteTemplateWrite, _: TemplateViewer) -> Response:
     """The submitted (unsaved) template printed on a made-up quote."""
     draft = template.unsaved(body)
     content = printing.render_pdf(printing.sample_quote(draft.number_prefix), draft)

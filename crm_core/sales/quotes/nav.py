@@ -15,6 +15,6 @@ def register() -> None:
             "Quote template",
             "/admin/quote-template",
             "sales.quote_template:view",
-            "Printer",
+            "Document",
         )
     )

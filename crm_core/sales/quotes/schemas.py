@@ -76,7 +76,7 @@ class QuotePage(BaseModel):
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
 
-class TemplateWrite(Input):
+class QuoteTemplateWrite(Input):
     number_prefix: str = Field(pattern=r"^[A-Z]{1,8}$")
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     company_name: Text = ""
@@ -88,7 +88,7 @@ class TemplateWrite(Input):
     columns: list[str] = Field(min_length=3, max_length=9)
 
 
-class TemplateRead(BaseModel):
+class QuoteTemplateRead(BaseModel):
     number_prefix: str
     title: str
     company_name: str

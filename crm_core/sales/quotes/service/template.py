@@ -8,7 +8,7 @@ from crm_core.permissions import Principal
 from crm_core.sales.quotes import rules
 from crm_core.sales.quotes.errors import TemplateColumnsInvalidError
 from crm_core.sales.quotes.models import QuoteTemplate
-from crm_core.sales.quotes.schemas import TemplateRead, TemplateWrite
+from crm_core.sales.quotes.schemas import QuoteTemplateRead, QuoteTemplateWrite
 
 TEMPLATE_ID = 1
 
@@ -21,8 +21,8 @@ async def current_template() -> QuoteTemplate:
     return await QuoteTemplate.get_or_none(id=TEMPLATE_ID) or _default()
 
 
-def read(template: QuoteTemplate) -> TemplateRead:
-    return TemplateRead(
+def read(template: QuoteTemplate) -> QuoteTemplateRead:
+    return QuoteTemplateRead(
         number_prefix=template.number_prefix,
         title=template.title,
         company_name=template.company_name,
@@ -36,11 +36,11 @@ def read(template: QuoteTemplate) -> TemplateRead:
     )
 
 
-async def get_template() -> TemplateRead:
+async def get_template() -> QuoteTemplateRead:
     return read(await current_template())
 
 
-def unsaved(data: TemplateWrite) -> QuoteTemplate:
+def unsaved(data: QuoteTemplateWrite) -> QuoteTemplate:
     """The template as submitted, for a preview; raises on columns it could not print."""
     columns = rules.clean_columns(data.columns)
     if columns is None:
@@ -48,7 +48,7 @@ def unsaved(data: TemplateWrite) -> QuoteTemplate:
     return QuoteTemplate(id=TEMPLATE_ID, **{**data.model_dump(), "columns": columns})
 
 
-async def save_template(principal: Principal, data: TemplateWrite) -> TemplateRead:
+async def save_template(principal: Principal, data: QuoteTemplateWrite) -> QuoteTemplateRead:
     template = unsaved(data)
     async with unit_of_work():
         before = await QuoteTemplate.select_for_update().get_or_none(id=TEMPLATE_ID)
