@@ -184,7 +184,9 @@ async def test_an_admin_edits_and_previews_the_template(live_server: str, browse
         "款到发货",
         ["index", "code", "name", "spec", "unit", "quantity", "unit_price", "discount", "amount"],
     )
-    await submit(tab, "preview")
-    await page.locator("[data-test=preview-frame]").wait_for()
+    async with tab.context.expect_page() as opening:
+        await submit(tab, "preview")
+    assert (await opening.value).url.startswith("blob:")
+    await page.locator("[data-test=preview-link]").wait_for()
     tab.assert_clean()
     await tab.close()
