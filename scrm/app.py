@@ -17,6 +17,8 @@ from campaigns.links.views import router as campaigns_links
 from crm_core import health
 from crm_core.approvals import nav as approvals_nav
 from crm_core.approvals.api import router as approvals_api
+from crm_core.catalog import nav as catalog_nav
+from crm_core.catalog.api import router as catalog_api
 from crm_core.config import get_settings
 from crm_core.customer360.api import router as customer360_api
 from crm_core.customers import nav as customers_nav
@@ -34,6 +36,8 @@ from crm_core.sales.leads import nav as leads_nav
 from crm_core.sales.leads.api import router as leads_api
 from crm_core.sales.opportunities import nav as opportunities_nav
 from crm_core.sales.opportunities.api import router as opportunities_api
+from crm_core.sales.quotes import nav as quotes_nav
+from crm_core.sales.quotes.api import router as quotes_api
 from crm_core.validation import reject_nul
 from crm_core.web import console, spa
 from loyalty import customer360 as loyalty_360
@@ -98,6 +102,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
         leads_nav,
         opportunities_nav,
         approvals_nav,
+        catalog_nav,
+        quotes_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -131,6 +137,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(approvals_api)
     app.include_router(customer360_api)
     app.include_router(member_links_api)
+    app.include_router(catalog_api)
+    app.include_router(quotes_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

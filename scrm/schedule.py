@@ -54,4 +54,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Approvals pending past their flow's limit remind the current approver, once per period.
     "approvals-remind-overdue": {"task": "crm_core.approvals.remind_overdue", "schedule": 900.0},
+    # Sent quotes past their validity date expire just after midnight, Asia/Shanghai.
+    "sales-expire-quotes": {"task": "sales.expire_quotes", "schedule": crontab(hour=0, minute=10)},
 }

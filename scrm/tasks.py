@@ -7,6 +7,7 @@ TASK_MODULES = [
     "crm_core.customers.pool.tasks",
     "crm_core.export_jobs.tasks",
     "crm_core.approvals.tasks",
+    "crm_core.sales.quotes.tasks",
     "wechat.tasks",
     "members.tasks",
     "sms_gateway.tasks",

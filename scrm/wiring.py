@@ -37,6 +37,8 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.sales.opportunities.models",
         "crm_core.approvals.models",
         "crm_core.member_links.models",
+        "crm_core.catalog.models",
+        "crm_core.sales.quotes.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],

@@ -134,6 +134,12 @@ _sales_pipeline = [
 _approvals = ["approvals.request:view", "approvals.request:create"]
 # crm_core/member_links/permissions.py: managers link members to customers and settle conflicts.
 _customers_manager += ["customers.member_link:view", "customers.member_link:edit"]
+# crm_core/catalog/permissions.py, crm_core/sales/quotes/permissions.py: reps quote from the
+# catalogue and print their quotes; admins keep the catalogue and the print template.
+_quotes_rep = [
+    "catalog.product:view",
+    *(f"sales.quote:{a}" for a in ("view", "create", "edit", "export")),
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -174,7 +180,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep, *_sales_pipeline, *_approvals],
+        ["org.store:view", *_customers_rep, *_sales_pipeline, *_approvals, *_quotes_rep],
         DataScope.OWN,
     ),
     "sales_manager": (
@@ -187,6 +193,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_customers_manager,
             *_sales_pipeline,
             *_approvals,
+            *_quotes_rep,
         ],
         DataScope.SUBTREE,
     ),
@@ -202,6 +209,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_sales_pipeline,
             *_approvals,
             "approvals.flow:view",
+            *_quotes_rep,
         ],
         DataScope.SUBTREE,
     ),

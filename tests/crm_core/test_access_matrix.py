@@ -61,6 +61,8 @@ SCOPED = {
     "opportunity_id": "opportunity",
     # Approval requests by their requester, or the caller's part in them (approvals/repository.py).
     "request_id": "approval",
+    # Quotes by their owner (crm_core/sales/quotes/repository.py).
+    "quote_id": "quote",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -99,6 +101,11 @@ UNSCOPED = {
     "reason_id",
     # An approvable record kind ("customer"): the engine's registry, not a row.
     "kind",
+    # The product catalogue is the brand's (crm_core/catalog/repository.py).
+    "category_id",
+    "field_id",
+    "product_id",
+    "sku_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -115,7 +122,7 @@ BODY_SCOPED = {
     # Who gets a customer: a staff member in the caller's scope.
     "owner_id": "staff",
     "to_staff_id": "staff",
-    # An opportunity's customer: one the caller may see.
+    # An opportunity's or a quote's customer: one the caller may see.
     "customer_id": "customer",
     # The record an approval is asked for: a customer, the one kind built so far.
     "record_id": "customer",
@@ -137,6 +144,10 @@ BODY_UNSCOPED = {
     # Opportunity stages and lost reasons (brand-level configuration).
     "stage_id",
     "lost_reason_id",
+    # The catalogue's categories and SKUs (a category's parent_id is a category, and only
+    # admins, whose scope is all, edit the tree).
+    "category_id",
+    "sku_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -249,6 +260,7 @@ async def build_world(role_code: str) -> World:
         channel[side].update(crm)
     for side, approval in (await approval_world(channel, owner, stranger.id)).items():
         channel[side].update(approval)
+    catalogue = await catalog_world(owner, stranger.id, channel)
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["stage"] = (await Stage.get(name="商务洽谈")).id
     brand["reason"] = (await LostReason.get(name="其他")).id
@@ -257,6 +269,7 @@ async def build_world(role_code: str) -> World:
             name="全部会员", rule={}, created_at=clock.utc_now(), updated_at=clock.utc_now()
         )
     ).id
+    brand.update(catalogue)
     return World(
         actor=actor,
         inside={
@@ -492,6 +505,77 @@ def approval_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     }
 
 
+async def catalog_world(
+    inside: int, outside: int, channel: dict[str, dict[str, int]]
+) -> dict[str, int]:
+    """A category, a global custom field, a product with its SKU (the brand's), and per side a
+    draft quote owned inside or outside the actor's scope for that side's customer."""
+    from crm_core.catalog.models import CustomField, Product, ProductCategory, Sku
+    from crm_core.sales.quotes.models import Quote, QuoteLine
+
+    now = clock.utc_now()
+    category = await ProductCategory.create(name="矩阵分类", created_at=now)
+    field = await CustomField.create(key="origin", label="产地", kind="text", created_at=now)
+    product = await Product.create(name="矩阵产品", created_at=now, updated_at=now)
+    sku = await Sku.create(product=product, code="MX-1", price_fen=100, created_at=now)
+    for side, owner in (("inside", inside), ("outside", outside)):
+        quote = await Quote.create(
+            number=f"BJ-2099-{owner:04d}",
+            customer_id=channel[side]["customer"],
+            owner_id=owner,
+            valid_until="2099-12-31",
+            subtotal_fen=100,
+            total_fen=100,
+            created_at=now,
+            updated_at=now,
+        )
+        await QuoteLine.create(
+            quote=quote,
+            sku=sku,
+            sku_code="MX-1",
+            product_name="矩阵产品",
+            unit="件",
+            quantity=1,
+            unit_price_fen=100,
+            amount_fen=100,
+        )
+        channel[side]["quote"] = quote.id
+    return {"category": category.id, "field": field.id, "product": product.id, "sku": sku.id}
+
+
+def catalog_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    catalog, quotes, sku = "/api/v1/catalog", "/api/v1/quotes", world.brand["sku"]
+    quote = {
+        "customer_id": world.inside["customer"],
+        "valid_until": "2099-12-31",
+        "lines": [{"sku_id": sku, "quantity": 2}],
+    }
+    template = {
+        "number_prefix": "BJ",
+        "title": "报价单",
+        "columns": ["name", "quantity", "amount"],
+    }
+    return {
+        ("POST", f"{catalog}/categories"): {"name": "新分类"},
+        ("PATCH", f"{catalog}/categories/{{category_id}}"): {"name": "改名分类"},
+        ("POST", f"{catalog}/fields"): {"key": "grade", "label": "等级", "kind": "text"},
+        ("PATCH", f"{catalog}/fields/{{field_id}}"): {"label": "原产地"},
+        ("POST", f"{catalog}/products"): {
+            "name": "新产品",
+            "skus": [{"code": "MX-2", "price_fen": 200}],
+        },
+        ("PATCH", f"{catalog}/products/{{product_id}}"): {"name": "改名产品"},
+        ("POST", f"{catalog}/products/{{product_id}}/skus"): {"code": "MX-3", "price_fen": 300},
+        ("PATCH", f"{catalog}/skus/{{sku_id}}"): {"price_fen": 150},
+        ("POST", f"{catalog}/till-codes"): {"code": "690001", "sku_id": sku},
+        ("POST", quotes): quote,
+        ("PUT", f"{quotes}/{{quote_id}}"): quote,
+        ("POST", f"{quotes}/{{quote_id}}/status"): {"status": "sent"},
+        ("PUT", f"{quotes}/template"): template,
+        ("POST", f"{quotes}/template/preview"): template,
+    }
+
+
 def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
     department = world.inside["department"]
     bodies: dict[tuple[str, str], dict[str, object]] = {
@@ -614,6 +698,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **pool_bodies(world),
         **pipeline_bodies(world),
         **approval_bodies(world),
+        **catalog_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -820,6 +905,11 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         reason_id=world.brand["reason"],
         request_id=ids["approval"],
         kind="customer",
+        quote_id=ids["quote"],
+        category_id=world.brand["category"],
+        field_id=world.brand["field"],
+        product_id=world.brand["product"],
+        sku_id=world.brand["sku"],
         activity_id=world.brand["activity"],
         item_id=world.brand["item"],
         # Loyalty objects the world does not create.
@@ -906,6 +996,15 @@ async def snapshot() -> dict[str, str]:
         "campaigns_delivery",
         "campaigns_campaign",
         "campaigns_mass_job",
+        "catalog_category",
+        "catalog_custom_field",
+        "catalog_product",
+        "catalog_sku",
+        "catalog_till_code",
+        "sales_quote",
+        "sales_quote_line",
+        "sales_quote_counter",
+        "sales_quote_template",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
