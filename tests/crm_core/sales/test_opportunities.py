@@ -226,6 +226,26 @@ async def test_a_won_opportunity_is_closed(client: httpx.AsyncClient) -> None:
     assert deal.won_at == T0
 
 
+async def test_a_win_restarts_the_pools_no_deal_clock(client: httpx.AsyncClient) -> None:
+    team = await make_team()
+    customer = await make_customer(team.rep, "张三", "13800138000")
+    lost = await make_customer(team.rep, "李四", "13800138001")
+    deal = await make_opportunity(customer, team.rep)
+    other = await make_opportunity(lost, team.rep)
+    reason = await LostReason.first()
+    assert reason is not None
+    headers = await bearer(team.rep)
+    with clock.freeze(T0):
+        assert (await client.post(f"{API}/{deal.id}/win", headers=headers)).status_code == 200
+        lose = await client.post(
+            f"{API}/{other.id}/lose", json={"lost_reason_id": reason.id}, headers=headers
+        )
+        assert lose.status_code == 200, lose.text
+    await customer.refresh_from_db()
+    await lost.refresh_from_db()
+    assert (customer.last_deal_at, lost.last_deal_at) == (T0, None)
+
+
 async def test_losing_needs_an_active_reason(client: httpx.AsyncClient) -> None:
     team = await make_team()
     customer = await make_customer(team.rep, "张三", "13800138000")

@@ -4,6 +4,7 @@ closes the current stage visit and opens the next under the opportunity's row lo
 from datetime import datetime
 
 from crm_core import audit, clock
+from crm_core.customers.pool.service import sweep as pool_sweep
 from crm_core.customers.service import customers as customers_service
 from crm_core.db import unit_of_work
 from crm_core.org.scope import staff_in_scope
@@ -260,6 +261,7 @@ async def win_opportunity(principal: Principal, opportunity_id: int) -> Opportun
         await _enter(principal, row, stage, now)
         row.status, row.won_at = OpportunityStatus.WON, now
         await row.save()
+        await pool_sweep.mark_deal(row.customer_id, now)  # the pool's "no deal" clock restarts
         await audit.record(
             audit.actor_of(principal),
             "opportunity.won",
