@@ -31,6 +31,7 @@ from crm_core.http import install_error_handlers, install_openapi
 from crm_core.member_links import nav as member_links_nav
 from crm_core.member_links.api import router as member_links_api
 from crm_core.org.api import router as org_api
+from crm_core.sales import sections as sales_sections
 from crm_core.sales.api import router as sales_api
 from crm_core.sales.leads import nav as leads_nav
 from crm_core.sales.leads.api import router as leads_api
@@ -113,7 +114,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         package_nav.register()
     # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
     member_links_nav.register()
-    for package_360 in (customer_sections, member_360, loyalty_360):
+    for package_360 in (customer_sections, sales_sections, member_360, loyalty_360):
         package_360.register()
     install_error_handlers(app)
     install_openapi(app)
