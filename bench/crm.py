@@ -71,13 +71,14 @@ async def seed(customers: int) -> tuple[Staff, list[int]]:
     await db.execute_query(
         """
         INSERT INTO crm_customer (kind, name, name_key, phone, level, source, industry, address,
-            tags, owner_id, department_id, last_followed_at, created_at, updated_at, pool_reason)
+            tags, owner_id, department_id, last_followed_at, created_at, updated_at, pool_reason,
+            credit_limit_fen)
         SELECT 'person', '客户' || n, '客户' || n, '+86139' || lpad(n::text, 8, '0'),
                (ARRAY['a', 'b', 'c', 'd'])[1 + n % 4], 'self', '', '', '[]',
                CASE WHEN n % 20 = 0 THEN NULL ELSE ($2::int[])[1 + n % 100] END,
                CASE WHEN n % 20 = 0 THEN NULL ELSE ($3::int[])[1 + n % 100] END,
                CASE WHEN n % 3 = 0 THEN NULL ELSE t - make_interval(days => (n * 7) % 90) END,
-               t - make_interval(days => 60 + n % 120), t, ''
+               t - make_interval(days => 60 + n % 120), t, '', 0
         FROM generate_series(1, $1::int) AS n, (SELECT $4::timestamptz AS t) AS now
         """,
         [customers, reps, [departments[r] for r in reps], clock.utc_now()],

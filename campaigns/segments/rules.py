@@ -54,6 +54,20 @@ _TOUCH = (
     " ORDER BY t.at {order}, t.id {order} LIMIT 1)"
 )
 _COUPON = "EXISTS (SELECT 1 FROM loyalty_coupon c WHERE c.member_id = m.id AND c.status = "
+_BOUGHT = (
+    "EXISTS (SELECT 1 FROM sales_order o JOIN sales_order_line l ON l.order_id = o.id"
+    " WHERE o.member_id = m.id AND o.status <> 'refunded'{ids})"
+)
+# A till line's product code names a catalogue SKU by its own code or through a till-code map;
+# a category includes its sub-categories.
+_CATEGORY_CODES = (
+    "l.product_code IN (WITH RECURSIVE c(id) AS (SELECT id FROM catalog_category"
+    " WHERE id = ANY({p}) UNION SELECT k.id FROM catalog_category k JOIN c ON k.parent_id = c.id),"
+    " s AS (SELECT s.id, s.code FROM catalog_sku s JOIN catalog_product p ON p.id = s.product_id"
+    " WHERE p.category_id IN (SELECT id FROM c))"
+    " SELECT code FROM s UNION ALL"
+    " SELECT t.code FROM catalog_till_code t WHERE t.sku_id IN (SELECT id FROM s))"
+)
 FIELDS: dict[str, FieldSpec] = {
     "tier": FieldSpec("会员等级", Kind.IDS, "a.tier_id"),
     "lifecycle": FieldSpec(
@@ -104,13 +118,8 @@ FIELDS: dict[str, FieldSpec] = {
         "持有未用优惠券", Kind.HAS, _COUPON + "'unused' AND c.valid_until > {now}{ids})", (), True
     ),
     "coupon_used": FieldSpec("用过优惠券", Kind.HAS, _COUPON + "'used'{ids})", (), True),
-    "bought_product": FieldSpec(
-        "买过的商品（编码）",
-        Kind.HAS,
-        "EXISTS (SELECT 1 FROM sales_order o JOIN sales_order_line l ON l.order_id = o.id"
-        " WHERE o.member_id = m.id AND o.status <> 'refunded'{ids})",
-        codes=True,
-    ),
+    "bought_product": FieldSpec("买过的商品（编码）", Kind.HAS, _BOUGHT, codes=True),
+    "bought_category": FieldSpec("买过的商品分类", Kind.HAS, _BOUGHT),
     "checkin_streak": FieldSpec(
         "连续签到天数",
         Kind.NUMBER,
@@ -135,15 +144,20 @@ TABLES = (
     "loyalty_checkin",
     "sales_order",
     "sales_order_line",
+    "catalog_category",
+    "catalog_product",
+    "catalog_sku",
+    "catalog_till_code",
     "wechat_fan",
     "wechat_fan_tags",
     "sms_suppression",
 )
 _HAS_IDS = {
-    "fan_tag": "ft.fantag_id",
-    "coupon_held": "c.template_id",
-    "coupon_used": "c.template_id",
-    "bought_product": "l.product_code",
+    "fan_tag": "ft.fantag_id = ANY({p})",
+    "coupon_held": "c.template_id = ANY({p})",
+    "coupon_used": "c.template_id = ANY({p})",
+    "bought_product": "l.product_code = ANY({p})",
+    "bought_category": _CATEGORY_CODES,
 }
 
 
@@ -274,7 +288,7 @@ def _expression(field: str, value: Any, params: _Params, context: Context) -> st
         if "{" + name + "}" in spec.expr:
             slots[name] = params.add(moment)
     if "{ids}" in spec.expr:
-        slots["ids"] = f" AND {_HAS_IDS[field]} = ANY({params.add(value)})" if value else ""
+        slots["ids"] = " AND " + _HAS_IDS[field].format(p=params.add(value)) if value else ""
     return spec.expr.format(**slots)
 
 

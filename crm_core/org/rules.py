@@ -112,6 +112,7 @@ _sms_service = ["sms.message:view", "sms.inbox:view", "sms.call:view"]
 _campaigns_marketing = [
     *(f"campaigns.segment:{a}" for a in ("view", "create", "edit", "delete")),
     *(f"campaigns.campaign:{a}" for a in ("view", "create", "edit", "delete", "send")),
+    "catalog.product:view",  # segments by bought product category
 ]
 # crm_core/customers/permissions.py: reps work their own customers; managers also hand them over.
 _customers_rep = [f"customers.customer:{a}" for a in ("view", "create", "edit", "export")]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from campaigns.segments import rules
+from crm_core.catalog.models import Product, ProductCategory, Sku, TillCode
 from crm_core.sales.models import OrderStatus, SalesOrder, SalesOrderLine
 from loyalty.checkin.models import Checkin
 from loyalty.coupons.models import Coupon, CouponSource, CouponStatus
@@ -24,7 +25,9 @@ CONTEXT = rules.Context(now=NOW, today=TODAY)
 CHANNELS = ["", "poster", "parcel"]
 PROVINCES = ["", "上海", "广东"]
 CITIES = ["", "上海", "深圳", "广州"]
-PRODUCTS = ["SKU-001", "SKU-002", "SKU-003", "SKU-404"]
+# Till codes: two SKUs' own codes, one mapped till code, one code the catalogue does not know,
+# and one never sold.
+PRODUCTS = ["SKU-001", "TILL-9", "SKU-003", "LOOSE-1", "SKU-404"]
 
 
 @dataclass
@@ -45,6 +48,24 @@ class World:
     templates: list[int]
     phones: list[str]
     cards: list[str]
+    categories: list[int]
+
+
+async def make_catalogue() -> tuple[dict[str, set[int]], list[int]]:
+    """茶 > 普洱 and 器具 (empty 礼盒 too); SKU-001 is a 普洱, SKU-002 (till code TILL-9) a 器具,
+    SKU-003 has no category. Each till code → the categories it counts in (ancestors too)."""
+    now = NOW
+    tea = await ProductCategory.create(name="茶", created_at=now)
+    puer = await ProductCategory.create(name="普洱", parent=tea, created_at=now)
+    ware = await ProductCategory.create(name="器具", created_at=now)
+    gift = await ProductCategory.create(name="礼盒", created_at=now)
+    skus = {}
+    for code, category in (("SKU-001", puer), ("SKU-002", ware), ("SKU-003", None)):
+        product = await Product.create(name=code, category=category, created_at=now, updated_at=now)
+        skus[code] = await Sku.create(product=product, code=code, price_fen=100, created_at=now)
+    await TillCode.create(code="TILL-9", sku=skus["SKU-002"], created_at=now)
+    catalogue = {"SKU-001": {puer.id, tea.id}, "TILL-9": {ware.id}}
+    return catalogue, [tea.id, puer.id, ware.id, gift.id]
 
 
 def _age(birthday: date | None) -> int | None:
@@ -67,7 +88,8 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
     tags = [(await FanTag.create(account=account, name=f"标签{i}")).id for i in range(3)]
     templates = [(await make_template()).id for _ in range(2)]
     stores, guides, qrcodes = store_ids or [101, 102, 103], [201, 202], [301, 302, 303]
-    world = World({}, tiers, stores, guides, qrcodes, tags, templates, [], [])
+    catalogue, categories = await make_catalogue()
+    world = World({}, tiers, stores, guides, qrcodes, tags, templates, [], [], categories)
     for n in range(size):
         birthday = pick.choice([None, date(1990, 6, 15), date(2000, 2, 29), date(1985, 12, 1)])
         birthday = birthday and birthday + timedelta(days=pick.choice([0, 1, -1]))
@@ -141,7 +163,7 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
                 request_hash="x",
                 created_at=NOW,
             )
-            codes = pick.sample(PRODUCTS[:3], pick.randint(1, 2))  # SKU-404: never sold
+            codes = pick.sample(PRODUCTS[:4], pick.randint(1, 2))
             for code in codes:
                 await SalesOrderLine.create(
                     order=order,
@@ -154,7 +176,10 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
             count += status is not OrderStatus.REFUNDED
             if status is not OrderStatus.REFUNDED:
                 bought |= set(codes)
-        facts.update(spend=spend, purchase_count=count, bought_product=bought)
+        categories = set().union(*(catalogue.get(code, set()) for code in bought))
+        facts.update(
+            spend=spend, purchase_count=count, bought_product=bought, bought_category=categories
+        )
         touches = [pick.choice([None, *qrcodes]) for _ in range(pick.choice([0, 1, 2, 3]))]
         for k, code in enumerate(touches):
             await MemberTouch.create(
@@ -268,6 +293,7 @@ def random_condition(pick: random.Random, world: World) -> rules.Condition:
         "coupon_held": world.templates,
         "coupon_used": world.templates,
         "bought_product": PRODUCTS,
+        "bought_category": world.categories,
         "member": list(world.members),
         "phone": world.phones or ["+8613800000000"],
         "card_no": world.cards or ["8800"],

@@ -24,7 +24,7 @@ def register() -> None:
             "商机阶段",
             "Opportunity stages",
             "/admin/opportunities/stages",
-            "sales.pipeline:edit",
+            "sales.opportunity:view",  # read-only without sales.pipeline:edit
             "Setting",
         ),
     ):

@@ -80,6 +80,8 @@ async def test_a_reps_360_shows_their_customers_member_with_the_phone(
         "basic",
         "contacts",
         "follow_ups",
+        "opportunities",
+        "quotes",
         "transfers",
         "member_card",
         "member_standing",
@@ -144,7 +146,14 @@ async def test_an_unlinked_customer_shows_no_member_sections(client: httpx.Async
     )
     body = response.json()
     assert body["link"] is None
-    assert [s["key"] for s in body["sections"]] == ["basic", "contacts", "follow_ups", "transfers"]
+    assert [s["key"] for s in body["sections"]] == [
+        "basic",
+        "contacts",
+        "follow_ups",
+        "opportunities",
+        "quotes",
+        "transfers",
+    ]
 
 
 async def test_a_manager_links_and_unlinks_by_hand(client: httpx.AsyncClient) -> None:
@@ -292,7 +301,11 @@ async def test_a_package_plugs_a_section_in_with_a_spec(
         monkeypatch.setitem(customer360._sections, spec.key, spec)
     team = await make_team()
     customer = await make_customer(team.rep, "张三", "13800138000")
-    for who, keys in ((team.rep, ["opportunities"]), (team.admin, ["opportunities", "approvals"])):
+    # The sales package's real quotes section (order 50) stays beside the plugged-in ones.
+    for who, keys in (
+        (team.rep, ["opportunities", "quotes"]),
+        (team.admin, ["opportunities", "approvals", "quotes"]),
+    ):
         body = (
             await client.get(f"/api/v1/customers/{customer.id}/overview", headers=await bearer(who))
         ).json()

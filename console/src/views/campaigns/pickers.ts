@@ -20,3 +20,20 @@ export async function fanTagOptions(): Promise<Option[]> {
   const rows = await call(api.GET("/api/v1/wechat/tags", { params: { query: {} } }));
   return rows.map((t) => ({ value: t.id, label: t.name }));
 }
+
+type Category = { id: number; name: string; children?: Category[] };
+
+/** Product categories as "茶 / 普洱": a category counts its sub-categories' purchases too. */
+export async function categoryOptions(): Promise<Option[]> {
+  if (!may("catalog.product:view")) return [];
+  const tree: Category[] = await call(api.GET("/api/v1/catalog/categories"));
+  const out: Option[] = [];
+  const walk = (rows: Category[], prefix: string) => {
+    for (const c of rows) {
+      out.push({ value: c.id, label: prefix + c.name });
+      walk(c.children ?? [], `${prefix}${c.name} / `);
+    }
+  };
+  walk(tree, "");
+  return out;
+}

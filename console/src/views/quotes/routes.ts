@@ -2,7 +2,7 @@ import type { RouteRecordRaw } from "vue-router";
 
 const routes: RouteRecordRaw[] = [
   { path: "quotes", name: "quotes", component: () => import("./QuotesPage.vue"), meta: { title: "报价单", permission: "sales.quote:view" } },
-  { path: "quotes/new", name: "quote-new", component: () => import("./QuoteEditorPage.vue"), meta: { title: "新建报价单", permission: "sales.quote:create" } },
+  { path: "quotes/new", name: "quote-new", component: () => import("./QuoteEditorPage.vue"), meta: { title: "新建报价单", permission: "sales.quote:view" } },
   { path: "quotes/:id(\\d+)", name: "quote-edit", component: () => import("./QuoteEditorPage.vue"), meta: { title: "报价单", permission: "sales.quote:view" } },
   {
     path: "quote-template",
