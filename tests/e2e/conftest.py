@@ -153,12 +153,12 @@ def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-@pytest.fixture
-def live_server(booted: object) -> Iterator[str]:
+@contextlib.contextmanager
+def web_server() -> Iterator[str]:
+    """`scrm serve` on a free port with this process's environment, until the block ends."""
     port = free_port()
-    log = ARTIFACTS / f"server-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("wb") as output:
+    with (ARTIFACTS / f"server-{port}.log").open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "scrm.cli", "serve", "--port", str(port)],
             stdout=output,
@@ -172,6 +172,39 @@ def live_server(booted: object) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(10)
+
+
+class _ServerPool(dict[frozenset[tuple[str, str]], str]):
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        super().__init__()
+        self.stack = stack
+
+    def url(self) -> str:
+        key = frozenset(os.environ.items())
+        if key not in self:
+            self[key] = self.stack.enter_context(web_server())
+        return self[key]
+
+
+@pytest.fixture(scope="session")
+def shared_servers() -> Iterator[_ServerPool]:
+    """Web servers kept for the session, one per environment. The tests empty the database and
+    Redis between them, which is all a server keeps: booting one per test cost seconds each."""
+    with contextlib.ExitStack() as stack:
+        yield _ServerPool(stack)
+
+
+@pytest.fixture
+def live_server(
+    booted: object, request: pytest.FixtureRequest, shared_servers: _ServerPool
+) -> Iterator[str]:
+    """A web server for the test. Tests marked `fresh_server` (what they read is cached in the
+    server's process for a few seconds, like the member center's theme) get their own."""
+    if request.node.get_closest_marker("fresh_server"):
+        with web_server() as url:
+            yield url
+    else:
+        yield shared_servers.url()
 
 
 @pytest.fixture

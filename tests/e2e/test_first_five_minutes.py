@@ -63,14 +63,10 @@ async def clean_state() -> None:
 
 @pytest.fixture(scope="module")
 async def stack(booted: object) -> Any:
-    from tortoise import connections
-
     from crm_core.redis import get_redis
-    from tests.conftest import TABLES_SQL
+    from tests.conftest import reset_database
 
-    connection = connections.get("default")
-    tables = (await connection.execute_query_dict(TABLES_SQL))[0]["string_agg"]
-    await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    await reset_database()
     await get_redis().flushdb()
     cache.clear_all()
     with demo_stack() as urls:

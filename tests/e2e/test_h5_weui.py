@@ -27,7 +27,8 @@ from tests.loyalty.factories import (
     make_tiers,
 )
 
-pytestmark = pytest.mark.browser
+# What these pages show is cached for a few seconds by the server (the theme).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]
 SHOTS = ARTIFACTS / "h5"
 PHONE = {
     "viewport": {"width": 375, "height": 812},

@@ -27,7 +27,8 @@ from tests.loyalty.factories import (
     make_tiers,
 )
 
-pytestmark = pytest.mark.browser
+# What these pages show is cached for a few seconds by the server (the theme).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,

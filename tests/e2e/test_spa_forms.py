@@ -495,6 +495,7 @@ def upload(name: str, data: bytes) -> dict[str, Any]:
     return {"name": name, "mimeType": "image/png", "buffer": data}
 
 
+@pytest.mark.fresh_server
 async def test_member_center_theme_and_banners(live_server: str, browser: Any) -> None:
     await seed()
     tab = await console(browser, live_server)

@@ -18,6 +18,7 @@ from tests.e2e.spa import open_console
 from tests.factories import console_login, make_staff, make_store
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
 
 
 def spa_routes() -> dict[str, str | None]:

@@ -22,11 +22,13 @@ from crm_core.customers.schemas import (
 from crm_core.customers.service._common import (
     audit_view,
     customer_in_scope,
-    duplicate_of,
     lock_editable,
     read_many,
     read_one,
 )
+
+# The 409 naming the holder of a phone + name, for other packages that dedupe (leads).
+from crm_core.customers.service._common import duplicate_of as duplicate_of
 from crm_core.db import unit_of_work
 from crm_core.org.models import Staff
 from crm_core.org.scope import staff_in_scope

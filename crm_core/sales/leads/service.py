@@ -8,7 +8,7 @@ from crm_core.customers.models import Customer, CustomerKind
 from crm_core.customers.schemas import ContactCreate, CustomerCreate
 from crm_core.customers.service import customers as customers_service
 from crm_core.customers.service import records
-from crm_core.customers.service._common import duplicate_of
+from crm_core.customers.service.customers import duplicate_of
 from crm_core.customers.service.masking import phone_visible
 from crm_core.db import unit_of_work
 from crm_core.permissions import Principal
