@@ -26,3 +26,14 @@ def register() -> None:
             "Menu",
         )
     )
+    add_nav(
+        NavItem(
+            "产品管理",
+            "Catalogue",
+            "收银编码映射",
+            "Till codes",
+            "/admin/till-codes",
+            "catalog.setting:view",
+            "Connection",
+        )
+    )

@@ -174,29 +174,35 @@ def web_server() -> Iterator[str]:
             process.wait(10)
 
 
-class _ServerPool(dict[frozenset[tuple[str, str]], str]):
-    def __init__(self, stack: contextlib.ExitStack) -> None:
-        super().__init__()
-        self.stack = stack
+class _SharedServer:
+    """One web server at a time, kept while the environment it was started with stays the
+    same (pytest's own PYTEST_CURRENT_TEST aside); a changed one stops it and starts another."""
+
+    def __init__(self) -> None:
+        self.key: frozenset[tuple[str, str]] | None = None
+        self.stack = contextlib.ExitStack()
+        self.address = ""
 
     def url(self) -> str:
-        key = frozenset(os.environ.items())
-        if key not in self:
-            self[key] = self.stack.enter_context(web_server())
-        return self[key]
+        key = frozenset(i for i in os.environ.items() if i[0] != "PYTEST_CURRENT_TEST")
+        if key != self.key:
+            self.stack.close()
+            self.key, self.address = key, self.stack.enter_context(web_server())
+        return self.address
 
 
 @pytest.fixture(scope="session")
-def shared_servers() -> Iterator[_ServerPool]:
-    """Web servers kept for the session, one per environment. The tests empty the database and
-    Redis between them, which is all a server keeps: booting one per test cost seconds each."""
-    with contextlib.ExitStack() as stack:
-        yield _ServerPool(stack)
+def shared_server() -> Iterator[_SharedServer]:
+    """Kept for the session: the tests empty the database and Redis between them, which is all
+    a server keeps, and booting one per test cost seconds each."""
+    server = _SharedServer()
+    with server.stack:
+        yield server
 
 
 @pytest.fixture
 def live_server(
-    booted: object, request: pytest.FixtureRequest, shared_servers: _ServerPool
+    booted: object, request: pytest.FixtureRequest, shared_server: _SharedServer
 ) -> Iterator[str]:
     """A web server for the test. Tests marked `fresh_server` (what they read is cached in the
     server's process for a few seconds, like the member center's theme) get their own."""
@@ -204,7 +210,7 @@ def live_server(
         with web_server() as url:
             yield url
     else:
-        yield shared_servers.url()
+        yield shared_server.url()
 
 
 @pytest.fixture

@@ -190,3 +190,68 @@ async def test_an_admin_edits_and_previews_the_template(live_server: str, browse
     await page.locator("[data-test=preview-link]").wait_for()
     tab.assert_clean()
     await tab.close()
+
+
+async def test_an_admin_maps_the_tills_unknown_codes_to_skus(
+    live_server: str, browser: Any
+) -> None:
+    from crm_core.catalog.models import TillCode
+    from crm_core.sales.models import SalesOrder, SalesOrderLine
+    from tests.factories import make_store
+
+    store = await make_store(await Department.create(name="华东"), code="E01")
+    now = clock.utc_now()
+    for number, codes in (("T1", ["T-001", "T-002"]), ("T2", ["T-001"])):
+        order = await SalesOrder.create(
+            store=store,
+            order_no=number,
+            total_fen=1000,
+            paid_at=now,
+            request_hash="0" * 64,
+            created_at=now,
+        )
+        for code in codes:
+            await SalesOrderLine.create(
+                order=order,
+                product_code=code,
+                product_name={"T-001": "龙井 250g", "T-002": "白茶"}[code],
+                quantity=1,
+                unit_price_fen=500,
+                amount_fen=500,
+            )
+    sku = await make_sku("西湖龙井", "LJ-250", 8800, spec="250g")
+    await make_sku("白毫银针", "BH-100", 6800)
+    await make_staff("admin", username="boss")
+    tab = await open_console(browser, live_server, "boss")
+    page = tab.page
+    await tab.goto("/admin/till-codes")
+    unmapped = page.locator("[data-test=unmapped] .el-table__row")
+    await unmapped.first.wait_for()
+    assert [await r.locator("td").nth(0).inner_text() for r in await unmapped.all()] == [
+        "T-001",
+        "T-002",
+    ]
+    assert await unmapped.first.locator("td").nth(2).inner_text() == "2"
+
+    # Saving without a SKU: the error under the field, nothing mapped.
+    await page.click("[data-test=map-T-001]")
+    box = dialog(tab)
+    await box.locator("[data-test=till-code-save]").click()
+    assert await error_under(box, "SKU") == "请选择 SKU"
+    assert await TillCode.all().count() == 0
+
+    await choose(tab, "[data-test=till-sku]", "LJ", "LJ-250")
+    await submit(tab, "till-code-save")
+    await page.locator("[data-test=mapped]", has_text="LJ-250").wait_for()
+    assert await TillCode.all().values_list("code", "sku_id") == [("T-001", sku.id)]
+    await page.locator("[data-test=unmapped]", has_text="T-001").wait_for(state="detached")
+
+    # A code that is already mapped: the server's 409 under 收银编码, nothing changed.
+    await page.click("[data-test=till-code-add]")
+    box = dialog(tab)
+    tab.expect_failure("POST", "/api/v1/catalog/till-codes", 409)
+    await box.locator("input[name=till-code]").fill("T-001")
+    await choose(tab, "[data-test=till-sku]", "BH", "BH-100")
+    await submit(tab, "till-code-save")
+    assert await error_under(box, "收银编码") == "收银编码 T-001 已对应其他 SKU"
+    assert await TillCode.all().values_list("code", "sku_id") == [("T-001", sku.id)]

@@ -8,6 +8,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import("./CategoriesPage.vue"),
     meta: { title: "产品分类", permission: "catalog.setting:view" },
   },
+  {
+    path: "till-codes",
+    name: "till-codes",
+    component: () => import("./TillCodesPage.vue"),
+    meta: { title: "收银编码映射", permission: "catalog.setting:view" },
+  },
 ];
 
 export default routes;
