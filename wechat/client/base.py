@@ -32,6 +32,7 @@ from wechat.errors import (
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.05)
+URLS_KEPT = 64
 
 
 @functools.cache
@@ -95,6 +96,7 @@ class WeChatBaseClient:
             self._pool = httpx.AsyncHTTPTransport(verify=tls_context())
             http = httpx.AsyncClient(timeout=timeout, transport=self._pool)
         self.http = http or httpx.AsyncClient(timeout=timeout, verify=tls_context())
+        self._urls: dict[tuple[str, str], httpx.URL] = {}
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -107,7 +109,7 @@ class WeChatBaseClient:
         await self.aclose()
 
     async def _send(
-        self, method: str, url: str, *, idempotent: bool, **kwargs: Any
+        self, method: str, url: str | httpx.URL, *, idempotent: bool, **kwargs: Any
     ) -> httpx.Response:
         """Retry transport failures and errcode -1 with backoff; bounded by `max_retries`."""
         for attempt in range(self.max_retries + 1):
@@ -125,14 +127,16 @@ class WeChatBaseClient:
                 error = WeChatUnavailableError(-1, f"HTTP {response.status_code}")
             if attempt == self.max_retries:
                 raise WeChatUnavailableError(-1, type(error).__name__) from error
-            logger.warning("wechat_retry", extra={"url": url.split("?")[0], "attempt": attempt})
+            logger.warning(
+                "wechat_retry", extra={"url": str(url).split("?")[0], "attempt": attempt}
+            )
             await asyncio.sleep(self.backoff_seconds * 2**attempt)
         raise AssertionError("unreachable")
 
     async def _request(
         self,
         method: str,
-        url: str,
+        url: str | httpx.URL,
         *,
         params: dict[str, Any] | None = None,
         content: bytes | None = None,
@@ -164,6 +168,19 @@ class WeChatBaseClient:
         finally:
             await response.aclose()
         return response
+
+    def _url(self, path: str, params: dict[str, Any] | None, token: str) -> httpx.URL:
+        """The API URL with the access_token. Without other parameters it is kept per path and
+        token: parsing a URL costs ~40 µs, a campaign sender's every message."""
+        if params:
+            return httpx.URL(f"{self.hosts.api}{path}", params={**params, "access_token": token})
+        url = self._urls.get((path, token))
+        if url is None:
+            if len(self._urls) >= URLS_KEPT:
+                self._urls.clear()  # old tokens' URLs
+            url = httpx.URL(f"{self.hosts.api}{path}", params={"access_token": token})
+            self._urls[path, token] = url
+        return url
 
     async def _fetch_token(self, force: bool) -> dict[str, Any]:
         response = await self._send(
@@ -245,16 +262,14 @@ class WeChatBaseClient:
             # WeChat rejects \\u-escaped JSON text (40033): send UTF-8 as is.
             content = json.dumps(json_body, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json; charset=utf-8"
-        url = f"{self.hosts.api}{path}"
         token = await self.tokens.get(self._fetch_token)
         busy_budget = self.max_retries if idempotent else 0
         for rotation in range(2):
             for busy in range(busy_budget + 1):
                 response = await self._send(
                     method,
-                    url,
+                    self._url(path, params, token),
                     idempotent=idempotent,
-                    params={**(params or {}), "access_token": token},
                     content=content,
                     headers=headers,
                     files=files,
