@@ -100,6 +100,7 @@ def test_a_proxy_in_the_environment_keeps_httpx_client(
     with_proxy = WeChatClient(APPID, SECRET, redis=redis)
     monkeypatch.delenv("HTTPS_PROXY")
     monkeypatch.delenv("https_proxy", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     direct = WeChatClient(APPID, SECRET, redis=redis)
     assert with_proxy._pool is None  # every request through httpx.AsyncClient and its proxy
     assert direct._pool is not None

@@ -44,8 +44,8 @@ def tls_context() -> ssl.SSLContext:
 
 def _environment_proxies() -> bool:
     """Whether HTTP(S)_PROXY / ALL_PROXY are set: httpx.AsyncClient routes through them, so a
-    client then sends through it alone (`WeChatBaseClient._request`)."""
-    return bool(urllib.request.getproxies())
+    client then sends through it alone (`WeChatBaseClient._request`). NO_PROXY alone is none."""
+    return any(scheme != "no" for scheme in urllib.request.getproxies())
 
 
 # What httpx.AsyncClient would add to a request by default, minus compression and cookies
