@@ -75,10 +75,12 @@ async def track_message(
     field = FIELDS.get(channel)
     if field is None or (channel is Channel.SMS and not _sms_fits(content)):
         return content
+    original = getattr(content, field)
     text = await _rewrite(
-        getattr(content, field), "d", delivery_id, delivery_id=delivery_id, campaign_id=campaign_id
+        original, "d", delivery_id, delivery_id=delivery_id, campaign_id=campaign_id
     )
-    return content.model_copy(update={field: text})
+    # Most messages carry no link: the content as it was (a copy per message costs CPU).
+    return content if text == original else content.model_copy(update={field: text})
 
 
 async def track_campaign_text(campaign_id: int, text: str) -> str:

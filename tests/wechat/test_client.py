@@ -73,6 +73,39 @@ async def test_token_rotation_refreshes_once_and_retries(
     assert sandbox.tokens[old or ""].revoked_errcode == errcode
 
 
+async def test_a_client_sends_with_the_new_token_after_a_rotation(
+    sandbox: SandboxState, sandbox_server: Served, redis: aioredis.Redis
+) -> None:
+    # The client keeps its URLs with the token in them: a rotation must not keep the old one.
+    async with make_client(sandbox_server, redis) as client:
+        await client.send_template("o_alice", "TPL_ORDER", {"first": {"value": "1"}})
+        old = await client.tokens.cached()
+        async with httpx.AsyncClient() as http:
+            await http.post(f"{sandbox_server.url}/__admin/tokens/rotate", json={"mode": "revoke"})
+        await client.send_template("o_alice", "TPL_ORDER", {"first": {"value": "2"}})
+        await client.send_template("o_alice", "TPL_ORDER", {"first": {"value": "3"}})
+        new = await client.tokens.cached()
+    assert new is not None
+    assert new != old
+    assert sandbox.calls[TOKEN_PATH] == 2
+    # the revoked token was refused once; both later sends went with the new one
+    assert sandbox.calls["/cgi-bin/message/template/send"] == 4
+    assert [m["payload"]["data"]["first"]["value"] for m in sandbox.outbox] == ["1", "2", "3"]
+
+
+def test_a_proxy_in_the_environment_keeps_httpx_client(
+    monkeypatch: pytest.MonkeyPatch, redis: aioredis.Redis
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    with_proxy = WeChatClient(APPID, SECRET, redis=redis)
+    monkeypatch.delenv("HTTPS_PROXY")
+    monkeypatch.delenv("https_proxy", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = WeChatClient(APPID, SECRET, redis=redis)
+    assert with_proxy._pool is None  # every request through httpx.AsyncClient and its proxy
+    assert direct._pool is not None
+
+
 async def test_persistent_40001_fails_cleanly_without_recursion(
     sandbox: SandboxState, sandbox_server: Served, redis: aioredis.Redis
 ) -> None:
