@@ -68,22 +68,24 @@ async def create_order(
     return await orders.create_order(principal, data, proof.filename or "", body)
 
 
-@router.get("/{order_id}", response_model=OrderRead)
-async def get_order(order_id: Id, principal: Viewer) -> OrderRead:
-    return await orders.get_order(principal, order_id)
+@router.get("/{contract_order_id}", response_model=OrderRead)
+async def get_order(contract_order_id: Id, principal: Viewer) -> OrderRead:
+    return await orders.get_order(principal, contract_order_id)
 
 
 @router.get(
-    "/{order_id}/proof",
+    "/{contract_order_id}/proof",
     response_class=Response,
     responses={200: {"content": FILE_TYPES, "description": "The payment proof's bytes"}},
 )
-async def download_proof(order_id: Id, principal: Viewer) -> Response:
-    name, content_type, body = await orders.proof_of(principal, order_id)
+async def download_proof(contract_order_id: Id, principal: Viewer) -> Response:
+    name, content_type, body = await orders.proof_of(principal, contract_order_id)
     return Response(body, media_type=content_type, headers=content_disposition(name))
 
 
-@router.post("/{order_id}/deliveries", response_model=OrderRead, status_code=201)
-async def create_delivery(order_id: Id, body: DeliveryCreate, principal: Shipper) -> OrderRead:
+@router.post("/{contract_order_id}/deliveries", response_model=OrderRead, status_code=201)
+async def create_delivery(
+    contract_order_id: Id, body: DeliveryCreate, principal: Shipper
+) -> OrderRead:
     """409 delivery_exceeds_order when a line would ship more than ordered."""
-    return await deliveries.create_delivery(principal, order_id, body)
+    return await deliveries.create_delivery(principal, contract_order_id, body)

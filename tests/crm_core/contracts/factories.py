@@ -1,12 +1,9 @@
 """Contracts for tests: a sales org (approvals factories), two SKUs, a contract body, files."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from crm_core import storage
 from crm_core.catalog.models import Sku
 from crm_core.org.models import Staff
 from tests.crm_core.approvals.factories import Org, decide, make_org
@@ -15,13 +12,6 @@ from tests.factories import bearer
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture(autouse=True)
-def disk_storage(tmp_path: Path) -> Iterator[Path]:
-    storage.use_backend(storage.DiskBackend(tmp_path / "files"))
-    yield tmp_path / "files"
-    storage.use_backend(None)
 
 
 async def make_world() -> tuple[Org, Sku, Sku]:
@@ -74,3 +64,7 @@ async def approve_fully(
         )
         assert decided.status_code == 200, decided.text
         request = decided.json()
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]

@@ -182,7 +182,7 @@ async def test_review_locks_the_contract_and_approval_keeps_it_locked(
 
 
 async def test_a_contract_from_a_quote_copies_its_lines(client: httpx.AsyncClient) -> None:
-    org, tea, cup = await make_world()
+    org, tea, _ = await make_world()
     rep = await bearer(org.rep)
     with clock.freeze(NOW):
         quote = await client.post(
