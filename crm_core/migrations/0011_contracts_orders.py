@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from crm_core.sales.contracts.models import ContractStatus
-from crm_core.sales.orders.models import OrderStatus
+from crm_core.sales.orders.models import ContractOrderStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('customer', fields.ForeignKeyField('crm_core.Customer', source_field='customer_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('owner_id', fields.IntField(db_index=True)),
                 ('department_id', fields.IntField(null=True, db_index=True)),
-                ('status', fields.CharEnumField(default=OrderStatus.REVIEWING, description='REVIEWING: reviewing\nREJECTED: rejected\nTO_DELIVER: to_deliver\nPARTIAL: partial\nDELIVERED: delivered', enum_type=OrderStatus, max_length=16)),
+                ('status', fields.CharEnumField(default=ContractOrderStatus.REVIEWING, description='REVIEWING: reviewing\nREJECTED: rejected\nTO_DELIVER: to_deliver\nPARTIAL: partial\nDELIVERED: delivered', enum_type=ContractOrderStatus, max_length=16)),
                 ('amount_fen', fields.BigIntField()),
                 ('note', fields.CharField(default='', max_length=500)),
                 ('proof_name', fields.CharField(max_length=128)),

@@ -559,7 +559,7 @@ async def contract_world(channel: dict[str, dict[str, int]], sku: int) -> None:
     attachment, and an order from it waiting for delivery."""
     from crm_core import storage
     from crm_core.sales.contracts.models import Contract, ContractAttachment, ContractLine
-    from crm_core.sales.orders.models import ContractOrder, ContractOrderLine, OrderStatus
+    from crm_core.sales.orders.models import ContractOrder, ContractOrderLine, ContractOrderStatus
     from crm_core.sales.quotes.models import Quote
 
     now = clock.utc_now()
@@ -603,7 +603,7 @@ async def contract_world(channel: dict[str, dict[str, int]], sku: int) -> None:
             contract=contract,
             customer_id=quote.customer_id,
             owner_id=quote.owner_id,
-            status=OrderStatus.TO_DELIVER,
+            status=ContractOrderStatus.TO_DELIVER,
             amount_fen=200,
             proof_name=proof.name,
             proof_content_type=proof.content_type,

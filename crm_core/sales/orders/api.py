@@ -11,13 +11,13 @@ import crm_core.sales.orders.permissions  # noqa: F401 - registers the order res
 from crm_core import storage
 from crm_core.http import content_disposition, require
 from crm_core.permissions import Principal
-from crm_core.sales.orders.models import OrderStatus
+from crm_core.sales.orders.models import ContractOrderStatus
 from crm_core.sales.orders.schemas import (
-    DeliveryCreate,
+    ContractOrderCreate,
+    ContractOrderPage,
+    ContractOrderRead,
+    DeliveryNoteCreate,
     OrderableLine,
-    OrderCreate,
-    OrderPage,
-    OrderRead,
 )
 from crm_core.sales.orders.service import deliveries, orders
 from crm_core.validation import Id, PageNumber, PageSize
@@ -29,16 +29,16 @@ Shipper = Annotated[Principal, Depends(require("sales.delivery:create"))]
 FILE_TYPES: dict[str, dict[str, object]] = {t: {} for t in storage.SIGNATURES}
 
 
-@router.get("", response_model=OrderPage)
+@router.get("", response_model=ContractOrderPage)
 async def list_orders(
     principal: Viewer,
     q: Annotated[str, Query(max_length=64)] = "",
-    status: OrderStatus | None = None,
+    status: ContractOrderStatus | None = None,
     contract_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     page: PageNumber = 1,
     page_size: PageSize = 20,
-) -> OrderPage:
+) -> ContractOrderPage:
     return await orders.list_orders(
         principal, q, status, contract_id, customer_id, page=page, page_size=page_size
     )
@@ -50,16 +50,16 @@ async def orderable_lines(contract_id: Id, principal: Creator) -> list[Orderable
     return await orders.orderable_lines(principal, contract_id)
 
 
-@router.post("", response_model=OrderRead, status_code=201)
+@router.post("", response_model=ContractOrderRead, status_code=201)
 async def create_order(
     principal: Creator,
-    order: Annotated[str, Form(description="OrderCreate as JSON")],
+    order: Annotated[str, Form(description="ContractOrderCreate as JSON")],
     proof: Annotated[UploadFile, File(description="客户打款凭证: PDF or image, ≤ 20 MB")],
-) -> OrderRead:
+) -> ContractOrderRead:
     """409 order_exceeds_contract / order_contract_not_orderable / approver_not_found; the
     order is submitted for review in the same transaction."""
     try:
-        data = OrderCreate.model_validate_json(order)
+        data = ContractOrderCreate.model_validate_json(order)
     except ValidationError as error:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
@@ -68,8 +68,8 @@ async def create_order(
     return await orders.create_order(principal, data, proof.filename or "", body)
 
 
-@router.get("/{contract_order_id}", response_model=OrderRead)
-async def get_order(contract_order_id: Id, principal: Viewer) -> OrderRead:
+@router.get("/{contract_order_id}", response_model=ContractOrderRead)
+async def get_order(contract_order_id: Id, principal: Viewer) -> ContractOrderRead:
     return await orders.get_order(principal, contract_order_id)
 
 
@@ -83,9 +83,9 @@ async def download_proof(contract_order_id: Id, principal: Viewer) -> Response:
     return Response(body, media_type=content_type, headers=content_disposition(name))
 
 
-@router.post("/{contract_order_id}/deliveries", response_model=OrderRead, status_code=201)
+@router.post("/{contract_order_id}/deliveries", response_model=ContractOrderRead, status_code=201)
 async def create_delivery(
-    contract_order_id: Id, body: DeliveryCreate, principal: Shipper
-) -> OrderRead:
+    contract_order_id: Id, body: DeliveryNoteCreate, principal: Shipper
+) -> ContractOrderRead:
     """409 delivery_exceeds_order when a line would ship more than ordered."""
     return await deliveries.create_delivery(principal, contract_order_id, body)

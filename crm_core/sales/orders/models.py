@@ -11,7 +11,7 @@ from crm_core.customers.models import Customer
 from crm_core.sales.contracts.models import Contract, ContractLine
 
 
-class OrderStatus(StrEnum):
+class ContractOrderStatus(StrEnum):
     REVIEWING = "reviewing"
     REJECTED = "rejected"
     TO_DELIVER = "to_deliver"
@@ -32,7 +32,9 @@ class ContractOrder(Model):
     customer_id: int
     owner_id = fields.IntField(db_index=True)
     department_id = fields.IntField(null=True, db_index=True)
-    status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.REVIEWING)
+    status = fields.CharEnumField(
+        ContractOrderStatus, max_length=16, default=ContractOrderStatus.REVIEWING
+    )
     amount_fen = fields.BigIntField()
     note = fields.CharField(max_length=500, default="")
     # The customer's payment proof (客户打款凭证), kept by crm_core.storage.

@@ -5,5 +5,5 @@ from crm_core.web.nav import NavItem, add_nav
 
 def register() -> None:
     add_nav(
-        NavItem("销售", "Sales", "订单", "Orders", "/admin/orders", "sales.b2b_order:view", "Box")
+        NavItem("销售", "Sales", "订单", "Orders", "/admin/orders", "sales.b2b_order:view", "Van")
     )

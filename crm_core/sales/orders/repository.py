@@ -7,7 +7,7 @@ from tortoise.queryset import QuerySet
 from crm_core.org.models import DataScope
 from crm_core.org.scope import visible_staff
 from crm_core.permissions import Principal
-from crm_core.sales.orders.models import ContractOrder, ContractOrderLine, OrderStatus
+from crm_core.sales.orders.models import ContractOrder, ContractOrderLine, ContractOrderStatus
 
 
 def scope_filter(principal: Principal) -> Q:
@@ -28,7 +28,7 @@ def in_scope(principal: Principal) -> QuerySet[ContractOrder]:
 def filtered(
     principal: Principal,
     q: str,
-    status: OrderStatus | None,
+    status: ContractOrderStatus | None,
     contract_id: int | None,
     customer_id: int | None,
 ) -> QuerySet[ContractOrder]:
@@ -53,7 +53,7 @@ async def ordered_by_line(contract_id: int) -> dict[int, int]:
     """Quantities per contract line held by the contract's orders (rejected ones free theirs)."""
     rows = (
         await ContractOrderLine.filter(order__contract_id=contract_id)
-        .exclude(order__status=OrderStatus.REJECTED)
+        .exclude(order__status=ContractOrderStatus.REJECTED)
         .group_by("contract_line_id")
         .annotate(total=Sum("quantity"))
         .values_list("contract_line_id", "total")

@@ -2,28 +2,28 @@
 
 from collections.abc import Iterable
 
-from crm_core.sales.orders.models import OrderStatus
+from crm_core.sales.orders.models import ContractOrderStatus
 
 ORDER_PREFIX = "DD"
 DELIVERY_PREFIX = "FH"
 LABELS = {
-    OrderStatus.REVIEWING: "审核中",
-    OrderStatus.REJECTED: "已驳回",
-    OrderStatus.TO_DELIVER: "待发货",
-    OrderStatus.PARTIAL: "部分发货",
-    OrderStatus.DELIVERED: "已发货",
+    ContractOrderStatus.REVIEWING: "审核中",
+    ContractOrderStatus.REJECTED: "已驳回",
+    ContractOrderStatus.TO_DELIVER: "待发货",
+    ContractOrderStatus.PARTIAL: "部分发货",
+    ContractOrderStatus.DELIVERED: "已发货",
 }
-DELIVERABLE = frozenset({OrderStatus.TO_DELIVER, OrderStatus.PARTIAL})
+DELIVERABLE = frozenset({ContractOrderStatus.TO_DELIVER, ContractOrderStatus.PARTIAL})
 
 
-def delivery_status(lines: Iterable[tuple[int, int]]) -> OrderStatus:
+def delivery_status(lines: Iterable[tuple[int, int]]) -> ContractOrderStatus:
     """From (ordered, delivered) per line: nothing sent, some sent, or all sent."""
     pairs = list(lines)
     if all(delivered == 0 for _, delivered in pairs):
-        return OrderStatus.TO_DELIVER
+        return ContractOrderStatus.TO_DELIVER
     if all(delivered >= ordered for ordered, delivered in pairs):
-        return OrderStatus.DELIVERED
-    return OrderStatus.PARTIAL
+        return ContractOrderStatus.DELIVERED
+    return ContractOrderStatus.PARTIAL
 
 
 def first_duplicate(ids: list[int]) -> int | None:

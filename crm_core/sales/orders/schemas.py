@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crm_core.sales.orders.models import OrderStatus
+from crm_core.sales.orders.models import ContractOrderStatus
 from crm_core.validation import Id
 
 
@@ -12,30 +12,30 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class OrderLineIn(Input):
+class ContractOrderLineIn(Input):
     contract_line_id: Id
     quantity: int = Field(ge=1, le=1_000_000)
 
 
-class OrderCreate(Input):
+class ContractOrderCreate(Input):
     """Sent as the `order` form field (JSON) next to the `proof` file."""
 
     contract_id: Id
     note: str = Field("", max_length=500)
-    lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
+    lines: list[ContractOrderLineIn] = Field(min_length=1, max_length=200)
 
 
-class DeliveryLineIn(Input):
+class DeliveryNoteLineIn(Input):
     order_line_id: Id
     quantity: int = Field(ge=1, le=1_000_000)
 
 
-class DeliveryCreate(Input):
+class DeliveryNoteCreate(Input):
     shipped_on: date
     carrier: str = Field("", max_length=64)
     tracking_number: str = Field("", max_length=64)
     note: str = Field("", max_length=500)
-    lines: list[DeliveryLineIn] = Field(min_length=1, max_length=200)
+    lines: list[DeliveryNoteLineIn] = Field(min_length=1, max_length=200)
 
 
 class OrderableLine(BaseModel):
@@ -50,7 +50,7 @@ class OrderableLine(BaseModel):
     remaining: int
 
 
-class OrderLineRead(BaseModel):
+class ContractOrderLineRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -64,13 +64,13 @@ class OrderLineRead(BaseModel):
     delivered_quantity: int
 
 
-class DeliveryLineRead(BaseModel):
+class DeliveryNoteLineRead(BaseModel):
     order_line_id: int
     product_name: str
     quantity: int
 
 
-class DeliveryRead(BaseModel):
+class DeliveryNoteRead(BaseModel):
     id: int
     number: str
     shipped_on: date
@@ -79,10 +79,10 @@ class DeliveryRead(BaseModel):
     note: str
     created_by_name: str
     created_at: datetime
-    lines: list[DeliveryLineRead]
+    lines: list[DeliveryNoteLineRead]
 
 
-class OrderRead(BaseModel):
+class ContractOrderRead(BaseModel):
     id: int
     number: str
     contract_id: int
@@ -92,21 +92,21 @@ class OrderRead(BaseModel):
     customer_phone: str
     owner_id: int
     owner_name: str
-    status: OrderStatus
+    status: ContractOrderStatus
     status_label: str
     amount_fen: int
     note: str
     proof_name: str
     proof_content_type: str
     proof_size: int
-    lines: list[OrderLineRead]
-    deliveries: list[DeliveryRead]
+    lines: list[ContractOrderLineRead]
+    deliveries: list[DeliveryNoteRead]
     created_at: datetime
     updated_at: datetime
 
 
-class OrderPage(BaseModel):
-    items: list[OrderRead]
+class ContractOrderPage(BaseModel):
+    items: list[ContractOrderRead]
     total: int
     page: int
     page_size: int

@@ -21,11 +21,13 @@ from crm_core.sales.orders.models import (
     DeliveryLine,
     DeliveryNote,
 )
-from crm_core.sales.orders.schemas import DeliveryCreate, OrderRead
+from crm_core.sales.orders.schemas import ContractOrderRead, DeliveryNoteCreate
 from crm_core.sales.orders.service.orders import get_order, order_in_scope
 
 
-async def create_delivery(principal: Principal, order_id: int, data: DeliveryCreate) -> OrderRead:
+async def create_delivery(
+    principal: Principal, order_id: int, data: DeliveryNoteCreate
+) -> ContractOrderRead:
     wanted = [line.order_line_id for line in data.lines]
     duplicate = rules.first_duplicate(wanted)
     if duplicate is not None:

@@ -25,25 +25,25 @@ from crm_core.sales.orders.errors import (
 from crm_core.sales.orders.models import (
     ContractOrder,
     ContractOrderLine,
+    ContractOrderStatus,
     DeliveryLine,
     DeliveryNote,
-    OrderStatus,
 )
 from crm_core.sales.orders.schemas import (
-    DeliveryLineRead,
-    DeliveryRead,
+    ContractOrderCreate,
+    ContractOrderLineRead,
+    ContractOrderPage,
+    ContractOrderRead,
+    DeliveryNoteLineRead,
+    DeliveryNoteRead,
     OrderableLine,
-    OrderCreate,
-    OrderLineRead,
-    OrderPage,
-    OrderRead,
 )
 from crm_core.sales.quotes.rules import line_amount
 
 KIND = "order"
 
 
-async def _deliveries(order_ids: list[int]) -> dict[int, list[DeliveryRead]]:
+async def _deliveries(order_ids: list[int]) -> dict[int, list[DeliveryNoteRead]]:
     notes = await DeliveryNote.filter(order_id__in=order_ids).order_by("id")
     lines = await DeliveryLine.filter(note_id__in=[n.id for n in notes]).order_by("id")
     products = dict(
@@ -52,19 +52,19 @@ async def _deliveries(order_ids: list[int]) -> dict[int, list[DeliveryRead]]:
     names = dict(
         await Staff.filter(id__in={n.created_by_id for n in notes}).values_list("id", "name")
     )
-    by_note: dict[int, list[DeliveryLineRead]] = {}
+    by_note: dict[int, list[DeliveryNoteLineRead]] = {}
     for line in lines:
         by_note.setdefault(line.note_id, []).append(
-            DeliveryLineRead(
+            DeliveryNoteLineRead(
                 order_line_id=line.order_line_id,
                 product_name=products.get(line.order_line_id, ""),
                 quantity=line.quantity,
             )
         )
-    result: dict[int, list[DeliveryRead]] = {}
+    result: dict[int, list[DeliveryNoteRead]] = {}
     for n in notes:
         result.setdefault(n.order_id, []).append(
-            DeliveryRead(
+            DeliveryNoteRead(
                 id=n.id,
                 number=n.number,
                 shipped_on=n.shipped_on,
@@ -79,11 +79,11 @@ async def _deliveries(order_ids: list[int]) -> dict[int, list[DeliveryRead]]:
     return result
 
 
-async def _read_many(principal: Principal, rows: list[ContractOrder]) -> list[OrderRead]:
+async def _read_many(principal: Principal, rows: list[ContractOrder]) -> list[ContractOrderRead]:
     ids = [o.id for o in rows]
-    lines: dict[int, list[OrderLineRead]] = {}
+    lines: dict[int, list[ContractOrderLineRead]] = {}
     for line in await ContractOrderLine.filter(order_id__in=ids).order_by("id"):
-        lines.setdefault(line.order_id, []).append(OrderLineRead.model_validate(line))
+        lines.setdefault(line.order_id, []).append(ContractOrderLineRead.model_validate(line))
     deliveries = await _deliveries(ids)
     people = {c.id: c for c in await Customer.filter(id__in={o.customer_id for o in rows})}
     contracts = dict(
@@ -91,7 +91,7 @@ async def _read_many(principal: Principal, rows: list[ContractOrder]) -> list[Or
     )
     names = dict(await Staff.filter(id__in={o.owner_id for o in rows}).values_list("id", "name"))
     return [
-        OrderRead(
+        ContractOrderRead(
             id=o.id,
             number=o.number,
             contract_id=o.contract_id,
@@ -120,17 +120,17 @@ async def _read_many(principal: Principal, rows: list[ContractOrder]) -> list[Or
 async def list_orders(
     principal: Principal,
     q: str,
-    status: OrderStatus | None,
+    status: ContractOrderStatus | None,
     contract_id: int | None,
     customer_id: int | None,
     *,
     page: int,
     page_size: int,
-) -> OrderPage:
+) -> ContractOrderPage:
     query = repository.filtered(principal, q, status, contract_id, customer_id)
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
-    return OrderPage(
+    return ContractOrderPage(
         items=await _read_many(principal, rows), total=total, page=page, page_size=page_size
     )
 
@@ -145,7 +145,7 @@ async def order_in_scope(
     return order
 
 
-async def get_order(principal: Principal, order_id: int) -> OrderRead:
+async def get_order(principal: Principal, order_id: int) -> ContractOrderRead:
     return (await _read_many(principal, [await order_in_scope(principal, order_id)]))[0]
 
 
@@ -177,8 +177,8 @@ def _check_orderable(contract: Contract) -> None:
 
 
 async def create_order(
-    principal: Principal, data: OrderCreate, proof_name: str, proof: bytes
-) -> OrderRead:
+    principal: Principal, data: ContractOrderCreate, proof_name: str, proof: bytes
+) -> ContractOrderRead:
     _check_orderable(await contract_in_scope(principal, data.contract_id))
     wanted = [line.contract_line_id for line in data.lines]
     duplicate = rules.first_duplicate(wanted)
@@ -194,7 +194,7 @@ async def create_order(
 
 
 async def _write_order(
-    principal: Principal, data: OrderCreate, stored: storage.StoredFile
+    principal: Principal, data: ContractOrderCreate, stored: storage.StoredFile
 ) -> ContractOrder:
     now = clock.utc_now()
     async with unit_of_work():
@@ -271,7 +271,7 @@ async def proof_of(principal: Principal, order_id: int) -> tuple[str, str, bytes
     return order.proof_name, order.proof_content_type, await storage.read(order.proof_key)
 
 
-async def decide(order_id: int, status: OrderStatus, actor: audit.Actor) -> None:
+async def decide(order_id: int, status: ContractOrderStatus, actor: audit.Actor) -> None:
     """The approval engine's hooks, inside its deciding transaction."""
     order = await ContractOrder.select_for_update().get(id=order_id)
     await ContractOrder.filter(id=order_id).update(status=status, updated_at=clock.utc_now())
