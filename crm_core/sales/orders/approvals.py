@@ -5,7 +5,7 @@ from crm_core import audit
 from crm_core.approvals import rules as approval_rules
 from crm_core.approvals.registry import ApprovableKind, Subject, register_kind
 from crm_core.permissions import Principal
-from crm_core.sales.orders.errors import OrderNotDeliverableError
+from crm_core.sales.orders.errors import OrderNotReviewableError
 from crm_core.sales.orders.models import ContractOrderStatus
 from crm_core.sales.orders.rules import LABELS
 from crm_core.sales.orders.service import orders
@@ -14,7 +14,7 @@ from crm_core.sales.orders.service import orders
 async def describe(principal: Principal, order_id: int, _: int | None) -> Subject:
     order = await orders.order_in_scope(principal, order_id)
     if order.status != ContractOrderStatus.REVIEWING:
-        raise OrderNotDeliverableError(status=LABELS[order.status])
+        raise OrderNotReviewableError(status=LABELS[order.status])
     title = f"订单 {order.number} {approval_rules.yuan(order.amount_fen)} 元"
     return Subject(title=title, amount_fen=order.amount_fen)
 

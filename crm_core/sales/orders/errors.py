@@ -36,3 +36,8 @@ class DeliveryLineInvalidError(ValidationError):
 class DeliveryExceedsOrderError(ConflictError):
     code = "delivery_exceeds_order"
     message = "第 {row} 行「{product}」发货数量超出未发数量（未发 {remaining}）"
+
+
+class OrderNotReviewableError(ConflictError):
+    code = "order_not_reviewable"
+    message = "订单当前状态为「{status}」，不能提交审核"

@@ -270,3 +270,16 @@ async def test_no_approver_rolls_the_whole_order_back(
     assert await order_rows() == []
     assert await ApprovalRequest.filter(kind="order").count() == 0
     assert stored_files(disk_storage) == []
+
+
+async def test_a_decided_order_is_not_submitted_again(client: httpx.AsyncClient) -> None:
+    org, contract = await approved_contract(client)
+    order = (await place(client, org, contract, [1, 0])).json()
+    await approve_fully(client, org, "order", order["id"])
+    again = await client.post(
+        "/api/v1/approvals/requests",
+        json={"kind": "order", "record_id": order["id"]},
+        headers=await bearer(org.rep),
+    )
+    assert (again.status_code, again.json()["error"]) == (409, "order_not_reviewable")
+    assert await ApprovalRequest.filter(kind="order").count() == 1
