@@ -17,6 +17,7 @@ from crm_core.org.service import exports as org_exports
 from crm_core.sales import service as sales
 from crm_core.sales.contracts import approvals as contract_approvals
 from crm_core.sales.orders import approvals as order_approvals
+from crm_core.sales.quotes import approvals as quote_approvals
 from loyalty import caller
 from loyalty import exports as loyalty_exports
 from loyalty import merge as loyalty_merge
@@ -138,6 +139,7 @@ async def boot(urls: Urls) -> None:
     customer_approvals.register()
     contract_approvals.register()
     order_approvals.register()
+    quote_approvals.register()
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 
