@@ -87,6 +87,19 @@ def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
 
+class StorageSettings(BaseModel):
+    """Where uploaded files (contract scans, payment proofs) live: the var dir by default, or an
+    S3-compatible bucket (SCRM_STORAGE__BACKEND=s3, SCRM_STORAGE__S3_BUCKET=...)."""
+
+    backend: Literal["disk", "s3"] = "disk"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_prefix: str = ""
+
+
 class Settings(BaseSettings):
     """Environment: DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, WECHAT_API_BASE,
     WECHAT_PAY_API_BASE, and SCRM_* for the rest; nested sections as
@@ -111,6 +124,7 @@ class Settings(BaseSettings):
     wechat: WeChatSettings = Field(WeChatSettings(), validation_alias=_env("scrm_wechat"))
     sms: SmsSettings = Field(SmsSettings(), validation_alias=_env("scrm_sms"))
     sends: SendSettings = Field(SendSettings(), validation_alias=_env("scrm_sends"))
+    storage: StorageSettings = Field(StorageSettings(), validation_alias=_env("scrm_storage"))
 
     @model_validator(mode="after")
     def _no_public_key_in_prod(self) -> "Settings":

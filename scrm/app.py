@@ -33,10 +33,14 @@ from crm_core.member_links.api import router as member_links_api
 from crm_core.org.api import router as org_api
 from crm_core.sales import sections as sales_sections
 from crm_core.sales.api import router as sales_api
+from crm_core.sales.contracts import nav as contracts_nav
+from crm_core.sales.contracts.api import router as contracts_api
 from crm_core.sales.leads import nav as leads_nav
 from crm_core.sales.leads.api import router as leads_api
 from crm_core.sales.opportunities import nav as opportunities_nav
 from crm_core.sales.opportunities.api import router as opportunities_api
+from crm_core.sales.orders import nav as orders_nav
+from crm_core.sales.orders.api import router as orders_api
 from crm_core.sales.quotes import nav as quotes_nav
 from crm_core.sales.quotes.api import router as quotes_api
 from crm_core.validation import reject_nul
@@ -105,6 +109,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
         approvals_nav,
         catalog_nav,
         quotes_nav,
+        contracts_nav,
+        orders_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -140,6 +146,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(member_links_api)
     app.include_router(catalog_api)
     app.include_router(quotes_api)
+    app.include_router(contracts_api)
+    app.include_router(orders_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

@@ -15,6 +15,9 @@ from crm_core.member_links import service as member_links
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
 from crm_core.sales import service as sales
+from crm_core.sales.contracts import approvals as contract_approvals
+from crm_core.sales.orders import approvals as order_approvals
+from crm_core.sales.quotes import approvals as quote_approvals
 from loyalty import caller
 from loyalty import exports as loyalty_exports
 from loyalty import merge as loyalty_merge
@@ -39,6 +42,8 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.member_links.models",
         "crm_core.catalog.models",
         "crm_core.sales.quotes.models",
+        "crm_core.sales.contracts.models",
+        "crm_core.sales.orders.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -132,6 +137,9 @@ async def boot(urls: Urls) -> None:
         export_jobs.register_source(source)
     # Record kinds the approval engine handles (crm_core/approvals/registry.py).
     customer_approvals.register()
+    contract_approvals.register()
+    order_approvals.register()
+    quote_approvals.register()
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 

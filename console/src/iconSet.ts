@@ -2,6 +2,7 @@
 export {
   Bell,
   Box,
+  Files,
   ChatDotRound,
   ChatLineSquare,
   Coin,

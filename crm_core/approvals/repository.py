@@ -123,3 +123,11 @@ async def staff_names(ids: set[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(await Staff.filter(id__in=wanted).values_list("id", "name"))
+
+
+async def locked_among(kind: str, record_ids: list[int] | None) -> set[int]:
+    """The records of a kind the engine holds (all of them when record_ids is None)."""
+    query = ApprovalRequest.filter(kind=kind, locks_record=True)
+    if record_ids is not None:
+        query = query.filter(record_id__in=record_ids)
+    return set(await query.values_list("record_id", flat=True))  # type: ignore[arg-type]

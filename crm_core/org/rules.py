@@ -141,6 +141,16 @@ _quotes_rep = [
     "catalog.product:view",
     *(f"sales.quote:{a}" for a in ("view", "create", "edit", "export")),
 ]
+# crm_core/sales/contracts, crm_core/sales/orders: reps write contracts and draw orders from
+# them; managers and directors also write delivery notes (发货单); finance reads all of it.
+_contracts_rep = [
+    *(f"sales.contract:{a}" for a in ("view", "create", "edit")),
+    "sales.b2b_order:view",
+    "sales.b2b_order:create",
+    "sales.delivery:view",
+]
+_contracts_manager = [*_contracts_rep, "sales.delivery:create"]
+_contracts_finance = ["sales.contract:view", "sales.b2b_order:view", "sales.delivery:view"]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -181,7 +191,14 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep, *_sales_pipeline, *_approvals, *_quotes_rep],
+        [
+            "org.store:view",
+            *_customers_rep,
+            *_sales_pipeline,
+            *_approvals,
+            *_quotes_rep,
+            *_contracts_rep,
+        ],
         DataScope.OWN,
     ),
     "sales_manager": (
@@ -195,6 +212,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_sales_pipeline,
             *_approvals,
             *_quotes_rep,
+            *_contracts_manager,
         ],
         DataScope.SUBTREE,
     ),
@@ -211,6 +229,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_approvals,
             "approvals.flow:view",
             *_quotes_rep,
+            *_contracts_manager,
         ],
         DataScope.SUBTREE,
     ),
@@ -228,6 +247,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "org.store:export",
             "system.audit:view",
             "sales.order:view",
+            *_contracts_finance,
             "loyalty.points:view",
         ],
         DataScope.ALL,

@@ -63,6 +63,11 @@ SCOPED = {
     "request_id": "approval",
     # Quotes by their owner (crm_core/sales/quotes/repository.py).
     "quote_id": "quote",
+    # Contracts and the B2B orders drawn from them by their owner (sales/contracts, sales/orders);
+    # an attachment through its contract.
+    "contract_id": "contract",
+    "attachment_id": "attachment",
+    "contract_order_id": "contract_order",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -126,6 +131,9 @@ BODY_SCOPED = {
     "customer_id": "customer",
     # The record an approval is asked for: a customer, the one kind built so far.
     "record_id": "customer",
+    # A contract's opportunity and quote: ones the caller may see.
+    "opportunity_id": "opportunity",
+    "quote_id": "quote",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -148,6 +156,8 @@ BODY_UNSCOPED = {
     # admins, whose scope is all, edit the tree).
     "category_id",
     "sku_id",
+    # A delivery note's line: checked against the order in the path (422 delivery_line_invalid).
+    "order_line_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -261,6 +271,7 @@ async def build_world(role_code: str) -> World:
     for side, approval in (await approval_world(channel, owner, stranger.id)).items():
         channel[side].update(approval)
     catalogue = await catalog_world(owner, stranger.id, channel)
+    await contract_world(channel, catalogue["sku"])
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["stage"] = (await Stage.get(name="商务洽谈")).id
     brand["reason"] = (await LostReason.get(name="其他")).id
@@ -543,6 +554,124 @@ async def catalog_world(
     return {"category": category.id, "field": field.id, "product": product.id, "sku": sku.id}
 
 
+async def contract_world(channel: dict[str, dict[str, int]], sku: int) -> None:
+    """Per side, an approved contract on the side's quote (owned like it) with one line, a PDF
+    attachment, and an order from it waiting for delivery."""
+    from crm_core import storage
+    from crm_core.sales.contracts.models import Contract, ContractAttachment, ContractLine
+    from crm_core.sales.orders.models import ContractOrder, ContractOrderLine, ContractOrderStatus
+    from crm_core.sales.quotes.models import Quote
+
+    now = clock.utc_now()
+    for side in ("inside", "outside"):
+        quote = await Quote.get(id=channel[side]["quote"])
+        contract = await Contract.create(
+            number=f"HT-2099-{quote.owner_id:04d}",
+            title="矩阵合同",
+            customer_id=quote.customer_id,
+            owner_id=quote.owner_id,
+            status="approved",
+            subtotal_fen=500,
+            amount_fen=500,
+            created_at=now,
+            updated_at=now,
+        )
+        line = await ContractLine.create(
+            contract=contract,
+            sku_id=sku,
+            sku_code="MX-1",
+            product_name="矩阵产品",
+            unit="件",
+            quantity=5,
+            unit_price_fen=100,
+            amount_fen=500,
+        )
+        stored = await storage.save(f"contracts/{contract.id}", "合同.pdf", MATRIX_PDF)
+        attachment = await ContractAttachment.create(
+            contract=contract,
+            name=stored.name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            storage_key=stored.key,
+            uploaded_by_id=quote.owner_id,
+            created_at=now,
+        )
+        proof = await storage.save(f"orders/{contract.id}", "凭证.pdf", MATRIX_PDF)
+        order = await ContractOrder.create(
+            number=f"DD-2099-{quote.owner_id:04d}",
+            contract=contract,
+            customer_id=quote.customer_id,
+            owner_id=quote.owner_id,
+            status=ContractOrderStatus.TO_DELIVER,
+            amount_fen=200,
+            proof_name=proof.name,
+            proof_content_type=proof.content_type,
+            proof_size=proof.size,
+            proof_sha256=proof.sha256,
+            proof_key=proof.key,
+            created_at=now,
+            updated_at=now,
+        )
+        order_line = await ContractOrderLine.create(
+            order=order,
+            contract_line=line,
+            sku_code="MX-1",
+            product_name="矩阵产品",
+            unit="件",
+            quantity=2,
+            unit_price_fen=100,
+            amount_fen=200,
+        )
+        channel[side].update(
+            contract=contract.id,
+            attachment=attachment.id,
+            contract_order=order.id,
+            contract_line=line.id,
+            order_line=order_line.id,
+        )
+
+
+MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def disk_storage(tmp_path: Any) -> Any:
+    from crm_core import storage
+
+    storage.use_backend(storage.DiskBackend(tmp_path / "files"))
+    yield
+    storage.use_backend(None)
+
+
+def contract_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    contracts, orders, inside = "/api/v1/contracts", "/api/v1/orders", world.inside
+    contract = {
+        "title": "矩阵合同",
+        "customer_id": inside["customer"],
+        "opportunity_id": inside["opportunity"],
+        "quote_id": inside["quote"],
+        "lines": [{"sku_id": world.brand["sku"], "quantity": 2}],
+    }
+    return {
+        ("POST", contracts): contract,
+        ("PUT", f"{contracts}/{{contract_id}}"): contract,
+        ("POST", f"{contracts}/from-quote"): {"quote_id": inside["quote"]},
+        ("POST", f"{contracts}/{{contract_id}}/status"): {"status": "signed"},
+        ("POST", f"{orders}/{{contract_order_id}}/deliveries"): {
+            "shipped_on": "2099-01-02",
+            "lines": [{"order_line_id": inside["order_line"], "quantity": 1}],
+        },
+    }
+
+
+def order_form(world: World) -> dict[str, str]:
+    import json
+
+    line = {"contract_line_id": world.inside["contract_line"], "quantity": 1}
+    return {"order": json.dumps({"contract_id": world.inside["contract"], "lines": [line]})}
+
+
 def catalog_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     catalog, quotes, sku = "/api/v1/catalog", "/api/v1/quotes", world.brand["sku"]
     quote = {
@@ -698,6 +827,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **pool_bodies(world),
         **pipeline_bodies(world),
         **approval_bodies(world),
+        **contract_bodies(world),
         **catalog_bodies(world),
         **segment_bodies(world),
     }
@@ -906,6 +1036,9 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         request_id=ids["approval"],
         kind="customer",
         quote_id=ids["quote"],
+        contract_id=ids["contract"],
+        attachment_id=ids["attachment"],
+        contract_order_id=ids["contract_order"],
         category_id=world.brand["category"],
         field_id=world.brand["field"],
         product_id=world.brand["product"],
@@ -1005,6 +1138,14 @@ async def snapshot() -> dict[str, str]:
         "sales_quote_line",
         "sales_quote_counter",
         "sales_quote_template",
+        "sales_contract",
+        "sales_contract_line",
+        "sales_contract_attachment",
+        "sales_document_counter",
+        "sales_contract_order",
+        "sales_contract_order_line",
+        "sales_delivery_note",
+        "sales_delivery_line",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
@@ -1071,8 +1212,17 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-# Routes taking multipart forms (uploads): their fields and files.
-MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, Any]]] = {
+# Routes taking multipart forms (uploads): their fields (or a function of the world giving
+# them) and files.
+MULTIPART: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {
+    ("POST", "/api/v1/contracts/{contract_id}/attachments"): (
+        {},
+        {"file": ("扫描件.pdf", MATRIX_PDF, "application/pdf")},
+    ),
+    ("POST", "/api/v1/orders"): (
+        order_form,
+        {"proof": ("凭证.pdf", MATRIX_PDF, "application/pdf")},
+    ),
     ("PUT", "/api/v1/member-center/theme"): (
         {"brand_name": "品牌", "primary_color": "#07c160"},
         {},
@@ -1117,10 +1267,23 @@ async def call(
 ) -> httpx.Response:
     """A route called on the objects inside the actor's scope, with a valid body."""
     url = fill(path, world, world.inside)
+    return await send(client, method, path, url, body_for(method, path, world), world, headers)
+
+
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    url: str,
+    body: dict[str, object] | None,
+    world: World,
+    headers: dict[str, str],
+) -> httpx.Response:
+    """JSON, or the route's multipart form (its fields may be a function of the world)."""
     if (method, path) in MULTIPART:
         data, files = MULTIPART[method, path]
+        data = data(world) if callable(data) else data
         return await client.request(method, url, data=data, files=files, headers=headers)
-    body = body_for(method, path, world)
     return await client.request(method, url, json=body, headers=headers)
 
 
@@ -1220,7 +1383,7 @@ async def test_objects_outside_the_data_scope_answer_404(
     failures = {}
     for method, path, target in SCOPE_CASES[role]:
         url, body = out_of_scope_request(method, path, target, world)
-        response = await client.request(method, url, json=body, headers=headers)
+        response = await send(client, method, path, url, body, world, headers)
         name = f"{case_id(role, method, path)}-{target}"
         if response.status_code != 404 or not response.json()["error"].endswith("not_found"):
             failures[name] = response.text

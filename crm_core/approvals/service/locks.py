@@ -13,3 +13,7 @@ async def assert_unlocked(kind: str, record_id: int) -> None:
 
 async def is_locked(kind: str, record_id: int) -> bool:
     return await repository.is_locked(kind, record_id)
+
+
+async def locked_among(kind: str, record_ids: list[int] | None = None) -> set[int]:
+    return await repository.locked_among(kind, record_ids)

@@ -82,6 +82,8 @@ async def test_a_reps_360_shows_their_customers_member_with_the_phone(
         "follow_ups",
         "opportunities",
         "quotes",
+        "contracts",
+        "orders",
         "transfers",
         "member_card",
         "member_standing",
@@ -152,6 +154,8 @@ async def test_an_unlinked_customer_shows_no_member_sections(client: httpx.Async
         "follow_ups",
         "opportunities",
         "quotes",
+        "contracts",
+        "orders",
         "transfers",
     ]
 
@@ -303,8 +307,8 @@ async def test_a_package_plugs_a_section_in_with_a_spec(
     customer = await make_customer(team.rep, "张三", "13800138000")
     # The sales package's real quotes section (order 50) stays beside the plugged-in ones.
     for who, keys in (
-        (team.rep, ["opportunities", "quotes"]),
-        (team.admin, ["opportunities", "approvals", "quotes"]),
+        (team.rep, ["opportunities", "quotes", "contracts", "orders"]),
+        (team.admin, ["opportunities", "approvals", "quotes", "contracts", "orders"]),
     ):
         body = (
             await client.get(f"/api/v1/customers/{customer.id}/overview", headers=await bearer(who))

@@ -26,6 +26,8 @@ export const TARGETS: Record<string, string> = {
   mall_item: "积分商品",
   mall_order: "积分订单",
   sales_order: "消费订单",
+  sales_contract: "合同",
+  sales_contract_order: "合同订单",
   red_packet: "红包",
   follow_gift: "关注有礼",
   streak_reward: "连续签到奖励",

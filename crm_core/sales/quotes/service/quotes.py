@@ -4,6 +4,7 @@ client's figures are never taken."""
 from datetime import date
 
 from crm_core import audit, clock
+from crm_core.approvals.service import locks
 from crm_core.audit import actor_of
 from crm_core.catalog.service import products
 from crm_core.customers.models import Customer
@@ -32,6 +33,7 @@ from crm_core.sales.quotes.schemas import (
 )
 from crm_core.sales.quotes.service.template import current_template
 
+KIND = "quote"
 STATUS_LABELS = {
     QuoteStatus.DRAFT: "草稿",
     QuoteStatus.SENT: "已发送",
@@ -92,7 +94,7 @@ async def list_quotes(
     return QuotePage(items=items, total=total, page=page, page_size=page_size)
 
 
-async def _quote(principal: Principal, quote_id: int, *, lock: bool = False) -> Quote:
+async def quote_in_scope(principal: Principal, quote_id: int, *, lock: bool = False) -> Quote:
     query = repository.in_scope(principal)
     quote = await (query.select_for_update() if lock else query).get_or_none(id=quote_id)
     if quote is None:
@@ -101,7 +103,7 @@ async def _quote(principal: Principal, quote_id: int, *, lock: bool = False) -> 
 
 
 async def get_quote(principal: Principal, quote_id: int) -> QuoteRead:
-    return (await _read_many(principal, [await _quote(principal, quote_id)]))[0]
+    return (await _read_many(principal, [await quote_in_scope(principal, quote_id)]))[0]
 
 
 async def _priced(data: QuoteWrite) -> tuple[list[QuoteLine], int, int]:
@@ -190,11 +192,13 @@ async def create_quote(principal: Principal, data: QuoteWrite) -> QuoteRead:
 
 
 async def update_quote(principal: Principal, quote_id: int, data: QuoteWrite) -> QuoteRead:
-    await _quote(principal, quote_id)
+    await quote_in_scope(principal, quote_id)
     await customers.get_customer(principal, data.customer_id)
     lines, subtotal, total = await _priced(data)
     async with unit_of_work():
-        quote = await _quote(principal, quote_id, lock=True)
+        quote = await quote_in_scope(principal, quote_id, lock=True)
+        # Under review (a discounted quote): 409 record_locked until the approvers decide.
+        await locks.assert_unlocked(KIND, quote.id)
         if quote.status != QuoteStatus.DRAFT:
             raise QuoteNotEditableError()
         before = _audit_view(quote, await QuoteLine.filter(quote_id=quote.id).order_by("id"))
@@ -225,7 +229,8 @@ async def update_quote(principal: Principal, quote_id: int, data: QuoteWrite) ->
 
 async def change_status(principal: Principal, quote_id: int, data: QuoteStatusChange) -> QuoteRead:
     async with unit_of_work():
-        quote = await _quote(principal, quote_id, lock=True)
+        quote = await quote_in_scope(principal, quote_id, lock=True)
+        await locks.assert_unlocked(KIND, quote.id)
         current, target = quote.status, data.status
         if not rules.may_move(current, target):
             raise QuoteStatusMoveError(
