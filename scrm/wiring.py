@@ -14,6 +14,7 @@ from crm_core.export_jobs import service as export_jobs
 from crm_core.member_links import service as member_links
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
+from crm_core.payments import approvals as payment_approvals
 from crm_core.sales import service as sales
 from loyalty import caller
 from loyalty import exports as loyalty_exports
@@ -39,6 +40,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.member_links.models",
         "crm_core.catalog.models",
         "crm_core.sales.quotes.models",
+        "crm_core.payments.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -132,6 +134,7 @@ async def boot(urls: Urls) -> None:
         export_jobs.register_source(source)
     # Record kinds the approval engine handles (crm_core/approvals/registry.py).
     customer_approvals.register()
+    payment_approvals.register()
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 

@@ -141,6 +141,23 @@ _quotes_rep = [
     "catalog.product:view",
     *(f"sales.quote:{a}" for a in ("view", "create", "edit", "export")),
 ]
+# crm_core/payments/permissions.py: sales record their customers' receipts (回款) with proof;
+# finance (出纳/财务) keeps the fund accounts, the journal, suppliers and payments, reviews
+# receipts and reads the fund report. Nobody in sales moves money or sees the accounts.
+_receipts_sales = ["payments.receipt:view", "payments.receipt:create"]
+_cash_finance = [
+    *(
+        f"payments.{r}:{a}"
+        for r in ("account", "receipt", "supplier", "payment")
+        for a in ("view", "create", "edit")
+    ),
+    "payments.journal:view",
+    "payments.journal:create",
+    "payments.report:view",
+    "payments.report:export",
+    "customers.customer:view",
+    *_approvals,
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -181,7 +198,14 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "sales_rep": (
         "销售代表",
         "跟进本人的客户与商机",
-        ["org.store:view", *_customers_rep, *_sales_pipeline, *_approvals, *_quotes_rep],
+        [
+            "org.store:view",
+            *_customers_rep,
+            *_sales_pipeline,
+            *_approvals,
+            *_quotes_rep,
+            *_receipts_sales,
+        ],
         DataScope.OWN,
     ),
     "sales_manager": (
@@ -195,6 +219,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_sales_pipeline,
             *_approvals,
             *_quotes_rep,
+            *_receipts_sales,
         ],
         DataScope.SUBTREE,
     ),
@@ -211,6 +236,8 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_approvals,
             "approvals.flow:view",
             *_quotes_rep,
+            *_receipts_sales,
+            "payments.report:view",
         ],
         DataScope.SUBTREE,
     ),
@@ -229,6 +256,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "system.audit:view",
             "sales.order:view",
             "loyalty.points:view",
+            *_cash_finance,
         ],
         DataScope.ALL,
     ),
