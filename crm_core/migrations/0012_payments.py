@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('bank_name', fields.CharField(default='', max_length=64)),
                 ('account_number', fields.CharField(default='', max_length=64)),
                 ('opening_balance_fen', fields.BigIntField()),
+                ('opened_on', fields.DateField()),
                 ('balance_fen', fields.BigIntField()),
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),

@@ -106,3 +106,8 @@ class AdjustmentZeroError(ValidationError):
 class SelfReviewError(ConflictError):
     code = "receipt_self_review"
     message = "不能审核自己登记的回款"
+
+
+class EntryBeforeOpeningError(ValidationError):
+    code = "entry_before_opening"
+    message = "日期不能早于账户「{name}」的启用日期 {opened_on}"

@@ -55,6 +55,8 @@ class FundAccount(Model):
     bank_name = fields.CharField(max_length=64, default="")
     account_number = fields.CharField(max_length=64, default="")
     opening_balance_fen = fields.BigIntField()
+    # The opening entry's date; nothing may be dated before it.
+    opened_on = fields.DateField()
     # Σ of the account's journal entries, moved only with an entry in the same transaction.
     balance_fen = fields.BigIntField()
     is_active = fields.BooleanField(default=True)

@@ -30,6 +30,7 @@ class AccountCreate(Input):
     bank_name: str = Field("", max_length=64)
     account_number: str = Field("", max_length=64)
     opening_balance_fen: int = Field(0, ge=0, le=MAX_FEN)
+    opened_on: date
 
 
 class AccountUpdate(Input):
@@ -49,6 +50,7 @@ class AccountRead(BaseModel):
     account_number: str
     opening_balance_fen: int
     balance_fen: int
+    opened_on: date
     is_active: bool
     created_at: datetime
 

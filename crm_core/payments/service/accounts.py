@@ -48,7 +48,9 @@ async def create_account(principal: Principal, data: AccountCreate) -> AccountRe
             account = await FundAccount.create(
                 **data.model_dump(), balance_fen=0, created_at=now, updated_at=now
             )
-            opening = Posting(account.id, EntryKind.OPENING, data.opening_balance_fen, now.date())
+            opening = Posting(
+                account.id, EntryKind.OPENING, data.opening_balance_fen, data.opened_on, "期初余额"
+            )
             await post(
                 [opening],
                 key=f"opening:{account.id}",

@@ -16,6 +16,7 @@ from crm_core.payments import repository, rules
 from crm_core.payments.errors import (
     AccountDisabledError,
     AccountNotFoundError,
+    EntryBeforeOpeningError,
     IdempotencyKeyReusedError,
     InsufficientFundsError,
 )
@@ -100,6 +101,10 @@ def _usable(account: FundAccount | None, posting: Posting) -> FundAccount:
     # A reversal undoes what was posted, even on an account disabled since.
     if not account.is_active and posting.kind not in (EntryKind.REVERSAL, EntryKind.OPENING):
         raise AccountDisabledError(name=account.name, field="account_id")
+    if posting.occurred_on < account.opened_on:
+        raise EntryBeforeOpeningError(
+            name=account.name, opened_on=account.opened_on.isoformat(), field="occurred_on"
+        )
     return account
 
 

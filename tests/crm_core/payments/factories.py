@@ -1,6 +1,7 @@
 """A finance team beside the sales team: a cashier and a finance head in 财务部, accounts."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from crm_core.org.models import Department, Staff
 from crm_core.org.service.auth import principal_for
@@ -39,7 +40,9 @@ async def principal(staff: Staff) -> Principal:
 async def make_account(
     who: Staff, name: str, kind: AccountKind = AccountKind.CASH, opening_fen: int = 0
 ) -> FundAccount:
-    data = AccountCreate(name=name, kind=kind, opening_balance_fen=opening_fen)
+    data = AccountCreate(
+        name=name, kind=kind, opening_balance_fen=opening_fen, opened_on=date(2026, 5, 1)
+    )
     read = await accounts.create_account(await principal(who), data)
     return await FundAccount.get(id=read.id)
 
