@@ -84,11 +84,11 @@ async def create_account(body: AccountCreate, principal: AccountCreator) -> Acco
     return await accounts.create_account(principal, body)
 
 
-@router.put("/accounts/{account_id}", response_model=AccountRead)
+@router.put("/accounts/{fund_account_id}", response_model=AccountRead)
 async def update_account(
-    account_id: Id, body: AccountUpdate, principal: AccountEditor
+    fund_account_id: Id, body: AccountUpdate, principal: AccountEditor
 ) -> AccountRead:
-    return await accounts.update_account(principal, account_id, body)
+    return await accounts.update_account(principal, fund_account_id, body)
 
 
 @router.get("/journal", response_model=EntryPage)
@@ -233,11 +233,13 @@ async def payment_proof(payment_id: Id, _: PaymentViewer) -> Response:
 @router.get("/report", response_model=FundReport)
 async def fund_report(
     _: ReportViewer,
-    date_from: date,
-    date_to: date,
+    date_from: date | None = None,
+    date_to: date | None = None,
     account_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> FundReport:
-    return await report.fund_report(date_from, date_to, account_id)
+    """The period defaults to this month up to today (Asia/Shanghai)."""
+    start, end = report.period(date_from, date_to)
+    return await report.fund_report(start, end, account_id)
 
 
 @router.get(
@@ -245,6 +247,9 @@ async def fund_report(
     response_class=Response,
     responses={200: {"content": {XLSX_TYPE: {}}, "description": "The fund report"}},
 )
-async def export_report(principal: ReportExporter, date_from: date, date_to: date) -> Response:
-    content = await report.export_report(principal, date_from, date_to)
-    return _file(content, XLSX_TYPE, f"资金报表-{date_from}-{date_to}.xlsx")
+async def export_report(
+    principal: ReportExporter, date_from: date | None = None, date_to: date | None = None
+) -> Response:
+    start, end = report.period(date_from, date_to)
+    content = await report.export_report(principal, start, end)
+    return _file(content, XLSX_TYPE, f"资金报表-{start}-{end}.xlsx")

@@ -124,7 +124,6 @@ class ReceiptCreate(Input):
     received_on: date
     method: Method
     proof_id: Id | None = None
-    contract_id: Id | None = None
     note: str = Field("", max_length=255)
     idempotency_key: Key
 

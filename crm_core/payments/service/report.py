@@ -4,7 +4,7 @@ dated by `occurred_on` (the business date), so a back-dated entry lands in its o
 
 from datetime import date
 
-from crm_core import audit, exports
+from crm_core import audit, clock, exports
 from crm_core.payments import repository, rules
 from crm_core.payments.errors import PeriodInvalidError
 from crm_core.payments.models import FundAccount
@@ -12,6 +12,11 @@ from crm_core.payments.schemas import AccountSummary, DayFigure, FundReport
 from crm_core.permissions import Principal
 
 KIND_LABELS = {"bank": "银行", "cash": "现金", "wechat": "微信支付", "alipay": "支付宝"}
+
+
+def period(start: date | None, end: date | None) -> tuple[date, date]:
+    today = clock.local_now().date()
+    return start or today.replace(day=1), end or today
 
 
 async def fund_report(start: date, end: date, account_id: int | None = None) -> FundReport:
