@@ -47,4 +47,7 @@ export {
   Promotion,
   Stamp,
   SetUp,
+  Money,
+  Notebook,
+  TrendCharts,
 } from "@element-plus/icons-vue";

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from crm_core.payments.models import AccountKind, EntryKind, Method, PaymentStatus, ReceiptStatus
+from crm_core.payments.models import AccountKind, JournalKind, Method, PaymentStatus, ReceiptStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('account', fields.ForeignKeyField('crm_core.FundAccount', source_field='account_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
-                ('kind', fields.CharEnumField(description='OPENING: opening\nRECEIPT: receipt\nPAYMENT: payment\nTRANSFER_OUT: transfer_out\nTRANSFER_IN: transfer_in\nADJUSTMENT: adjustment\nREVERSAL: reversal', enum_type=EntryKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='OPENING: opening\nRECEIPT: receipt\nPAYMENT: payment\nTRANSFER_OUT: transfer_out\nTRANSFER_IN: transfer_in\nADJUSTMENT: adjustment\nREVERSAL: reversal', enum_type=JournalKind, max_length=16)),
                 ('amount_fen', fields.BigIntField()),
                 ('balance_after_fen', fields.BigIntField()),
                 ('occurred_on', fields.DateField(db_index=True)),

@@ -9,15 +9,19 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 import crm_core.payments.permissions  # noqa: F401 - registers the payment resources
 from crm_core.exports import XLSX_TYPE
 from crm_core.http import content_disposition, require
-from crm_core.payments.models import EntryKind, PaymentStatus, ReceiptStatus
+from crm_core.payments.models import JournalKind, PaymentStatus, ReceiptStatus
 from crm_core.payments.schemas import (
-    AccountCreate,
-    AccountRead,
-    AccountUpdate,
-    Adjustment,
-    EntryPage,
-    EntryRead,
+    FundAccountCreate,
+    FundAccountOption,
+    FundAccountRead,
+    FundAccountUpdate,
     FundReport,
+    JournalAdjustment,
+    JournalEntryPage,
+    JournalEntryRead,
+    JournalReversal,
+    JournalTransfer,
+    JournalTransferRead,
     PaymentCreate,
     PaymentPage,
     PaymentPay,
@@ -28,11 +32,8 @@ from crm_core.payments.schemas import (
     ReceiptRead,
     ReceivablePage,
     Rejection,
-    Reversal,
     SupplierRead,
     SupplierWrite,
-    Transfer,
-    TransferRead,
 )
 from crm_core.payments.service import (
     accounts,
@@ -73,52 +74,60 @@ def _file(content: bytes, content_type: str, filename: str) -> Response:
     return Response(content, media_type=content_type, headers=content_disposition(filename))
 
 
-@router.get("/accounts", response_model=list[AccountRead])
-async def list_accounts(_: AccountViewer, active_only: bool = False) -> list[AccountRead]:
+@router.get("/accounts", response_model=list[FundAccountRead])
+async def list_accounts(_: AccountViewer, active_only: bool = False) -> list[FundAccountRead]:
     return await accounts.list_accounts(active_only)
 
 
-@router.post("/accounts", response_model=AccountRead, status_code=201)
-async def create_account(body: AccountCreate, principal: AccountCreator) -> AccountRead:
+@router.get("/receipt-accounts", response_model=list[FundAccountOption])
+async def receipt_accounts(_: ReceiptCreator) -> list[FundAccountOption]:
+    """The active accounts a receipt may name, without balances."""
+    return await accounts.account_options()
+
+
+@router.post("/accounts", response_model=FundAccountRead, status_code=201)
+async def create_account(body: FundAccountCreate, principal: AccountCreator) -> FundAccountRead:
     """The opening balance becomes the account's first journal entry."""
     return await accounts.create_account(principal, body)
 
 
-@router.put("/accounts/{fund_account_id}", response_model=AccountRead)
+@router.put("/accounts/{fund_account_id}", response_model=FundAccountRead)
 async def update_account(
-    fund_account_id: Id, body: AccountUpdate, principal: AccountEditor
-) -> AccountRead:
+    fund_account_id: Id, body: FundAccountUpdate, principal: AccountEditor
+) -> FundAccountRead:
     return await accounts.update_account(principal, fund_account_id, body)
 
 
-@router.get("/journal", response_model=EntryPage)
+@router.get("/journal", response_model=JournalEntryPage)
 async def list_entries(
     _: JournalViewer,
     account_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    kind: EntryKind | None = None,
+    kind: JournalKind | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
-) -> EntryPage:
+) -> JournalEntryPage:
     """Newest first; balance_after_fen is the account's running balance after each entry."""
     return await accounts.list_entries(
         account_id, kind, date_from, date_to, page=page, page_size=page_size
     )
 
 
-@router.post("/journal/adjustments", response_model=EntryRead, status_code=201)
-async def adjust(body: Adjustment, principal: JournalWriter) -> EntryRead:
+@router.post("/journal/adjustments", response_model=JournalEntryRead, status_code=201)
+async def adjust(body: JournalAdjustment, principal: JournalWriter) -> JournalEntryRead:
     return await accounts.adjust(principal, body)
 
 
-@router.post("/journal/transfers", response_model=TransferRead, status_code=201)
-async def transfer(body: Transfer, principal: JournalWriter) -> TransferRead:
+@router.post("/journal/transfers", response_model=JournalTransferRead, status_code=201)
+async def transfer(body: JournalTransfer, principal: JournalWriter) -> JournalTransferRead:
     return await accounts.transfer(principal, body)
 
 
-@router.post("/journal/{entry_id}/reversal", response_model=EntryRead, status_code=201)
-async def reverse(entry_id: BigId, body: Reversal, principal: JournalWriter) -> EntryRead:
+@router.post("/journal/{entry_id}/reversal", response_model=JournalEntryRead, status_code=201)
+async def reverse(
+    entry_id: BigId, body: JournalReversal, principal: JournalWriter
+) -> JournalEntryRead:
     return await accounts.reverse(principal, entry_id, body)
 
 

@@ -17,7 +17,7 @@ class AccountKind(StrEnum):
     ALIPAY = "alipay"
 
 
-class EntryKind(StrEnum):
+class JournalKind(StrEnum):
     OPENING = "opening"
     RECEIPT = "receipt"
     PAYMENT = "payment"
@@ -81,7 +81,7 @@ class JournalEntry(Model):
         "crm_core.FundAccount", related_name=False, on_delete=fields.RESTRICT
     )
     account_id: int
-    kind = fields.CharEnumField(EntryKind, max_length=16)
+    kind = fields.CharEnumField(JournalKind, max_length=16)
     amount_fen = fields.BigIntField()
     balance_after_fen = fields.BigIntField()
     occurred_on = fields.DateField(db_index=True)

@@ -11,9 +11,9 @@ from tortoise.queryset import QuerySet
 from crm_core.customers import repository as customers
 from crm_core.customers.models import Customer
 from crm_core.payments.models import (
-    EntryKind,
     FundAccount,
     JournalEntry,
+    JournalKind,
     Receipt,
     ReceiptStatus,
     SupplierPayment,
@@ -42,7 +42,7 @@ async def lock_accounts(ids: set[int]) -> dict[int, FundAccount]:
 
 
 def entries(
-    account_id: int | None, kind: EntryKind | None, start: date | None, end: date | None
+    account_id: int | None, kind: JournalKind | None, start: date | None, end: date | None
 ) -> QuerySet[JournalEntry]:
     query = JournalEntry.all()
     if account_id is not None:

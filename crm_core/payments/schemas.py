@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm_core.payments.models import (
     AccountKind,
-    EntryKind,
+    JournalKind,
     Method,
     PaymentStatus,
     ReceiptStatus,
@@ -24,28 +24,28 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AccountCreate(Input):
+class FundAccountCreate(Input):
     name: Name
-    kind: AccountKind | None
+    kind: AccountKind
     bank_name: str = Field("", max_length=64)
     account_number: str = Field("", max_length=64)
     opening_balance_fen: int = Field(0, ge=0, le=MAX_FEN)
     opened_on: date
 
 
-class AccountUpdate(Input):
+class FundAccountUpdate(Input):
     name: Name
     bank_name: str = Field("", max_length=64)
     account_number: str = Field("", max_length=64)
     is_active: bool
 
 
-class AccountRead(BaseModel):
+class FundAccountRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
-    kind: AccountKind | None
+    kind: AccountKind
     bank_name: str
     account_number: str
     opening_balance_fen: int
@@ -55,13 +55,23 @@ class AccountRead(BaseModel):
     created_at: datetime
 
 
-class EntryRead(BaseModel):
+class FundAccountOption(BaseModel):
+    """An account as a receipt form offers it: no balance (sales record receipts, not money)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: AccountKind
+
+
+class JournalEntryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     account_id: int
     account_name: str = ""
-    kind: EntryKind
+    kind: JournalKind
     amount_fen: int
     balance_after_fen: int
     occurred_on: date
@@ -74,14 +84,14 @@ class EntryRead(BaseModel):
     created_at: datetime
 
 
-class EntryPage(BaseModel):
-    items: list[EntryRead]
+class JournalEntryPage(BaseModel):
+    items: list[JournalEntryRead]
     total: int
     page: int
     page_size: int
 
 
-class Adjustment(Input):
+class JournalAdjustment(Input):
     account_id: Id
     amount_fen: int = Field(ge=-MAX_FEN, le=MAX_FEN)
     occurred_on: date
@@ -89,7 +99,7 @@ class Adjustment(Input):
     idempotency_key: Key
 
 
-class Transfer(Input):
+class JournalTransfer(Input):
     from_account_id: Id
     to_account_id: Id
     amount_fen: int = Field(ge=1, le=MAX_FEN)
@@ -98,12 +108,12 @@ class Transfer(Input):
     idempotency_key: Key
 
 
-class TransferRead(BaseModel):
-    out_entry: EntryRead
-    in_entry: EntryRead
+class JournalTransferRead(BaseModel):
+    out_entry: JournalEntryRead
+    in_entry: JournalEntryRead
 
 
-class Reversal(Input):
+class JournalReversal(Input):
     reason: Reason
     idempotency_key: Key
 

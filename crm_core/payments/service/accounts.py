@@ -16,17 +16,18 @@ from crm_core.payments.errors import (
     EntryNotReversibleError,
     SameAccountError,
 )
-from crm_core.payments.models import EntryKind, FundAccount, JournalEntry
+from crm_core.payments.models import FundAccount, JournalEntry, JournalKind
 from crm_core.payments.schemas import (
-    AccountCreate,
-    AccountRead,
-    AccountUpdate,
-    Adjustment,
-    EntryPage,
-    EntryRead,
-    Reversal,
-    Transfer,
-    TransferRead,
+    FundAccountCreate,
+    FundAccountOption,
+    FundAccountRead,
+    FundAccountUpdate,
+    JournalAdjustment,
+    JournalEntryPage,
+    JournalEntryRead,
+    JournalReversal,
+    JournalTransfer,
+    JournalTransferRead,
 )
 from crm_core.payments.service.ledger import Posting, post, run
 from crm_core.permissions import Principal
@@ -36,12 +37,17 @@ def _audit_view(account: FundAccount) -> dict[str, object]:
     return {"name": account.name, "kind": account.kind.value, "is_active": account.is_active}
 
 
-async def list_accounts(active_only: bool = False) -> list[AccountRead]:
+async def list_accounts(active_only: bool = False) -> list[FundAccountRead]:
     query = FundAccount.filter(is_active=True) if active_only else FundAccount.all()
-    return [AccountRead.model_validate(a) for a in await query.order_by("id")]
+    return [FundAccountRead.model_validate(a) for a in await query.order_by("id")]
 
 
-async def create_account(principal: Principal, data: AccountCreate) -> AccountRead:
+async def account_options() -> list[FundAccountOption]:
+    rows = await FundAccount.filter(is_active=True).order_by("id")
+    return [FundAccountOption.model_validate(a) for a in rows]
+
+
+async def create_account(principal: Principal, data: FundAccountCreate) -> FundAccountRead:
     now = clock.utc_now()
     try:
         async with unit_of_work():
@@ -49,7 +55,11 @@ async def create_account(principal: Principal, data: AccountCreate) -> AccountRe
                 **data.model_dump(), balance_fen=0, created_at=now, updated_at=now
             )
             opening = Posting(
-                account.id, EntryKind.OPENING, data.opening_balance_fen, data.opened_on, "期初余额"
+                account.id,
+                JournalKind.OPENING,
+                data.opening_balance_fen,
+                data.opened_on,
+                "期初余额",
             )
             await post(
                 [opening],
@@ -66,10 +76,12 @@ async def create_account(principal: Principal, data: AccountCreate) -> AccountRe
             )
     except IntegrityError:
         raise AccountNameTakenError(field="name") from None
-    return AccountRead.model_validate(await FundAccount.get(id=account.id))
+    return FundAccountRead.model_validate(await FundAccount.get(id=account.id))
 
 
-async def update_account(principal: Principal, account_id: int, data: AccountUpdate) -> AccountRead:
+async def update_account(
+    principal: Principal, account_id: int, data: FundAccountUpdate
+) -> FundAccountRead:
     """Name, bank details and enable/disable; balances move only through the journal."""
     try:
         async with unit_of_work():
@@ -91,14 +103,14 @@ async def update_account(principal: Principal, account_id: int, data: AccountUpd
             )
     except IntegrityError:
         raise AccountNameTakenError(field="name") from None
-    return AccountRead.model_validate(account)
+    return FundAccountRead.model_validate(account)
 
 
-async def read_entries(entries: list[JournalEntry]) -> list[EntryRead]:
+async def read_entries(entries: list[JournalEntry]) -> list[JournalEntryRead]:
     names = dict(await FundAccount.all().values_list("id", "name"))
     undone = await repository.reversed_ids([e.id for e in entries])
     return [
-        EntryRead.model_validate(e).model_copy(
+        JournalEntryRead.model_validate(e).model_copy(
             update={"account_name": names.get(e.account_id, ""), "reversed": e.id in undone}
         )
         for e in entries
@@ -107,25 +119,27 @@ async def read_entries(entries: list[JournalEntry]) -> list[EntryRead]:
 
 async def list_entries(
     account_id: int | None,
-    kind: EntryKind | None,
+    kind: JournalKind | None,
     start: date | None,
     end: date | None,
     *,
     page: int,
     page_size: int,
-) -> EntryPage:
+) -> JournalEntryPage:
     query = repository.entries(account_id, kind, start, end)
     total = await query.count()
     rows = await query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
-    return EntryPage(items=await read_entries(rows), total=total, page=page, page_size=page_size)
+    return JournalEntryPage(
+        items=await read_entries(rows), total=total, page=page, page_size=page_size
+    )
 
 
-async def adjust(principal: Principal, data: Adjustment) -> EntryRead:
+async def adjust(principal: Principal, data: JournalAdjustment) -> JournalEntryRead:
     async def build() -> list[Posting]:
         return [
             Posting(
                 data.account_id,
-                EntryKind.ADJUSTMENT,
+                JournalKind.ADJUSTMENT,
                 data.amount_fen,
                 data.occurred_on,
                 summary=f"调整：{data.reason}",
@@ -143,7 +157,7 @@ async def adjust(principal: Principal, data: Adjustment) -> EntryRead:
     return (await read_entries([entry]))[0]
 
 
-async def transfer(principal: Principal, data: Transfer) -> TransferRead:
+async def transfer(principal: Principal, data: JournalTransfer) -> JournalTransferRead:
     if data.from_account_id == data.to_account_id:
         raise SameAccountError(field="to_account_id")
 
@@ -152,14 +166,14 @@ async def transfer(principal: Principal, data: Transfer) -> TransferRead:
         return [
             Posting(
                 data.from_account_id,
-                EntryKind.TRANSFER_OUT,
+                JournalKind.TRANSFER_OUT,
                 -data.amount_fen,
                 data.occurred_on,
                 summary=summary,
             ),
             Posting(
                 data.to_account_id,
-                EntryKind.TRANSFER_IN,
+                JournalKind.TRANSFER_IN,
                 data.amount_fen,
                 data.occurred_on,
                 summary=summary,
@@ -173,10 +187,10 @@ async def transfer(principal: Principal, data: Transfer) -> TransferRead:
         actor_id=principal.staff_id,
     )
     out_read, in_read = await read_entries([out_entry, in_entry])
-    return TransferRead(out_entry=out_read, in_entry=in_read)
+    return JournalTransferRead(out_entry=out_read, in_entry=in_read)
 
 
-async def reverse(principal: Principal, entry_id: int, data: Reversal) -> EntryRead:
+async def reverse(principal: Principal, entry_id: int, data: JournalReversal) -> JournalEntryRead:
     """A correction: the opposite amount, dated today; the original stays as it was."""
     original = await JournalEntry.get_or_none(id=entry_id)
     if original is None:
@@ -186,12 +200,12 @@ async def reverse(principal: Principal, entry_id: int, data: Reversal) -> EntryR
         # The account lock serialises reversals of its entries: the check below is current.
         await repository.lock_accounts({original.account_id})
         taken = await JournalEntry.exists(reverses_id=original.id)
-        if original.kind in (EntryKind.OPENING, EntryKind.REVERSAL) or taken:
+        if original.kind in (JournalKind.OPENING, JournalKind.REVERSAL) or taken:
             raise EntryNotReversibleError()
         return [
             Posting(
                 original.account_id,
-                EntryKind.REVERSAL,
+                JournalKind.REVERSAL,
                 -original.amount_fen,
                 clock.local_now().date(),
                 summary=f"冲销 #{original.id}：{data.reason}",

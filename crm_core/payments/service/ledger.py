@@ -20,7 +20,7 @@ from crm_core.payments.errors import (
     IdempotencyKeyReusedError,
     InsufficientFundsError,
 )
-from crm_core.payments.models import EntryKind, FundAccount, JournalEntry
+from crm_core.payments.models import FundAccount, JournalEntry, JournalKind
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Posting:
     account_id: int
-    kind: EntryKind
+    kind: JournalKind
     amount_fen: int
     occurred_on: date
     summary: str = ""
@@ -99,7 +99,7 @@ def _usable(account: FundAccount | None, posting: Posting) -> FundAccount:
     if account is None:
         raise AccountNotFoundError(field="account_id")
     # A reversal undoes what was posted, even on an account disabled since.
-    if not account.is_active and posting.kind not in (EntryKind.REVERSAL, EntryKind.OPENING):
+    if not account.is_active and posting.kind not in (JournalKind.REVERSAL, JournalKind.OPENING):
         raise AccountDisabledError(name=account.name, field="account_id")
     if posting.occurred_on < account.opened_on:
         raise EntryBeforeOpeningError(

@@ -20,7 +20,7 @@ from crm_core.payments.errors import (
     ReceiptNotPendingError,
     SelfReviewError,
 )
-from crm_core.payments.models import EntryKind, FundAccount, Receipt, ReceiptStatus
+from crm_core.payments.models import FundAccount, JournalKind, Receipt, ReceiptStatus
 from crm_core.payments.schemas import (
     ReceiptCreate,
     ReceiptPage,
@@ -167,7 +167,7 @@ async def confirm_receipt(principal: Principal, receipt_id: int) -> ReceiptRead:
         customer = await Customer.get(id=receipt.customer_id)
         posting = Posting(
             receipt.account_id,
-            EntryKind.RECEIPT,
+            JournalKind.RECEIPT,
             receipt.amount_fen,
             receipt.received_on,
             summary=f"回款 #{receipt.id} {METHOD_LABELS[receipt.method]}",

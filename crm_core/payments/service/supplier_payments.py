@@ -21,8 +21,8 @@ from crm_core.payments.errors import (
     SupplierNotFoundError,
 )
 from crm_core.payments.models import (
-    EntryKind,
     FundAccount,
+    JournalKind,
     PaymentStatus,
     Supplier,
     SupplierPayment,
@@ -150,7 +150,7 @@ async def pay(principal: Principal, payment_id: int, data: PaymentPay) -> Paymen
         supplier = await Supplier.get(id=payment.supplier_id)
         posting = Posting(
             payment.account_id,
-            EntryKind.PAYMENT,
+            JournalKind.PAYMENT,
             -payment.amount_fen,
             data.paid_on,
             summary=f"付款 #{payment.id} {payment.purpose}",

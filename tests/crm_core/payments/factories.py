@@ -6,7 +6,7 @@ from datetime import date
 from crm_core.org.models import Department, Staff
 from crm_core.org.service.auth import principal_for
 from crm_core.payments.models import AccountKind, FundAccount, JournalEntry
-from crm_core.payments.schemas import AccountCreate
+from crm_core.payments.schemas import FundAccountCreate
 from crm_core.payments.service import accounts
 from crm_core.permissions import Principal
 from tests.crm_core.customers.factories import Team, make_team
@@ -40,7 +40,7 @@ async def principal(staff: Staff) -> Principal:
 async def make_account(
     who: Staff, name: str, kind: AccountKind = AccountKind.CASH, opening_fen: int = 0
 ) -> FundAccount:
-    data = AccountCreate(
+    data = FundAccountCreate(
         name=name, kind=kind, opening_balance_fen=opening_fen, opened_on=date(2026, 5, 1)
     )
     read = await accounts.create_account(await principal(who), data)

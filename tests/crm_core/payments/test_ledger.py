@@ -24,8 +24,8 @@ from crm_core.payments.errors import (
     IdempotencyKeyReusedError,
     InsufficientFundsError,
 )
-from crm_core.payments.models import AccountKind, EntryKind, FundAccount, JournalEntry
-from crm_core.payments.schemas import Adjustment, Reversal, Transfer
+from crm_core.payments.models import AccountKind, FundAccount, JournalEntry, JournalKind
+from crm_core.payments.schemas import JournalAdjustment, JournalReversal, JournalTransfer
 from crm_core.payments.service import accounts, ledger
 from crm_core.permissions import Principal
 from tests.crm_core.payments.factories import ledger_rows, make_account, make_finance, principal
@@ -68,7 +68,7 @@ class Journal(RuleBasedStateMachine):
     @rule(data=st.data(), amount=st.integers(-9_000, 9_000).filter(bool))
     def adjust(self, data: st.DataObject, amount: int) -> None:
         account = data.draw(st.sampled_from(sorted(self.model)))
-        body = Adjustment(
+        body = JournalAdjustment(
             account_id=account,
             amount_fen=amount,
             occurred_on=DAY,
@@ -88,7 +88,7 @@ class Journal(RuleBasedStateMachine):
     @rule(amount=st.integers(1, 9_000), forward=st.booleans())
     def transfer(self, amount: int, forward: bool) -> None:
         source, target = sorted(self.model) if forward else sorted(self.model, reverse=True)
-        body = Transfer(
+        body = JournalTransfer(
             from_account_id=source,
             to_account_id=target,
             amount_fen=amount,
@@ -111,7 +111,7 @@ class Journal(RuleBasedStateMachine):
     @rule(data=st.data())
     def reverse(self, data: st.DataObject) -> None:
         entry_id, account, amount = data.draw(st.sampled_from(self.undoable))
-        body = Reversal(reason="录错", idempotency_key=key())
+        body = JournalReversal(reason="录错", idempotency_key=key())
         try:
             self.run(accounts.reverse(self.actor, entry_id, body))
         except InsufficientFundsError:
@@ -149,7 +149,7 @@ async def test_concurrent_payments_on_one_account_take_exactly_what_fits() -> No
     actor = await principal(finance.cashier)
 
     async def spend(n: int) -> str:
-        body = Adjustment(
+        body = JournalAdjustment(
             account_id=till.id,
             amount_fen=-700,
             occurred_on=DAY,
@@ -175,7 +175,7 @@ async def test_concurrent_identical_transfers_post_once_and_answer_alike() -> No
     bank = await make_account(finance.cashier, "工行", AccountKind.BANK, 50_000)
     till = await make_account(finance.cashier, "现金", opening_fen=0)
     actor = await principal(finance.cashier)
-    body = Transfer(
+    body = JournalTransfer(
         from_account_id=bank.id,
         to_account_id=till.id,
         amount_fen=12_345,
@@ -204,7 +204,7 @@ async def test_overdraw_and_double_reversal_change_nothing() -> None:
     actor = await principal(finance.cashier)
     spent = await accounts.adjust(
         actor,
-        Adjustment(
+        JournalAdjustment(
             account_id=till.id,
             amount_fen=-400,
             occurred_on=DAY,
@@ -216,7 +216,7 @@ async def test_overdraw_and_double_reversal_change_nothing() -> None:
     with pytest.raises(InsufficientFundsError) as refused:
         await accounts.adjust(
             actor,
-            Adjustment(
+            JournalAdjustment(
                 account_id=till.id,
                 amount_fen=-601,
                 occurred_on=DAY,
@@ -228,7 +228,7 @@ async def test_overdraw_and_double_reversal_change_nothing() -> None:
     assert await ledger_rows() == before
     results = await asyncio.gather(
         *(
-            accounts.reverse(actor, spent.id, Reversal(reason="录错", idempotency_key=key()))
+            accounts.reverse(actor, spent.id, JournalReversal(reason="录错", idempotency_key=key()))
             for _ in range(5)
         ),
         return_exceptions=True,
@@ -236,7 +236,7 @@ async def test_overdraw_and_double_reversal_change_nothing() -> None:
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, EntryNotReversibleError) for r in results if isinstance(r, Exception))
     assert (await FundAccount.get(id=till.id)).balance_fen == 1_000
-    reversal = await JournalEntry.get(kind=EntryKind.REVERSAL)
+    reversal = await JournalEntry.get(kind=JournalKind.REVERSAL)
     assert (reversal.amount_fen, reversal.reverses_id, reversal.balance_after_fen) == (
         400,
         spent.id,
