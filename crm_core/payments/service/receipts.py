@@ -14,7 +14,6 @@ from crm_core.payments import repository, rules
 from crm_core.payments.errors import (
     AccountDisabledError,
     AccountNotFoundError,
-    IdempotencyKeyReusedError,
     ProofNotFoundError,
     ReceiptNotFoundError,
     ReceiptNotPendingError,
@@ -30,6 +29,7 @@ from crm_core.payments.schemas import (
     Rejection,
 )
 from crm_core.payments.service import proofs
+from crm_core.payments.service._common import earlier_write
 from crm_core.payments.service.ledger import Posting, post
 from crm_core.permissions import Principal
 
@@ -107,12 +107,8 @@ async def get_receipt(principal: Principal, receipt_id: int) -> ReceiptRead:
 
 
 async def _replay(principal: Principal, key: str, request_hash: str) -> ReceiptRead | None:
-    earlier = await Receipt.get_or_none(idempotency_key=key)
-    if earlier is None:
-        return None
-    if earlier.request_hash != request_hash or earlier.created_by_id != principal.staff_id:
-        raise IdempotencyKeyReusedError(field="idempotency_key")
-    return (await read_many(principal, [earlier]))[0]
+    earlier = await earlier_write(Receipt, principal, key, request_hash)
+    return None if earlier is None else (await read_many(principal, [earlier]))[0]
 
 
 async def create_receipt(principal: Principal, data: ReceiptCreate) -> ReceiptRead:

@@ -13,7 +13,6 @@ from crm_core.payments import repository, rules
 from crm_core.payments.errors import (
     AccountDisabledError,
     AccountNotFoundError,
-    IdempotencyKeyReusedError,
     PaymentNotApprovedError,
     PaymentNotFoundError,
     ProofNotFoundError,
@@ -29,6 +28,7 @@ from crm_core.payments.models import (
 )
 from crm_core.payments.schemas import PaymentCreate, PaymentPage, PaymentPay, PaymentRead
 from crm_core.payments.service import proofs
+from crm_core.payments.service._common import earlier_write
 from crm_core.payments.service.ledger import Posting, post
 from crm_core.permissions import Principal
 
@@ -89,12 +89,8 @@ async def get_payment(payment_id: int) -> PaymentRead:
 
 
 async def _replay(principal: Principal, key: str, request_hash: str) -> PaymentRead | None:
-    earlier = await SupplierPayment.get_or_none(idempotency_key=key)
-    if earlier is None:
-        return None
-    if earlier.request_hash != request_hash or earlier.created_by_id != principal.staff_id:
-        raise IdempotencyKeyReusedError(field="idempotency_key")
-    return (await read_many([earlier]))[0]
+    earlier = await earlier_write(SupplierPayment, principal, key, request_hash)
+    return None if earlier is None else (await read_many([earlier]))[0]
 
 
 async def _check_parties(data: PaymentCreate) -> None:

@@ -44,10 +44,17 @@ export async function searchCustomers(q: string): Promise<Option[]> {
   return page.items.map((c) => ({ value: c.id, label: c.name, hint: c.phone }));
 }
 
-/** Upload a proof file; its id is attached to the receipt or payment being written. */
-export async function uploadProof(file: File): Promise<number> {
+/** Upload the form's chosen proof once (a retry after a field error reuses it); its id goes
+ * with the receipt or payment being written. A refused file puts its error under 凭证. */
+export async function attachProof(state: { file: File | null; proof_id: number | null }, errors: Record<string, string>): Promise<void> {
+  if (!state.file || state.proof_id !== null) return;
   const data = new FormData();
-  data.append("file", file);
-  const proof = await call(api.POST("/api/v1/payments/proofs", { body: { file: "" }, bodySerializer: () => data }));
-  return proof.id;
+  data.append("file", state.file);
+  try {
+    const proof = await call(api.POST("/api/v1/payments/proofs", { body: { file: "" }, bodySerializer: () => data }));
+    state.proof_id = proof.id;
+  } catch (e) {
+    errors.proof_id = e instanceof Error ? e.message : String(e);
+    throw e;
+  }
 }
