@@ -33,7 +33,9 @@ async def error_under(scope: Any, label: str) -> str:
 
 async def pick(tab: ConsoleTab, select: str, option: str) -> None:
     await tab.page.click(f"{select} .el-select__wrapper")
-    await tab.page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
+    # The newest popper is the last; let the list close before the next pick (it animates).
+    await tab.page.locator(".el-select-dropdown__item:visible", has_text=option).last.click()
+    await tab.page.locator(".el-select-dropdown__item.is-hovering:visible").wait_for(state="hidden")
 
 
 async def row_action(tab: ConsoleTab, button: str) -> None:
@@ -159,6 +161,37 @@ async def test_a_cashier_keeps_accounts_pays_a_supplier_and_reads_the_report(
         ("adjustment", -1_000, 322_000),
         ("reversal", 1_000, 323_000),
     ]
+
+    # A second account, then a transfer: first to the same account (refused), then to it.
+    await tab.goto("/admin/fund-accounts")
+    await page.click("[data-test=create]")
+    box = dialog(tab)
+    await box.locator("input[name=name]").fill("工行")
+    await box.locator("[data-test=kind] label", has_text="银行账户").click()
+    await submit(tab, "save")
+    await page.locator(".el-table", has_text="工行").first.wait_for()
+    await tab.goto("/admin/cash-journal")
+    await page.click("[data-test=transfer]")
+    box = dialog(tab)
+    await pick(tab, "[data-test=account]", "现金")
+    await pick(tab, "[data-test=to-account]", "现金")
+    await box.locator(".money-input input").fill("1000")
+    tab.expect_failure("POST", "/api/v1/payments/journal/transfers", 422)
+    await submit(tab, "save")
+    assert await error_under(box, "转入账户") == "转出和转入不能是同一个账户"
+    assert len(await ledger()) == 7
+    await pick(tab, "[data-test=to-account]", "工行")
+    await submit(tab, "save")
+    await page.locator(".el-table", has_text="账户互转").first.wait_for()
+    assert (await ledger())[:2] == [("现金", 223_000), ("工行", 100_000)]
+    # A reversal needs its reason.
+    await page.locator("[data-test=reverse]:visible").first.click()
+    box = dialog(tab)
+    tab.expect_failure("POST", r"/api/v1/payments/journal/\d+/reversal", 422)
+    await submit(tab, "save")
+    assert await error_under(box, "原因") == "内容太短"
+    assert len(await ledger()) == 9
+    await box.locator("button", has_text="取消").click()
 
     await tab.goto("/admin/fund-report")
     await page.locator("[data-test=report]", has_text="合计").wait_for()
