@@ -13,7 +13,7 @@ from crm_core.org.models import Department
 from crm_core.payments.models import FundAccount, JournalEntry, Receipt, Supplier, SupplierPayment
 from tests.crm_core.customers.factories import make_customer
 from tests.crm_core.payments.factories import principal
-from tests.e2e.spa import ConsoleTab, choose, is_write, open_console, submit
+from tests.e2e.spa import ConsoleTab, choose, confirm, is_write, open_console, submit
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.browser
@@ -252,12 +252,34 @@ async def test_a_rep_records_a_receipt_with_its_slip_and_finance_confirms_it(
     tab.assert_clean()
     await tab.close()
 
+    other = await make_customer(rep, "上海茶行", "13900139000")
+    await Receipt.create(
+        customer=other,
+        account=account,
+        amount_fen=100,
+        received_on="2026-06-01",
+        method="cash",
+        idempotency_key="browser-0002",
+        request_hash="x",
+        created_by_id=rep.id,
+        created_at=customer.created_at,
+    )
     tab = await open_console(browser, live_server, "cashier")
     page = tab.page
     await tab.goto("/admin/receipts")
     await page.locator(".el-table", has_text="138****8000").first.wait_for()
+    # The newest first: 上海茶行's is rejected (the reason is required), 北京茶行's confirmed.
+    await page.locator("[data-test=reject]:visible").first.click()
+    await page.locator(".el-message-box__btns .el-button--primary").click()
+    await page.locator(".el-message-box__errormsg", has_text="请填写驳回原因").wait_for()
+    await page.locator(".el-message-box__input input").fill("凭证不清")
+    await confirm(tab)
+    await page.locator(".el-tag", has_text="已驳回").first.wait_for()
     await row_action(tab, "confirm")
     await page.locator(".el-tag", has_text="已确认").first.wait_for()
-    assert await Receipt.all().values_list("status", flat=True) == ["confirmed"]
+    assert await Receipt.all().order_by("id").values_list("status", "reject_reason") == [
+        ("confirmed", ""),
+        ("rejected", "凭证不清"),
+    ]
     assert await ledger() == [("招行", 250_000), ("opening", 0, 0), ("receipt", 250_000, 250_000)]
     tab.assert_clean()
