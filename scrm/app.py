@@ -31,6 +31,8 @@ from crm_core.http import install_error_handlers, install_openapi
 from crm_core.member_links import nav as member_links_nav
 from crm_core.member_links.api import router as member_links_api
 from crm_core.org.api import router as org_api
+from crm_core.payments import nav as payments_nav
+from crm_core.payments.api import router as payments_api
 from crm_core.sales import sections as sales_sections
 from crm_core.sales.api import router as sales_api
 from crm_core.sales.contracts import nav as contracts_nav
@@ -111,6 +113,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         quotes_nav,
         contracts_nav,
         orders_nav,
+        payments_nav,
         wechat_nav,
         sms_nav,
         member_nav,
@@ -148,6 +151,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(quotes_api)
     app.include_router(contracts_api)
     app.include_router(orders_api)
+    app.include_router(payments_api)
     app.include_router(loyalty_api)
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)

@@ -56,4 +56,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "approvals-remind-overdue": {"task": "crm_core.approvals.remind_overdue", "schedule": 900.0},
     # Sent quotes past their validity date expire just after midnight, Asia/Shanghai.
     "sales-expire-quotes": {"task": "sales.expire_quotes", "schedule": crontab(hour=0, minute=10)},
+    # The cash journal's invariant (balance = Σ entries per account), checked nightly.
+    "payments-check-ledger": {
+        "task": "payments.check_ledger",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

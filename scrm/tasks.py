@@ -8,6 +8,7 @@ TASK_MODULES = [
     "crm_core.export_jobs.tasks",
     "crm_core.approvals.tasks",
     "crm_core.sales.quotes.tasks",
+    "crm_core.payments.tasks",
     "wechat.tasks",
     "members.tasks",
     "sms_gateway.tasks",

@@ -14,6 +14,7 @@ from crm_core.export_jobs import service as export_jobs
 from crm_core.member_links import service as member_links
 from crm_core.org.service import auth
 from crm_core.org.service import exports as org_exports
+from crm_core.payments import approvals as payment_approvals
 from crm_core.sales import service as sales
 from crm_core.sales.contracts import approvals as contract_approvals
 from crm_core.sales.orders import approvals as order_approvals
@@ -44,6 +45,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "crm_core.sales.quotes.models",
         "crm_core.sales.contracts.models",
         "crm_core.sales.orders.models",
+        "crm_core.payments.models",
     ],
     "wechat": ["wechat.models"],
     "members": ["members.models"],
@@ -140,6 +142,7 @@ async def boot(urls: Urls) -> None:
     contract_approvals.register()
     order_approvals.register()
     quote_approvals.register()
+    payment_approvals.register()
     # The inbox and fan pages show the member's name for a fan linked to a member.
     wechat_fans.set_member_names(member_service.display_names)
 

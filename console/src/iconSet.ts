@@ -48,4 +48,7 @@ export {
   Promotion,
   Stamp,
   SetUp,
+  Money,
+  Notebook,
+  TrendCharts,
 } from "@element-plus/icons-vue";

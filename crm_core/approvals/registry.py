@@ -3,6 +3,7 @@ scrm/), so contracts, orders, quotes or payments plug in without changing the en
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from crm_core.audit import Actor
 from crm_core.permissions import Principal
@@ -34,6 +35,8 @@ class ApprovableKind:
     detail_url: str = ""
     # Approved records stay locked (contracts, orders); False frees them once decided.
     lock_approved: bool = True
+    # The chain this kind runs until an admin saves one; empty: the seed's sales default.
+    default_steps: tuple[dict[str, Any], ...] = ()
 
 
 KINDS: dict[str, ApprovableKind] = {}

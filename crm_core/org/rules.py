@@ -151,6 +151,23 @@ _contracts_rep = [
 ]
 _contracts_manager = [*_contracts_rep, "sales.delivery:create"]
 _contracts_finance = ["sales.contract:view", "sales.b2b_order:view", "sales.delivery:view"]
+# crm_core/payments/permissions.py: sales record their customers' receipts (回款) with proof;
+# finance (出纳/财务) keeps the fund accounts, the journal, suppliers and payments, reviews
+# receipts and reads the fund report. Nobody in sales moves money or sees the accounts.
+_receipts_sales = ["payments.receipt:view", "payments.receipt:create"]
+_cash_finance = [
+    *(
+        f"payments.{r}:{a}"
+        for r in ("account", "receipt", "supplier", "payment")
+        for a in ("view", "create", "edit")
+    ),
+    "payments.journal:view",
+    "payments.journal:create",
+    "payments.report:view",
+    "payments.report:export",
+    "customers.customer:view",
+    *_approvals,
+]
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -198,6 +215,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_approvals,
             *_quotes_rep,
             *_contracts_rep,
+            *_receipts_sales,
         ],
         DataScope.OWN,
     ),
@@ -213,6 +231,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_approvals,
             *_quotes_rep,
             *_contracts_manager,
+            *_receipts_sales,
         ],
         DataScope.SUBTREE,
     ),
@@ -230,6 +249,8 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "approvals.flow:view",
             *_quotes_rep,
             *_contracts_manager,
+            *_receipts_sales,
+            "payments.report:view",
         ],
         DataScope.SUBTREE,
     ),
@@ -249,6 +270,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "sales.order:view",
             *_contracts_finance,
             "loyalty.points:view",
+            *_cash_finance,
         ],
         DataScope.ALL,
     ),

@@ -68,6 +68,8 @@ SCOPED = {
     "contract_id": "contract",
     "attachment_id": "attachment",
     "contract_order_id": "contract_order",
+    # Receipts (回款) by their customer's owner (crm_core/payments/repository.py).
+    "receipt_id": "receipt",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -111,6 +113,12 @@ UNSCOPED = {
     "field_id",
     "product_id",
     "sku_id",
+    # The company's money (crm_core/payments): fund accounts, journal entries, suppliers and
+    # supplier payments are company-wide, guarded by the finance permissions alone.
+    "fund_account_id",
+    "entry_id",
+    "supplier_id",
+    "payment_id",
 }
 # Ids in request bodies: each is scoped (the same kinds as the path) or brand-level.
 BODY_SCOPED = {
@@ -158,6 +166,12 @@ BODY_UNSCOPED = {
     "sku_id",
     # A delivery note's line: checked against the order in the path (422 delivery_line_invalid).
     "order_line_id",
+    # Fund accounts and suppliers are company-wide (crm_core/payments); a proof is owner-bound:
+    # only its uploader may attach it (404 proof_not_found otherwise).
+    "from_account_id",
+    "to_account_id",
+    "supplier_id",
+    "proof_id",
 }
 # Bodies that use a scoped id only together with another field.
 BODY_WITH = {
@@ -272,6 +286,7 @@ async def build_world(role_code: str) -> World:
         channel[side].update(approval)
     catalogue = await catalog_world(owner, stranger.id, channel)
     await contract_world(channel, catalogue["sku"])
+    catalogue.update(await payments_world(channel, stranger.id))
     brand = await member_world(channel, {"inside": east_store.id, "outside": south_store.id})
     brand["stage"] = (await Stage.get(name="商务洽谈")).id
     brand["reason"] = (await LostReason.get(name="其他")).id
@@ -672,6 +687,155 @@ def order_form(world: World) -> dict[str, str]:
     return {"order": json.dumps({"contract_id": world.inside["contract"], "lines": [line]})}
 
 
+async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> dict[str, int]:
+    """A fund account with an adjustment to reverse, a supplier with an approved payment, and per
+    side a pending receipt (with its proof) for that side's customer, recorded by a stranger."""
+    from crm_core.payments.models import (
+        FundAccount,
+        JournalEntry,
+        PaymentStatus,
+        Proof,
+        Receipt,
+        Supplier,
+        SupplierPayment,
+    )
+    from crm_core.payments.service.proofs import folder
+
+    now, day = clock.utc_now(), clock.utc_now().date()
+    account = await FundAccount.create(
+        name="矩阵现金",
+        kind="cash",
+        opening_balance_fen=10_000,
+        opened_on=day,
+        balance_fen=10_500,
+        created_at=now,
+        updated_at=now,
+    )
+    entry = {"account": account, "occurred_on": day, "created_at": now}
+    await JournalEntry.create(
+        kind="opening",
+        amount_fen=10_000,
+        balance_after_fen=10_000,
+        idempotency_key="matrix-opening",
+        request_hash="x",
+        **entry,
+    )
+    adjusted = await JournalEntry.create(
+        kind="adjustment",
+        amount_fen=500,
+        balance_after_fen=10_500,
+        idempotency_key="matrix-adjust",
+        request_hash="x",
+        **entry,
+    )
+    bank = await FundAccount.create(
+        name="矩阵银行",
+        kind="bank",
+        opening_balance_fen=0,
+        opened_on=day,
+        balance_fen=0,
+        created_at=now,
+        updated_at=now,
+    )
+    folder().mkdir(parents=True, exist_ok=True)
+    proofs = [
+        await Proof.create(
+            path=f"matrix-{n}.png",
+            filename="水单.png",
+            content_type="image/png",
+            size=8,
+            uploaded_by_id=stranger,
+            created_at=now,
+        )
+        for n in range(3)
+    ]
+    for proof in proofs:
+        (folder() / proof.path).write_bytes(b"\x89PNG\r\n\x1a\n")
+    supplier = await Supplier.create(name="矩阵供应商", created_at=now, updated_at=now)
+    payment = await SupplierPayment.create(
+        supplier=supplier,
+        account=account,
+        amount_fen=100,
+        due_on=day,
+        purpose="货款",
+        proof_id=proofs[2].id,
+        status=PaymentStatus.APPROVED,
+        idempotency_key="matrix-payment",
+        request_hash="x",
+        created_by_id=stranger,
+        created_at=now,
+        updated_at=now,
+    )
+    for side, proof in (("inside", proofs[0]), ("outside", proofs[1])):
+        receipt = await Receipt.create(
+            customer_id=channel[side]["customer"],
+            account=account,
+            amount_fen=100,
+            received_on=day,
+            method="cash",
+            proof_id=proof.id,
+            idempotency_key=f"matrix-receipt-{side}",
+            request_hash="x",
+            created_by_id=stranger,
+            created_at=now,
+        )
+        channel[side]["receipt"] = receipt.id
+    return {
+        "fund_account": account.id,
+        "bank_account": bank.id,
+        "entry": adjusted.id,
+        "supplier": supplier.id,
+        "payment": payment.id,
+    }
+
+
+def payments_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
+    prefix, account, day = "/api/v1/payments", world.brand["fund_account"], "2099-01-01"
+    supplier = {"name": "新供应商"}
+    return {
+        ("POST", f"{prefix}/accounts"): {"name": "新账户", "kind": "bank", "opened_on": day},
+        ("PUT", f"{prefix}/accounts/{{fund_account_id}}"): {"name": "改名账户", "is_active": True},
+        ("POST", f"{prefix}/journal/adjustments"): {
+            "account_id": account,
+            "amount_fen": 1,
+            "occurred_on": day,
+            "reason": "盘点",
+            "idempotency_key": "matrix-key-1",
+        },
+        ("POST", f"{prefix}/journal/transfers"): {
+            "from_account_id": account,
+            "to_account_id": world.brand["bank_account"],
+            "amount_fen": 1,
+            "occurred_on": day,
+            "idempotency_key": "matrix-key-2",
+        },
+        ("POST", f"{prefix}/journal/{{entry_id}}/reversal"): {
+            "reason": "录错",
+            "idempotency_key": "matrix-key-3",
+        },
+        ("POST", f"{prefix}/receipts"): {
+            "customer_id": world.inside["customer"],
+            "account_id": account,
+            "amount_fen": 100,
+            "received_on": day,
+            "method": "cash",
+            "idempotency_key": "matrix-key-4",
+        },
+        ("POST", f"{prefix}/receipts/{{receipt_id}}/reject"): {"reason": "凭证不清"},
+        ("POST", f"{prefix}/suppliers"): supplier,
+        ("PUT", f"{prefix}/suppliers/{{supplier_id}}"): supplier,
+        ("POST", f"{prefix}/supplier-payments"): {
+            "supplier_id": world.brand["supplier"],
+            "account_id": account,
+            "amount_fen": 100,
+            "due_on": day,
+            "purpose": "货款",
+            "idempotency_key": "matrix-key-5",
+        },
+        ("POST", f"{prefix}/supplier-payments/{{payment_id}}/pay"): {"paid_on": day},
+    }
+
+
 def catalog_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     catalog, quotes, sku = "/api/v1/catalog", "/api/v1/quotes", world.brand["sku"]
     quote = {
@@ -829,6 +993,7 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
         **approval_bodies(world),
         **contract_bodies(world),
         **catalog_bodies(world),
+        **payments_bodies(world),
         **segment_bodies(world),
     }
     return bodies.get((method, path))
@@ -1039,6 +1204,11 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         contract_id=ids["contract"],
         attachment_id=ids["attachment"],
         contract_order_id=ids["contract_order"],
+        receipt_id=ids["receipt"],
+        fund_account_id=world.brand["fund_account"],
+        entry_id=world.brand["entry"],
+        supplier_id=world.brand["supplier"],
+        payment_id=world.brand["payment"],
         category_id=world.brand["category"],
         field_id=world.brand["field"],
         product_id=world.brand["product"],
@@ -1146,6 +1316,12 @@ async def snapshot() -> dict[str, str]:
         "sales_contract_order_line",
         "sales_delivery_note",
         "sales_delivery_line",
+        "payments_fund_account",
+        "payments_journal_entry",
+        "payments_proof",
+        "payments_receipt",
+        "payments_supplier",
+        "payments_supplier_payment",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
@@ -1231,6 +1407,7 @@ MULTIPART: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {
         {"title": "图"},
         {"image": ("b.png", _png(), "image/png")},
     ),
+    ("POST", "/api/v1/payments/proofs"): ({}, {"file": ("水单.png", _png(), "image/png")}),
     ("POST", "/api/v1/customers/imports"): (
         {"dry_run": "false"},
         {"file": ("客户.csv", "客户名称,手机\n张三,13700137008\n".encode(), "text/csv")},

@@ -31,7 +31,7 @@ def _read(kind: ApprovableKind, flow: ApprovalFlow | None) -> FlowRead:
     return FlowRead(
         kind=kind.code,
         label=kind.label,
-        steps=[FlowStep(**s) for s in (flow.steps if flow else rules.default_steps())],
+        steps=[FlowStep(**s) for s in (flow.steps if flow else _defaults(kind.code))],
         remind_after_hours=flow.remind_after_hours if flow else rules.DEFAULT_REMIND_AFTER_HOURS,
         saved=flow is not None,
         updated_at=flow.updated_at if flow else None,
@@ -43,10 +43,19 @@ async def list_flows() -> list[FlowRead]:
     return [_read(kind, saved.get(code)) for code, kind in KINDS.items()]
 
 
+def _defaults(code: str) -> list[dict[str, Any]]:
+    kind = get_kind(code)
+    return (
+        [dict(s) for s in kind.default_steps]
+        if kind and kind.default_steps
+        else rules.default_steps()
+    )
+
+
 async def steps_for(kind: str) -> tuple[list[dict[str, Any]], int]:
     flow = await ApprovalFlow.get_or_none(kind=kind)
     if flow is None:
-        return rules.default_steps(), rules.DEFAULT_REMIND_AFTER_HOURS
+        return _defaults(kind), rules.DEFAULT_REMIND_AFTER_HOURS
     return list(flow.steps), flow.remind_after_hours
 
 
