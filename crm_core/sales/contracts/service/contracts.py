@@ -7,7 +7,6 @@ from typing import Any
 from crm_core import audit, clock
 from crm_core.approvals.service import locks
 from crm_core.audit import actor_of
-from crm_core.catalog.service import products
 from crm_core.customers.models import Customer
 from crm_core.customers.service import customers
 from crm_core.customers.service.masking import shown_phone
@@ -44,9 +43,8 @@ from crm_core.sales.contracts.schemas import (
 )
 from crm_core.sales.contracts.service import numbers
 from crm_core.sales.opportunities.service import opportunities
-from crm_core.sales.quotes import rules as price_rules
 from crm_core.sales.quotes.models import QuoteStatus
-from crm_core.sales.quotes.service import quotes
+from crm_core.sales.quotes.service import pricing, quotes
 
 KIND = "contract"
 
@@ -147,39 +145,6 @@ async def get_contract(principal: Principal, contract_id: int) -> ContractRead:
     return (await _read_many(principal, [await contract_in_scope(principal, contract_id)]))[0]
 
 
-async def _priced(
-    lines_in: list[ContractLineIn], discount_fen: int
-) -> tuple[list[ContractLine], int, int]:
-    lines = []
-    for row, given in enumerate(lines_in):
-        sku = await products.sku_on_sale(given.sku_id)
-        if sku is None:
-            raise ContractSkuUnavailableError(row=row + 1, field=f"lines.{row}.sku_id")
-        price = sku.price_fen if given.unit_price_fen is None else given.unit_price_fen
-        lines.append(
-            ContractLine(
-                sku_id=sku.id,
-                sku_code=sku.code,
-                product_name=sku.product_name,
-                spec=sku.spec,
-                unit=sku.unit,
-                quantity=given.quantity,
-                unit_price_fen=price,
-                discount_bp=given.discount_bp,
-                amount_fen=price_rules.line_amount(given.quantity, price, given.discount_bp),
-            )
-        )
-    figures = [(li.quantity, li.unit_price_fen, li.discount_bp) for li in lines]
-    try:
-        subtotal, total = price_rules.totals(figures, discount_fen)
-    except ValueError:
-        subtotal = sum(li.amount_fen for li in lines)
-        raise ContractDiscountTooLargeError(
-            subtotal=price_rules.yuan(subtotal), field="discount_fen"
-        ) from None
-    return lines, subtotal, total
-
-
 async def _checked(
     principal: Principal, data: ContractWrite
 ) -> tuple[list[ContractLine], int, int]:
@@ -195,7 +160,13 @@ async def _checked(
         quote = await quotes.get_quote(principal, data.quote_id)
         if quote.customer_id != data.customer_id:
             raise ContractLinkInvalidError(what="报价单", field="quote_id")
-    return await _priced(data.lines, data.discount_fen)
+    return await pricing.price_lines(
+        data.lines,
+        data.discount_fen,
+        ContractLine,
+        ContractSkuUnavailableError,
+        ContractDiscountTooLargeError,
+    )
 
 
 def _audit_view(contract: Contract, lines: list[ContractLine]) -> dict[str, object]:

@@ -6,7 +6,6 @@ from datetime import date
 from crm_core import audit, clock
 from crm_core.approvals.service import locks
 from crm_core.audit import actor_of
-from crm_core.catalog.service import products
 from crm_core.customers.models import Customer
 from crm_core.customers.service import customers
 from crm_core.customers.service.masking import shown_phone
@@ -31,6 +30,7 @@ from crm_core.sales.quotes.schemas import (
     QuoteStatusChange,
     QuoteWrite,
 )
+from crm_core.sales.quotes.service import pricing
 from crm_core.sales.quotes.service.template import current_template
 
 KIND = "quote"
@@ -110,34 +110,13 @@ async def _priced(data: QuoteWrite) -> tuple[list[QuoteLine], int, int]:
     """The lines as written (SKU facts copied from the catalogue), the subtotal and the total."""
     if data.valid_until < today():
         raise QuoteValidityPastError(field="valid_until")
-    lines = []
-    for row, given in enumerate(data.lines):
-        sku = await products.sku_on_sale(given.sku_id)
-        if sku is None:
-            raise QuoteSkuUnavailableError(row=row + 1, field=f"lines.{row}.sku_id")
-        price = sku.price_fen if given.unit_price_fen is None else given.unit_price_fen
-        lines.append(
-            QuoteLine(
-                sku_id=sku.id,
-                sku_code=sku.code,
-                product_name=sku.product_name,
-                spec=sku.spec,
-                unit=sku.unit,
-                quantity=given.quantity,
-                unit_price_fen=price,
-                discount_bp=given.discount_bp,
-                amount_fen=rules.line_amount(given.quantity, price, given.discount_bp),
-            )
-        )
-    figures = [(li.quantity, li.unit_price_fen, li.discount_bp) for li in lines]
-    try:
-        subtotal, total = rules.totals(figures, data.discount_fen)
-    except ValueError:
-        subtotal = sum(li.amount_fen for li in lines)
-        raise QuoteDiscountTooLargeError(
-            subtotal=rules.yuan(subtotal), field="discount_fen"
-        ) from None
-    return lines, subtotal, total
+    return await pricing.price_lines(
+        data.lines,
+        data.discount_fen,
+        QuoteLine,
+        QuoteSkuUnavailableError,
+        QuoteDiscountTooLargeError,
+    )
 
 
 def _audit_view(quote: Quote, lines: list[QuoteLine]) -> dict[str, object]:
