@@ -690,6 +690,7 @@ def order_form(world: World) -> dict[str, str]:
 async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> dict[str, int]:
     """A fund account with an adjustment to reverse, a supplier with an approved payment, and per
     side a pending receipt (with its proof) for that side's customer, recorded by a stranger."""
+    from crm_core import storage
     from crm_core.payments.models import (
         FundAccount,
         JournalEntry,
@@ -699,7 +700,6 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
         Supplier,
         SupplierPayment,
     )
-    from crm_core.payments.service.proofs import folder
 
     now, day = clock.utc_now(), clock.utc_now().date()
     account = await FundAccount.create(
@@ -737,10 +737,9 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
         created_at=now,
         updated_at=now,
     )
-    folder().mkdir(parents=True, exist_ok=True)
     proofs = [
         await Proof.create(
-            path=f"matrix-{n}.png",
+            path=f"payment-proofs/matrix-{n}.png",
             filename="水单.png",
             content_type="image/png",
             size=8,
@@ -750,7 +749,7 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
         for n in range(3)
     ]
     for proof in proofs:
-        (folder() / proof.path).write_bytes(b"\x89PNG\r\n\x1a\n")
+        await storage.backend().put(proof.path, b"\x89PNG\r\n\x1a\n", "image/png")
     supplier = await Supplier.create(name="矩阵供应商", created_at=now, updated_at=now)
     payment = await SupplierPayment.create(
         supplier=supplier,

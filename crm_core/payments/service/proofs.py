@@ -1,12 +1,11 @@
-"""Proof files (回款凭证, 付款凭证): sniffed by content, stored under the var dir with a random
-name, attached once to one record, and read back only through that record's scope check."""
+"""Proof files (回款凭证, 付款凭证): sniffed by content, stored through `crm_core.storage` (the
+var dir or an S3-compatible bucket) under a random key, attached once to one record, and read
+back only through that record's scope check."""
 
-import asyncio
 import secrets
 from pathlib import Path
 
-from crm_core import clock
-from crm_core.config import get_settings
+from crm_core import clock, storage
 from crm_core.payments import rules
 from crm_core.payments.errors import ProofNotFoundError, ProofTooLargeError, ProofTypeError
 from crm_core.payments.models import Proof, Receipt, SupplierPayment
@@ -16,8 +15,7 @@ from crm_core.permissions import Principal
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def folder() -> Path:
-    return get_settings().var_dir / "payment-proofs"
+FOLDER = "payment-proofs"
 
 
 async def upload(principal: Principal, filename: str, body: bytes) -> ProofRead:
@@ -26,8 +24,8 @@ async def upload(principal: Principal, filename: str, body: bytes) -> ProofRead:
     content_type = rules.sniff(body[:16])
     if content_type is None:
         raise ProofTypeError(field="file")
-    name = f"{secrets.token_hex(16)}.{rules.EXTENSIONS[content_type]}"
-    await asyncio.to_thread(_write, name, body)
+    name = f"{FOLDER}/{secrets.token_hex(16)}.{rules.EXTENSIONS[content_type]}"
+    await storage.backend().put(name, body, content_type)
     proof = await Proof.create(
         path=name,
         filename=Path(filename or "proof").name[:128],
@@ -37,11 +35,6 @@ async def upload(principal: Principal, filename: str, body: bytes) -> ProofRead:
         created_at=clock.utc_now(),
     )
     return ProofRead.model_validate(proof)
-
-
-def _write(name: str, body: bytes) -> None:
-    folder().mkdir(parents=True, exist_ok=True)
-    (folder() / name).write_bytes(body)
 
 
 async def claim(principal: Principal, proof_id: int | None) -> int | None:
@@ -67,5 +60,5 @@ async def open_proof(proof_id: int | None) -> tuple[bytes, str, str]:
     proof = await Proof.get_or_none(id=proof_id) if proof_id else None
     if proof is None:
         raise ProofNotFoundError()
-    content = await asyncio.to_thread((folder() / proof.path).read_bytes)
+    content = await storage.read(proof.path)
     return content, proof.content_type, proof.filename
