@@ -28,6 +28,11 @@ class ReviewProductInvalidError(ValidationError):
     message = "商品 {code} 不在这笔订单里"
 
 
+class ReviewPicturesInvalidError(ValidationError):
+    code = "review_pictures_invalid"
+    message = "最多上传 3 张图片（PNG、JPEG 或 WebP，每张不超过 20 MB）"
+
+
 class SegmentWordInvalidError(ValidationError):
     code = "segment_word_invalid"
     message = "词语须为 1–32 个字，不含空格"

@@ -9,7 +9,6 @@ from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
 from analytics.reviews.models import Review, ReviewTerm, SegmentWord, TermDaily
-from analytics.reviews.rules import ReviewFacts
 from crm_core.org.scope import visible_stores
 from crm_core.permissions import Principal
 
@@ -72,32 +71,30 @@ async def vocabulary_version() -> tuple[int, str]:
     return int(rows[0]["n"]), str(rows[0]["at"])
 
 
-async def facts_of_day(day: date) -> list[ReviewFacts]:
-    reviews = await Review.filter(day=day).prefetch_related("items", "terms")
-    return [
-        ReviewFacts(
-            day=r.day,
-            store_id=r.store_id,
-            sentiment=str(r.sentiment),
-            products=tuple((i.product_code, str(i.sentiment)) for i in r.items),
-            terms=tuple((t.term, t.count) for t in r.terms),
-        )
-        for r in reviews
-    ]
+_ROLLUP = """
+INSERT INTO analytics_term_daily (day, store_id, product_code, sentiment, term, count, reviews)
+SELECT r.day, r.store_id, s.product_code, s.sentiment, t.term, sum(t.count), count(*)
+FROM analytics_review r
+JOIN analytics_review_term t ON t.review_id = r.id
+CROSS JOIN LATERAL (
+    SELECT '' AS product_code, r.sentiment
+    UNION ALL
+    SELECT i.product_code, i.sentiment FROM analytics_review_item i WHERE i.review_id = r.id
+) s
+WHERE r.day = $1
+GROUP BY r.day, r.store_id, s.product_code, s.sentiment, t.term
+"""
 
 
-async def replace_day(
-    day: date, rows: dict[tuple[date, int, str, str, str], tuple[int, int]]
-) -> None:
-    """Inside the caller's transaction: the day's rollup is deleted and written again."""
-    await TermDaily.filter(day=day).delete()
-    await TermDaily.bulk_create(
-        [
-            TermDaily(day=d, store_id=s, product_code=p, sentiment=sent, term=t, count=c, reviews=n)
-            for (d, s, p, sent, t), (c, n) in sorted(rows.items())
-        ],
-        batch_size=2000,
-    )
+async def rebuild_day(day: date) -> int:
+    """Inside the caller's transaction: the day's rollup is deleted and computed again from the
+    reviews' saved terms, set-based. Per (day, store, product, sentiment, term): occurrences and
+    the reviews containing it (a term is saved once per review). Product "" is the review as a
+    whole under its own sentiment; a product row takes that product's sentiment."""
+    connection = connections.get("default")
+    await connection.execute_query("DELETE FROM analytics_term_daily WHERE day = $1", [day])
+    written, _ = await connection.execute_query(_ROLLUP, [day])
+    return int(written)
 
 
 def cloud_query(

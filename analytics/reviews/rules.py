@@ -1,11 +1,10 @@
-"""Pure rules of reviews: sentiment by stars, segmentation with a retail dictionary and stopwords,
-and the rollup arithmetic (shared by the per-day task and the property test)."""
+"""Pure rules of reviews: sentiment by stars, segmentation with a retail dictionary and
+stopwords."""
 
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 import jieba
 
@@ -76,34 +75,3 @@ class Segmenter:
                 continue
             counts[term] += 1
         return counts
-
-
-@dataclass(frozen=True)
-class ReviewFacts:
-    """What the rollup needs of one review."""
-
-    day: date
-    store_id: int
-    sentiment: str
-    products: tuple[tuple[str, str], ...]  # (product_code, sentiment of its stars)
-    terms: tuple[tuple[str, int], ...]
-
-
-RollupKey = tuple[
-    date, int, str, str, str
-]  # day, store, product ("" = whole review), sentiment, term
-
-
-def rollup(reviews: Iterable[ReviewFacts]) -> dict[RollupKey, tuple[int, int]]:
-    """(day, store, product, sentiment, term) → (occurrences, reviews containing it)."""
-    totals: dict[RollupKey, list[int]] = {}
-    for review in reviews:
-        slices = [("", review.sentiment), *review.products]
-        for product, sentiment in slices:
-            for term, count in review.terms:
-                row = totals.setdefault(
-                    (review.day, review.store_id, product, sentiment, term), [0, 0]
-                )
-                row[0] += count
-                row[1] += 1
-    return {key: (c, r) for key, (c, r) in totals.items()}

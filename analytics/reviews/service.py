@@ -13,6 +13,7 @@ from analytics.reviews.errors import (
     ReviewNotFoundError,
     ReviewOrderNotFoundError,
     ReviewOrderNotReviewableError,
+    ReviewPicturesInvalidError,
     ReviewProductInvalidError,
     SegmentWordInvalidError,
 )
@@ -27,9 +28,10 @@ from analytics.reviews.schemas import (
     TermCount,
     VocabularyRead,
 )
-from crm_core import audit, clock, jobs
+from crm_core import audit, clock, jobs, storage
 from crm_core.audit import Actor, actor_of
 from crm_core.db import unit_of_work
+from crm_core.errors import CRMError
 from crm_core.permissions import Principal
 from crm_core.sales.models import OrderStatus, SalesOrder, SalesOrderLine
 from members.models import Member
@@ -185,9 +187,7 @@ async def reply(principal: Principal, review_id: int, data: ReplyIn) -> ReviewRe
 async def rollup_day(day: date) -> int:
     """Rebuild one day's term rollup from the reviews' saved terms; idempotent."""
     async with unit_of_work():
-        rows = rules.rollup(await repository.facts_of_day(day))
-        await repository.replace_day(day, rows)
-    return len(rows)
+        return await repository.rebuild_day(day)
 
 
 async def rollup_range(start: date, end: date) -> int:
@@ -292,3 +292,42 @@ async def set_word(principal: Principal, data: SegmentWordIn) -> VocabularyRead:
 
 async def render_png_async(terms: list[TermCount]) -> bytes:
     return await asyncio.to_thread(render_png, terms)
+
+
+async def order_to_review(member_id: int, order_id: int) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """The member's own order, not yet reviewed and not refunded: what the H5 form shows."""
+    order = await SalesOrder.get_or_none(id=order_id, member_id=member_id)
+    if order is None:
+        raise ReviewOrderNotFoundError()
+    if order.status == OrderStatus.REFUNDED:
+        raise ReviewOrderNotReviewableError()
+    if await Review.exists(order_id=order.id):
+        raise AlreadyReviewedError()
+    return order, await SalesOrderLine.filter(order_id=order.id).order_by("id")
+
+
+async def review_actions(member_id: int, order_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The 评价 link beside each of the member's unreviewed, unrefunded orders (member center)."""
+    done = set(await Review.filter(order_id__in=order_ids).values_list("order_id", flat=True))
+    open_ids = await SalesOrder.filter(
+        id__in=order_ids, member_id=member_id, status__not=OrderStatus.REFUNDED
+    ).values_list("id", flat=True)
+    return {
+        int(i): ("评价", f"/h5/member/orders/{i}/review")  # type: ignore[call-overload]
+        for i in open_ids
+        if i not in done
+    }
+
+
+async def save_pictures(member_id: int, files: list[tuple[str, bytes]]) -> list[str]:
+    """Up to three images (PNG, JPEG, WebP) into storage; their keys go in the review."""
+    if len(files) > rules.MAX_PICTURES:
+        raise ReviewPicturesInvalidError()
+    for name, body in files:
+        try:
+            kind = storage.sniff(name, body)
+        except CRMError as error:
+            raise ReviewPicturesInvalidError() from error
+        if not kind.startswith("image/"):
+            raise ReviewPicturesInvalidError()
+    return [(await storage.save(f"reviews/{member_id}", n, b)).key for n, b in files]
