@@ -1,7 +1,6 @@
 """Pure rules of reviews: sentiment by stars, segmentation with a retail dictionary and
 stopwords."""
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from analytics.reviews.models import Sentiment
 
 MAX_TEXT = 500
 MAX_PICTURES = 3
-MAX_TERM = 64
+MIN_TERM, MAX_TERM = 2, 64
 
 # Shipped retail dictionary: words jieba would otherwise split (editable in the console).
 DEFAULT_DICT = (
@@ -29,7 +28,6 @@ DEFAULT_STOPWORDS = (
     "不过", "可以", "觉得", "感觉", "真的", "已经", "这次", "一次", "东西", "给", "把", "被",
     "让", "到", "对", "说", "去", "来", "会", "要", "能", "买", "次", "个", "店",
 )  # fmt: skip
-_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 def sentiment_of(stars: int) -> Sentiment:
@@ -65,13 +63,13 @@ class Segmenter:
             self._tokenizer.add_word(word, freq=100000)
 
     def terms(self, text: str) -> Counter[str]:
-        """Term → occurrences: lower-cased, no stopwords, no punctuation, 2+ characters
-        (single characters are mostly particles), at most MAX_TERM long."""
+        """Term → occurrences: lower-cased, no stopwords, letters and digits only (no
+        punctuation), 2+ characters (single characters are mostly particles), at most MAX_TERM."""
         stop = self.vocab.stopwords
-        counts: Counter[str] = Counter()
-        for token in self._tokenizer.cut(text, HMM=True):
-            term = token.strip().lower()
-            if len(term) < 2 or len(term) > MAX_TERM or term in stop or not _KEEP.search(term):
-                continue
-            counts[term] += 1
-        return counts
+        return Counter(
+            term
+            for token in self._tokenizer.cut(text)
+            if MIN_TERM <= len(token) <= MAX_TERM
+            and token.isalnum()
+            and (term := token.lower()) not in stop
+        )
