@@ -115,7 +115,8 @@ async def word_cloud_png(
 
 
 @router.get("/vocabulary", response_model=VocabularyRead)
-async def vocabulary(_: Viewer) -> VocabularyRead:
+async def vocabulary(_: Editor) -> VocabularyRead:
+    """The dictionary words and stopwords in force (shipped defaults with the brand's edits)."""
     return await service.vocabulary()
 
 

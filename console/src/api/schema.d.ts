@@ -3192,7 +3192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vocabulary */
+        /**
+         * Vocabulary
+         * @description The dictionary words and stopwords in force (shipped defaults with the brand's edits).
+         */
         get: operations["vocabulary_api_v1_reviews_vocabulary_get"];
         /**
          * Set Word
