@@ -16,6 +16,7 @@ class Action(StrEnum):
     EXPORT = "export"
     ASSIGN = "assign"
     SEND = "send"
+    REPLY = "reply"
 
 
 ACTION_LABELS = {
@@ -26,6 +27,7 @@ ACTION_LABELS = {
     Action.EXPORT: ("导出", "Export"),
     Action.ASSIGN: ("分配", "Assign"),
     Action.SEND: ("发送", "Send"),
+    Action.REPLY: ("回复", "Reply"),
 }
 
 

@@ -36,6 +36,9 @@ templates.env.globals["weui_version"] = WEUI_VERSION
 Summary = Callable[[int], Awaitable[dict[str, Any]]]
 _summaries: list[Summary] = []
 _profile_points: list[Callable[[], Awaitable[int]]] = []
+# Links beside a purchase on the orders page (analytics: 评价): {order_id: (label, url)}.
+OrderActions = Callable[[int, list[int]], Awaitable[dict[int, tuple[str, str]]]]
+_order_actions: list[OrderActions] = []
 
 
 def add_template_dir(path: Path) -> None:
@@ -63,6 +66,19 @@ def set_profile_points(provider: Callable[[], Awaitable[int]]) -> None:
 
 async def profile_points() -> int:
     return await _profile_points[0]() if _profile_points else 0
+
+
+def add_order_actions(provider: OrderActions) -> None:
+    if provider not in _order_actions:
+        _order_actions.append(provider)
+
+
+async def order_actions(member_id: int, order_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    merged: dict[int, list[tuple[str, str]]] = {}
+    for provider in _order_actions:
+        for order_id, action in (await provider(member_id, order_ids)).items():
+            merged.setdefault(order_id, []).append(action)
+    return merged
 
 
 async def summary(member_id: int) -> dict[str, Any]:

@@ -11,6 +11,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from analytics.reviews import h5 as reviews_h5
+from analytics.reviews import nav as reviews_nav
+from analytics.reviews.api import router as reviews_api
 from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
@@ -119,10 +122,12 @@ def create_app(*, boot: bool = True) -> FastAPI:
         member_nav,
         loyalty_nav,
         campaigns_nav,
+        reviews_nav,
     ):
         package_nav.register()
     # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
     member_links_nav.register()
+    reviews_h5.register()
     for package_360 in (customer_sections, sales_sections, member_360, loyalty_360):
         package_360.register()
     install_error_handlers(app)
@@ -149,6 +154,8 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(member_links_api)
     app.include_router(catalog_api)
     app.include_router(quotes_api)
+    app.include_router(reviews_api)
+    app.include_router(reviews_h5.router)
     app.include_router(contracts_api)
     app.include_router(orders_api)
     app.include_router(payments_api)

@@ -32,6 +32,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "loyalty.grant_birthday_gifts",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Reviews: the word-cloud rollup of today and yesterday (each review also queues its day).
+    "analytics-rollup-review-terms": {
+        "task": "analytics.rollup_recent_review_terms",
+        "schedule": 600.0,
+    },
     "loyalty-resume-red-packets": {"task": "loyalty.resume_red_packets", "schedule": 300.0},
     "loyalty-check-ledger": {
         "task": "loyalty.check_ledger",

@@ -168,6 +168,11 @@ _cash_finance = [
     "customers.customer:view",
     *_approvals,
 ]
+# analytics/reviews/permissions.py: stores read and answer their reviews; marketing also edits
+# the segmentation dictionary behind the word clouds.
+_reviews_store = ["analytics.review:view", "analytics.review:reply"]
+_reviews_manage = [*_reviews_store, "analytics.review:edit"]
+
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
     "admin": ("系统管理员", "全部功能与全部数据", [ALL], DataScope.ALL),
     "marketer": (
@@ -181,6 +186,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             *_loyalty_marketing,
             *_campaigns_marketing,
             *_care_marketing,
+            *_reviews_manage,
         ],
         DataScope.ALL,
     ),
@@ -196,6 +202,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], DataScope]] = {
             "org.staff:assign",
             *_wechat_store,
             *_loyalty_store,
+            *_reviews_store,
         ],
         DataScope.SUBTREE,
     ),

@@ -60,9 +60,11 @@ async def benefits(request: Request, me: h5kit.Me) -> Response:
 
 @router.get("/orders", response_class=HTMLResponse)
 async def orders(request: Request, me: h5kit.Me) -> Response:
+    found = await sales.orders_of_member(me.member_id)
     return await h5kit.page(
         request,
         "member_orders.html",
         csrf_token=me.csrf_token,
-        orders=await sales.orders_of_member(me.member_id),
+        orders=found,
+        actions=await h5kit.order_actions(me.member_id, [o.id for o, _ in found]),
     )

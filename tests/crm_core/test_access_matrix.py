@@ -70,6 +70,8 @@ SCOPED = {
     "contract_order_id": "contract_order",
     # Receipts (回款) by their customer's owner (crm_core/payments/repository.py).
     "receipt_id": "receipt",
+    # Reviews by their till order's store (analytics/reviews/repository.py).
+    "review_id": "review",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -355,6 +357,7 @@ async def member_world(
 ) -> dict[str, int]:
     """Per side, for the side's member: a till order, a mall order and a prize both awaiting
     shipment, a done merge, and a twin to merge in. Returns the brand-level item and wheel."""
+    from analytics.reviews.models import Review
     from crm_core.sales.models import SalesOrder
     from loyalty.lottery.models import Activity, Award, AwardStatus, Draw, DrawOutcome, Prize
     from loyalty.mall.models import ExchangeStatus, ItemKind, MallItem, MallOrder
@@ -424,8 +427,23 @@ async def member_world(
         merged = await Member.create(**people)
         record = await merge(member.id, merged.id)
         twin = await Member.create(**people)
+        review = await Review.create(
+            order_id=order.id,
+            member_id=member.id,
+            store_id=store_id,
+            stars=2,
+            sentiment="bad",
+            text="尺码偏大",
+            day=now.date(),
+            created_at=now,
+        )
         ids.update(
-            order=order.id, exchange=exchange.id, award=award.id, merge=record.id, twin=twin.id
+            order=order.id,
+            exchange=exchange.id,
+            award=award.id,
+            merge=record.id,
+            twin=twin.id,
+            review=review.id,
         )
     return {"item": item.id, "activity": wheel.id}
 
@@ -900,6 +918,8 @@ def body_for(method: str, path: str, world: World) -> dict[str, object] | None:
             "scheduled_at": "2099-01-01T00:00:00+00:00"
         },
         ("POST", "/api/v1/campaigns/campaigns/{campaign_id}/preview"): {"openid": "o_x"},
+        ("POST", "/api/v1/reviews/{review_id}/reply"): {"reply": "感谢您的评价"},
+        ("PUT", "/api/v1/reviews/vocabulary"): {"kind": "dict", "word": "矩阵词"},
         ("POST", "/api/v1/positions"): {"name": "新岗位"},
         ("PUT", "/api/v1/positions/{position_id}"): {"name": "改名岗位"},
         ("POST", "/api/v1/roles"): {
@@ -1204,6 +1224,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         attachment_id=ids["attachment"],
         contract_order_id=ids["contract_order"],
         receipt_id=ids["receipt"],
+        review_id=ids["review"],
         fund_account_id=world.brand["fund_account"],
         entry_id=world.brand["entry"],
         supplier_id=world.brand["supplier"],
@@ -1321,6 +1342,11 @@ async def snapshot() -> dict[str, str]:
         "payments_receipt",
         "payments_supplier",
         "payments_supplier_payment",
+        "analytics_review",
+        "analytics_review_item",
+        "analytics_review_term",
+        "analytics_term_daily",
+        "analytics_segment_word",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608
