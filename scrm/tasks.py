@@ -14,6 +14,7 @@ TASK_MODULES = [
     "sms_gateway.tasks",
     "loyalty.tasks",
     "campaigns.tasks",
+    "analytics.customers.tasks",
 ]
 
 
