@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from analytics.customers import nav as customers_analysis_nav
+from analytics.customers.api import router as customers_analysis_api
 from campaigns import nav as campaigns_nav
 from campaigns.api import router as campaigns_api
 from campaigns.links.views import router as campaigns_links
@@ -119,6 +121,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         member_nav,
         loyalty_nav,
         campaigns_nav,
+        customers_analysis_nav,
     ):
         package_nav.register()
     # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
@@ -156,6 +159,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)
     app.include_router(analytics_api)
+    app.include_router(customers_analysis_api)
     app.include_router(export_jobs_api)
 
     @app.get("/healthz", include_in_schema=False)
