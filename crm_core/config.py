@@ -100,6 +100,11 @@ class StorageSettings(BaseModel):
     s3_prefix: str = ""
 
 
+class AnalyticsSettings(BaseModel):
+    rfm_window_days: int = 365  # frequency and monetary count orders this recent
+    churn_days: int = 180  # a member with no purchase for this long has churned
+
+
 class Settings(BaseSettings):
     """Environment: DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, WECHAT_API_BASE,
     WECHAT_PAY_API_BASE, and SCRM_* for the rest; nested sections as
@@ -125,6 +130,9 @@ class Settings(BaseSettings):
     sms: SmsSettings = Field(SmsSettings(), validation_alias=_env("scrm_sms"))
     sends: SendSettings = Field(SendSettings(), validation_alias=_env("scrm_sends"))
     storage: StorageSettings = Field(StorageSettings(), validation_alias=_env("scrm_storage"))
+    analytics: AnalyticsSettings = Field(
+        AnalyticsSettings(), validation_alias=_env("scrm_analytics")
+    )
 
     @model_validator(mode="after")
     def _no_public_key_in_prod(self) -> "Settings":

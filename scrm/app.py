@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from analytics.api import router as analytics_api
+from analytics.customers import nav as customers_analysis_nav
+from analytics.customers.api import router as customers_analysis_api
 from analytics.reviews import h5 as reviews_h5
 from analytics.reviews import nav as reviews_nav
 from analytics.reviews.api import router as reviews_api
@@ -123,6 +125,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
         loyalty_nav,
         campaigns_nav,
         reviews_nav,
+        customers_analysis_nav,
     ):
         package_nav.register()
     # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
@@ -163,6 +166,7 @@ def create_app(*, boot: bool = True) -> FastAPI:
     app.include_router(campaigns_api)
     app.include_router(campaigns_links)
     app.include_router(analytics_api)
+    app.include_router(customers_analysis_api)
     app.include_router(export_jobs_api)
 
     @app.get("/healthz", include_in_schema=False)

@@ -6,6 +6,11 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "heartbeat": {"task": "crm_core.record_heartbeat", "schedule": 60.0},
+    # RFM classes and churn flags, rebuilt after the night's tier and lifecycle runs.
+    "analytics-rebuild-rfm": {
+        "task": "analytics.rebuild_rfm",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Safety net: web processes relay WeChat events as they arrive (wechat/service/relay.py).
     "wechat-dispatch-pending": {"task": "wechat.dispatch_pending", "schedule": 30.0},
     "sms-reap-expired-leases": {"task": "sms_gateway.reap_expired_leases", "schedule": 60.0},

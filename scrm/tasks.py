@@ -15,6 +15,7 @@ TASK_MODULES = [
     "loyalty.tasks",
     "campaigns.tasks",
     "analytics.reviews.tasks",
+    "analytics.customers.tasks",
 ]
 
 

@@ -68,7 +68,7 @@ TORTOISE_APPS: dict[str, list[str]] = {
         "loyalty.gifts.models",
         "loyalty.redpackets.models",
     ],
-    "analytics": ["analytics.reviews.models"],
+    "analytics": ["analytics.reviews.models", "analytics.customers.models"],
 }
 
 

@@ -68,6 +68,19 @@ _CATEGORY_CODES = (
     " SELECT code FROM s UNION ALL"
     " SELECT t.code FROM catalog_till_code t WHERE t.sku_id IN (SELECT id FROM s))"
 )
+# RFM classes and churn risk, rebuilt nightly by analytics (analytics/customers). analytics sits
+# above campaigns, so segments name its table in SQL only, never its code; the class codes are
+# repeated here and a test keeps them equal to analytics' own.
+RFM_CLASSES = (
+    "important_value",
+    "important_develop",
+    "important_keep",
+    "important_retain",
+    "general_value",
+    "general_develop",
+    "general_keep",
+    "general_retain",
+)
 FIELDS: dict[str, FieldSpec] = {
     "tier": FieldSpec("会员等级", Kind.IDS, "a.tier_id"),
     "lifecycle": FieldSpec(
@@ -131,6 +144,17 @@ FIELDS: dict[str, FieldSpec] = {
         Kind.FLAG,
         "EXISTS (SELECT 1 FROM sms_suppression s WHERE s.phone = m.phone)",
     ),
+    "rfm_class": FieldSpec(
+        "RFM 客户分类",
+        Kind.CHOICES,
+        "(SELECT r.rfm_class FROM analytics_rfm r WHERE r.member_id = m.id)",
+        RFM_CLASSES,
+    ),
+    "churn_risk": FieldSpec(
+        "流失风险",
+        Kind.FLAG,
+        "EXISTS (SELECT 1 FROM analytics_rfm r WHERE r.member_id = m.id AND r.churn_risk)",
+    ),
     "member": FieldSpec("指定会员", Kind.IDS, "m.id"),
     "phone": FieldSpec("导入手机号", Kind.TEXTS, "m.phone"),
     "card_no": FieldSpec("导入会员卡号", Kind.TEXTS, "m.card_no"),
@@ -151,6 +175,7 @@ TABLES = (
     "wechat_fan",
     "wechat_fan_tags",
     "sms_suppression",
+    "analytics_rfm",
 )
 _HAS_IDS = {
     "fan_tag": "ft.fantag_id = ANY({p})",

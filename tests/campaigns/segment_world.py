@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from analytics.customers.models import MemberRfm
 from campaigns.segments import rules
 from crm_core.catalog.models import Product, ProductCategory, Sku, TillCode
 from crm_core.sales.models import OrderStatus, SalesOrder, SalesOrderLine
@@ -240,6 +241,23 @@ async def build_world(seed: int = 7, size: int = 40, store_ids: list[int] | None
         if suppressed:
             await SmsSuppression.create(phone=phone, created_at=NOW)
         facts["sms_suppressed"] = suppressed
+        facts.update(rfm_class=None, churn_risk=False)
+        if pick.random() < 0.7:
+            rfm = await MemberRfm.create(
+                member_id=member.id,
+                recency_days=10,
+                frequency=1,
+                monetary_fen=100,
+                r_score=3,
+                f_score=3,
+                m_score=3,
+                rfm_class=pick.choice(rules.RFM_CLASSES),
+                last_purchase_at=NOW,
+                churned=False,
+                churn_risk=pick.random() < 0.5,
+                computed_on=TODAY,
+            )
+            facts.update(rfm_class=rfm.rfm_class, churn_risk=rfm.churn_risk)
         world.members[member.id] = Facts(facts)
     # A merged member never matches.
     await Member.create(name="已合并", merged_into_id=1, created_at=NOW)
@@ -302,6 +320,7 @@ def random_condition(pick: random.Random, world: World) -> rules.Condition:
         "province": PROVINCES,
         "city": CITIES,
         "lifecycle": list(spec.choices),
+        "rfm_class": list(spec.choices),
         "gender": list(spec.choices),
         "birthday_month": list(spec.choices),
     }

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
+from analytics.customers.models import MemberRfm
 from campaigns.segments.models import Segment
 from crm_core import clock
 from crm_core.org.models import Department
@@ -90,5 +91,38 @@ async def test_an_impossible_range_is_refused_at_its_row(live_server: str, brows
     assert await error.inner_text() == "条件「年龄」的值的最小值不能大于最大值"
     assert tab.page.url.endswith("/admin/campaigns/segments/new")
     assert await Segment.all().count() == 0
+    tab.assert_clean()
+    await tab.close()
+
+
+async def test_a_segment_by_rfm_class(live_server: str, browser: Any) -> None:
+    await seed()
+    members = await Member.all().order_by("id")
+    for n, member in enumerate(members):
+        await MemberRfm.create(
+            member_id=member.id,
+            recency_days=10,
+            frequency=1,
+            monetary_fen=100,
+            r_score=3,
+            f_score=3,
+            m_score=3,
+            rfm_class="important_value" if n < 2 else "general_retain",
+            last_purchase_at=clock.utc_now(),
+            churned=False,
+            churn_risk=False,
+            computed_on=clock.utc_now().date(),
+        )
+    tab = await console(browser, live_server)
+    await tab.goto("/admin/campaigns/segments/new")
+    await tab.page.fill("input[data-test=segment-name]", "重要价值")
+    await tab.page.click("[data-test=segment-add-group]")
+    await choose(tab, "[data-test=condition-field]", "RFM 客户分类")
+    await choose(tab, "[data-test=condition-value]", "重要价值客户")
+    await tab.page.keyboard.press("Escape")
+    await expect(tab.page.locator("[data-test=segment-count]")).to_have_text("2")
+    await tab.page.click("[data-test=segment-save]")
+    await tab.page.wait_for_url("**/admin/campaigns/segments")
+    assert await Segment.all().values_list("name", "member_count") == [("重要价值", 2)]
     tab.assert_clean()
     await tab.close()
