@@ -138,9 +138,9 @@ class ReceiptContractMismatchError(ValidationError):
     message = "合同不属于该客户"
 
 
-class ReceiptPlanMismatchError(ValidationError):
-    code = "receipt_plan_mismatch"
-    message = "这一期不属于所选合同"
+class ReceiptPlanWithoutContractError(ValidationError):
+    code = "receipt_plan_without_contract"
+    message = "登记到回款计划的某一期时须同时选择合同"
 
 
 class ReceiptContractClosedError(ConflictError):

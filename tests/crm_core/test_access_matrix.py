@@ -70,6 +70,8 @@ SCOPED = {
     "contract_order_id": "contract_order",
     # Receipts (回款) by their customer's owner (crm_core/payments/repository.py).
     "receipt_id": "receipt",
+    # A payment plan's instalment through its contract (crm_core/payments/service/plans.py).
+    "instalment_id": "instalment",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -142,6 +144,9 @@ BODY_SCOPED = {
     # A contract's opportunity and quote: ones the caller may see.
     "opportunity_id": "opportunity",
     "quote_id": "quote",
+    # A receipt's contract and its instalment (回款计划): in the contracts' scope.
+    "contract_id": "contract",
+    "plan_id": "instalment",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -692,6 +697,7 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
     side a pending receipt (with its proof) for that side's customer, recorded by a stranger."""
     from crm_core.payments.models import (
         FundAccount,
+        Instalment,
         JournalEntry,
         PaymentStatus,
         Proof,
@@ -780,6 +786,14 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
             created_at=now,
         )
         channel[side]["receipt"] = receipt.id
+        instalment = await Instalment.create(
+            contract_id=channel[side]["contract"],
+            due_on=day,
+            amount_fen=200,
+            created_at=now,
+            updated_at=now,
+        )
+        channel[side]["instalment"] = instalment.id
     return {
         "fund_account": account.id,
         "bank_account": bank.id,
@@ -792,6 +806,7 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
 def payments_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     prefix, account, day = "/api/v1/payments", world.brand["fund_account"], "2099-01-01"
     supplier = {"name": "新供应商"}
+    instalment = {"due_on": day, "amount_fen": 100, "note": "尾款"}
     return {
         ("POST", f"{prefix}/accounts"): {"name": "新账户", "kind": "bank", "opened_on": day},
         ("PUT", f"{prefix}/accounts/{{fund_account_id}}"): {"name": "改名账户", "is_active": True},
@@ -819,8 +834,15 @@ def payments_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
             "amount_fen": 100,
             "received_on": day,
             "method": "cash",
+            "contract_id": world.inside["contract"],
+            "plan_id": world.inside["instalment"],
             "idempotency_key": "matrix-key-4",
         },
+        ("POST", f"{prefix}/contracts/{{contract_id}}/plan/instalments"): instalment,
+        (
+            "PUT",
+            f"{prefix}/contracts/{{contract_id}}/plan/instalments/{{instalment_id}}",
+        ): instalment,
         ("POST", f"{prefix}/receipts/{{receipt_id}}/reject"): {"reason": "凭证不清"},
         ("POST", f"{prefix}/suppliers"): supplier,
         ("PUT", f"{prefix}/suppliers/{{supplier_id}}"): supplier,
@@ -1205,6 +1227,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         attachment_id=ids["attachment"],
         contract_order_id=ids["contract_order"],
         receipt_id=ids["receipt"],
+        instalment_id=ids["instalment"],
         fund_account_id=world.brand["fund_account"],
         entry_id=world.brand["entry"],
         supplier_id=world.brand["supplier"],
@@ -1322,6 +1345,8 @@ async def snapshot() -> dict[str, str]:
         "payments_receipt",
         "payments_supplier",
         "payments_supplier_payment",
+        "payments_instalment",
+        "payments_plan_reminder",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608

@@ -14,13 +14,14 @@ from crm_core.payments import repository, rules
 from crm_core.payments.errors import (
     AccountDisabledError,
     AccountNotFoundError,
+    InstalmentNotFoundError,
     PaymentExceedsContractError,
     ProofNotFoundError,
     ReceiptContractClosedError,
     ReceiptContractMismatchError,
     ReceiptNotFoundError,
     ReceiptNotPendingError,
-    ReceiptPlanMismatchError,
+    ReceiptPlanWithoutContractError,
     SelfReviewError,
 )
 from crm_core.payments.models import FundAccount, Instalment, JournalKind, Receipt, ReceiptStatus
@@ -169,7 +170,7 @@ async def _check_contract(principal: Principal, data: ReceiptCreate) -> None:
     concurrent receipts queue and the second sees the first."""
     if data.contract_id is None:
         if data.plan_id is not None:
-            raise ReceiptPlanMismatchError(field="plan_id")
+            raise ReceiptPlanWithoutContractError(field="plan_id")
         return
     try:
         contract = await contract_in_scope(principal, data.contract_id, lock=True)
@@ -183,7 +184,8 @@ async def _check_contract(principal: Principal, data: ReceiptCreate) -> None:
         data.plan_id is not None
         and not await Instalment.filter(id=data.plan_id, contract_id=contract.id).exists()
     ):
-        raise ReceiptPlanMismatchError(field="plan_id")
+        # Another contract's instalment answers like a missing one.
+        raise InstalmentNotFoundError(field="plan_id")
     remaining = (await plans.sums_of([contract.id])).remaining(contract)
     if data.amount_fen > remaining:
         raise PaymentExceedsContractError(

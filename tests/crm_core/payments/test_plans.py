@@ -194,11 +194,11 @@ async def test_receipts_against_a_contract_refuse_bad_links_and_amounts_beyond_i
             ),
             (
                 {"contract_id": contract.id, "plan_id": foreign["id"]},
-                422,
-                "receipt_plan_mismatch",
+                404,
+                "instalment_not_found",
                 "plan_id",
             ),
-            ({"plan_id": foreign["id"]}, 422, "receipt_plan_mismatch", "plan_id"),
+            ({"plan_id": foreign["id"]}, 422, "receipt_plan_without_contract", "plan_id"),
             (
                 {"contract_id": contract.id, "amount_fen": 100_001},
                 409,
