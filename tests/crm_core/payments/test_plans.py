@@ -384,5 +384,27 @@ async def test_aging_buckets_outstanding_instalments_per_customer_on_a_fixed_clo
             [10_000, 50_000, 7_000, 53_000, 1_000],
             121_000,
         )
+        # The customer 360's 回款 section: per binding contract, paid and still owed.
+        overview = await client.get(f"/api/v1/customers/{mine.id}/overview", headers=rep)
+        section = {s["key"]: s for s in overview.json()["sections"]}["receipts"]
+        assert (section["subtitle"], section["table"]["rows"]) == (
+            "未回款 10,850.00 元",
+            [
+                {
+                    "number": "HT2026-0005",
+                    "amount": "10,000.00",
+                    "paid": "0.00",
+                    "pending": "0.00",
+                    "owed": "10,000.00",
+                },
+                {
+                    "number": "HT2026-0001",
+                    "amount": "1,000.00",
+                    "paid": "150.00",
+                    "pending": "0.00",
+                    "owed": "850.00",
+                },
+            ],
+        )
         exported = await client.get("/api/v1/payments/aging/export", headers=rep)
         assert (exported.status_code, exported.content[:2]) == (200, b"PK")
