@@ -9,6 +9,7 @@ import pytest
 
 from crm_core.org.models import Department
 from crm_core.payments.models import FundAccount, Instalment, JournalEntry, Receipt
+from crm_core.payments.service import receivables
 from tests.crm_core.customers.factories import make_customer
 from tests.crm_core.payments.factories import make_contract
 from tests.e2e.spa import open_console, submit
@@ -83,5 +84,14 @@ async def test_a_rep_plans_instalments_and_records_a_receipt_against_one(
     await tab.goto("/admin/aging")
     await page.locator("[data-test=aging]", has_text="北京茶行").wait_for()
     assert "300.00" in await page.locator("[data-test=aging]").inner_text()
+
+    # The daily task's reminder (the instalment is due today) shows on the rep's workbench.
+    assert await receivables.record_reminders() == 1
+    await tab.goto("/admin")
+    reminder = page.locator("[data-test=plan-reminders]")
+    await reminder.wait_for()
+    assert "HT2026-0001" in await reminder.inner_text()
+    await tab.goto("/admin/plan-reminders")
+    await page.locator("[data-test=reminders]", has_text="即将到期").wait_for()
     tab.assert_clean()
     await tab.close()
