@@ -133,6 +133,10 @@ class Settings(BaseSettings):
     analytics: AnalyticsSettings = Field(
         AnalyticsSettings(), validation_alias=_env("scrm_analytics")
     )
+    # Payment plans: instalments due within this many days get a 即将到期 reminder.
+    payment_reminder_days: int = Field(
+        3, ge=0, le=60, validation_alias=_env("scrm_payment_reminder_days")
+    )
 
     @model_validator(mode="after")
     def _no_public_key_in_prod(self) -> "Settings":

@@ -37,6 +37,7 @@ from crm_core.member_links import nav as member_links_nav
 from crm_core.member_links.api import router as member_links_api
 from crm_core.org.api import router as org_api
 from crm_core.payments import nav as payments_nav
+from crm_core.payments import sections as payments_sections
 from crm_core.payments.api import router as payments_api
 from crm_core.sales import sections as sales_sections
 from crm_core.sales.api import router as sales_api
@@ -131,7 +132,13 @@ def create_app(*, boot: bool = True) -> FastAPI:
     # Member links (their permissions and the 关联冲突 list) and the customer 360's sections.
     member_links_nav.register()
     reviews_h5.register()
-    for package_360 in (customer_sections, sales_sections, member_360, loyalty_360):
+    for package_360 in (
+        customer_sections,
+        sales_sections,
+        payments_sections,
+        member_360,
+        loyalty_360,
+    ):
         package_360.register()
     install_error_handlers(app)
     install_openapi(app)

@@ -71,4 +71,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "payments.check_ledger",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Unpaid instalments due within SCRM_PAYMENT_REMINDER_DAYS or overdue remind the contract's
+    # owner, once per instalment per day (the task is idempotent; run hourly in case one fails).
+    "payments-plan-reminders": {"task": "payments.plan_reminders", "schedule": 3600.0},
 }

@@ -11,11 +11,13 @@ from crm_core.exports import XLSX_TYPE
 from crm_core.http import content_disposition, require
 from crm_core.payments.models import JournalKind, PaymentStatus, ReceiptStatus
 from crm_core.payments.schemas import (
+    AgingReport,
     FundAccountCreate,
     FundAccountOption,
     FundAccountRead,
     FundAccountUpdate,
     FundReport,
+    InstalmentWrite,
     JournalAdjustment,
     JournalEntryPage,
     JournalEntryRead,
@@ -26,19 +28,23 @@ from crm_core.payments.schemas import (
     PaymentPage,
     PaymentPay,
     PaymentRead,
+    PlanRead,
     ProofRead,
     ReceiptCreate,
     ReceiptPage,
     ReceiptRead,
     ReceivablePage,
     Rejection,
+    ReminderRead,
     SupplierRead,
     SupplierWrite,
 )
 from crm_core.payments.service import (
     accounts,
+    plans,
     proofs,
     receipts,
+    receivables,
     report,
     supplier_payments,
     suppliers,
@@ -65,6 +71,9 @@ PaymentCreator = Annotated[Principal, Depends(require("payments.payment:create")
 PaymentPayer = Annotated[Principal, Depends(require("payments.payment:edit"))]
 ReportViewer = Annotated[Principal, Depends(require("payments.report:view"))]
 ReportExporter = Annotated[Principal, Depends(require("payments.report:export"))]
+# Payment plans belong to the contract: seen and edited with the contract's own permissions.
+ContractViewer = Annotated[Principal, Depends(require("sales.contract:view"))]
+ContractEditor = Annotated[Principal, Depends(require("sales.contract:edit"))]
 ProofFile: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {}}}
 }
@@ -158,7 +167,7 @@ async def create_receipt(body: ReceiptCreate, principal: ReceiptCreator) -> Rece
 
 
 @router.get("/receivables", response_model=ReceivablePage)
-async def receivables(principal: ReceiptViewer) -> ReceivablePage:
+async def list_receivables(principal: ReceiptViewer) -> ReceivablePage:
     return await receipts.receivables(principal)
 
 
@@ -262,3 +271,54 @@ async def export_report(
     start, end = report.period(date_from, date_to)
     content = await report.export_report(principal, start, end)
     return _file(content, XLSX_TYPE, f"资金报表-{start}-{end}.xlsx")
+
+
+@router.get("/contracts/{contract_id}/plan", response_model=PlanRead)
+async def get_plan(contract_id: Id, principal: ContractViewer) -> PlanRead:
+    """回款计划: the contract's instalments with paid, pending and derived status."""
+    return await plans.get_plan(principal, contract_id)
+
+
+@router.post("/contracts/{contract_id}/plan/instalments", response_model=PlanRead, status_code=201)
+async def add_instalment(
+    contract_id: Id, body: InstalmentWrite, principal: ContractEditor
+) -> PlanRead:
+    return await plans.add_instalment(principal, contract_id, body)
+
+
+@router.put("/contracts/{contract_id}/plan/instalments/{instalment_id}", response_model=PlanRead)
+async def update_instalment(
+    contract_id: Id, instalment_id: Id, body: InstalmentWrite, principal: ContractEditor
+) -> PlanRead:
+    return await plans.update_instalment(principal, contract_id, instalment_id, body)
+
+
+@router.delete("/contracts/{contract_id}/plan/instalments/{instalment_id}", response_model=PlanRead)
+async def delete_instalment(
+    contract_id: Id, instalment_id: Id, principal: ContractEditor
+) -> PlanRead:
+    return await plans.delete_instalment(principal, contract_id, instalment_id)
+
+
+@router.get("/plan-reminders", response_model=list[ReminderRead])
+async def list_plan_reminders(
+    principal: ContractViewer, mine: bool = False, day: date | None = None
+) -> list[ReminderRead]:
+    """即将到期 / 已逾期 instalments of a day (today by default) on contracts in scope."""
+    return await receivables.list_reminders(principal, mine=mine, day=day)
+
+
+@router.get("/aging", response_model=AgingReport)
+async def aging(principal: ReceiptViewer) -> AgingReport:
+    """应收账龄: outstanding instalments per customer in scope, by days overdue."""
+    return await receivables.aging(principal)
+
+
+@router.get(
+    "/aging/export",
+    response_class=Response,
+    responses={200: {"content": {XLSX_TYPE: {}}, "description": "Receivables aging"}},
+)
+async def export_aging(principal: ReceiptViewer) -> Response:
+    content, today = await receivables.export_aging(principal)
+    return _file(content, XLSX_TYPE, f"应收账龄-{today}.xlsx")

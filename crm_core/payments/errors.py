@@ -111,3 +111,43 @@ class SelfReviewError(ConflictError):
 class EntryBeforeOpeningError(ValidationError):
     code = "entry_before_opening"
     message = "日期不能早于账户「{name}」的启用日期 {opened_on}"
+
+
+class PlanExceedsContractError(ValidationError):
+    code = "plan_exceeds_contract"
+    message = "各期金额合计 {planned} 元超过合同金额 {amount} 元"
+
+
+class InstalmentNotFoundError(NotFoundError):
+    code = "instalment_not_found"
+    message = "回款计划的这一期不存在"
+
+
+class InstalmentHasReceiptsError(ConflictError):
+    code = "instalment_has_receipts"
+    message = "这一期已登记回款，不能修改或删除"
+
+
+class PlanNotEditableError(ConflictError):
+    code = "plan_not_editable"
+    message = "已作废或已完成的合同不能修改回款计划"
+
+
+class ReceiptContractMismatchError(ValidationError):
+    code = "receipt_contract_mismatch"
+    message = "合同不属于该客户"
+
+
+class ReceiptPlanWithoutContractError(ValidationError):
+    code = "receipt_plan_without_contract"
+    message = "登记到回款计划的某一期时须同时选择合同"
+
+
+class ReceiptContractClosedError(ConflictError):
+    code = "receipt_contract_void"
+    message = "已作废的合同不能登记回款"
+
+
+class PaymentExceedsContractError(ConflictError):
+    code = "payment_exceeds_contract"
+    message = "回款 {amount} 元超过合同尚未回款的 {remaining} 元"

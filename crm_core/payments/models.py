@@ -8,6 +8,7 @@ from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from crm_core.customers.models import Customer
+from crm_core.sales.contracts.models import Contract
 
 
 class AccountKind(StrEnum):
@@ -201,3 +202,54 @@ class SupplierPayment(Model):
         table = "payments_supplier_payment"
         ordering = ("-id",)
         constraints = (CheckConstraint(check="amount_fen > 0", name="payments_payment_positive"),)
+
+
+class Instalment(Model):
+    """One instalment of a contract's payment plan (回款计划). Its number (第 N 期) is its place
+    by due date; paid and status are derived from the confirmed receipts that name it."""
+
+    id = fields.IntField(primary_key=True)
+    contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
+        "crm_core.Contract", related_name=False, on_delete=fields.RESTRICT
+    )
+    contract_id: int
+    due_on = fields.DateField()
+    amount_fen = fields.BigIntField()
+    note = fields.CharField(max_length=128, default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payments_instalment"
+        ordering = ("due_on", "id")
+        indexes = (("contract_id", "due_on"),)
+        constraints = (
+            CheckConstraint(check="amount_fen > 0", name="payments_instalment_positive"),
+        )
+
+
+class ReminderKind(StrEnum):
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+class PlanReminder(Model):
+    """A reminder the daily beat recorded for an unpaid instalment: one per instalment per day."""
+
+    id = fields.IntField(primary_key=True)
+    instalment: fields.ForeignKeyRelation[Instalment] = fields.ForeignKeyField(
+        "crm_core.Instalment", related_name=False, on_delete=fields.CASCADE
+    )
+    instalment_id: int
+    contract_id = fields.IntField()
+    owner_id = fields.IntField(db_index=True)
+    kind = fields.CharEnumField(ReminderKind, max_length=16)
+    day = fields.DateField()
+    due_on = fields.DateField()
+    outstanding_fen = fields.BigIntField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payments_plan_reminder"
+        ordering = ("-day", "due_on", "id")
+        unique_together = (("instalment_id", "day"),)

@@ -4,6 +4,8 @@ from crm_core.web.nav import NavItem, add_nav
 
 ENTRIES = (
     ("回款", "Receipts", "/admin/receipts", "payments.receipt:view", "Money"),
+    ("应收账龄", "Receivables aging", "/admin/aging", "payments.receipt:view", "Histogram"),
+    ("回款提醒", "Payment reminders", "/admin/plan-reminders", "sales.contract:view", "Bell"),
     ("付款", "Payments", "/admin/supplier-payments", "payments.payment:view", "Wallet"),
     ("供应商", "Suppliers", "/admin/suppliers", "payments.supplier:view", "OfficeBuilding"),
     ("资金账户", "Fund accounts", "/admin/fund-accounts", "payments.account:view", "CreditCard"),

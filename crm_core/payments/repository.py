@@ -12,13 +12,17 @@ from crm_core.customers import repository as customers
 from crm_core.customers.models import Customer
 from crm_core.payments.models import (
     FundAccount,
+    Instalment,
     JournalEntry,
     JournalKind,
+    PlanReminder,
     Receipt,
     ReceiptStatus,
     SupplierPayment,
 )
 from crm_core.permissions import Principal
+from crm_core.sales.contracts import repository as contracts
+from crm_core.sales.contracts.models import Contract, ContractStatus
 
 
 def scope_filter(principal: Principal) -> Q:
@@ -122,3 +126,33 @@ async def drifted_accounts() -> list[int]:
         """
     )
     return [int(r["id"]) for r in rows]
+
+
+async def receipt_sums(contract_ids: list[int]) -> list[tuple[int, int | None, str, int]]:
+    """(contract, instalment or None, status, Σ amount) of pending and confirmed receipts."""
+    rows = (
+        await Receipt.filter(
+            contract_id__in=contract_ids,
+            status__in=[ReceiptStatus.PENDING, ReceiptStatus.CONFIRMED],
+        )
+        .group_by("contract_id", "plan_id", "status")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("contract_id", "plan_id", "status", "total")
+    )
+    return [(int(c), p, str(s), int(t or 0)) for c, p, s, t in rows]  # type: ignore[misc]
+
+
+def instalments_of(contract_ids: list[int]) -> QuerySet[Instalment]:
+    return Instalment.filter(contract_id__in=contract_ids).order_by("contract_id", "due_on", "id")
+
+
+def receivable_contracts(principal: Principal | None) -> QuerySet[Contract]:
+    """Contracts that bind (not drafts or void) whose customers are in the payments scope
+    (every one for the beat, principal None)."""
+    query = Contract.exclude(status__in=[ContractStatus.DRAFT, ContractStatus.VOID])
+    return query if principal is None else query.filter(scope_filter(principal))
+
+
+def reminders_in_scope(principal: Principal) -> QuerySet[PlanReminder]:
+    """Reminders follow the contract's owner, as contracts do."""
+    return PlanReminder.filter(contracts.scope_filter(principal))

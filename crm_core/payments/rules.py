@@ -44,3 +44,30 @@ def summarise(opening: int, movements: Iterable[int]) -> tuple[int, int, int, in
     money_in = sum(a for a in amounts if a > 0)
     money_out = -sum(a for a in amounts if a < 0)
     return opening, money_in, money_out, opening + money_in - money_out
+
+
+# Receivables aging (应收账龄): 未到期, then days overdue up to each bound, then beyond.
+AGING_LABELS = ["未到期", "1–30 天", "31–60 天", "61–90 天", ">90 天"]
+AGING_BOUNDS = (0, 30, 60, 90)
+
+
+def aging_bucket(due_on: date, today: date) -> int:
+    overdue = (today - due_on).days
+    return next((i for i, bound in enumerate(AGING_BOUNDS) if overdue <= bound), len(AGING_BOUNDS))
+
+
+def instalment_status(amount: int, paid: int, due_on: date, today: date) -> str:
+    """已回款 once confirmed receipts cover it; past its due date otherwise 已逾期; 部分回款
+    when some came in before the due date; else 未到期."""
+    if paid >= amount:
+        return "paid"
+    if due_on < today:
+        return "overdue"
+    return "partial" if paid > 0 else "not_due"
+
+
+def reminder_kind(due_on: date, today: date, within_days: int) -> str | None:
+    """overdue once past due; due_soon within the window (today included); else none."""
+    if due_on < today:
+        return "overdue"
+    return "due_soon" if (due_on - today).days <= within_days else None

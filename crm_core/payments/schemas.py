@@ -1,7 +1,7 @@
 """Pydantic I/O of fund accounts, the journal, receipts, suppliers, payments and the report."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -11,6 +11,7 @@ from crm_core.payments.models import (
     Method,
     PaymentStatus,
     ReceiptStatus,
+    ReminderKind,
 )
 from crm_core.validation import Id
 
@@ -135,6 +136,9 @@ class ReceiptCreate(Input):
     method: Method
     proof_id: Id | None = None
     note: str = Field("", max_length=255)
+    # 回款计划: the contract (of this customer, in the caller's scope) and its instalment.
+    contract_id: Id | None = None
+    plan_id: Id | None = None
     idempotency_key: Key
 
 
@@ -149,6 +153,8 @@ class ReceiptRead(BaseModel):
     customer_phone: str
     owner_name: str
     contract_id: int | None
+    contract_number: str
+    plan_id: int | None
     account_id: int
     account_name: str
     amount_fen: int
@@ -272,3 +278,67 @@ class Receivable(BaseModel):
 class ReceivablePage(BaseModel):
     items: list[Receivable]
     total: int
+
+
+InstalmentStatus = Literal["not_due", "partial", "paid", "overdue"]
+
+
+class InstalmentWrite(Input):
+    due_on: date
+    amount_fen: int = Field(ge=1, le=MAX_FEN)
+    note: str = Field("", max_length=128)
+
+
+class InstalmentRead(BaseModel):
+    id: int
+    seq: int
+    due_on: date
+    amount_fen: int
+    note: str
+    paid_fen: int
+    pending_fen: int
+    status: InstalmentStatus
+
+
+class PlanRead(BaseModel):
+    contract_id: int
+    contract_number: str
+    customer_id: int
+    contract_amount_fen: int
+    planned_fen: int
+    paid_fen: int
+    pending_fen: int
+    # Contract amount − confirmed − pending: what a new receipt may still bring.
+    remaining_fen: int
+    editable: bool
+    instalments: list[InstalmentRead]
+
+
+class ReminderRead(BaseModel):
+    id: int
+    kind: ReminderKind
+    day: date
+    due_on: date
+    outstanding_fen: int
+    contract_id: int
+    contract_number: str
+    customer_name: str
+    instalment_id: int
+
+
+class AgingRow(BaseModel):
+    customer_id: int
+    customer_name: str
+    customer_phone: str
+    owner_name: str
+    # 未到期, 1–30, 31–60, 61–90, >90 days overdue: outstanding fen per bucket.
+    buckets: list[int]
+    total_fen: int
+
+
+class AgingReport(BaseModel):
+    as_of: date
+    labels: list[str]
+    items: list[AgingRow]
+    totals: list[int]
+    total_fen: int

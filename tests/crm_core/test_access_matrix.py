@@ -72,6 +72,8 @@ SCOPED = {
     "receipt_id": "receipt",
     # Reviews by their till order's store (analytics/reviews/repository.py).
     "review_id": "review",
+    # A payment plan's instalment through its contract (crm_core/payments/service/plans.py).
+    "instalment_id": "instalment",
 }
 # Brand- or system-level objects: the function permission alone decides (docs/wechat.md "Data
 # scope"). Official accounts are linked to no department, so their auto-replies and menus aren't.
@@ -144,6 +146,9 @@ BODY_SCOPED = {
     # A contract's opportunity and quote: ones the caller may see.
     "opportunity_id": "opportunity",
     "quote_id": "quote",
+    # A receipt's contract and its instalment (回款计划): in the contracts' scope.
+    "contract_id": "contract",
+    "plan_id": "instalment",
 }
 BODY_UNSCOPED = {
     "segment_id",
@@ -711,6 +716,7 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
     from crm_core import storage
     from crm_core.payments.models import (
         FundAccount,
+        Instalment,
         JournalEntry,
         PaymentStatus,
         Proof,
@@ -797,6 +803,14 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
             created_at=now,
         )
         channel[side]["receipt"] = receipt.id
+        instalment = await Instalment.create(
+            contract_id=channel[side]["contract"],
+            due_on=day,
+            amount_fen=200,
+            created_at=now,
+            updated_at=now,
+        )
+        channel[side]["instalment"] = instalment.id
     return {
         "fund_account": account.id,
         "bank_account": bank.id,
@@ -809,6 +823,7 @@ async def payments_world(channel: dict[str, dict[str, int]], stranger: int) -> d
 def payments_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
     prefix, account, day = "/api/v1/payments", world.brand["fund_account"], "2099-01-01"
     supplier = {"name": "新供应商"}
+    instalment = {"due_on": day, "amount_fen": 100, "note": "尾款"}
     return {
         ("POST", f"{prefix}/accounts"): {"name": "新账户", "kind": "bank", "opened_on": day},
         ("PUT", f"{prefix}/accounts/{{fund_account_id}}"): {"name": "改名账户", "is_active": True},
@@ -836,8 +851,15 @@ def payments_bodies(world: World) -> dict[tuple[str, str], dict[str, object]]:
             "amount_fen": 100,
             "received_on": day,
             "method": "cash",
+            "contract_id": world.inside["contract"],
+            "plan_id": world.inside["instalment"],
             "idempotency_key": "matrix-key-4",
         },
+        ("POST", f"{prefix}/contracts/{{contract_id}}/plan/instalments"): instalment,
+        (
+            "PUT",
+            f"{prefix}/contracts/{{contract_id}}/plan/instalments/{{instalment_id}}",
+        ): instalment,
         ("POST", f"{prefix}/receipts/{{receipt_id}}/reject"): {"reason": "凭证不清"},
         ("POST", f"{prefix}/suppliers"): supplier,
         ("PUT", f"{prefix}/suppliers/{{supplier_id}}"): supplier,
@@ -1225,6 +1247,7 @@ def fill(path: str, world: World, ids: dict[str, int]) -> str:
         contract_order_id=ids["contract_order"],
         receipt_id=ids["receipt"],
         review_id=ids["review"],
+        instalment_id=ids["instalment"],
         fund_account_id=world.brand["fund_account"],
         entry_id=world.brand["entry"],
         supplier_id=world.brand["supplier"],
@@ -1347,6 +1370,8 @@ async def snapshot() -> dict[str, str]:
         "analytics_review_term",
         "analytics_term_daily",
         "analytics_segment_word",
+        "payments_instalment",
+        "payments_plan_reminder",
     ):
         rows = await connection.execute_query_dict(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "  # noqa: S608

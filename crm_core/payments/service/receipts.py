@@ -14,12 +14,17 @@ from crm_core.payments import repository, rules
 from crm_core.payments.errors import (
     AccountDisabledError,
     AccountNotFoundError,
+    InstalmentNotFoundError,
+    PaymentExceedsContractError,
     ProofNotFoundError,
+    ReceiptContractClosedError,
+    ReceiptContractMismatchError,
     ReceiptNotFoundError,
     ReceiptNotPendingError,
+    ReceiptPlanWithoutContractError,
     SelfReviewError,
 )
-from crm_core.payments.models import FundAccount, JournalKind, Receipt, ReceiptStatus
+from crm_core.payments.models import FundAccount, Instalment, JournalKind, Receipt, ReceiptStatus
 from crm_core.payments.schemas import (
     ReceiptCreate,
     ReceiptPage,
@@ -28,10 +33,13 @@ from crm_core.payments.schemas import (
     ReceivablePage,
     Rejection,
 )
-from crm_core.payments.service import proofs
+from crm_core.payments.service import plans, proofs
 from crm_core.payments.service._common import earlier_write
 from crm_core.payments.service.ledger import Posting, post
 from crm_core.permissions import Principal
+from crm_core.sales.contracts.errors import ContractNotFoundError
+from crm_core.sales.contracts.models import Contract, ContractStatus
+from crm_core.sales.contracts.service.contracts import contract_in_scope
 
 METHOD_LABELS = {
     "bank_transfer": "银行转账",
@@ -47,6 +55,11 @@ async def read_many(principal: Principal, receipts: list[Receipt]) -> list[Recei
     staff_ids = {r.created_by_id for r in receipts} | {c.owner_id for c in people.values()}
     names = dict(await Staff.filter(id__in=[i for i in staff_ids if i]).values_list("id", "name"))
     accounts = dict(await FundAccount.all().values_list("id", "name"))
+    numbers = dict(
+        await Contract.filter(
+            id__in={r.contract_id for r in receipts if r.contract_id}
+        ).values_list("id", "number")
+    )
     attached = await proofs.proofs_by_id({r.proof_id for r in receipts})
     entries = await repository.entry_of(receipt_ids=[r.id for r in receipts], payment_ids=[])
     return [
@@ -57,6 +70,8 @@ async def read_many(principal: Principal, receipts: list[Receipt]) -> list[Recei
             customer_phone=shown_phone(principal, people[r.customer_id]),
             owner_name=owner_label(names, people[r.customer_id].owner_id),
             contract_id=r.contract_id,
+            contract_number=numbers.get(r.contract_id, "") if r.contract_id else "",
+            plan_id=r.plan_id,
             account_id=r.account_id,
             account_name=accounts.get(r.account_id, ""),
             amount_fen=r.amount_fen,
@@ -124,6 +139,7 @@ async def create_receipt(principal: Principal, data: ReceiptCreate) -> ReceiptRe
         raise AccountDisabledError(name=account.name, field="account_id")
     try:
         async with unit_of_work():
+            await _check_contract(principal, data)
             receipt = await Receipt.create(
                 **data.model_dump(exclude={"proof_id"}),
                 proof_id=await proofs.claim(principal, data.proof_id),
@@ -145,6 +161,36 @@ async def create_receipt(principal: Principal, data: ReceiptCreate) -> ReceiptRe
             return earlier
         raise ProofNotFoundError(field="proof_id") from None
     return (await read_many(principal, [receipt]))[0]
+
+
+async def _check_contract(principal: Principal, data: ReceiptCreate) -> None:
+    """A receipt against a contract: the contract in the caller's scope and of this customer,
+    the instalment of that contract, and no more than what remains on the contract (its amount
+    less pending and confirmed receipts), decided under the contract's row lock so two
+    concurrent receipts queue and the second sees the first."""
+    if data.contract_id is None:
+        if data.plan_id is not None:
+            raise ReceiptPlanWithoutContractError(field="plan_id")
+        return
+    try:
+        contract = await contract_in_scope(principal, data.contract_id, lock=True)
+    except ContractNotFoundError:
+        raise ContractNotFoundError(field="contract_id") from None
+    if contract.customer_id != data.customer_id:
+        raise ReceiptContractMismatchError(field="contract_id")
+    if contract.status == ContractStatus.VOID:
+        raise ReceiptContractClosedError(field="contract_id")
+    if (
+        data.plan_id is not None
+        and not await Instalment.filter(id=data.plan_id, contract_id=contract.id).exists()
+    ):
+        # Another contract's instalment answers like a missing one.
+        raise InstalmentNotFoundError(field="plan_id")
+    remaining = (await plans.sums_of([contract.id])).remaining(contract)
+    if data.amount_fen > remaining:
+        raise PaymentExceedsContractError(
+            amount=rules.yuan(data.amount_fen), remaining=rules.yuan(remaining), field="amount_fen"
+        )
 
 
 async def _review(principal: Principal, receipt_id: int) -> Receipt:

@@ -84,6 +84,7 @@ async def test_a_reps_360_shows_their_customers_member_with_the_phone(
         "quotes",
         "contracts",
         "orders",
+        "receipts",
         "transfers",
         "member_card",
         "member_standing",
@@ -156,6 +157,7 @@ async def test_an_unlinked_customer_shows_no_member_sections(client: httpx.Async
         "quotes",
         "contracts",
         "orders",
+        "receipts",
         "transfers",
     ]
 
@@ -307,8 +309,8 @@ async def test_a_package_plugs_a_section_in_with_a_spec(
     customer = await make_customer(team.rep, "张三", "13800138000")
     # The sales package's real quotes section (order 50) stays beside the plugged-in ones.
     for who, keys in (
-        (team.rep, ["opportunities", "quotes", "contracts", "orders"]),
-        (team.admin, ["opportunities", "approvals", "quotes", "contracts", "orders"]),
+        (team.rep, ["opportunities", "quotes", "contracts", "orders", "receipts"]),
+        (team.admin, ["opportunities", "approvals", "quotes", "contracts", "orders", "receipts"]),
     ):
         body = (
             await client.get(f"/api/v1/customers/{customer.id}/overview", headers=await bearer(who))

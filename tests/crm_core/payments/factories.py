@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
+from crm_core import clock
+from crm_core.customers.models import Customer
 from crm_core.org.models import Department, Staff
 from crm_core.org.service.auth import principal_for
 from crm_core.payments.models import AccountKind, FundAccount, JournalEntry
 from crm_core.payments.schemas import FundAccountCreate
 from crm_core.payments.service import accounts
 from crm_core.permissions import Principal
+from crm_core.sales.contracts.models import Contract, ContractStatus
 from tests.crm_core.customers.factories import Team, make_team
 from tests.factories import make_staff
 
@@ -54,3 +57,26 @@ async def ledger_rows() -> list[tuple[object, ...]]:
         .order_by("id")
         .values_list("account_id", "kind", "amount_fen", "balance_after_fen"),
     ]
+
+
+async def make_contract(
+    owner: Staff,
+    customer: Customer,
+    amount_fen: int,
+    number: str,
+    status: ContractStatus = ContractStatus.SIGNED,
+) -> Contract:
+    """A contract row as the contracts package leaves it after review (lines don't matter here)."""
+    now = clock.utc_now()
+    return await Contract.create(
+        number=number,
+        title="年度供货合同",
+        customer_id=customer.id,
+        owner_id=owner.id,
+        department_id=owner.department_id,  # type: ignore[attr-defined]
+        status=status,
+        subtotal_fen=amount_fen,
+        amount_fen=amount_fen,
+        created_at=now,
+        updated_at=now,
+    )

@@ -1,15 +1,27 @@
 """The PII scanner over the cash side: as a rep and as a manager, crawl every GET under
 /api/v1/payments: no full number of a customer someone else owns shows, and one's own do."""
 
+import io
+
 import httpx
+import openpyxl
 import pytest
 
-from crm_core.payments.models import Proof, Receipt
+from crm_core.payments.models import Instalment, Proof, Receipt
 from scrm.app import create_app
 from tests.crm_core.customers.factories import make_customer
-from tests.crm_core.payments.factories import make_account, make_finance
+from tests.crm_core.payments.factories import make_account, make_contract, make_finance
 from tests.crm_core.test_access_matrix import all_routes
 from tests.factories import bearer
+
+
+def xlsx_text(content: bytes) -> str:
+    """The cells of an exported sheet (the zip itself would hide any number)."""
+    if not content.startswith(b"PK"):
+        return content.decode()
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
 
 
 def payment_gets() -> list[str]:
@@ -23,7 +35,11 @@ def payment_gets() -> list[str]:
 def test_the_crawl_covers_every_payments_get() -> None:
     assert payment_gets() == [
         "/api/v1/payments/accounts",
+        "/api/v1/payments/aging",
+        "/api/v1/payments/aging/export",
+        "/api/v1/payments/contracts/{contract_id}/plan",
         "/api/v1/payments/journal",
+        "/api/v1/payments/plan-reminders",
         "/api/v1/payments/receipt-accounts",
         "/api/v1/payments/receipts",
         "/api/v1/payments/receipts/{receipt_id}",
@@ -46,9 +62,19 @@ async def test_no_full_number_of_anothers_customer_reaches_a_viewer(
     team = finance.team
     account = await make_account(finance.cashier, "招行")
     viewer = finance.cashier if who == "cashier" else getattr(team, who)
-    receipts = []
+    receipts, contracts = [], []
     for n, owner in enumerate((team.rep, team.mate, team.far, team.manager)):
         customer = await make_customer(owner, f"客户{n}", f"1380013800{n}")
+        # A signed contract with an overdue instalment: the customer shows in the aging.
+        contract = await make_contract(owner, customer, 10_000, f"HT2026-{n:04d}")
+        await Instalment.create(
+            contract=contract,
+            due_on="2026-01-01",
+            amount_fen=10_000,
+            created_at=customer.created_at,
+            updated_at=customer.created_at,
+        )
+        contracts.append(contract)
         proof = await Proof.create(
             path=f"none-{n}.png",
             filename="a.png",
@@ -76,9 +102,10 @@ async def test_no_full_number_of_anothers_customer_reaches_a_viewer(
     for path in payment_gets():
         if path.endswith("/proof"):
             continue  # the file itself, not a customer field
-        for receipt in receipts:
-            url = path.format(receipt_id=receipt.id, payment_id=1)
-            bodies.append((await client.get(url, headers=headers)).text)
+        for receipt, contract in zip(receipts, contracts, strict=True):
+            url = path.format(receipt_id=receipt.id, payment_id=1, contract_id=contract.id)
+            answer = await client.get(url, headers=headers)
+            bodies.append(xlsx_text(answer.content) if path.endswith("/export") else answer.text)
     crawled = "\n".join(bodies)
     numbers = {n: f"1380013800{n}" for n in range(4)}
     owners = [team.rep, team.mate, team.far, team.manager]

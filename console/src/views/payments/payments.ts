@@ -58,3 +58,17 @@ export async function attachProof(state: { file: File | null; proof_id: number |
     throw e;
   }
 }
+
+/** A receipt against a contract's instalment (回款计划 → 登记回款) comes pre-filled. */
+export interface ReceiptPreset {
+  customer_id: number;
+  customer_name: string;
+  contract_id: number;
+  plan_id: number | null;
+  amount_fen: number;
+  label: string;
+}
+
+export const INSTALMENT_STATUS: Record<string, string> = { not_due: "未到期", partial: "部分回款", paid: "已回款", overdue: "已逾期" };
+export const INSTALMENT_TAG: Record<string, Tag> = { not_due: "info", partial: "warning", paid: "success", overdue: "danger" };
+export const REMINDER_KIND: Record<string, string> = { due_soon: "即将到期", overdue: "已逾期" };

@@ -17,6 +17,13 @@ const routes: RouteRecordRaw[] = [
   },
   { path: "cash-journal", name: "cash-journal", component: () => import("./CashJournalPage.vue"), meta: { title: "出纳日记账", permission: "payments.journal:view" } },
   { path: "fund-report", name: "fund-report", component: () => import("./FundReportPage.vue"), meta: { title: "资金报表", permission: "payments.report:view" } },
+  { path: "aging", name: "aging", component: () => import("./AgingPage.vue"), meta: { title: "应收账龄", permission: "payments.receipt:view" } },
+  {
+    path: "plan-reminders",
+    name: "plan-reminders",
+    component: () => import("./PlanRemindersPage.vue"),
+    meta: { title: "回款提醒", permission: "sales.contract:view" },
+  },
 ];
 
 export default routes;
