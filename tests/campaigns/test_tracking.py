@@ -18,14 +18,14 @@ from sms_gateway.models import SmsMessage
 from tests.campaigns.support import CONTENT, MONDAY_11, make_fan, make_member
 from tests.campaigns.test_mass import URL, body, drain, fans, segment
 from tests.campaigns.test_sends import PHONE, send
-from tests.e2e.conftest import eventually, live_server
+from tests.e2e.conftest import eventually, live_server, shared_server
 from tests.factories import bearer, make_staff
 from tests.wechat.support import APPID
 from wechat import tasks as wechat_tasks
 from wechat.models import InboundEvent, OfficialAccount
 from wechat.sandbox.state import CS_USER_MESSAGE_GRANT, SandboxState
 
-__all__ = ["live_server"]
+__all__ = ["live_server", "shared_server"]
 BASE = "https://s.example.cn"
 UA = "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50"
 SMS_ONLY = CONTENT.model_copy(update={"template_id": ""})

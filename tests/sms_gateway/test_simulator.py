@@ -168,8 +168,11 @@ def test_modem_sim_command_prints_paths_and_stops_on_ctrl_c():
         assert len(set(paths)) == 2
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=5)
-        process.stdout.close()
+        try:
+            # A bound, not a timing check: a loaded 2-core machine took over 5 s.
+            process.wait(timeout=30)
+        finally:
+            process.stdout.close()
 
     assert process.returncode == 0
     wait_until(lambda: not any(os.path.exists(path) for path in paths))

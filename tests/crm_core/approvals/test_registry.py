@@ -1,5 +1,6 @@
-"""A kind registered the way contracts or orders will be: the engine needs no change, and an
-approved record of a kind that keeps approved records locked stays locked."""
+"""A kind registered the way contracts and orders are (here a made-up 租赁合同, so the real
+`contract` kind stays registered): the engine needs no change, and an approved record of a
+kind that keeps approved records locked stays locked."""
 
 from collections.abc import Iterator
 
@@ -32,17 +33,17 @@ async def on_approved(record_id: int, amount_fen: int, actor: Actor) -> None:
 
 @pytest.fixture(autouse=True)
 def contract_kind() -> Iterator[None]:
-    register_kind(ApprovableKind("contract", "合同", describe, on_approved, detail_url="/c/{id}"))
+    register_kind(ApprovableKind("lease", "租赁合同", describe, on_approved, detail_url="/c/{id}"))
     APPROVED.clear()
     yield
-    KINDS.pop("contract")
+    KINDS.pop("lease")
 
 
 async def test_an_approved_contract_stays_locked(client: httpx.AsyncClient) -> None:
     org = await make_org()
     response = await client.post(
         "/api/v1/approvals/requests",
-        json={"kind": "contract", "record_id": 7, "amount_fen": 1},
+        json={"kind": "lease", "record_id": 7, "amount_fen": 1},
         headers=await bearer(org.rep),
     )
     assert response.status_code == 201, response.text
@@ -64,7 +65,7 @@ async def test_an_approved_contract_stays_locked(client: httpx.AsyncClient) -> N
     )
     assert APPROVED == [(7, 1_200_000, "director")]
     with pytest.raises(RecordLockedError):
-        await locks.assert_unlocked("contract", 7)
+        await locks.assert_unlocked("lease", 7)
     again = await submit(client, org.rep, org.customer.id, 100)
     assert again.status_code == 201  # another kind's record is not affected
-    await locks.assert_unlocked("contract", 8)
+    await locks.assert_unlocked("lease", 8)
