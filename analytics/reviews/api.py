@@ -14,6 +14,7 @@ from analytics.reviews.schemas import (
     ReviewPage,
     ReviewRead,
     SegmentWordIn,
+    TermCount,
     VocabularyRead,
     WordCloudRead,
 )
@@ -64,48 +65,44 @@ async def reply(review_id: Id, body: ReplyIn, principal: Replier) -> ReviewRead:
     return await service.reply(principal, review_id, body)
 
 
+class CloudFilter:
+    """The word cloud's filter, shared by its terms and its PNG."""
+
+    def __init__(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        store_id: StoreId = None,
+        product_code: Product = "",
+        sentiment: Sentiment | None = None,
+    ) -> None:
+        self.start, self.end, self.store_id = start, end, store_id
+        self.product_code, self.sentiment = product_code, sentiment.value if sentiment else ""
+
+    async def terms(self, principal: Principal, limit: int) -> list[TermCount]:
+        return await service.word_cloud(
+            principal,
+            start=self.start,
+            end=self.end,
+            store_id=self.store_id,
+            product_code=self.product_code,
+            sentiment=self.sentiment,
+            limit=limit,
+        )
+
+
+Cloud = Annotated[CloudFilter, Depends()]
+
+
 @router.get("/cloud", response_model=WordCloudRead)
-async def word_cloud(
-    principal: Viewer,
-    start: date | None = None,
-    end: date | None = None,
-    store_id: StoreId = None,
-    product_code: Product = "",
-    sentiment: Sentiment | None = None,
-    limit: Limit = 100,
-) -> WordCloudRead:
+async def word_cloud(principal: Viewer, cloud: Cloud, limit: Limit = 100) -> WordCloudRead:
     """Top terms from the per-day rollups (counts are occurrences; reviews: how many contain it)."""
-    terms = await service.word_cloud(
-        principal,
-        start=start,
-        end=end,
-        store_id=store_id,
-        product_code=product_code,
-        sentiment=sentiment.value if sentiment else "",
-        limit=limit,
-    )
-    return WordCloudRead(terms=terms)
+    return WordCloudRead(terms=await cloud.terms(principal, limit))
 
 
 @router.get("/cloud.png", response_class=Response)
-async def word_cloud_png(
-    principal: Viewer,
-    start: date | None = None,
-    end: date | None = None,
-    store_id: StoreId = None,
-    product_code: Product = "",
-    sentiment: Sentiment | None = None,
-    limit: Limit = 150,
-) -> Response:
-    terms = await service.word_cloud(
-        principal,
-        start=start,
-        end=end,
-        store_id=store_id,
-        product_code=product_code,
-        sentiment=sentiment.value if sentiment else "",
-        limit=limit,
-    )
+async def word_cloud_png(principal: Viewer, cloud: Cloud, limit: Limit = 150) -> Response:
+    terms = await cloud.terms(principal, limit)
     png = await service.render_png_async(terms)
     return Response(
         png,

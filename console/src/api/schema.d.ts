@@ -33625,12 +33625,12 @@ export interface operations {
     word_cloud_api_v1_reviews_cloud_get: {
         parameters: {
             query?: {
+                limit?: number;
                 start?: string | null;
                 end?: string | null;
                 store_id?: number | null;
                 product_code?: string;
                 sentiment?: components["schemas"]["Sentiment"] | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -33724,12 +33724,12 @@ export interface operations {
     word_cloud_png_api_v1_reviews_cloud_png_get: {
         parameters: {
             query?: {
+                limit?: number;
                 start?: string | null;
                 end?: string | null;
                 store_id?: number | null;
                 product_code?: string;
                 sentiment?: components["schemas"]["Sentiment"] | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
