@@ -156,11 +156,20 @@ def test_stop_removes_the_device_link():
     assert not os.path.exists(url)
 
 
+def _as_from_a_shell() -> None:
+    """Ctrl-C as a shell leaves it: default and unblocked. After a long run the pytest process
+    was seen passing SIGINT on ignored or blocked (a Python started so never raises
+    KeyboardInterrupt); which earlier test or extension does it is not found yet."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 def test_modem_sim_command_prints_paths_and_stops_on_ctrl_c():
     process = subprocess.Popen(
         [sys.executable, "-c", "from sms_gateway.cli import modem_sim; modem_sim()", "--count=2"],
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_shell,
     )
     try:
         paths = [process.stdout.readline().strip() for _ in range(2)]
